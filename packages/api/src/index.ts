@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './meta.js';
 export * from './paths.js';
 export * from './kinds/index.js';
+export * from './validate.js';

@@ -1,1 +1,7 @@
-export {};
+export { StrataClient, resolveKind, type StrataClientOptions } from './client.js';
+export { Transport, errorFromResponse, DEFAULT_USER_AGENT, type FetchLike, type RequestOptions, type TransportOptions, type QueryValue } from './transport.js';
+export { parseServerSentEvents, type ServerSentEvent } from './sse.js';
+export { backoffDelayMs, type BackoffOptions } from './backoff.js';
+export { sameDesiredState } from './apply.js';
+export { deepEqual } from './deep-equal.js';
+export * from './types.js';

@@ -1,1 +1,20 @@
-export {};
+export * from './types.js';
+export { Sandbox, type SandboxOptions, type CreatedCluster } from './sandbox.js';
+export {
+  REQUIRED_BINARIES,
+  SETUP_HINT,
+  availableKubernetesVersions,
+  binaryPath,
+  findBinarySet,
+  listBinarySets,
+  localk8sCacheDir,
+  setupScriptPath,
+  type BinaryManifest,
+  type BinaryName,
+  type BinarySet,
+} from './binaries.js';
+export { isDns1123Label, normalizeKubernetesVersion } from './names.js';
+export { specIssues, validateClusterSpec } from './validate.js';
+export { POOL_LABEL, CONTROL_PLANE_ROLE, isNodeReady } from './nodes.js';
+export { defaultStateRoot } from './state.js';
+export { rssBytes } from './process.js';

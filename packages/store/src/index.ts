@@ -1,1 +1,12 @@
 export * from './types.js';
+export * from './schema.js';
+export { openDatabase, type DatabaseHandle, type DialectName, type OpenDatabaseOptions } from './db.js';
+export { MIGRATIONS } from './migrations/index.js';
+export { parseLabelSelector, matchesLabelSelector, formatLabelSelector } from './label-selector.js';
+export { KyselyResourceRepository, type ResourceRepositoryOptions } from './repositories/resources.js';
+export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './repositories/resource-reads.js';
+export { UNAUDITED_KINDS } from './repositories/audit.js';
+export { LeaseRepository, type Lease, type LeaseRequest, type LeaseRepositoryOptions } from './repositories/leases.js';
+export * from './secrets/index.js';
+export * from './test-databases.js';
+export { testBackends, sqliteTestDatabase, postgresTestDatabase, postgresUnavailable, pgAdminUrl, type TestBackend, type TestDatabase, type TestDatabaseFactory } from './test-databases.js';

@@ -103,3 +103,14 @@ export interface ResourceRepository {
   changes(scope: AccessScope, query: ChangesQuery): Promise<{ events: WatchEvent[]; resourceVersion: string }>;
   currentResourceVersion(): Promise<string>;
 }
+
+/**
+ * Cross-tenant reads for the platform's own controllers (change feed and periodic resync).
+ * Never hand this to request handlers: it has no AccessScope.
+ */
+export interface SystemResourceReader {
+  /** Like ResourceRepository.changes, across every tenant. */
+  allChanges(query: ChangesQuery): Promise<{ events: WatchEvent[]; resourceVersion: string }>;
+  /** Keys of every object of a kind (including ones being deleted), paged by an opaque `next` cursor. */
+  allKeys(query: { kind: string; after?: string; limit?: number }): Promise<{ keys: ObjectKey[]; next?: string }>;
+}

@@ -1,1 +1,2 @@
 export {};
+export { testBackends, sqliteTestDatabase, postgresTestDatabase, type TestBackend, type TestDatabase } from '@strata/store';

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// The `strata` command. Runs the TypeScript sources through tsx (no build step needed), with the
+// "development" export condition so workspace packages resolve to their sources.
+// `strata server ...` starts the management server, `strata sandbox ...` drives local sandbox clusters,
+// everything else is the API client CLI (packages/cli), which only talks to a server over HTTP.
+import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+register(pathToFileURL(new URL('./conditions-hook.js', import.meta.url).pathname));
+const { register: registerTsx } = await import('tsx/esm/api');
+registerTsx();
+
+const root = new URL('../', import.meta.url);
+const [command] = process.argv.slice(2);
+const args = process.argv.slice(2);
+let code;
+if (command === 'server') {
+  const { runServer } = await import(new URL('packages/server/src/main.ts', root).href);
+  code = await runServer(args.slice(1));
+} else if (command === 'sandbox') {
+  const { runSandboxCli } = await import(new URL('packages/sandbox/src/index.ts', root).href);
+  code = await runSandboxCli(args.slice(1));
+} else {
+  const { runCli } = await import(new URL('packages/cli/src/index.ts', root).href);
+  code = await runCli(args);
+}
+if (typeof code === 'number') process.exitCode = code;

@@ -1,0 +1,209 @@
+import { StrataError, collectionPath, objectPath, requireKind, type KindDefinition, type ListResult, type Resource, type ResourceInput, type WatchEvent } from '@strata/api';
+import { applyObject } from './apply.js';
+import { Transport, type RequestOptions, type TransportOptions } from './transport.js';
+import type {
+  ApplyResult,
+  CallOptions,
+  DeleteOptions,
+  ItemOptions,
+  KindRef,
+  ListAllOptions,
+  ListOptions,
+  LoginRequest,
+  LoginResult,
+  ScopeOptions,
+  WatchOptions,
+  WhoAmI,
+  WriteOptions,
+} from './types.js';
+import { watchCollection } from './watch.js';
+
+export type StrataClientOptions = TransportOptions;
+
+/** The typed HTTP client for the Strata API, shared by the CLI and the web console. */
+export class StrataClient {
+  readonly server: string;
+  private readonly options: StrataClientOptions;
+  private readonly transport: Transport;
+
+  constructor(options: StrataClientOptions) {
+    this.options = options;
+    this.transport = new Transport(options);
+    this.server = this.transport.server;
+  }
+
+  /** The same client with other credentials (e.g. the token returned by `login`). */
+  withApiKey(apiKey: string | undefined): StrataClient {
+    return new StrataClient({ ...this.options, apiKey });
+  }
+
+  /** Any API call: JSON in, JSON out, problems thrown as StrataError. */
+  async request<T>(options: RequestOptions): Promise<T> {
+    return this.transport.request<T>(options);
+  }
+
+  async get<T extends Resource = Resource>(kind: KindRef, name: string, options: ItemOptions = {}): Promise<T> {
+    return this.request<T>({ method: 'GET', path: this.itemPath(kind, name, options), signal: options.signal });
+  }
+
+  async list<T extends Resource = Resource>(kind: KindRef, options: ListOptions = {}): Promise<ListResult<T>> {
+    return this.request<ListResult<T>>({
+      method: 'GET',
+      path: this.collection(kind, options.project),
+      query: { labelSelector: options.labelSelector, limit: options.limit, continue: options.continue },
+      signal: options.signal,
+    });
+  }
+
+  /** Every page of a list, following `continue` tokens. */
+  async *pages<T extends Resource = Resource>(kind: KindRef, options: ListAllOptions = {}): AsyncGenerator<ListResult<T>> {
+    let token: string | undefined;
+    do {
+      const page = await this.list<T>(kind, { ...options, limit: options.pageSize ?? 500, continue: token });
+      yield page;
+      token = page.continue;
+    } while (token);
+  }
+
+  /** The whole collection in one ListResult; its resourceVersion is the first page's (resume a watch from it). */
+  async listAll<T extends Resource = Resource>(kind: KindRef, options: ListAllOptions = {}): Promise<ListResult<T>> {
+    const items: T[] = [];
+    let resourceVersion: string | undefined;
+    for await (const page of this.pages<T>(kind, options)) {
+      items.push(...page.items);
+      resourceVersion ??= page.resourceVersion;
+    }
+    return { apiVersion: 'strata.dev/v1alpha1', kind: 'List', items, resourceVersion: resourceVersion ?? '0' };
+  }
+
+  async create<T extends Resource = Resource>(object: ResourceInput, options: WriteOptions = {}): Promise<T> {
+    const kind = kindOf(object);
+    return this.request<T>({ method: 'POST', path: collectionPath(kind, projectFor(kind, object, options)), body: object, signal: options.signal });
+  }
+
+  /** Replaces labels, annotations and spec. A metadata.resourceVersion makes it conditional (409 when stale). */
+  async update<T extends Resource = Resource>(object: ResourceInput, options: WriteOptions = {}): Promise<T> {
+    const kind = kindOf(object);
+    const path = this.itemPath(kind, object.metadata.name, { project: projectFor(kind, object, options), version: versionOf(kind, object) });
+    return this.request<T>({ method: 'PUT', path, body: object, signal: options.signal });
+  }
+
+  /** RFC 7396 JSON merge patch. */
+  async patch<T extends Resource = Resource>(kind: KindRef, name: string, patch: Record<string, unknown>, options: ItemOptions = {}): Promise<T> {
+    return this.request<T>({
+      method: 'PATCH',
+      path: this.itemPath(kind, name, options),
+      body: patch,
+      contentType: 'application/merge-patch+json',
+      signal: options.signal,
+    });
+  }
+
+  /** Deletes (or, with finalizers, marks as deleting: the result then has metadata.deletedAt). */
+  async delete<T extends Resource = Resource>(kind: KindRef, name: string, options: DeleteOptions = {}): Promise<T> {
+    return this.request<T>({
+      method: 'DELETE',
+      path: this.itemPath(kind, name, options),
+      query: { resourceVersion: options.resourceVersion },
+      signal: options.signal,
+    });
+  }
+
+  /** The versions of a versioned kind (ClusterProfile, Pack). */
+  async versions<T extends Resource = Resource>(kind: KindRef, name: string, options: ScopeOptions = {}): Promise<ListResult<T>> {
+    const def = resolveKind(kind);
+    requireVersioned(def);
+    return this.request<ListResult<T>>({ method: 'GET', path: `${objectPath(def, name, options.project)}/versions`, signal: options.signal });
+  }
+
+  /** A kind-specific action: `POST {object}/{action}` (e.g. ClusterProfile publish). */
+  async action<R = unknown>(kind: KindRef, name: string, action: string, body: unknown = {}, options: ItemOptions = {}): Promise<R> {
+    const def = resolveKind(kind);
+    if (!def.actions?.includes(action)) {
+      const known = def.actions?.length ? `; known actions: ${def.actions.join(', ')}` : '';
+      throw new StrataError('STRATA_BAD_REQUEST', `${def.kind} has no action "${action}"${known}`);
+    }
+    return this.request<R>({ method: 'POST', path: `${this.itemPath(def, name, options)}/${action}`, body, signal: options.signal });
+  }
+
+  /** Follows changes of a collection; see WatchOptions for resume, reconnect and re-list behaviour. */
+  watch<T extends Resource = Resource>(kind: KindRef, options: WatchOptions = {}): AsyncIterable<WatchEvent<T>> {
+    const def = resolveKind(kind);
+    const path = this.collection(def, options.project);
+    const listAll = (signal: AbortSignal | undefined) => this.listAll(def, { project: options.project, labelSelector: options.labelSelector, signal });
+    return watchCollection<T>({ transport: this.transport, path, listAll }, options);
+  }
+
+  /** Create-or-update; `unchanged` when nothing would change (or nothing did). */
+  async apply<T extends Resource = Resource>(object: ResourceInput, options: WriteOptions = {}): Promise<ApplyResult<T>> {
+    const kind = kindOf(object);
+    return applyObject<T>(
+      {
+        get: (name, o) => this.get<T>(kind, name, o),
+        create: (o, w) => this.create<T>(o, w),
+        update: (o, w) => this.update<T>(o, w),
+      },
+      object,
+      options,
+    );
+  }
+
+  /** Exchanges a user name and password for a token; use it with `withApiKey(result.token)`. */
+  async login(request: LoginRequest, options: CallOptions = {}): Promise<LoginResult> {
+    return this.request<LoginResult>({ method: 'POST', path: '/v1/login', body: request, signal: options.signal });
+  }
+
+  async whoami(options: CallOptions = {}): Promise<WhoAmI> {
+    return this.request<WhoAmI>({ method: 'GET', path: '/v1/whoami', signal: options.signal });
+  }
+
+  private collection(kind: KindRef, project: string | undefined): string {
+    const def = resolveKind(kind);
+    requireProject(def, project);
+    return collectionPath(def, project);
+  }
+
+  private itemPath(kind: KindRef, name: string, options: ItemOptions): string {
+    const def = resolveKind(kind);
+    requireProject(def, options.project);
+    const base = objectPath(def, name, options.project);
+    if (options.version === undefined) return base;
+    requireVersioned(def);
+    return `${base}/versions/${encodeURIComponent(options.version)}`;
+  }
+}
+
+export function resolveKind(kind: KindRef): KindDefinition {
+  return typeof kind === 'string' ? requireKind(kind) : kind;
+}
+
+function kindOf(object: ResourceInput): KindDefinition {
+  if (!object.kind) throw new StrataError('STRATA_BAD_REQUEST', 'the object has no kind', [{ path: '/kind', message: 'required' }]);
+  return requireKind(object.kind);
+}
+
+function projectFor(kind: KindDefinition, object: ResourceInput, options: WriteOptions): string | undefined {
+  const own = object.metadata.project;
+  if (own && options.project && own !== options.project) {
+    throw new StrataError('STRATA_BAD_REQUEST', `the object's project "${own}" does not match the requested project "${options.project}"`, [
+      { path: '/metadata/project', message: `must be "${options.project}" or omitted` },
+    ]);
+  }
+  return kind.scope === 'system' || kind.scope === 'tenant' ? undefined : (own ?? options.project);
+}
+
+function versionOf(kind: KindDefinition, object: ResourceInput): string | undefined {
+  if (!kind.versioned) return undefined;
+  const version = (object.spec as { version?: unknown } | undefined)?.version;
+  return typeof version === 'string' ? version : undefined;
+}
+
+function requireProject(kind: KindDefinition, project: string | undefined): void {
+  if (kind.scope === 'project' && !project) {
+    throw new StrataError('STRATA_BAD_REQUEST', `${kind.kind} is project-scoped: give a project`, [{ path: '/metadata/project', message: 'required' }]);
+  }
+}
+
+function requireVersioned(kind: KindDefinition): void {
+  if (!kind.versioned) throw new StrataError('STRATA_BAD_REQUEST', `${kind.kind} is not versioned`);
+}

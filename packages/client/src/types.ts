@@ -1,0 +1,87 @@
+import type { KindDefinition, Resource, ResourceInput } from '@strata/api';
+import type { BackoffOptions } from './backoff.js';
+
+/** A kind given by its definition or by any CLI alias (`cluster`, `clusters`, `profile`). */
+export type KindRef = string | KindDefinition;
+
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+}
+
+export interface ScopeOptions extends CallOptions {
+  /** The project of project-scoped objects; ignored for tenant-scoped kinds. */
+  project?: string | undefined;
+}
+
+export interface ItemOptions extends ScopeOptions {
+  /** For versioned kinds (ClusterProfile, Pack): address one version. */
+  version?: string | undefined;
+}
+
+export interface ListOptions extends ScopeOptions {
+  /** kubectl syntax: `env=prod,tier!=web,region in (a,b),!legacy`. */
+  labelSelector?: string | undefined;
+  limit?: number | undefined;
+  continue?: string | undefined;
+}
+
+export interface ListAllOptions extends ScopeOptions {
+  labelSelector?: string | undefined;
+  /** Items per request. Default 500. */
+  pageSize?: number | undefined;
+}
+
+export interface DeleteOptions extends ItemOptions {
+  /** Precondition: delete only if the object still has this resourceVersion. */
+  resourceVersion?: string | undefined;
+}
+
+export interface WatchOptions extends ScopeOptions {
+  labelSelector?: string | undefined;
+  /**
+   * Resume after this resourceVersion. Without it the server first sends every current object as ADDED.
+   */
+  resourceVersion?: string | undefined;
+  /**
+   * When the server says the resourceVersion is too old (410 STRATA_GONE): list again and continue, emitting
+   * ADDED/MODIFIED/DELETED for what changed meanwhile. Default false: the iterator throws the error.
+   */
+  relistOnGone?: boolean | undefined;
+  /** Yield BOOKMARK events too. Default false. */
+  bookmarks?: boolean | undefined;
+  /** Reconnect delays after network errors and retriable server errors. */
+  backoff?: BackoffOptions | undefined;
+  /** Give up after this many consecutive failed connection attempts. Default: never. */
+  maxRetries?: number | undefined;
+}
+
+export interface WriteOptions extends ScopeOptions {}
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged';
+
+export interface ApplyResult<T = Resource> {
+  action: ApplyAction;
+  object: T;
+}
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+  /** Tenant to sign in to, when the user name is not unique across tenants. */
+  tenant?: string | undefined;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  user: string;
+  tenant: string;
+}
+
+export interface WhoAmI {
+  user: string;
+  tenant: string;
+  roles: string[];
+}
+
+export type { ResourceInput };

@@ -1,0 +1,2 @@
+export * from './parse-template.js';
+export * from './render-template.js';

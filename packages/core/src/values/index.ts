@@ -1,0 +1,2 @@
+export * from './coalesce-values.js';
+export * from './value-path.js';

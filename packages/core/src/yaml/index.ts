@@ -1,0 +1,2 @@
+export * from './load-yaml.js';
+export * from './emit-yaml.js';

@@ -1,0 +1,122 @@
+/**
+ * Starting and ending component processes. A process is only ever signalled after checking that
+ * /proc/PID still describes the process we started (same executable and same kernel start time),
+ * so a recycled PID is never killed.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { ComponentName, ProcessRecord } from './types.js';
+
+export interface StartProcessOptions {
+  component: ComponentName;
+  binary: string;
+  args: string[];
+  logFile: string;
+  cwd: string;
+}
+
+/** Persisted identity of a started process (ProcessRecord + kernel start time). */
+export interface OwnedProcess extends ProcessRecord {
+  /** Field 22 of /proc/PID/stat (clock ticks since boot) at start; guards against PID reuse. */
+  procStartTime?: string;
+}
+
+async function procStartTime(pid: number): Promise<string | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; fields after the last ')' are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return undefined; // exited, not yet reaped
+    return fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+async function procExecutable(pid: number): Promise<string | undefined> {
+  try {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.split('\0')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Spawns a component detached (own process group, survives the parent), stdout+stderr appended to
+ * its log file. Resolves once the PID exists.
+ */
+export async function startProcess(options: StartProcessOptions): Promise<OwnedProcess> {
+  const fd = openSync(options.logFile, 'a', 0o600);
+  try {
+    const child = spawn(options.binary, options.args, {
+      cwd: options.cwd,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.cwd },
+    });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('spawn', () => (child.pid ? resolve(child.pid) : reject(new Error('no pid'))));
+    });
+    child.unref();
+    const record: OwnedProcess = {
+      component: options.component,
+      pid,
+      binary: options.binary,
+      startedAt: new Date().toISOString(),
+    };
+    const startTime = await procStartTime(pid);
+    if (startTime !== undefined) record.procStartTime = startTime;
+    return record;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** True when PID is alive and is still the process described by the record. */
+export async function isOurs(record: OwnedProcess): Promise<boolean> {
+  const [exe, startTime] = await Promise.all([procExecutable(record.pid), procStartTime(record.pid)]);
+  if (exe === undefined || startTime === undefined) return false;
+  if (exe !== record.binary) return false;
+  return record.procStartTime === undefined || record.procStartTime === startTime;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. Never signals a PID that is not ours. */
+export async function stopProcess(record: OwnedProcess, graceMs = 5000): Promise<void> {
+  if (!(await isOurs(record))) return;
+  try {
+    process.kill(record.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!(await isOurs(record))) return;
+    await sleep(50);
+  }
+  if (await isOurs(record)) {
+    try {
+      process.kill(record.pid, 'SIGKILL');
+    } catch {
+      return;
+    }
+  }
+  for (let i = 0; i < 100 && (await isOurs(record)); i++) await sleep(50);
+}
+
+/** Resident set size of a process in bytes (from /proc/PID/status VmRSS), 0 if gone. */
+export async function rssBytes(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match?.[1] ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

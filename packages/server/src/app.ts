@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import { StrataError } from '@strata/api';
+import type { ResourceRepository } from '@strata/store';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { parse as parseYaml } from 'yaml';
+import { Authenticator } from './auth/authenticator.js';
+import type { Principal } from './auth/principal.js';
+import { PrincipalLoader } from './auth/principal-loader.js';
+import { toStrataError } from './http/problem.js';
+import { ResourceService, type RequestContext } from './resources/resource-service.js';
+import type { SecretCipher } from './resources/secret-fields.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerResourceRoutes } from './routes/resources.js';
+import { ChangeHub } from './watch/change-hub.js';
+
+export interface AppOptions {
+  store: ResourceRepository;
+  cipher: SecretCipher;
+  logger?: FastifyBaseLogger | false;
+  /** Largest accepted request body (default 1 MiB). */
+  bodyLimitBytes?: number;
+  /** How often watchers poll the store for changes made by other replicas. */
+  watchPollIntervalMs?: number;
+  ready?: () => Promise<boolean>;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+
+export interface App {
+  app: FastifyInstance;
+  /** Every route registered, for tests that walk the whole API. */
+  routes: RouteInfo[];
+  service: ResourceService;
+  hub: ChangeHub;
+  principals: PrincipalLoader;
+  registry: Registry;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** The route needs no API key (probes, sign-in). */
+    public?: boolean;
+  }
+}
+
+/** Builds the HTTP API. Nothing listens yet: tests call `app.inject()`, main.ts calls `listen()`. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app: FastifyInstance = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
+  });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'strata_' });
+  const latency = new Histogram({
+    name: 'strata_http_request_duration_seconds',
+    help: 'HTTP request latency by route, method and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
+  const principals = new PrincipalLoader({ store: options.store });
+  const authenticator = new Authenticator({ store: options.store, principals });
+  const hub = new ChangeHub({ store: options.store, ...(options.watchPollIntervalMs ? { pollIntervalMs: options.watchPollIntervalMs } : {}) });
+  const service = new ResourceService({ store: options.store, cipher: options.cipher, principals, onWrite: () => hub.notify() });
+
+  for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml']) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, parseYaml(body as string, { prettyErrors: true, maxAliasCount: 100 }) as unknown);
+      } catch (err) {
+        done(new StrataError('STRATA_MALFORMED_BODY', `the body is not valid YAML: ${(err as Error).message}`), undefined);
+      }
+    });
+  }
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string) as unknown);
+    } catch (err) {
+      done(new StrataError('STRATA_MALFORMED_BODY', `the body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Strata API', version: 'v1alpha1', description: 'Manage fleets of Kubernetes clusters from cluster profiles.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: stk.TENANT.NAME.SECRET' } } },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    if (req.routeOptions.config.public) return;
+    req.principal = await authenticator.authenticate(req.headers.authorization);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toStrataError(err);
+    if (e.code === 'STRATA_INTERNAL') req.log.error({ err }, 'request failed');
+    else req.log.info({ code: e.code, status: e.status }, e.message);
+    return reply.code(e.status).type('application/problem+json').send(e.toProblem(req.url));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const e = new StrataError('STRATA_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);
+    return reply.code(404).type('application/problem+json').send(e.toProblem(req.url));
+  });
+
+  const principalOf = (req: FastifyRequest): Principal => {
+    if (!req.principal) throw new StrataError('STRATA_UNAUTHENTICATED', 'authentication required');
+    return req.principal;
+  };
+  const context = (req: FastifyRequest): RequestContext => ({ principal: principalOf(req), requestId: req.id });
+
+  registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true) });
+  registerAuthRoutes(app, { store: options.store, principal: principalOf, onWrite: () => hub.notify() });
+  registerResourceRoutes(app, { service, hub, context });
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.addHook('onClose', async () => hub.close());
+
+  return { app, routes, service, hub, principals, registry };
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ResourceRepository } from '@strata/store';
+import { BUILTIN_ROLES } from './builtin-roles.js';
+import { hashPassword } from './passwords.js';
+import { formatToken, hashSecret, newSecret, parseToken, secretMatches } from './tokens.js';
+
+export const DEFAULT_TENANT = 'default';
+export const ADMIN_USER = 'admin';
+const ADMIN_KEY_NAME = 'bootstrap-admin';
+const actor = { name: 'system:bootstrap' };
+
+export interface BootstrapResult {
+  apiKeyFile: string;
+  passwordFile?: string;
+  created: boolean;
+}
+
+/**
+ * Makes a fresh installation usable and repairs a damaged one: the default tenant and project, the built-in roles
+ * in every tenant, and an admin user whose API key sits in a 0600 file in the data directory. Idempotent.
+ */
+export async function bootstrap(store: ResourceRepository, dataDir: string): Promise<BootstrapResult> {
+  const t = DEFAULT_TENANT;
+  const scope = { tenant: t, projects: '*' as const };
+  let created = false;
+  if (!(await store.get({ tenant: '', projects: '*' }, { kind: 'Tenant', tenant: '', project: '', name: t }))) {
+    await store.create({ tenant: '', projects: '*' }, { key: { kind: 'Tenant', tenant: '', project: '', name: t }, spec: { displayName: 'Default tenant' } }, actor);
+    created = true;
+  }
+  await ensureBuiltinRoles(store, t);
+  await ensureObject(store, { kind: 'Project', name: 'default', spec: { displayName: 'Default project' } }, t);
+  let passwordFile: string | undefined;
+  if (!(await store.get(scope, { kind: 'User', tenant: t, project: '', name: ADMIN_USER }))) {
+    const password = randomBytes(18).toString('base64url');
+    await store.create(
+      scope,
+      { key: { kind: 'User', tenant: t, project: '', name: ADMIN_USER }, spec: { displayName: 'Administrator', password: await hashPassword(password) } },
+      actor,
+    );
+    passwordFile = join(dataDir, 'admin-password');
+    await writeSecretFile(passwordFile, `${password}\n`);
+  }
+  const subjects = [{ kind: 'User', name: ADMIN_USER }];
+  await ensureObject(store, { kind: 'RoleBinding', name: 'admin-tenant-admin', spec: { role: 'tenant-admin', subjects } }, t);
+  await ensureObject(store, { kind: 'RoleBinding', name: 'admin-system-admin', spec: { role: 'system-admin', subjects } }, t);
+  const apiKeyFile = join(dataDir, 'admin-api-key');
+  await ensureAdminKey(store, apiKeyFile);
+  return { apiKeyFile, created, ...(passwordFile ? { passwordFile } : {}) };
+}
+
+/** Creates any missing built-in role in a tenant (users may not delete them for long: they return at start). */
+export async function ensureBuiltinRoles(store: ResourceRepository, tenant: string): Promise<void> {
+  for (const role of BUILTIN_ROLES) {
+    await ensureObject(
+      store,
+      { kind: 'Role', name: role.name, spec: { description: role.description, permissions: role.permissions }, labels: { 'strata.dev/builtin': 'true' } },
+      tenant,
+    );
+  }
+}
+
+async function ensureObject(
+  store: ResourceRepository,
+  o: { kind: string; name: string; spec: Record<string, unknown>; labels?: Record<string, string> },
+  tenant: string,
+): Promise<void> {
+  const scope = { tenant, projects: '*' as const };
+  const key = { kind: o.kind, tenant, project: '', name: o.name };
+  if (await store.get(scope, key)) return;
+  try {
+    await store.create(scope, { key, spec: o.spec, labels: o.labels ?? {} }, actor);
+  } catch (err) {
+    // Another replica bootstrapping at the same moment created it first.
+    if ((err as { code?: string }).code !== 'STRATA_ALREADY_EXISTS') throw err;
+  }
+}
+
+async function ensureAdminKey(store: ResourceRepository, file: string): Promise<void> {
+  const t = DEFAULT_TENANT;
+  const scope = { tenant: t, projects: '*' as const };
+  const key = { kind: 'ApiKey', tenant: t, project: '', name: ADMIN_KEY_NAME };
+  const existing = await store.get(scope, key);
+  const onDisk = parseToken((await readFile(file, 'utf8').catch(() => '')).trim());
+  const hash = existing?.status.keyHash;
+  if (existing && onDisk && typeof hash === 'string' && secretMatches(onDisk.secret, hash) && existing.spec.revoked !== true) return;
+  if (existing) await store.delete(scope, key, {}, actor);
+  const secret = newSecret();
+  await store.create(
+    scope,
+    { key, spec: { user: ADMIN_USER, description: 'bootstrap admin key (see the data directory)' }, status: { keyHash: hashSecret(secret) } },
+    actor,
+  );
+  await writeSecretFile(file, `${formatToken(t, ADMIN_KEY_NAME, secret)}\n`);
+}
+
+async function writeSecretFile(file: string, content: string): Promise<void> {
+  await writeFile(file, content, { mode: 0o600 });
+  await chmod(file, 0o600);
+}

@@ -1,0 +1,81 @@
+import { mkdir } from 'node:fs/promises';
+import { StrataError } from '@strata/api';
+import { KyselyResourceRepository, openDatabase } from '@strata/store';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { bootstrap } from './auth/bootstrap.js';
+import { parseServerArgs, SERVER_HELP } from './config.js';
+import { openCipher } from './secrets.js';
+
+/**
+ * `strata server`: opens the store (SQLite by default), bootstraps an admin, serves the API, and shuts down
+ * gracefully on SIGINT/SIGTERM. Returns the exit code.
+ */
+export async function runServer(argv: string[]): Promise<number> {
+  let config;
+  try {
+    config = parseServerArgs(argv);
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n\n${SERVER_HELP}`);
+    return 2;
+  }
+  if (config === 'help') {
+    process.stdout.write(SERVER_HELP);
+    return 0;
+  }
+  const log = pino({ level: config.logLevel, base: { service: 'strata-server' } });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const cipher = await openCipher({ dataDir: config.dataDir, warn: (m) => log.warn(m) });
+  const handle = await openDatabase({ url: config.databaseUrl });
+  const store = new KyselyResourceRepository({ db: handle.db });
+  const boot = await bootstrap(store, config.dataDir);
+  const { app } = await buildApp({
+    store,
+    cipher,
+    logger: log,
+    ready: async () => {
+      await store.currentResourceVersion();
+      return true;
+    },
+  });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    log.error({ err }, 'cannot listen');
+    await handle.close();
+    throw new StrataError('STRATA_UNAVAILABLE', `cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  }
+  const url = `http://${config.host}:${config.port}`;
+  log.info({ url, dataDir: config.dataDir, database: handle.dialect, encryptionKeys: cipher.source }, 'Strata server ready');
+  process.stdout.write(
+    [
+      '',
+      `  Strata is running at ${url}`,
+      `  data directory:       ${config.dataDir} (${handle.dialect})`,
+      `  admin API key:        ${boot.apiKeyFile}   (export STRATA_API_KEY=$(cat ${boot.apiKeyFile}))`,
+      ...(boot.passwordFile ? [`  admin password:       ${boot.passwordFile}   (user "admin")`] : []),
+      `  try:                  STRATA_SERVER=${url} STRATA_API_KEY=$(cat ${boot.apiKeyFile}) npx strata get projects`,
+      '',
+    ].join('\n') + '\n',
+  );
+
+  return new Promise<number>((resolve) => {
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      log.info({ signal }, 'shutting down');
+      const force = setTimeout(() => resolve(1), 10_000);
+      force.unref();
+      void app
+        .close()
+        .then(() => handle.close())
+        .then(() => resolve(0), (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          resolve(1);
+        });
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+}

@@ -1,0 +1,388 @@
+import {
+  API_VERSION,
+  findKind,
+  KINDS,
+  StrataError,
+  validateObject,
+  validationError,
+  type Issue,
+  type KindDefinition,
+  type ListResult,
+  type Resource,
+} from '@strata/api';
+import { parseLabelSelector, type AccessScope, type Actor, type ObjectKey, type ResourceRepository } from '@strata/store';
+import { ACCESS_KINDS } from '../auth/builtin-roles.js';
+import { ensureBuiltinRoles } from '../auth/bootstrap.js';
+import { accessScope, can, canSeeProject, type Principal } from '../auth/principal.js';
+import type { PrincipalLoader } from '../auth/principal-loader.js';
+import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
+import { authorize, checkScope, type Target } from './access.js';
+import { checkKindRules } from './kind-rules.js';
+import { applyMergePatch, isPlainObject } from './merge-patch.js';
+import { redact, sealSecrets, type SecretCipher } from './secret-fields.js';
+
+export interface ResourceServiceOptions {
+  store: ResourceRepository;
+  cipher: SecretCipher;
+  principals: PrincipalLoader;
+  /** Called after every successful write (wakes watchers and controllers). */
+  onWrite?: () => void;
+}
+
+export interface RequestContext {
+  principal: Principal;
+  requestId?: string;
+}
+
+export interface ListOptions {
+  labelSelector?: string | undefined;
+  limit?: number | undefined;
+  continue?: string | undefined;
+}
+
+/** A created object, plus the one-time secret for kinds that have one (ApiKey). */
+export type Created = Resource & { key?: string };
+
+/**
+ * Create / read / update / patch / delete for every kind, the same way: scope check, authorization, strict
+ * validation of the whole object, per-kind reference rules, secret sealing, store write (which audits), redaction.
+ */
+export class ResourceService {
+  readonly #o: ResourceServiceOptions;
+
+  constructor(options: ResourceServiceOptions) {
+    this.#o = options;
+  }
+
+  get store(): ResourceRepository {
+    return this.#o.store;
+  }
+
+  /** Every version of a versioned object (ClusterProfile, Pack), oldest first. */
+  async versions(ctx: RequestContext, target: Target, name: string): Promise<ListResult<Resource>> {
+    checkScope(target);
+    authorize(ctx.principal, target, 'list');
+    const result = await this.#o.store.list(this.#scope(ctx, target.kind), {
+      kind: target.kind.kind,
+      project: target.project ?? '',
+      name,
+      limit: 1000,
+    });
+    const items = result.items.map((o) => redact(target.kind, o));
+    items.sort((a, b) => compareVersions(String(a.spec.version), String(b.spec.version)));
+    if (items.length === 0) throw new StrataError('STRATA_NOT_FOUND', `${target.kind.kind} "${name}" not found`);
+    return { ...result, items };
+  }
+
+  async create(ctx: RequestContext, target: Target, body: unknown): Promise<Created> {
+    const { kind, project } = target;
+    checkScope(target);
+    this.#refuseReadOnly(kind);
+    const selfService = kind.kind === 'ApiKey' && this.#ownsKey(ctx.principal, body);
+    if (!selfService) authorize(ctx.principal, target, 'create');
+    const input = this.#validate(kind, project, body);
+    await this.#requireProject(ctx, project);
+    const scope = this.#scope(ctx, kind);
+    const ruleIssues = await checkKindRules(kind.kind, { store: this.#o.store, scope, principal: ctx.principal, project }, input.spec);
+    this.#throwIssues(ruleIssues);
+    let spec = await sealSecrets({ kind, spec: input.spec, cipher: this.#o.cipher });
+    let status: Record<string, unknown> | undefined;
+    let key: string | undefined;
+    if (kind.kind === 'ApiKey') {
+      const secret = newSecret();
+      spec = { ...spec, user: spec.user ?? ctx.principal.name };
+      status = { keyHash: hashSecret(secret) };
+      key = formatToken(ctx.principal.tenant, input.metadata.name, secret);
+    }
+    const created = await this.#o.store.create(
+      scope,
+      {
+        key: this.#key(ctx, kind, project, input.metadata.name, spec),
+        labels: input.metadata.labels ?? {},
+        annotations: input.metadata.annotations ?? {},
+        finalizers: input.metadata.finalizers ?? [],
+        spec,
+        ...(status ? { status } : {}),
+      },
+      this.#actor(ctx),
+    );
+    if (kind.kind === 'Tenant') await ensureBuiltinRoles(this.#o.store, created.metadata.name);
+    this.#written(ctx, kind);
+    const out: Created = redact(kind, created);
+    return key ? { ...out, key } : out;
+  }
+
+  async get(ctx: RequestContext, target: Target, name: string, version?: string): Promise<Resource> {
+    const obj = await this.#read(ctx, target, name, version, 'get');
+    return redact(target.kind, obj);
+  }
+
+  async list(ctx: RequestContext, target: Target, options: ListOptions = {}): Promise<ListResult<Resource>> {
+    const { kind, project } = target;
+    checkScope(target);
+    const filter = this.#listFilter(ctx.principal, target);
+    if (!filter) authorize(ctx.principal, target, 'list');
+    const result = await this.#o.store.list(this.#scope(ctx, kind), {
+      kind: kind.kind,
+      project: project ?? '',
+      ...(options.labelSelector ? { labelSelector: parseLabelSelector(options.labelSelector) } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.continue ? { continue: options.continue } : {}),
+    });
+    const items = (filter ? result.items.filter(filter) : result.items).map((o) => redact(kind, o));
+    return { ...result, items };
+  }
+
+  async update(ctx: RequestContext, target: Target, name: string, body: unknown, version?: string): Promise<Resource> {
+    const { kind, project } = target;
+    checkScope(target);
+    this.#refuseReadOnly(kind);
+    const previous = await this.#read(ctx, target, name, version, 'update');
+    const input = this.#validate(kind, project, body);
+    if (input.metadata.name !== name) {
+      throw validationError([{ path: '/metadata/name', message: `must match the name in the URL ("${name}")` }]);
+    }
+    return this.#write(ctx, target, previous, input, input.metadata.resourceVersion);
+  }
+
+  async patch(ctx: RequestContext, target: Target, name: string, patch: unknown, version?: string): Promise<Resource> {
+    const { kind, project } = target;
+    checkScope(target);
+    this.#refuseReadOnly(kind);
+    if (!isPlainObject(patch)) throw new StrataError('STRATA_MALFORMED_BODY', 'a merge patch must be a JSON object');
+    for (let attempt = 0; ; attempt++) {
+      const previous = await this.#read(ctx, target, name, version, 'update');
+      const current = redact(kind, previous);
+      const base = {
+        metadata: { name, labels: current.metadata.labels, annotations: current.metadata.annotations, finalizers: current.metadata.finalizers },
+        spec: current.spec,
+      };
+      const merged = applyMergePatch(base, patch) as Record<string, unknown>;
+      const pm = isPlainObject(patch.metadata) ? patch.metadata : {};
+      const explicitRv = typeof pm.resourceVersion === 'string' ? pm.resourceVersion : undefined;
+      const input = this.#validate(kind, project, merged);
+      try {
+        return await this.#write(ctx, target, previous, input, explicitRv ?? previous.metadata.resourceVersion);
+      } catch (err) {
+        // Without an explicit precondition a patch retries on a concurrent change, like kubectl's.
+        if (explicitRv || attempt >= 4 || !(err instanceof StrataError) || err.code !== 'STRATA_CONFLICT') throw err;
+      }
+    }
+  }
+
+  async delete(ctx: RequestContext, target: Target, name: string, options: { resourceVersion?: string; version?: string } = {}) {
+    const { kind, project } = target;
+    checkScope(target);
+    this.#refuseReadOnly(kind);
+    const previous = await this.#read(ctx, target, name, options.version, 'delete');
+    if (kind.kind === 'Project') await this.#refuseNonEmptyProject(ctx, name);
+    const result = await this.#o.store.delete(
+      this.#scope(ctx, kind),
+      this.#keyOf(previous),
+      options.resourceVersion ? { expectedResourceVersion: options.resourceVersion } : {},
+      this.#actor(ctx),
+    );
+    this.#written(ctx, kind);
+    return { deleted: result.deleted, object: redact(kind, result.object) };
+  }
+
+  /** Status is written only by the platform (controllers, agents through their gateway). */
+  async updateStatus(ctx: RequestContext, target: Target, name: string, status: unknown, resourceVersion?: string) {
+    if (ctx.principal.type !== 'system') {
+      throw new StrataError('STRATA_FORBIDDEN', 'status is written only by the platform');
+    }
+    if (!isPlainObject(status)) throw validationError([{ path: '/status', message: 'must be an object' }]);
+    const previous = await this.#read(ctx, target, name, undefined, 'get');
+    const updated = await this.#o.store.updateStatus(this.#scope(ctx, target.kind), {
+      key: this.#keyOf(previous),
+      status,
+      ...(resourceVersion ? { expectedResourceVersion: resourceVersion } : {}),
+    });
+    this.#o.onWrite?.();
+    return redact(target.kind, updated);
+  }
+
+  /** Reads the raw stored object after authorization (404 when absent or invisible). */
+  async #read(ctx: RequestContext, target: Target, name: string, version: string | undefined, verb: string): Promise<Resource> {
+    const { kind, project } = target;
+    checkScope(target);
+    const scope = this.#scope(ctx, kind);
+    const selfRead = this.#selfAccess(ctx.principal, target, name, verb);
+    if (kind.versioned && !version) {
+      authorize(ctx.principal, target, verb);
+      const all = await this.versions(ctx, target, name);
+      version = String(all.items[all.items.length - 1]!.spec.version);
+    }
+    const obj = await this.#o.store.get(scope, {
+      kind: kind.kind,
+      tenant: this.#scope(ctx, kind).tenant,
+      project: project ?? '',
+      name,
+      ...(kind.versioned && version ? { version } : {}),
+    });
+    const ownKey = kind.kind === 'ApiKey' && obj?.spec.user === ctx.principal.name;
+    if (!selfRead && !ownKey) authorize(ctx.principal, target, verb);
+    if (!obj) {
+      const where = project === undefined ? '' : ` in project "${project}"`;
+      throw new StrataError('STRATA_NOT_FOUND', `${kind.kind} "${name}"${version ? ` version ${version}` : ''} not found${where}`);
+    }
+    return obj;
+  }
+
+  async #write(ctx: RequestContext, target: Target, previous: Resource, input: ValidInput, rv: string | undefined) {
+    const { kind, project } = target;
+    if (input.spec.version !== undefined && kind.versioned && input.spec.version !== previous.spec.version) {
+      throw validationError([{ path: '/spec/version', message: 'the version of an existing object cannot change; create a new version' }]);
+    }
+    const scope = this.#scope(ctx, kind);
+    const issues = await checkKindRules(kind.kind, { store: this.#o.store, scope, principal: ctx.principal, project, previous }, input.spec);
+    this.#throwIssues(issues);
+    const spec = await sealSecrets({ kind, spec: input.spec, stored: previous.spec, cipher: this.#o.cipher });
+    if (kind.kind === 'ApiKey') spec.user = previous.spec.user;
+    const updated = await this.#o.store.update(
+      scope,
+      {
+        key: this.#keyOf(previous),
+        ...(rv ? { expectedResourceVersion: rv } : {}),
+        labels: input.metadata.labels ?? {},
+        annotations: input.metadata.annotations ?? {},
+        ...(input.metadata.finalizers ? { finalizers: input.metadata.finalizers } : {}),
+        spec,
+      },
+      this.#actor(ctx),
+    );
+    this.#written(ctx, kind);
+    return redact(kind, updated);
+  }
+
+  #validate(kind: KindDefinition, project: string | undefined, body: unknown): ValidInput {
+    const issues = validateObject(kind, body);
+    if (issues.length === 0) {
+      const b = body as ValidInput & { kind?: string; metadata: { project?: string } };
+      if (b.metadata.project !== undefined && b.metadata.project !== (project ?? '')) {
+        issues.push({ path: '/metadata/project', message: `must match the project in the URL (${project ?? 'none: tenant scope'})` });
+      }
+    }
+    this.#throwIssues(issues);
+    return body as ValidInput;
+  }
+
+  #throwIssues(issues: Issue[]): void {
+    if (issues.length === 0) return;
+    if (issues.every((i) => i.code === 'STRATA_REFERENCE_NOT_FOUND')) {
+      throw new StrataError('STRATA_REFERENCE_NOT_FOUND', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+    }
+    throw validationError(issues);
+  }
+
+  #refuseReadOnly(kind: KindDefinition): void {
+    if (kind.readOnly) throw new StrataError('STRATA_METHOD_NOT_ALLOWED', `${kind.kind} objects are written only by the platform`);
+  }
+
+  async #requireProject(ctx: RequestContext, project: string | undefined): Promise<void> {
+    if (project === undefined) return;
+    const found = await this.#o.store.get(accessScope(ctx.principal), {
+      kind: 'Project',
+      tenant: ctx.principal.tenant,
+      project: '',
+      name: project,
+    });
+    if (!found) throw new StrataError('STRATA_NOT_FOUND', `project "${project}" not found`);
+  }
+
+  async #refuseNonEmptyProject(ctx: RequestContext, project: string): Promise<void> {
+    const scope = { tenant: ctx.principal.tenant, projects: [project] };
+    for (const k of KINDS) {
+      if (k.scope !== 'project' && k.scope !== 'tenant-or-project') continue;
+      if (k.readOnly) continue;
+      const page = await this.#o.store.list(scope, { kind: k.kind, project, limit: 1 });
+      if (page.items.length > 0) {
+        throw new StrataError('STRATA_IN_USE', `project "${project}" still contains ${k.kind} objects; delete them first`);
+      }
+    }
+  }
+
+  #ownsKey(principal: Principal, body: unknown): boolean {
+    if (!isPlainObject(body) || !isPlainObject(body.spec)) return false;
+    const user = body.spec.user;
+    return user === undefined || user === principal.name;
+  }
+
+  /** Reads anyone may do about themselves: their user object, projects they can see. */
+  #selfAccess(principal: Principal, target: Target, name: string, verb: string): boolean {
+    if (verb !== 'get') return false;
+    if (target.kind.kind === 'User') return name === principal.name;
+    if (target.kind.kind === 'Project') return canSeeProject(principal, name);
+    return false;
+  }
+
+  /** Lists that are filtered instead of refused: your own API keys, the projects you can see. */
+  #listFilter(principal: Principal, target: Target): ((o: Resource) => boolean) | undefined {
+    const kind = target.kind.kind;
+    if (can(principal, { kind, verb: 'list', project: target.project, sharedWithProjects: target.kind.scope === 'tenant-or-project' })) {
+      return undefined;
+    }
+    if (kind === 'ApiKey') return (o) => o.spec.user === principal.name;
+    if (kind === 'Project') return (o) => canSeeProject(principal, o.metadata.name);
+    return undefined;
+  }
+
+  #key(ctx: RequestContext, kind: KindDefinition, project: string | undefined, name: string, spec: Record<string, unknown>): ObjectKey {
+    return {
+      kind: kind.kind,
+      tenant: this.#scope(ctx, kind).tenant,
+      project: project ?? '',
+      name,
+      ...(kind.versioned ? { version: String(spec.version) } : {}),
+    };
+  }
+
+  #keyOf(obj: Resource): ObjectKey {
+    const version = findKind(obj.kind)?.versioned ? String(obj.spec.version) : undefined;
+    return {
+      kind: obj.kind,
+      tenant: obj.metadata.tenant,
+      project: obj.metadata.project ?? '',
+      name: obj.metadata.name,
+      ...(version !== undefined ? { version } : {}),
+    };
+  }
+
+  /** The store scope for a request: tenants themselves live above every tenant (tenant ''). */
+  #scope(ctx: RequestContext, kind: KindDefinition): AccessScope {
+    return kind.scope === 'system' ? { tenant: '', projects: '*' } : accessScope(ctx.principal);
+  }
+
+  #actor(ctx: RequestContext): Actor {
+    return { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
+  }
+
+  #written(ctx: RequestContext, kind: KindDefinition): void {
+    if (ACCESS_KINDS.has(kind.kind.toLowerCase()) || kind.kind === 'ApiKey') this.#o.principals.invalidate(ctx.principal.tenant);
+    this.#o.onWrite?.();
+  }
+}
+
+/** Orders semantic versions (numeric parts compared as numbers; a pre-release sorts before its release). */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core = '', pre] = v.replace(/^v/, '').split('-', 2);
+    return { nums: core.split('.').map((n) => Number.parseInt(n, 10) || 0), pre };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < Math.max(x.nums.length, y.nums.length); i++) {
+    const d = (x.nums[i] ?? 0) - (y.nums[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  if (x.pre === y.pre) return 0;
+  if (x.pre === undefined) return 1;
+  if (y.pre === undefined) return -1;
+  return x.pre.localeCompare(y.pre, 'en', { numeric: true });
+}
+
+interface ValidInput {
+  apiVersion?: typeof API_VERSION;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[]; resourceVersion?: string };
+  spec: Record<string, unknown>;
+}

@@ -1,0 +1,79 @@
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { StrataError } from '@strata/api';
+import type { Database } from './schema.js';
+import { migrationProvider } from './migrations/index.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface OpenDatabaseOptions {
+  /** `sqlite:PATH`, a file path, `:memory:`, or `postgres://...` / `postgresql://...`. */
+  url: string;
+  /** Run pending migrations before returning (default true). */
+  migrate?: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** SQLite busy timeout in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /**
+   * Errors of idle PostgreSQL connections (server restart, admin termination). Without a handler pg would
+   * crash the process; the default emits a process warning. The next query reports the problem itself.
+   */
+  onPoolError?: (err: Error) => void;
+}
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Runs pending migrations (idempotent; Kysely's lock table makes it safe across replicas). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens SQLite (better-sqlite3: WAL, busy_timeout, foreign keys) or PostgreSQL (pg Pool) behind one Kysely. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const { url } = options;
+  const isPostgres = /^postgres(ql)?:\/\//.test(url);
+  const db = isPostgres ? openPostgres(url, options.poolSize ?? 10, options.onPoolError) : openSqlite(url, options.busyTimeoutMs ?? 5000);
+  const handle: DatabaseHandle = {
+    db,
+    dialect: isPostgres ? 'postgres' : 'sqlite',
+    migrate: () => migrateToLatest(db),
+    close: () => db.destroy(),
+  };
+  if (options.migrate !== false) {
+    try {
+      await handle.migrate();
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
+  return handle;
+}
+
+function openSqlite(url: string, busyTimeoutMs: number): Kysely<Database> {
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') : url;
+  const database = new SqliteDatabase(path);
+  if (path !== ':memory:') database.pragma('journal_mode = WAL');
+  database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  database.pragma('foreign_keys = ON');
+  database.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+function openPostgres(url: string, poolSize: number, onPoolError?: (err: Error) => void): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  pool.on('error', onPoolError ?? ((err) => process.emitWarning(`idle PostgreSQL connection failed: ${err.message}`)));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new StrataError('STRATA_INTERNAL', `database migration ${failed} failed: ${String(error)}`, [], { cause: error });
+  }
+}

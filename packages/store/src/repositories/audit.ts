@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Actor } from '../types.js';
+import type { ObjectRow } from './object-rows.js';
+import { allocateResourceVersion, recordChange, type ChangeRetention } from './write-log.js';
+
+/** Kinds that are records of what happened; writing them is never audited (no audit of the audit). */
+export const UNAUDITED_KINDS: ReadonlySet<string> = new Set(['Event', 'AuditEntry']);
+
+export type AuditVerb = 'create' | 'update' | 'delete' | 'updateStatus';
+
+export interface AuditInput {
+  actor: Actor;
+  verb: AuditVerb;
+  /** The object after the write (or, for a hard delete, its last state). */
+  object: ObjectRow;
+  generationBefore?: number;
+  generationAfter?: number;
+  at: string;
+}
+
+/** Writes one AuditEntry object in the caller's transaction, with its own resourceVersion and change. */
+export async function writeAuditEntry(trx: Transaction<Database>, input: AuditInput, retention: ChangeRetention): Promise<void> {
+  if (UNAUDITED_KINDS.has(input.object.kind)) return;
+  const rv = await allocateResourceVersion(trx);
+  const target = input.object;
+  const spec: Record<string, unknown> = {
+    actor: input.actor.name,
+    verb: input.verb,
+    object: target.project === '' ? { kind: target.kind, name: target.name } : { kind: target.kind, name: target.name, project: target.project },
+    at: input.at,
+    outcome: 'Success',
+  };
+  if (input.generationBefore !== undefined) spec.generationBefore = input.generationBefore;
+  if (input.generationAfter !== undefined) spec.generationAfter = input.generationAfter;
+  if (input.actor.requestId) spec.requestId = input.actor.requestId;
+  if (target.version) spec.detail = `version ${target.version}`;
+  const row: ObjectRow = {
+    uid: randomUUID(),
+    tenant: target.tenant,
+    project: target.project,
+    kind: 'AuditEntry',
+    name: `a-${rv}`,
+    version: '',
+    resource_version: rv,
+    generation: 1,
+    labels: '{}',
+    annotations: '{}',
+    finalizers: '[]',
+    spec: JSON.stringify(spec),
+    status: '{}',
+    created_at: input.at,
+    updated_at: input.at,
+    deleted_at: null,
+  };
+  await trx.insertInto('objects').values(row).execute();
+  await recordChange(trx, 'ADDED', row, retention);
+}

@@ -1,0 +1,46 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../schema.js';
+import type { ObjectRow } from './object-rows.js';
+
+/** Thrown inside a write transaction when a conditional write matched no row; the caller re-reads and retries. */
+export class WriteRaced extends Error {
+  constructor() {
+    super('object changed during the write');
+  }
+}
+
+export async function replaceLabels(trx: Transaction<Database>, uid: string, labels: Record<string, string>): Promise<void> {
+  await trx.deleteFrom('object_labels').where('uid', '=', uid).execute();
+  const rows = Object.entries(labels).map(([key, value]) => ({ uid, key, value }));
+  if (rows.length > 0) await trx.insertInto('object_labels').values(rows).execute();
+}
+
+/** UPDATE ... WHERE uid = ? AND resource_version = ?; throws WriteRaced when another writer got there first. */
+export async function conditionalUpdate(trx: Transaction<Database>, before: ObjectRow, after: ObjectRow): Promise<void> {
+  const { uid, ...values } = after;
+  const result = await trx
+    .updateTable('objects')
+    .set(values)
+    .where('uid', '=', uid)
+    .where('resource_version', '=', before.resource_version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new WriteRaced();
+}
+
+/** DELETE ... WHERE uid = ? AND resource_version = ?; throws WriteRaced when another writer got there first. */
+export async function conditionalDelete(trx: Transaction<Database>, before: ObjectRow): Promise<void> {
+  const result = await trx
+    .deleteFrom('objects')
+    .where('uid', '=', before.uid)
+    .where('resource_version', '=', before.resource_version)
+    .executeTakeFirst();
+  if (Number(result.numDeletedRows) !== 1) throw new WriteRaced();
+  await trx.deleteFrom('object_labels').where('uid', '=', before.uid).execute();
+}
+
+/** Unique-constraint violation on either backend (pg 23505, SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY). */
+export function isUniqueViolation(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null || !('code' in err)) return false;
+  const code = (err as { code: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

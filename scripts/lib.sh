@@ -1,0 +1,31 @@
+# Shared helpers for scripts/*.sh. Source it; do not run it.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# Installs npm dependencies when package-lock.json changed since the last install (idempotent, fast when current).
+ensure_node_modules() {
+  local stamp_file="node_modules/.strata-lock-sha256"
+  local want
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$want" ]]; then
+    return 0
+  fi
+  step "Installing npm dependencies (npm ci; the SQLite driver compiles once, ~1-2 min)"
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp_file"
+}
+
+# Starts the local PostgreSQL cluster if it is installed but not running.
+ensure_postgres() {
+  if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then return 0; fi
+  if command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]]; then
+    step "Starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && return 0; sleep 1; done
+  fi
+  echo "PostgreSQL is not reachable at 127.0.0.1:5432" >&2
+  return 1
+}
