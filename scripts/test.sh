@@ -34,7 +34,7 @@ step "Tests (node:test)"
 if [[ $# -gt 0 ]]; then
   FILES=("$@")
 else
-  mapfile -t FILES < <(find packages test -name '*.test.ts' -not -path '*/node_modules/*' -not -path '*/dist/*' | sort)
+  mapfile -t FILES < <(find packages test scripts -name '*.test.ts' -not -path '*/node_modules/*' -not -path '*/dist/*' | sort)
 fi
 if [[ ${#FILES[@]} -eq 0 ]]; then
   echo "no test files found" >&2

@@ -16,7 +16,11 @@ const MAX_CONFLICT_RETRIES = 3;
  * annotations already match; otherwise replaces it with the existing resourceVersion as precondition
  * (retrying on a concurrent change unless the caller gave its own resourceVersion).
  */
-export async function applyObject<T extends Resource>(ops: ApplyOperations<T>, object: ResourceInput, options: WriteOptions): Promise<ApplyResult<T>> {
+export async function applyObject<T extends Resource>(
+  ops: ApplyOperations<T>,
+  object: ResourceInput,
+  options: WriteOptions,
+): Promise<ApplyResult<T>> {
   const version = versionOf(object);
   const callerPrecondition = object.metadata.resourceVersion;
   for (let attempt = 0; ; attempt++) {
@@ -28,17 +32,29 @@ export async function applyObject<T extends Resource>(ops: ApplyOperations<T>, o
     if (sameDesiredState(object, existing)) return { action: 'unchanged', object: existing };
     const resourceVersion = callerPrecondition ?? existing.metadata.resourceVersion;
     try {
-      const updated = await ops.update({ ...object, metadata: { ...object.metadata, resourceVersion } }, options);
-      const unchanged = updated.metadata.generation === existing.metadata.generation && sameMetadata(existing, updated);
+      // PUT replaces finalizers too: keep the ones controllers added unless the document lists its own.
+      const finalizers = object.metadata.finalizers ?? existing.metadata.finalizers;
+      const metadata = { ...object.metadata, resourceVersion, ...(finalizers ? { finalizers } : {}) };
+      const updated = await ops.update({ ...object, metadata }, options);
+      const unchanged =
+        updated.metadata.generation === existing.metadata.generation && sameMetadata(existing, updated);
       return { action: unchanged ? 'unchanged' : 'configured', object: updated };
     } catch (err) {
-      const retry = isStrataError(err) && err.code === 'STRATA_CONFLICT' && !callerPrecondition && attempt < MAX_CONFLICT_RETRIES;
+      const retry =
+        isStrataError(err) &&
+        err.code === 'STRATA_CONFLICT' &&
+        !callerPrecondition &&
+        attempt < MAX_CONFLICT_RETRIES;
       if (!retry) throw err;
     }
   }
 }
 
-async function getIfExists<T extends Resource>(ops: ApplyOperations<T>, name: string, options: ItemOptions): Promise<T | undefined> {
+async function getIfExists<T extends Resource>(
+  ops: ApplyOperations<T>,
+  name: string,
+  options: ItemOptions,
+): Promise<T | undefined> {
   try {
     return await ops.get(name, options);
   } catch (err) {
@@ -52,15 +68,21 @@ function versionOf(object: ResourceInput): string | undefined {
   return typeof version === 'string' ? version : undefined;
 }
 
-/** True when writing `desired` could not change `existing`: same spec, labels and annotations. */
+/** True when writing `desired` could not change `existing`: same spec, labels, annotations (and finalizers, if given). */
 export function sameDesiredState(desired: ResourceInput, existing: Resource): boolean {
   return (
     deepEqual(desired.spec ?? {}, existing.spec ?? {}) &&
     deepEqual(desired.metadata.labels ?? {}, existing.metadata.labels ?? {}) &&
-    deepEqual(desired.metadata.annotations ?? {}, existing.metadata.annotations ?? {})
+    deepEqual(desired.metadata.annotations ?? {}, existing.metadata.annotations ?? {}) &&
+    (desired.metadata.finalizers === undefined ||
+      deepEqual(desired.metadata.finalizers, existing.metadata.finalizers ?? []))
   );
 }
 
 function sameMetadata(a: Resource, b: Resource): boolean {
-  return deepEqual(a.metadata.labels ?? {}, b.metadata.labels ?? {}) && deepEqual(a.metadata.annotations ?? {}, b.metadata.annotations ?? {});
+  return (
+    deepEqual(a.metadata.labels ?? {}, b.metadata.labels ?? {}) &&
+    deepEqual(a.metadata.annotations ?? {}, b.metadata.annotations ?? {}) &&
+    deepEqual(a.metadata.finalizers ?? [], b.metadata.finalizers ?? [])
+  );
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { backoffDelayMs, sleep } from './backoff.js';
@@ -6,8 +7,14 @@ describe('backoffDelayMs', () => {
   it('grows exponentially up to the maximum, scaled into [0.5, 1) by jitter', () => {
     const low = { initialMs: 100, maxMs: 1000, random: () => 0 };
     const high = { initialMs: 100, maxMs: 1000, random: () => 0.999999 };
-    assert.deepEqual([0, 1, 2, 3, 4, 10].map((a) => backoffDelayMs(a, low)), [50, 100, 200, 400, 500, 500]);
-    assert.deepEqual([0, 1, 2, 3, 4, 10].map((a) => backoffDelayMs(a, high)), [100, 200, 400, 800, 1000, 1000]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 10].map((a) => backoffDelayMs(a, low)),
+      [50, 100, 200, 400, 500, 500],
+    );
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 10].map((a) => backoffDelayMs(a, high)),
+      [100, 200, 400, 800, 1000, 1000],
+    );
   });
 });
 

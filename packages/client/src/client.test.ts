@@ -1,11 +1,20 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import { strict as assert } from 'node:assert';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { StrataError } from '@strata/api';
+import { ProjectKind, StrataError, type KindDefinition } from '@strata/api';
 import { StrataClient } from './client.js';
-import { cannedList, cannedObject, problemReply, startCannedServer, type CannedRoutes, type CannedServer } from './testing/index.js';
+import {
+  cannedList,
+  cannedObject,
+  problemReply,
+  startCannedServer,
+  type CannedRoutes,
+  type CannedServer,
+} from './testing/index.js';
 
 const project = (name: string) => cannedObject({ kind: 'Project', name });
-const profile = (name: string, version: string) => cannedObject({ kind: 'ClusterProfile', name, project: 'retail', spec: { version } });
+const profile = (name: string, version: string) =>
+  cannedObject({ kind: 'ClusterProfile', name, project: 'retail', spec: { version } });
 
 describe('StrataClient requests', () => {
   let server: CannedServer;
@@ -28,7 +37,9 @@ describe('StrataClient requests', () => {
     'PUT /v1/projects/retail/clusterprofiles/base/versions/1.2.0': { body: profile('base', '1.2.0') },
     'GET /v1/clusterprofiles/base/versions': { body: cannedList([profile('base', '1.0.0')]) },
     'POST /v1/projects/retail/clusterprofiles/base/versions/1.2.0/publish': { body: { published: true } },
-    'POST /v1/login': { body: { token: 'tok', expiresAt: '2027-01-01T00:00:00Z', user: 'admin', tenant: 'acme' } },
+    'POST /v1/login': {
+      body: { token: 'tok', expiresAt: '2027-01-01T00:00:00Z', user: 'admin', tenant: 'acme' },
+    },
     'GET /v1/whoami': { body: { user: 'admin', tenant: 'acme', roles: ['tenant-admin'] } },
     'GET /v1/users/missing': problemReply('STRATA_NOT_FOUND', 'User "missing" not found'),
   };
@@ -57,10 +68,16 @@ describe('StrataClient requests', () => {
 
   it('listAll follows continue tokens and keeps the first page resourceVersion', async () => {
     const all = await client.listAll('project', { pageSize: 2 });
-    assert.deepEqual(all.items.map((i) => i.metadata.name), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(
+      all.items.map((i) => i.metadata.name),
+      ['a', 'b', 'c', 'd'],
+    );
     assert.equal(all.resourceVersion, '20');
     assert.equal(all.continue, undefined);
-    assert.deepEqual(server.requests.map((r) => r.query.get('continue')), [null, 'T1', 'T2']);
+    assert.deepEqual(
+      server.requests.map((r) => r.query.get('continue')),
+      [null, 'T1', 'T2'],
+    );
     assert.ok(server.requests.every((r) => r.query.get('limit') === '2'));
   });
 
@@ -76,9 +93,19 @@ describe('StrataClient requests', () => {
   it('update PUTs to the object path, versioned kinds to their version', async () => {
     await client.update({ kind: 'Project', metadata: { name: 'retail', resourceVersion: '7' }, spec: {} });
     assert.equal(`${last().method} ${last().path}`, 'PUT /v1/projects/retail');
-    assert.equal((JSON.parse(last().body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion, '7');
-    await client.update({ kind: 'ClusterProfile', metadata: { name: 'base', project: 'retail' }, spec: { version: '1.2.0' } });
-    assert.equal(`${last().method} ${last().path}`, 'PUT /v1/projects/retail/clusterprofiles/base/versions/1.2.0');
+    assert.equal(
+      (JSON.parse(last().body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion,
+      '7',
+    );
+    await client.update({
+      kind: 'ClusterProfile',
+      metadata: { name: 'base', project: 'retail' },
+      spec: { version: '1.2.0' },
+    });
+    assert.equal(
+      `${last().method} ${last().path}`,
+      'PUT /v1/projects/retail/clusterprofiles/base/versions/1.2.0',
+    );
   });
 
   it('patch sends a merge patch', async () => {
@@ -99,26 +126,46 @@ describe('StrataClient requests', () => {
     assert.equal(last().path, '/v1/projects/retail/clusterprofiles/base/versions/1.2.0');
     await client.versions('clusterprofile', 'base');
     assert.equal(last().path, '/v1/clusterprofiles/base/versions');
-    assert.deepEqual(await client.action('clusterprofile', 'base', 'publish', {}, { project: 'retail', version: '1.2.0' }), { published: true });
-    assert.equal(`${last().method} ${last().path}`, 'POST /v1/projects/retail/clusterprofiles/base/versions/1.2.0/publish');
+    assert.deepEqual(
+      await client.action('clusterprofile', 'base', 'publish', {}, { project: 'retail', version: '1.2.0' }),
+      { published: true },
+    );
+    assert.equal(
+      `${last().method} ${last().path}`,
+      'POST /v1/projects/retail/clusterprofiles/base/versions/1.2.0/publish',
+    );
   });
 
   it('refuses unknown actions and versions of unversioned kinds before sending anything', async () => {
-    await assert.rejects(client.action('clusterprofile', 'base', 'explode'), /no action "explode"; known actions: publish/);
+    await assert.rejects(
+      client.action('clusterprofile', 'base', 'explode'),
+      /no action "explode"; known actions: publish/,
+    );
     await assert.rejects(client.versions('project', 'retail'), /not versioned/);
     assert.equal(server.requests.length, 0);
   });
 
   it('refuses a project that contradicts the object', async () => {
     await assert.rejects(
-      client.create({ kind: 'ClusterProfile', metadata: { name: 'x', project: 'a' }, spec: { version: '1.0.0' } }, { project: 'b' }),
+      client.create(
+        { kind: 'ClusterProfile', metadata: { name: 'x', project: 'a' }, spec: { version: '1.0.0' } },
+        { project: 'b' },
+      ),
       (err: StrataError) => err.code === 'STRATA_BAD_REQUEST' && err.issues[0]?.path === '/metadata/project',
     );
   });
 
   it('refuses unknown kinds and a missing project for project-scoped kinds', async () => {
     await assert.rejects(client.get('gizmo', 'x'), { code: 'STRATA_UNKNOWN_KIND' });
-    await assert.rejects(client.list('apikey'), () => true);
+    const widget: KindDefinition = {
+      kind: 'Widget',
+      plural: 'widgets',
+      scope: 'project',
+      description: 'test kind',
+      spec: ProjectKind.spec,
+    };
+    await assert.rejects(client.list(widget), /Widget is project-scoped: give a project/);
+    assert.equal(server.requests.length, 0);
   });
 
   it('login posts credentials without needing a key; withApiKey switches credentials', async () => {
@@ -133,6 +180,9 @@ describe('StrataClient requests', () => {
   });
 
   it('surfaces problems as StrataError', async () => {
-    await assert.rejects(client.get('user', 'missing'), (err: StrataError) => err.code === 'STRATA_NOT_FOUND' && /missing/.test(err.message));
+    await assert.rejects(
+      client.get('user', 'missing'),
+      (err: StrataError) => err.code === 'STRATA_NOT_FOUND' && /missing/.test(err.message),
+    );
   });
 });

@@ -1,4 +1,14 @@
-import { StrataError, collectionPath, objectPath, requireKind, type KindDefinition, type ListResult, type Resource, type ResourceInput, type WatchEvent } from '@strata/api';
+import {
+  StrataError,
+  collectionPath,
+  objectPath,
+  requireKind,
+  type KindDefinition,
+  type ListResult,
+  type Resource,
+  type ResourceInput,
+  type WatchEvent,
+} from '@strata/api';
 import { applyObject } from './apply.js';
 import { Transport, type RequestOptions, type TransportOptions } from './transport.js';
 import type {
@@ -42,11 +52,22 @@ export class StrataClient {
     return this.transport.request<T>(options);
   }
 
-  async get<T extends Resource = Resource>(kind: KindRef, name: string, options: ItemOptions = {}): Promise<T> {
-    return this.request<T>({ method: 'GET', path: this.itemPath(kind, name, options), signal: options.signal });
+  async get<T extends Resource = Resource>(
+    kind: KindRef,
+    name: string,
+    options: ItemOptions = {},
+  ): Promise<T> {
+    return this.request<T>({
+      method: 'GET',
+      path: this.itemPath(kind, name, options),
+      signal: options.signal,
+    });
   }
 
-  async list<T extends Resource = Resource>(kind: KindRef, options: ListOptions = {}): Promise<ListResult<T>> {
+  async list<T extends Resource = Resource>(
+    kind: KindRef,
+    options: ListOptions = {},
+  ): Promise<ListResult<T>> {
     return this.request<ListResult<T>>({
       method: 'GET',
       path: this.collection(kind, options.project),
@@ -56,7 +77,10 @@ export class StrataClient {
   }
 
   /** Every page of a list, following `continue` tokens. */
-  async *pages<T extends Resource = Resource>(kind: KindRef, options: ListAllOptions = {}): AsyncGenerator<ListResult<T>> {
+  async *pages<T extends Resource = Resource>(
+    kind: KindRef,
+    options: ListAllOptions = {},
+  ): AsyncGenerator<ListResult<T>> {
     let token: string | undefined;
     do {
       const page = await this.list<T>(kind, { ...options, limit: options.pageSize ?? 500, continue: token });
@@ -66,30 +90,51 @@ export class StrataClient {
   }
 
   /** The whole collection in one ListResult; its resourceVersion is the first page's (resume a watch from it). */
-  async listAll<T extends Resource = Resource>(kind: KindRef, options: ListAllOptions = {}): Promise<ListResult<T>> {
+  async listAll<T extends Resource = Resource>(
+    kind: KindRef,
+    options: ListAllOptions = {},
+  ): Promise<ListResult<T>> {
     const items: T[] = [];
     let resourceVersion: string | undefined;
     for await (const page of this.pages<T>(kind, options)) {
       items.push(...page.items);
       resourceVersion ??= page.resourceVersion;
     }
-    return { apiVersion: 'strata.dev/v1alpha1', kind: 'List', items, resourceVersion: resourceVersion ?? '0' };
+    return {
+      apiVersion: 'strata.dev/v1alpha1',
+      kind: 'List',
+      items,
+      resourceVersion: resourceVersion ?? '0',
+    };
   }
 
   async create<T extends Resource = Resource>(object: ResourceInput, options: WriteOptions = {}): Promise<T> {
     const kind = kindOf(object);
-    return this.request<T>({ method: 'POST', path: collectionPath(kind, projectFor(kind, object, options)), body: object, signal: options.signal });
+    return this.request<T>({
+      method: 'POST',
+      path: collectionPath(kind, projectFor(kind, object, options)),
+      body: object,
+      signal: options.signal,
+    });
   }
 
   /** Replaces labels, annotations and spec. A metadata.resourceVersion makes it conditional (409 when stale). */
   async update<T extends Resource = Resource>(object: ResourceInput, options: WriteOptions = {}): Promise<T> {
     const kind = kindOf(object);
-    const path = this.itemPath(kind, object.metadata.name, { project: projectFor(kind, object, options), version: versionOf(kind, object) });
+    const path = this.itemPath(kind, object.metadata.name, {
+      project: projectFor(kind, object, options),
+      version: versionOf(kind, object),
+    });
     return this.request<T>({ method: 'PUT', path, body: object, signal: options.signal });
   }
 
   /** RFC 7396 JSON merge patch. */
-  async patch<T extends Resource = Resource>(kind: KindRef, name: string, patch: Record<string, unknown>, options: ItemOptions = {}): Promise<T> {
+  async patch<T extends Resource = Resource>(
+    kind: KindRef,
+    name: string,
+    patch: Record<string, unknown>,
+    options: ItemOptions = {},
+  ): Promise<T> {
     return this.request<T>({
       method: 'PATCH',
       path: this.itemPath(kind, name, options),
@@ -100,7 +145,11 @@ export class StrataClient {
   }
 
   /** Deletes (or, with finalizers, marks as deleting: the result then has metadata.deletedAt). */
-  async delete<T extends Resource = Resource>(kind: KindRef, name: string, options: DeleteOptions = {}): Promise<T> {
+  async delete<T extends Resource = Resource>(
+    kind: KindRef,
+    name: string,
+    options: DeleteOptions = {},
+  ): Promise<T> {
     return this.request<T>({
       method: 'DELETE',
       path: this.itemPath(kind, name, options),
@@ -110,32 +159,58 @@ export class StrataClient {
   }
 
   /** The versions of a versioned kind (ClusterProfile, Pack). */
-  async versions<T extends Resource = Resource>(kind: KindRef, name: string, options: ScopeOptions = {}): Promise<ListResult<T>> {
+  async versions<T extends Resource = Resource>(
+    kind: KindRef,
+    name: string,
+    options: ScopeOptions = {},
+  ): Promise<ListResult<T>> {
     const def = resolveKind(kind);
     requireVersioned(def);
-    return this.request<ListResult<T>>({ method: 'GET', path: `${objectPath(def, name, options.project)}/versions`, signal: options.signal });
+    return this.request<ListResult<T>>({
+      method: 'GET',
+      path: `${objectPath(def, name, options.project)}/versions`,
+      signal: options.signal,
+    });
   }
 
   /** A kind-specific action: `POST {object}/{action}` (e.g. ClusterProfile publish). */
-  async action<R = unknown>(kind: KindRef, name: string, action: string, body: unknown = {}, options: ItemOptions = {}): Promise<R> {
+  async action<R = unknown>(
+    kind: KindRef,
+    name: string,
+    action: string,
+    body: unknown = {},
+    options: ItemOptions = {},
+  ): Promise<R> {
     const def = resolveKind(kind);
     if (!def.actions?.includes(action)) {
       const known = def.actions?.length ? `; known actions: ${def.actions.join(', ')}` : '';
       throw new StrataError('STRATA_BAD_REQUEST', `${def.kind} has no action "${action}"${known}`);
     }
-    return this.request<R>({ method: 'POST', path: `${this.itemPath(def, name, options)}/${action}`, body, signal: options.signal });
+    return this.request<R>({
+      method: 'POST',
+      path: `${this.itemPath(def, name, options)}/${action}`,
+      body,
+      signal: options.signal,
+    });
   }
 
   /** Follows changes of a collection; see WatchOptions for resume, reconnect and re-list behaviour. */
-  watch<T extends Resource = Resource>(kind: KindRef, options: WatchOptions = {}): AsyncIterable<WatchEvent<T>> {
+  watch<T extends Resource = Resource>(
+    kind: KindRef,
+    options: WatchOptions = {},
+  ): AsyncIterable<WatchEvent<T>> {
     const def = resolveKind(kind);
     const path = this.collection(def, options.project);
-    const listAll = (signal: AbortSignal | undefined) => this.listAll(def, { project: options.project, labelSelector: options.labelSelector, signal });
+    const listAll = (signal: AbortSignal | undefined) =>
+      this.listAll(def, { project: options.project, labelSelector: options.labelSelector, signal });
     return watchCollection<T>({ transport: this.transport, path, listAll }, options);
   }
 
   /** Create-or-update; `unchanged` when nothing would change (or nothing did). */
-  async apply<T extends Resource = Resource>(object: ResourceInput, options: WriteOptions = {}): Promise<ApplyResult<T>> {
+  async apply<T extends Resource = Resource>(
+    object: ResourceInput,
+    options: WriteOptions = {},
+  ): Promise<ApplyResult<T>> {
     const kind = kindOf(object);
     return applyObject<T>(
       {
@@ -150,7 +225,12 @@ export class StrataClient {
 
   /** Exchanges a user name and password for a token; use it with `withApiKey(result.token)`. */
   async login(request: LoginRequest, options: CallOptions = {}): Promise<LoginResult> {
-    return this.request<LoginResult>({ method: 'POST', path: '/v1/login', body: request, signal: options.signal });
+    return this.request<LoginResult>({
+      method: 'POST',
+      path: '/v1/login',
+      body: request,
+      signal: options.signal,
+    });
   }
 
   async whoami(options: CallOptions = {}): Promise<WhoAmI> {
@@ -178,16 +258,21 @@ export function resolveKind(kind: KindRef): KindDefinition {
 }
 
 function kindOf(object: ResourceInput): KindDefinition {
-  if (!object.kind) throw new StrataError('STRATA_BAD_REQUEST', 'the object has no kind', [{ path: '/kind', message: 'required' }]);
+  if (!object.kind)
+    throw new StrataError('STRATA_BAD_REQUEST', 'the object has no kind', [
+      { path: '/kind', message: 'required' },
+    ]);
   return requireKind(object.kind);
 }
 
 function projectFor(kind: KindDefinition, object: ResourceInput, options: WriteOptions): string | undefined {
   const own = object.metadata.project;
   if (own && options.project && own !== options.project) {
-    throw new StrataError('STRATA_BAD_REQUEST', `the object's project "${own}" does not match the requested project "${options.project}"`, [
-      { path: '/metadata/project', message: `must be "${options.project}" or omitted` },
-    ]);
+    throw new StrataError(
+      'STRATA_BAD_REQUEST',
+      `the object's project "${own}" does not match the requested project "${options.project}"`,
+      [{ path: '/metadata/project', message: `must be "${options.project}" or omitted` }],
+    );
   }
   return kind.scope === 'system' || kind.scope === 'tenant' ? undefined : (own ?? options.project);
 }
@@ -200,7 +285,9 @@ function versionOf(kind: KindDefinition, object: ResourceInput): string | undefi
 
 function requireProject(kind: KindDefinition, project: string | undefined): void {
   if (kind.scope === 'project' && !project) {
-    throw new StrataError('STRATA_BAD_REQUEST', `${kind.kind} is project-scoped: give a project`, [{ path: '/metadata/project', message: 'required' }]);
+    throw new StrataError('STRATA_BAD_REQUEST', `${kind.kind} is project-scoped: give a project`, [
+      { path: '/metadata/project', message: 'required' },
+    ]);
   }
 }
 

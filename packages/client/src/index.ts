@@ -1,5 +1,15 @@
 export { StrataClient, resolveKind, type StrataClientOptions } from './client.js';
-export { Transport, errorFromResponse, DEFAULT_USER_AGENT, type FetchLike, type RequestOptions, type TransportOptions, type QueryValue } from './transport.js';
+export {
+  Transport,
+  ServerUnreachableError,
+  isUnreachable,
+  errorFromResponse,
+  DEFAULT_USER_AGENT,
+  type FetchLike,
+  type RequestOptions,
+  type TransportOptions,
+  type QueryValue,
+} from './transport.js';
 export { parseServerSentEvents, type ServerSentEvent } from './sse.js';
 export { backoffDelayMs, type BackoffOptions } from './backoff.js';
 export { sameDesiredState } from './apply.js';

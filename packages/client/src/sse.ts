@@ -12,7 +12,9 @@ export interface ServerSentEvent {
  * "\r" and "\n", or inside a multi-byte UTF-8 character. Comment lines (":...") are ignored, and an event
  * is dispatched only at a blank line, so a stream cut mid-event yields nothing for that event.
  */
-export async function* parseServerSentEvents(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+export async function* parseServerSentEvents(
+  chunks: AsyncIterable<Uint8Array>,
+): AsyncGenerator<ServerSentEvent> {
   const decoder = new TextDecoder('utf-8');
   const state = newEventState();
   let buffer = '';

@@ -1,9 +1,10 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import { strict as assert } from 'node:assert';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { StrataError } from '@strata/api';
 import { problemReply, startCannedServer, type CannedServer } from './testing/index.js';
-import { Transport, codeForStatus } from './transport.js';
+import { Transport, codeForStatus, isUnreachable } from './transport.js';
 
 async function unusedPort(): Promise<number> {
   const server = createServer();
@@ -47,45 +48,70 @@ describe('Transport', () => {
   });
 
   it('keeps a path prefix of the server URL', async () => {
-    assert.deepEqual(await new Transport({ server: `${server.url}/prefix/` }).request({ method: 'GET', path: '/v1/ok' }), { prefixed: true });
+    assert.deepEqual(
+      await new Transport({ server: `${server.url}/prefix/` }).request({ method: 'GET', path: '/v1/ok' }),
+      { prefixed: true },
+    );
   });
 
   it('maps a problem+json body to a StrataError with all issues', async () => {
-    const err = await new Transport({ server: server.url }).request({ method: 'GET', path: '/v1/problem' }).catch((e: unknown) => e);
+    const err = await new Transport({ server: server.url })
+      .request({ method: 'GET', path: '/v1/problem' })
+      .catch((e: unknown) => e);
     assert.ok(err instanceof StrataError);
     assert.equal(err.code, 'STRATA_VALIDATION_FAILED');
     assert.equal(err.message, '2 problems');
-    assert.deepEqual(err.issues.map((i) => i.path), ['/spec/a', '/spec/b']);
+    assert.deepEqual(
+      err.issues.map((i) => i.path),
+      ['/spec/a', '/spec/b'],
+    );
   });
 
   it('maps a non-problem error body by HTTP status and quotes it', async () => {
-    await assert.rejects(new Transport({ server: server.url }).request({ method: 'GET', path: '/v1/html' }), (err: StrataError) => {
-      assert.equal(err.code, 'STRATA_UNAVAILABLE');
-      assert.match(err.message, /HTTP 502 .*bad gateway/);
-      return true;
-    });
+    await assert.rejects(
+      new Transport({ server: server.url }).request({ method: 'GET', path: '/v1/html' }),
+      (err: StrataError) => {
+        assert.equal(err.code, 'STRATA_UNAVAILABLE');
+        assert.equal(isUnreachable(err), false);
+        assert.match(err.message, /HTTP 502 .*bad gateway/);
+        return true;
+      },
+    );
   });
 
   it('reports a 2xx body that is not JSON', async () => {
-    await assert.rejects(new Transport({ server: server.url }).request({ method: 'GET', path: '/v1/notjson' }), { code: 'STRATA_INTERNAL' });
+    await assert.rejects(
+      new Transport({ server: server.url }).request({ method: 'GET', path: '/v1/notjson' }),
+      { code: 'STRATA_INTERNAL' },
+    );
   });
 
   it('returns undefined for an empty body', async () => {
-    assert.equal(await new Transport({ server: server.url }).request({ method: 'GET', path: '/v1/empty' }), undefined);
+    assert.equal(
+      await new Transport({ server: server.url }).request({ method: 'GET', path: '/v1/empty' }),
+      undefined,
+    );
   });
 
   it('maps connection failures to STRATA_UNAVAILABLE naming the server', async () => {
     const url = `http://127.0.0.1:${await unusedPort()}`;
-    await assert.rejects(new Transport({ server: url }).request({ method: 'GET', path: '/v1/ok' }), (err: StrataError) => {
-      assert.equal(err.code, 'STRATA_UNAVAILABLE');
-      assert.match(err.message, new RegExp(`^cannot reach server at ${url}: .*ECONNREFUSED`));
-      return true;
-    });
+    await assert.rejects(
+      new Transport({ server: url }).request({ method: 'GET', path: '/v1/ok' }),
+      (err: StrataError) => {
+        assert.equal(err.code, 'STRATA_UNAVAILABLE');
+        assert.equal(isUnreachable(err), true);
+        assert.match(err.message, new RegExp(`^cannot reach server at ${url}: .*ECONNREFUSED`));
+        return true;
+      },
+    );
   });
 
   it('rethrows the abort reason, not STRATA_UNAVAILABLE, when the caller aborts', async () => {
     const signal = AbortSignal.abort(new Error('caller gave up'));
-    await assert.rejects(new Transport({ server: server.url }).request({ method: 'GET', path: '/v1/ok', signal }), /caller gave up/);
+    await assert.rejects(
+      new Transport({ server: server.url }).request({ method: 'GET', path: '/v1/ok', signal }),
+      /caller gave up/,
+    );
   });
 
   it('rejects server URLs that are not http(s)', () => {

@@ -84,13 +84,29 @@ export class Transport {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new StrataError('STRATA_INTERNAL', `the server sent a response that is not JSON (HTTP ${response.status})`);
+      throw new StrataError(
+        'STRATA_INTERNAL',
+        `the server sent a response that is not JSON (HTTP ${response.status})`,
+      );
     }
   }
 
-  unreachable(err: unknown): StrataError {
-    return new StrataError('STRATA_UNAVAILABLE', `cannot reach server at ${this.server}: ${networkMessage(err)}`, [], { cause: err });
+  unreachable(err: unknown): ServerUnreachableError {
+    return new ServerUnreachableError(`cannot reach server at ${this.server}: ${networkMessage(err)}`, err);
   }
+}
+
+/** The request never got an HTTP answer (connection refused, DNS, TLS, reset). Code STRATA_UNAVAILABLE. */
+export class ServerUnreachableError extends StrataError {
+  constructor(detail: string, cause: unknown) {
+    super('STRATA_UNAVAILABLE', detail, [], { cause });
+    this.name = 'ServerUnreachableError';
+  }
+}
+
+/** True when the server could not be reached at all (as opposed to answering with an error). */
+export function isUnreachable(err: unknown): err is ServerUnreachableError {
+  return err instanceof ServerUnreachableError;
 }
 
 function parseServerUrl(server: string): URL {
@@ -98,19 +114,27 @@ function parseServerUrl(server: string): URL {
   try {
     url = new URL(server);
   } catch {
-    throw new StrataError('STRATA_BAD_REQUEST', `invalid server URL "${server}"`, [{ path: '/server', message: 'must be an http(s) URL' }]);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new StrataError('STRATA_BAD_REQUEST', `invalid server URL "${server}": only http and https are supported`, [
+    throw new StrataError('STRATA_BAD_REQUEST', `invalid server URL "${server}"`, [
       { path: '/server', message: 'must be an http(s) URL' },
     ]);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new StrataError(
+      'STRATA_BAD_REQUEST',
+      `invalid server URL "${server}": only http and https are supported`,
+      [{ path: '/server', message: 'must be an http(s) URL' }],
+    );
   }
   url.search = '';
   url.hash = '';
   return url;
 }
 
-async function readText(response: Response, signal: AbortSignal | undefined, unreachable: (err: unknown) => StrataError): Promise<string> {
+async function readText(
+  response: Response,
+  signal: AbortSignal | undefined,
+  unreachable: (err: unknown) => StrataError,
+): Promise<string> {
   try {
     return await response.text();
   } catch (err) {
@@ -125,7 +149,9 @@ function networkMessage(err: unknown): string {
   const cause = err.cause;
   if (cause instanceof Error) {
     const code = (cause as Error & { code?: unknown }).code;
-    return typeof code === 'string' && !cause.message.includes(code) ? `${code} ${cause.message}` : cause.message;
+    return typeof code === 'string' && !cause.message.includes(code)
+      ? `${code} ${cause.message}`
+      : cause.message;
   }
   return err.message;
 }

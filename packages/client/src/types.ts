@@ -55,7 +55,7 @@ export interface WatchOptions extends ScopeOptions {
   maxRetries?: number | undefined;
 }
 
-export interface WriteOptions extends ScopeOptions {}
+export type WriteOptions = ScopeOptions;
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
 

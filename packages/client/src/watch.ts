@@ -19,7 +19,10 @@ type StreamEnd = { kind: 'gone'; error: StrataError } | { kind: 'retry'; error: 
  * errors and retriable server errors (jittered exponential backoff), and ends quietly when the signal aborts
  * or the consumer stops iterating.
  */
-export async function* watchCollection<T extends Resource = Resource>(source: WatchSource, options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>> {
+export async function* watchCollection<T extends Resource = Resource>(
+  source: WatchSource,
+  options: WatchOptions = {},
+): AsyncGenerator<WatchEvent<T>> {
   const { signal } = options;
   const known = options.relistOnGone ? new Map<string, Resource>() : undefined;
   let resourceVersion = options.resourceVersion;
@@ -70,11 +73,19 @@ interface ReadOptions<T> {
   bookmarks: boolean;
 }
 
-async function* readStream<T extends Resource>(response: Response, o: ReadOptions<T>): AsyncGenerator<WatchEvent<T>, StreamEnd> {
+async function* readStream<T extends Resource>(
+  response: Response,
+  o: ReadOptions<T>,
+): AsyncGenerator<WatchEvent<T>, StreamEnd> {
   let sawEvents = false;
-  if (!response.body) return { kind: 'retry', error: new StrataError('STRATA_UNAVAILABLE', 'watch response has no body'), sawEvents };
+  if (!response.body)
+    return {
+      kind: 'retry',
+      error: new StrataError('STRATA_UNAVAILABLE', 'watch response has no body'),
+      sawEvents,
+    };
   try {
-    for await (const sse of parseServerSentEvents(response.body as unknown as AsyncIterable<Uint8Array>)) {
+    for await (const sse of parseServerSentEvents(response.body)) {
       if (sse.event === 'error') {
         const error = problemError(sse.data);
         return isGone(error) ? { kind: 'gone', error } : { kind: 'retry', error, sawEvents };
@@ -89,7 +100,11 @@ async function* readStream<T extends Resource>(response: Response, o: ReadOption
   } catch (err) {
     return { kind: 'retry', error: err, sawEvents };
   }
-  return { kind: 'retry', error: new StrataError('STRATA_UNAVAILABLE', 'the server closed the watch'), sawEvents };
+  return {
+    kind: 'retry',
+    error: new StrataError('STRATA_UNAVAILABLE', 'the server closed the watch'),
+    sawEvents,
+  };
 }
 
 function parseEvent<T>(data: string): WatchEvent<T> {
@@ -97,11 +112,17 @@ function parseEvent<T>(data: string): WatchEvent<T> {
   try {
     value = JSON.parse(data);
   } catch {
-    throw new StrataError('STRATA_INTERNAL', `the server sent a watch event that is not JSON: ${data.slice(0, 100)}`);
+    throw new StrataError(
+      'STRATA_INTERNAL',
+      `the server sent a watch event that is not JSON: ${data.slice(0, 100)}`,
+    );
   }
   const v = value as Partial<WatchEvent<T>>;
   if (typeof v?.type !== 'string' || typeof v.object !== 'object' || v.object === null) {
-    throw new StrataError('STRATA_INTERNAL', `the server sent a malformed watch event: ${data.slice(0, 100)}`);
+    throw new StrataError(
+      'STRATA_INTERNAL',
+      `the server sent a malformed watch event: ${data.slice(0, 100)}`,
+    );
   }
   return v as WatchEvent<T>;
 }
@@ -132,7 +153,10 @@ function track(known: Map<string, Resource>, event: WatchEvent<Resource>): void 
 }
 
 /** After a re-list: what changed since the last event seen, as watch events. Updates `known`. */
-export function* relistEvents<T extends Resource>(known: Map<string, Resource>, items: Resource[]): Generator<WatchEvent<T>> {
+export function* relistEvents<T extends Resource>(
+  known: Map<string, Resource>,
+  items: Resource[],
+): Generator<WatchEvent<T>> {
   const present = new Set<string>();
   for (const item of items) {
     const key = keyOf(item);
@@ -140,7 +164,8 @@ export function* relistEvents<T extends Resource>(known: Map<string, Resource>, 
     const before = known.get(key);
     known.set(key, item);
     if (!before) yield { type: 'ADDED', object: item as T };
-    else if (before.metadata.resourceVersion !== item.metadata.resourceVersion) yield { type: 'MODIFIED', object: item as T };
+    else if (before.metadata.resourceVersion !== item.metadata.resourceVersion)
+      yield { type: 'MODIFIED', object: item as T };
   }
   for (const [key, object] of [...known]) {
     if (present.has(key)) continue;

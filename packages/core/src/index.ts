@@ -1,2 +1,7 @@
-// @strata/core: the pure domain (no I/O). Each area exports from its own folder.
-export {};
+// @strata/core: the pure domain (no I/O: no files, network or clock). Each area exports from its own folder.
+export * from './util/json.js';
+export * from './yaml/index.js';
+export * from './values/index.js';
+export * from './template/index.js';
+export * from './packs/index.js';
+export * from './profiles/index.js';

@@ -36,7 +36,8 @@ export interface BinarySet {
   kwokStages: string;
 }
 
-export const SETUP_HINT = 'run scripts/setup-local-k8s.sh (builds the local Kubernetes binaries; ~15 min cold on 2 cores)';
+export const SETUP_HINT =
+  'run scripts/setup-local-k8s.sh (builds the local Kubernetes binaries; ~15 min cold on 2 cores)';
 
 /** `${STRATA_CACHE_DIR:-$HOME/.cache/strata}/localk8s`, like the setup script. */
 export function localk8sCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -103,8 +104,14 @@ export async function availableKubernetesVersions(cacheDir?: string): Promise<st
  * The binary set for `version` (default: the `current` build). `binDir` pins an explicit directory
  * (e.g. STRATA_SANDBOX_BIN_DIR) instead of scanning the cache.
  */
-export async function findBinarySet(options: { version?: string; cacheDir?: string; binDir?: string }): Promise<BinarySet | undefined> {
-  const sets = options.binDir ? [await readBinarySet(options.binDir)].filter((s) => s !== undefined) : await listBinarySets(options.cacheDir);
+export async function findBinarySet(options: {
+  version?: string;
+  cacheDir?: string;
+  binDir?: string;
+}): Promise<BinarySet | undefined> {
+  const sets = options.binDir
+    ? [await readBinarySet(options.binDir)].filter((s) => s !== undefined)
+    : await listBinarySets(options.cacheDir);
   if (!options.version) return sets[0];
   const wanted = normalizeKubernetesVersion(options.version);
   return sets.find((s) => s.manifest.kubernetesVersion === wanted);

@@ -64,7 +64,12 @@ export function etcdCommand(bins: BinarySet, layout: StateLayout, ports: Cluster
   };
 }
 
-export function apiserverCommand(bins: BinarySet, layout: StateLayout, ports: ClusterPorts, cost: CostOptions): ComponentCommand {
+export function apiserverCommand(
+  bins: BinarySet,
+  layout: StateLayout,
+  ports: ClusterPorts,
+  cost: CostOptions,
+): ComponentCommand {
   const pki = (file: string): string => join(layout.pki, file);
   return {
     component: 'kube-apiserver',
@@ -98,7 +103,12 @@ export function apiserverCommand(bins: BinarySet, layout: StateLayout, ports: Cl
   };
 }
 
-export function controllerManagerCommand(bins: BinarySet, layout: StateLayout, ports: ClusterPorts, cost: CostOptions): ComponentCommand {
+export function controllerManagerCommand(
+  bins: BinarySet,
+  layout: StateLayout,
+  ports: ClusterPorts,
+  cost: CostOptions,
+): ComponentCommand {
   const kubeconfig = layout.componentKubeconfig('kube-controller-manager');
   return {
     component: 'kube-controller-manager',
@@ -123,7 +133,11 @@ export function controllerManagerCommand(bins: BinarySet, layout: StateLayout, p
   };
 }
 
-export function schedulerCommand(bins: BinarySet, layout: StateLayout, ports: ClusterPorts): ComponentCommand {
+export function schedulerCommand(
+  bins: BinarySet,
+  layout: StateLayout,
+  ports: ClusterPorts,
+): ComponentCommand {
   const kubeconfig = layout.componentKubeconfig('kube-scheduler');
   return {
     component: 'kube-scheduler',

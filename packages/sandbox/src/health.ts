@@ -48,7 +48,9 @@ export async function waitUntil(ready: () => Promise<boolean | string>, options:
     if (typeof result === 'string') detail = result;
     if (options.check) await options.check();
     if (Date.now() > deadline) {
-      throw new Error(`${options.what} not ready after ${Math.round(options.timeoutMs / 1000)}s${detail ? `: ${detail}` : ''}`);
+      throw new Error(
+        `${options.what} not ready after ${Math.round(options.timeoutMs / 1000)}s${detail ? `: ${detail}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
   }

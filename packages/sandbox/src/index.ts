@@ -17,4 +17,11 @@ export { isDns1123Label, normalizeKubernetesVersion } from './names.js';
 export { specIssues, validateClusterSpec } from './validate.js';
 export { POOL_LABEL, CONTROL_PLANE_ROLE, isNodeReady } from './nodes.js';
 export { defaultStateRoot } from './state.js';
-export { rssBytes } from './process.js';
+export { pssBytes, rssBytes } from './process.js';
+export {
+  BinaryInstaller,
+  type BinaryInstallerOptions,
+  type InstallState,
+  type InstallStatus,
+} from './installer.js';
+export { runSandboxCli, type CliIo } from './cli.js';

@@ -20,12 +20,18 @@ export function renderKubeconfig(options: KubeconfigOptions): string {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [
-      { name: options.clusterName, cluster: { server: options.server, 'certificate-authority-data': b64(options.caPem) } },
+      {
+        name: options.clusterName,
+        cluster: { server: options.server, 'certificate-authority-data': b64(options.caPem) },
+      },
     ],
     users: [
       {
         name: options.user,
-        user: { 'client-certificate-data': b64(options.client.cert), 'client-key-data': b64(options.client.key) },
+        user: {
+          'client-certificate-data': b64(options.client.cert),
+          'client-key-data': b64(options.client.key),
+        },
       },
     ],
     contexts: [{ name: context, context: { cluster: options.clusterName, user: options.user } }],

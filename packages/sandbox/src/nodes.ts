@@ -5,7 +5,12 @@ import type { NodePoolSpec } from './types.js';
 
 export const POOL_LABEL = 'strata.dev/node-pool';
 export const CONTROL_PLANE_ROLE = 'node-role.kubernetes.io/control-plane';
-const DEFAULT_CAPACITY: Record<string, string> = { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' };
+const DEFAULT_CAPACITY: Record<string, string> = {
+  cpu: '8',
+  memory: '32Gi',
+  pods: '110',
+  'ephemeral-storage': '100Gi',
+};
 
 export function nodeName(pool: string, index: number): string {
   return `${pool}-${index}`;
@@ -23,7 +28,11 @@ export function nodeManifest(pool: NodePoolSpec, index: number): V1Node {
     ...(pool.controlPlane ? { [CONTROL_PLANE_ROLE]: '' } : {}),
     ...(pool.labels ?? {}),
   };
-  const taints: V1Taint[] = (pool.taints ?? []).map((t) => ({ key: t.key, effect: t.effect, ...(t.value === undefined ? {} : { value: t.value }) }));
+  const taints: V1Taint[] = (pool.taints ?? []).map((t) => ({
+    key: t.key,
+    effect: t.effect,
+    ...(t.value === undefined ? {} : { value: t.value }),
+  }));
   if (pool.controlPlane && !taints.some((t) => t.key === CONTROL_PLANE_ROLE)) {
     taints.push({ key: CONTROL_PLANE_ROLE, effect: 'NoSchedule' });
   }
@@ -31,17 +40,21 @@ export function nodeManifest(pool: NodePoolSpec, index: number): V1Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels, annotations: { [KWOK_NODE_ANNOTATION]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' } },
+    metadata: {
+      name,
+      labels,
+      annotations: { [KWOK_NODE_ANNOTATION]: 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+    },
     spec: taints.length > 0 ? { taints } : {},
     status: { capacity, allocatable: capacity },
   };
 }
 
 function isNotFound(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 404;
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 404;
 }
 function isConflict(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 409;
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 409;
 }
 
 export function coreApi(kubeconfigText: string): CoreV1Api {
@@ -78,7 +91,10 @@ export function isNodeReady(node: V1Node): boolean {
 }
 
 /** Counts Ready nodes, optionally of one pool. */
-export async function readyNodeCount(api: CoreV1Api, pool?: string): Promise<{ ready: number; total: number }> {
+export async function readyNodeCount(
+  api: CoreV1Api,
+  pool?: string,
+): Promise<{ ready: number; total: number }> {
   const list = await api.listNode(pool ? { labelSelector: `${POOL_LABEL}=${pool}` } : {});
   return { ready: list.items.filter(isNodeReady).length, total: list.items.length };
 }

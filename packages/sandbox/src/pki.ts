@@ -7,6 +7,7 @@
 import { webcrypto } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import './reflect-shim.js';
 import * as x509 from '@peculiar/x509';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -14,7 +15,11 @@ type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 x509.cryptoProvider.set(webcrypto);
 
-const ALG: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+const ALG: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = {
+  name: 'ECDSA',
+  namedCurve: 'P-256',
+  hash: 'SHA-256',
+};
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 
 export interface PemPair {
@@ -52,7 +57,7 @@ export const CLIENT_COMPONENTS = ['kube-controller-manager', 'kube-scheduler', '
 export type ClientComponent = (typeof CLIENT_COMPONENTS)[number];
 
 async function keyPair(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
 }
 
 async function privatePem(key: CryptoKey): Promise<string> {
@@ -85,7 +90,10 @@ async function issueLeaf(ca: Issuer, opts: LeafOptions): Promise<PemPair> {
   ];
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.KeyUsagesExtension(
+      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      true,
+    ),
     new x509.ExtendedKeyUsageExtension(
       [opts.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth],
       false,
@@ -121,7 +129,10 @@ export function apiserverSans(firstServiceIp: string): { dns: string[]; ips: str
   };
 }
 
-export async function generatePki(options: { clusterName: string; firstServiceIp: string }): Promise<ClusterPki> {
+export async function generatePki(options: {
+  clusterName: string;
+  firstServiceIp: string;
+}): Promise<ClusterPki> {
   const caKeys = await keyPair();
   const now = Date.now();
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -132,7 +143,10 @@ export async function generatePki(options: { clusterName: string; firstServiceIp
     signingAlgorithm: ALG,
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });

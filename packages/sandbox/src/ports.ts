@@ -9,7 +9,9 @@ function onePort(): Promise<number> {
     server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('could not allocate a loopback port'))));
+      server.close(() =>
+        port > 0 ? resolve(port) : reject(new Error('could not allocate a loopback port')),
+      );
     });
   });
 }

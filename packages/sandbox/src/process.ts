@@ -14,6 +14,8 @@ export interface StartProcessOptions {
   args: string[];
   logFile: string;
   cwd: string;
+  /** Extra environment (e.g. GOGC); the rest is PATH and HOME=cwd only. */
+  env?: Record<string, string>;
 }
 
 /** Persisted identity of a started process (ProcessRecord + kernel start time). */
@@ -54,7 +56,7 @@ export async function startProcess(options: StartProcessOptions): Promise<OwnedP
       cwd: options.cwd,
       detached: true,
       stdio: ['ignore', fd, fd],
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.cwd },
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.cwd, ...(options.env ?? {}) },
     });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
@@ -115,6 +117,17 @@ export async function rssBytes(pid: number): Promise<number> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match?.[1] ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Proportional set size in bytes (shared binary pages split between the processes sharing them), 0 if gone. */
+export async function pssBytes(pid: number): Promise<number> {
+  try {
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const match = /^Pss:\s+(\d+)\s+kB/m.exec(rollup);
     return match?.[1] ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0;

@@ -20,7 +20,7 @@ import { probe, waitUntil, type TlsMaterial } from './health.js';
 import { PKI_FILES } from './pki.js';
 import { isOurs, startProcess, stopProcess, type OwnedProcess } from './process.js';
 import { tailFile, writeState, type StoredState } from './state.js';
-import type { ComponentName } from './types.js';
+import type { ComponentName, CostOptions } from './types.js';
 
 export interface RuntimeContext {
   layout: StateLayout;
@@ -32,15 +32,30 @@ export interface RuntimeContext {
 /** The admin client TLS material (for /readyz probes). */
 export async function adminTls(layout: StateLayout): Promise<TlsMaterial> {
   const read = (f: string): Promise<string> => readFile(join(layout.pki, f), 'utf8');
-  const [ca, cert, key] = await Promise.all([read(PKI_FILES.caCert), read(PKI_FILES.adminCert), read(PKI_FILES.adminKey)]);
+  const [ca, cert, key] = await Promise.all([
+    read(PKI_FILES.caCert),
+    read(PKI_FILES.adminCert),
+    read(PKI_FILES.adminKey),
+  ]);
   return { ca, cert, key };
 }
 
 /** Error for a component that failed to start, carrying the last lines of its log. */
-export async function componentFailure(layout: StateLayout, component: ComponentName, reason: string): Promise<StrataError> {
+export async function componentFailure(
+  layout: StateLayout,
+  component: ComponentName,
+  reason: string,
+): Promise<StrataError> {
   const tail = await tailFile(layout.log(component), 20);
   const detail = `${component} failed to start: ${reason}${tail ? `\n--- last lines of ${layout.log(component)} ---\n${tail}` : ''}`;
   return new StrataError('STRATA_INTERNAL', detail);
+}
+
+function goEnv(cost: CostOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (cost.goGC !== undefined) env['GOGC'] = String(cost.goGC);
+  if (cost.goMemLimit !== undefined) env['GOMEMLIMIT'] = cost.goMemLimit;
+  return env;
 }
 
 async function launch(ctx: RuntimeContext, command: ComponentCommand): Promise<OwnedProcess> {
@@ -50,6 +65,7 @@ async function launch(ctx: RuntimeContext, command: ComponentCommand): Promise<O
     args: command.args,
     logFile: ctx.layout.log(command.component),
     cwd: ctx.layout.root,
+    env: goEnv(ctx.state.spec.cost ?? {}),
   });
   ctx.state.processes = [...ctx.state.processes.filter((p) => p.component !== command.component), record];
   await writeState(ctx.layout.stateFile, ctx.state);
@@ -58,7 +74,8 @@ async function launch(ctx: RuntimeContext, command: ComponentCommand): Promise<O
 
 function aliveCheck(ctx: RuntimeContext, record: OwnedProcess): () => Promise<void> {
   return async () => {
-    if (!(await isOurs(record))) throw await componentFailure(ctx.layout, record.component, `process ${record.pid} exited`);
+    if (!(await isOurs(record)))
+      throw await componentFailure(ctx.layout, record.component, `process ${record.pid} exited`);
   };
 }
 
@@ -71,28 +88,29 @@ export async function startComponents(ctx: RuntimeContext): Promise<void> {
     return rec !== undefined && (await isOurs(rec));
   };
 
-  if (!(await running('etcd'))) {
-    const etcd = await launch(ctx, etcdCommand(bins, layout, state.ports));
+  // etcd and kube-apiserver are launched back to back (the apiserver retries its etcd connection),
+  // then both are awaited: this saves the etcd start-up time on every create.
+  const etcd = (await running('etcd')) ? undefined : await launch(ctx, etcdCommand(bins, layout, state.ports));
+  const apiserver = (await running('kube-apiserver')) ? undefined : await launch(ctx, apiserverCommand(bins, layout, state.ports, cost));
+  if (etcd) {
     await waitUntil(
       async () => {
         const res = await probe(`http://127.0.0.1:${state.ports.etcdClient}/health`);
         return res.status === 200 && res.body.includes('"true"') ? true : `${res.status} ${res.body.slice(0, 200)}`;
       },
-      { what: 'etcd', timeoutMs: ctx.startTimeoutMs, check: aliveCheck(ctx, etcd) },
+      { what: 'etcd', timeoutMs: ctx.startTimeoutMs, intervalMs: 100, check: aliveCheck(ctx, etcd) },
     ).catch(async (err: unknown) => {
       throw err instanceof StrataError ? err : await componentFailure(layout, 'etcd', String(err));
     });
   }
-
-  if (!(await running('kube-apiserver'))) {
-    const apiserver = await launch(ctx, apiserverCommand(bins, layout, state.ports, cost));
+  if (apiserver) {
     const tls = await adminTls(layout);
     await waitUntil(
       async () => {
         const res = await probe(`https://127.0.0.1:${state.ports.apiserver}/readyz`, tls);
         return res.status === 200 ? true : `${res.status} ${res.body.slice(0, 300)}`;
       },
-      { what: 'kube-apiserver /readyz', timeoutMs: ctx.startTimeoutMs, intervalMs: 250, check: aliveCheck(ctx, apiserver) },
+      { what: 'kube-apiserver /readyz', timeoutMs: ctx.startTimeoutMs, intervalMs: 100, check: aliveCheck(ctx, apiserver) },
     ).catch(async (err: unknown) => {
       throw err instanceof StrataError ? err : await componentFailure(layout, 'kube-apiserver', String(err));
     });
@@ -114,8 +132,16 @@ export async function assertAllAlive(ctx: RuntimeContext): Promise<void> {
 
 /** Stops the recorded processes in reverse start order (only PIDs that are still ours). */
 export async function stopComponents(ctx: Pick<RuntimeContext, 'layout' | 'state'>): Promise<void> {
-  const order: ComponentName[] = ['kwok', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
-  const byOrder = [...ctx.state.processes].sort((a, b) => order.indexOf(a.component) - order.indexOf(b.component));
+  const order: ComponentName[] = [
+    'kwok',
+    'kube-scheduler',
+    'kube-controller-manager',
+    'kube-apiserver',
+    'etcd',
+  ];
+  const byOrder = [...ctx.state.processes].sort(
+    (a, b) => order.indexOf(a.component) - order.indexOf(b.component),
+  );
   // The three clients can go together; then the apiserver; etcd last.
   await Promise.all(byOrder.filter((p) => order.indexOf(p.component) < 3).map((p) => stopProcess(p)));
   for (const p of byOrder.filter((q) => order.indexOf(q.component) >= 3)) await stopProcess(p, 10_000);

@@ -54,9 +54,16 @@ export class Sandbox {
 
   private async binaries(version?: string): Promise<BinarySet> {
     const binDir = this.options.binDir ?? process.env['STRATA_SANDBOX_BIN_DIR'];
-    const set = await findBinarySet({ ...(version ? { version } : {}), ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}), ...(binDir ? { binDir } : {}) });
+    const set = await findBinarySet({
+      ...(version ? { version } : {}),
+      ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
+      ...(binDir ? { binDir } : {}),
+    });
     if (!set) {
-      throw new StrataError('STRATA_UNAVAILABLE', `local Kubernetes binaries${version ? ` for ${version}` : ''} are not built: ${SETUP_HINT}`);
+      throw new StrataError(
+        'STRATA_UNAVAILABLE',
+        `local Kubernetes binaries${version ? ` for ${version}` : ''} are not built: ${SETUP_HINT}`,
+      );
     }
     return set;
   }
@@ -64,12 +71,14 @@ export class Sandbox {
   private async load(name: string): Promise<{ layout: StateLayout; state: StoredState }> {
     const layout = this.layout(name);
     const state = await readState(layout.stateFile);
-    if (!state) throw new StrataError('STRATA_NOT_FOUND', `no sandbox cluster named "${name}" in ${this.stateRoot}`);
+    if (!state)
+      throw new StrataError('STRATA_NOT_FOUND', `no sandbox cluster named "${name}" in ${this.stateRoot}`);
     return { layout, state };
   }
 
   private async context(layout: StateLayout, state: StoredState): Promise<RuntimeContext> {
-    const set = (await findBinarySet({ binDir: state.binDir })) ?? (await this.binaries(state.kubernetesVersion));
+    const set =
+      (await findBinarySet({ binDir: state.binDir })) ?? (await this.binaries(state.kubernetesVersion));
     if (set.dir !== state.binDir) state.binDir = set.dir;
     return { layout, bins: set, state, startTimeoutMs: this.options.startTimeoutMs ?? 120_000 };
   }
@@ -77,7 +86,9 @@ export class Sandbox {
   /** Creates and starts a cluster; resolves when every node is Ready. Nothing is left behind on failure. */
   async createCluster(spec: ClusterSpec): Promise<CreatedCluster> {
     const binDir = this.options.binDir ?? process.env['STRATA_SANDBOX_BIN_DIR'];
-    const versions = binDir ? [(await this.binaries()).manifest.kubernetesVersion] : await availableKubernetesVersions(this.options.cacheDir);
+    const versions = binDir
+      ? [(await this.binaries()).manifest.kubernetesVersion]
+      : await availableKubernetesVersions(this.options.cacheDir);
     const existingNames = new Set(await clusterDirNames(this.stateRoot));
     validateClusterSpec(spec, { existingNames, availableVersions: versions });
     const bins = await this.binaries(spec.kubernetesVersion);
@@ -103,7 +114,10 @@ export class Sandbox {
       await writeState(layout.stateFile, state);
       await this.writeKubeconfigs(layout, state);
       await this.bringUp({ layout, bins, state, startTimeoutMs: this.options.startTimeoutMs ?? 120_000 });
-      return { ...(await this.info(spec.name, layout, state)), kubeconfig: await readFile(layout.adminKubeconfig, 'utf8') };
+      return {
+        ...(await this.info(spec.name, layout, state)),
+        kubeconfig: await readFile(layout.adminKubeconfig, 'utf8'),
+      };
     } catch (err) {
       const state = await readState(layout.stateFile);
       if (state) await stopComponents({ layout, state }).catch(() => undefined);
@@ -113,7 +127,14 @@ export class Sandbox {
   }
 
   private async allocatePorts(): Promise<ClusterPorts> {
-    const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok] = (await freePorts(6)) as [number, number, number, number, number, number];
+    const [etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok] = (await freePorts(6)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     return { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok };
   }
 
@@ -123,10 +144,18 @@ export class Sandbox {
     const caPem = await read('ca.crt');
     const server = `https://127.0.0.1:${state.ports.apiserver}`;
     const admin = { cert: await read('admin.crt'), key: await read('admin.key') };
-    await writeFile(layout.adminKubeconfig, renderKubeconfig({ clusterName: state.spec.name, server, caPem, user: 'strata-admin', client: admin }), { mode: 0o600 });
+    await writeFile(
+      layout.adminKubeconfig,
+      renderKubeconfig({ clusterName: state.spec.name, server, caPem, user: 'strata-admin', client: admin }),
+      { mode: 0o600 },
+    );
     for (const component of CLIENT_COMPONENTS) {
       const client = { cert: await read(`${component}.crt`), key: await read(`${component}.key`) };
-      await writeFile(layout.componentKubeconfig(component), renderKubeconfig({ clusterName: state.spec.name, server, caPem, user: component, client }), { mode: 0o600 });
+      await writeFile(
+        layout.componentKubeconfig(component),
+        renderKubeconfig({ clusterName: state.spec.name, server, caPem, user: component, client }),
+        { mode: 0o600 },
+      );
     }
   }
 
@@ -145,7 +174,12 @@ export class Sandbox {
         const { ready, total } = await readyNodeCount(api);
         return ready === want && total === want ? true : `${ready}/${want} nodes Ready (${total} exist)`;
       },
-      { what: `nodes of ${ctx.state.spec.name}`, timeoutMs: this.options.nodesReadyTimeoutMs ?? 60_000, intervalMs: 250, check: () => assertAllAlive(ctx) },
+      {
+        what: `nodes of ${ctx.state.spec.name}`,
+        timeoutMs: this.options.nodesReadyTimeoutMs ?? 60_000,
+        intervalMs: 100,
+        check: () => assertAllAlive(ctx),
+      },
     );
   }
 
@@ -155,8 +189,17 @@ export class Sandbox {
     const index = state.spec.nodePools.findIndex((p) => p.name === pool);
     const target = state.spec.nodePools[index];
     if (!target) throw new StrataError('STRATA_NOT_FOUND', `cluster "${name}" has no node pool "${pool}"`);
-    if (!Number.isInteger(count) || count < 0 || (target.controlPlane && count < 1 && state.spec.nodePools.filter((p) => p.controlPlane && p !== target).every((p) => p.count < 1))) {
-      throw new StrataError('STRATA_VALIDATION_FAILED', `invalid count ${count} for pool "${pool}" (integer >= 0; a cluster keeps at least one control-plane node)`);
+    if (
+      !Number.isInteger(count) ||
+      count < 0 ||
+      (target.controlPlane &&
+        count < 1 &&
+        state.spec.nodePools.filter((p) => p.controlPlane && p !== target).every((p) => p.count < 1))
+    ) {
+      throw new StrataError(
+        'STRATA_VALIDATION_FAILED',
+        `invalid count ${count} for pool "${pool}" (integer >= 0; a cluster keeps at least one control-plane node)`,
+      );
     }
     target.count = count;
     await writeState(layout.stateFile, state);
@@ -237,7 +280,10 @@ export class Sandbox {
 
   private async info(name: string, layout: StateLayout, state: StoredState): Promise<ClusterInfo> {
     const alive = await Promise.all(state.processes.map((p) => isOurs(p)));
-    const expected = 3 + (state.spec.cost?.controllerManager === false ? 0 : 1) + (state.spec.cost?.scheduler === false ? 0 : 1);
+    const expected =
+      3 +
+      (state.spec.cost?.controllerManager === false ? 0 : 1) +
+      (state.spec.cost?.scheduler === false ? 0 : 1);
     let phase: ClusterPhase;
     if (state.stopped) phase = 'stopped';
     else phase = alive.length === expected && alive.every(Boolean) ? 'running' : 'degraded';
@@ -249,7 +295,12 @@ export class Sandbox {
       stateDir: layout.root,
       kubeconfigPath: layout.adminKubeconfig,
       nodePools: state.spec.nodePools,
-      processes: state.processes.map(({ component, pid, binary, startedAt }) => ({ component, pid, binary, startedAt })),
+      processes: state.processes.map(({ component, pid, binary, startedAt }) => ({
+        component,
+        pid,
+        binary,
+        startedAt,
+      })),
     };
   }
 }

@@ -32,7 +32,10 @@ export async function writeState(stateFile: string, state: StoredState): Promise
 export async function clusterDirNames(stateRoot: string): Promise<string[]> {
   await mkdir(stateRoot, { recursive: true });
   const entries = await readdir(stateRoot, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Last `lines` lines of a log file ('' if missing). */

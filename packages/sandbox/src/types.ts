@@ -28,6 +28,10 @@ export interface CostOptions {
   controllerManager?: boolean;
   /** Run kube-scheduler (default true). */
   scheduler?: boolean;
+  /** GOGC for every component (Go default 100; lower = less memory, more CPU). */
+  goGC?: number;
+  /** GOMEMLIMIT for every component, e.g. '200MiB' (soft limit; the GC works harder near it). */
+  goMemLimit?: string;
 }
 
 export interface ClusterSpec {

@@ -74,7 +74,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const principals = new PrincipalLoader({ store: options.store });
   const authenticator = new Authenticator({ store: options.store, principals });
   const hub = new ChangeHub({ store: options.store, ...(options.watchPollIntervalMs ? { pollIntervalMs: options.watchPollIntervalMs } : {}) });
-  const service = new ResourceService({ store: options.store, cipher: options.cipher, principals, onWrite: () => hub.notify() });
+  const service = new ResourceService({
+    store: options.store,
+    cipher: options.cipher,
+    principals,
+    onAccessChange: (tenant) => authenticator.invalidate(tenant),
+    onWrite: () => hub.notify(),
+  });
 
   for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {

@@ -35,7 +35,9 @@ export interface DatabaseHandle {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const { url } = options;
   const isPostgres = /^postgres(ql)?:\/\//.test(url);
-  const db = isPostgres ? openPostgres(url, options.poolSize ?? 10, options.onPoolError) : openSqlite(url, options.busyTimeoutMs ?? 5000);
+  const db = isPostgres
+    ? openPostgres(url, options.poolSize ?? 10, options.onPoolError)
+    : openSqlite(url, options.busyTimeoutMs ?? 5000);
   const handle: DatabaseHandle = {
     db,
     dialect: isPostgres ? 'postgres' : 'sqlite',
@@ -65,7 +67,10 @@ function openSqlite(url: string, busyTimeoutMs: number): Kysely<Database> {
 
 function openPostgres(url: string, poolSize: number, onPoolError?: (err: Error) => void): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  pool.on('error', onPoolError ?? ((err) => process.emitWarning(`idle PostgreSQL connection failed: ${err.message}`)));
+  pool.on(
+    'error',
+    onPoolError ?? ((err) => process.emitWarning(`idle PostgreSQL connection failed: ${err.message}`)),
+  );
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -74,6 +79,11 @@ async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StrataError('STRATA_INTERNAL', `database migration ${failed} failed: ${String(error)}`, [], { cause: error });
+    throw new StrataError(
+      'STRATA_INTERNAL',
+      `database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      [],
+      { cause: error },
+    );
   }
 }

@@ -6,7 +6,21 @@ export { parseLabelSelector, matchesLabelSelector, formatLabelSelector } from '.
 export { KyselyResourceRepository, type ResourceRepositoryOptions } from './repositories/resources.js';
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './repositories/resource-reads.js';
 export { UNAUDITED_KINDS } from './repositories/audit.js';
-export { LeaseRepository, type Lease, type LeaseRequest, type LeaseRepositoryOptions } from './repositories/leases.js';
+export {
+  LeaseRepository,
+  type Lease,
+  type LeaseRequest,
+  type LeaseRepositoryOptions,
+} from './repositories/leases.js';
 export * from './secrets/index.js';
 export * from './test-databases.js';
-export { testBackends, sqliteTestDatabase, postgresTestDatabase, postgresUnavailable, pgAdminUrl, type TestBackend, type TestDatabase, type TestDatabaseFactory } from './test-databases.js';
+export {
+  testBackends,
+  sqliteTestDatabase,
+  postgresTestDatabase,
+  postgresUnavailable,
+  pgAdminUrl,
+  type TestBackend,
+  type TestDatabase,
+  type TestDatabaseFactory,
+} from './test-databases.js';

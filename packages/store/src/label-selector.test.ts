@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StrataError } from '@strata/api';
@@ -9,11 +10,19 @@ describe('parseLabelSelector', () => {
     { name: 'equality', given: 'env=prod', expect: [{ key: 'env', op: '=', value: 'prod' }] },
     { name: 'double equals', given: 'env==prod', expect: [{ key: 'env', op: '=', value: 'prod' }] },
     { name: 'inequality', given: 'tier!=web', expect: [{ key: 'tier', op: '!=', value: 'web' }] },
-    { name: 'set in', given: 'region in (eu, us)', expect: [{ key: 'region', op: 'in', values: ['eu', 'us'] }] },
+    {
+      name: 'set in',
+      given: 'region in (eu, us)',
+      expect: [{ key: 'region', op: 'in', values: ['eu', 'us'] }],
+    },
     { name: 'set notin', given: 'zone notin (a)', expect: [{ key: 'zone', op: 'notin', values: ['a'] }] },
     { name: 'exists', given: 'team', expect: [{ key: 'team', op: 'exists' }] },
     { name: 'not exists', given: '!legacy', expect: [{ key: 'legacy', op: '!exists' }] },
-    { name: 'prefixed key', given: 'strata.dev/owner=me', expect: [{ key: 'strata.dev/owner', op: '=', value: 'me' }] },
+    {
+      name: 'prefixed key',
+      given: 'strata.dev/owner=me',
+      expect: [{ key: 'strata.dev/owner', op: '=', value: 'me' }],
+    },
     { name: 'empty value', given: 'env=', expect: [{ key: 'env', op: '=', value: '' }] },
     {
       name: 'combined',
@@ -30,12 +39,26 @@ describe('parseLabelSelector', () => {
     it(`parses ${row.name}`, () => assert.deepEqual(parseLabelSelector(row.given), row.expect));
   }
 
-  const invalid = ['env=prod,', 'region in (a,b', 'region in ()', 'a=b=c', 'bad key=1', 'env=pr od', '-env=x', 'env=x)', 'env in (a,(b))', 'x=' + 'v'.repeat(64)];
+  const invalid = [
+    'env=prod,',
+    'region in (a,b',
+    'region in ()',
+    'a=b=c',
+    'bad key=1',
+    'env=pr od',
+    '-env=x',
+    'env=x)',
+    'env in (a,(b))',
+    'x=' + 'v'.repeat(64),
+  ];
   for (const given of invalid) {
     it(`rejects ${JSON.stringify(given)} with STRATA_BAD_REQUEST at /labelSelector`, () => {
       assert.throws(
         () => parseLabelSelector(given),
-        (err: unknown) => err instanceof StrataError && err.code === 'STRATA_BAD_REQUEST' && err.issues[0]?.path === '/labelSelector',
+        (err: unknown) =>
+          err instanceof StrataError &&
+          err.code === 'STRATA_BAD_REQUEST' &&
+          err.issues[0]?.path === '/labelSelector',
       );
     });
   }
@@ -61,6 +84,7 @@ describe('matchesLabelSelector', () => {
     ['!missing', true],
   ];
   for (const [selector, expected] of rows) {
-    it(`${selector} → ${expected}`, () => assert.equal(matchesLabelSelector(labels, parseLabelSelector(selector)), expected));
+    it(`${selector} → ${expected}`, () =>
+      assert.equal(matchesLabelSelector(labels, parseLabelSelector(selector)), expected));
   }
 });

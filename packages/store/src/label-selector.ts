@@ -1,7 +1,8 @@
 import { StrataError } from '@strata/api';
 import type { LabelRequirement } from './types.js';
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const PATH = '/labelSelector';
 
@@ -15,7 +16,10 @@ export function parseLabelSelector(text: string): LabelRequirement[] {
 }
 
 /** Whether a set of labels matches every requirement (the same semantics the store applies in SQL). */
-export function matchesLabelSelector(labels: Record<string, string>, requirements: readonly LabelRequirement[]): boolean {
+export function matchesLabelSelector(
+  labels: Record<string, string>,
+  requirements: readonly LabelRequirement[],
+): boolean {
   return requirements.every((r) => {
     const has = Object.hasOwn(labels, r.key);
     const value = labels[r.key];
@@ -57,7 +61,9 @@ export function formatLabelSelector(requirements: readonly LabelRequirement[]): 
 }
 
 function fail(message: string): never {
-  throw new StrataError('STRATA_BAD_REQUEST', `invalid label selector: ${message}`, [{ path: PATH, message }]);
+  throw new StrataError('STRATA_BAD_REQUEST', `invalid label selector: ${message}`, [
+    { path: PATH, message },
+  ]);
 }
 
 function splitTopLevel(text: string): string[] {
@@ -105,6 +111,9 @@ function parseRequirement(part: string): LabelRequirement {
     return { key: checkKey(key, part), op: op === '!=' ? '!=' : '=', value: checkValue(value, part) };
   }
   if (part.startsWith('!')) return { key: checkKey(part.slice(1).trim(), part), op: '!exists' };
-  if (/[\s=!()]/.test(part)) fail(`cannot parse "${part}"; expected key=value, key!=value, key in (a,b), key notin (a,b), key or !key`);
+  if (/[\s=!()]/.test(part))
+    fail(
+      `cannot parse "${part}"; expected key=value, key!=value, key in (a,b), key notin (a,b), key or !key`,
+    );
   return { key: checkKey(part, part), op: 'exists' };
 }

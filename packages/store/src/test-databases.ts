@@ -30,7 +30,15 @@ export const sqliteTestDatabase: TestDatabaseFactory = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'strata-store-'));
   const file = join(dir, 'strata.db');
   const handle = await openDatabase({ url: `sqlite:${file}` });
-  return { handle, url: `sqlite:${file}`, file, dispose: async () => { await handle.close(); await rm(dir, { recursive: true, force: true }); } };
+  return {
+    handle,
+    url: `sqlite:${file}`,
+    file,
+    dispose: async () => {
+      await handle.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 };
 
 export function postgresTestDatabase(adminUrl: string = pgAdminUrl()): TestDatabaseFactory {

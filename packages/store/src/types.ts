@@ -100,7 +100,10 @@ export interface ResourceRepository {
     actor: Actor,
   ): Promise<{ deleted: boolean; object: Resource }>;
   /** Ordered changes after a resourceVersion; throws STRATA_GONE when that point is no longer kept. */
-  changes(scope: AccessScope, query: ChangesQuery): Promise<{ events: WatchEvent[]; resourceVersion: string }>;
+  changes(
+    scope: AccessScope,
+    query: ChangesQuery,
+  ): Promise<{ events: WatchEvent[]; resourceVersion: string }>;
   currentResourceVersion(): Promise<string>;
 }
 
@@ -111,6 +114,11 @@ export interface ResourceRepository {
 export interface SystemResourceReader {
   /** Like ResourceRepository.changes, across every tenant. */
   allChanges(query: ChangesQuery): Promise<{ events: WatchEvent[]; resourceVersion: string }>;
+  currentResourceVersion(): Promise<string>;
   /** Keys of every object of a kind (including ones being deleted), paged by an opaque `next` cursor. */
-  allKeys(query: { kind: string; after?: string; limit?: number }): Promise<{ keys: ObjectKey[]; next?: string }>;
+  allKeys(query: {
+    kind: string;
+    after?: string;
+    limit?: number;
+  }): Promise<{ keys: ObjectKey[]; next?: string }>;
 }

@@ -1,2 +1,14 @@
-export {};
-export { testBackends, sqliteTestDatabase, postgresTestDatabase, type TestBackend, type TestDatabase } from '@strata/store';
+export {
+  testBackends,
+  sqliteTestDatabase,
+  postgresTestDatabase,
+  type TestBackend,
+  type TestDatabase,
+} from '@strata/store';
+export { FakeClock } from './fake-clock.js';
+export {
+  useSandboxCluster,
+  requireSandboxBinaries,
+  type SandboxClusterFixture,
+  type SandboxClusterOptions,
+} from './sandbox-fixture.js';

@@ -16,7 +16,7 @@ const Url = Type.String({ minLength: 1, maxLength: 2048, pattern: '^(https?|oci)
 
 export const PACK_LAYERS = ['os', 'k8s', 'cni', 'csi', 'addon'] as const;
 export type PackLayerKind = (typeof PACK_LAYERS)[number];
-export const PackLayer = Type.Union(PACK_LAYERS.map((l) => Type.Literal(l)));
+export const PackLayer = Type.Union([Type.Literal('os'), Type.Literal('k8s'), Type.Literal('cni'), Type.Literal('csi'), Type.Literal('addon')]);
 
 export const PACK_TYPES = ['helm', 'manifest'] as const;
 export type PackType = (typeof PACK_TYPES)[number];
@@ -93,7 +93,7 @@ export const PackSpec = Type.Object(
     version: Version,
     displayName: Type.Optional(Text(256)),
     layer: PackLayer,
-    type: Type.Union(PACK_TYPES.map((t) => Type.Literal(t))),
+    type: Type.Union([Type.Literal('helm'), Type.Literal('manifest')]),
     description: Type.Optional(Text(4096)),
     /** Providers the pack works with; absent or ['all'] means every provider. */
     providers: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 32 }), { maxItems: 32 })),
@@ -176,7 +176,15 @@ export type VariableValue = Static<typeof VariableValue>;
 export const ProfileVariable = Type.Object(
   {
     name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 63 }),
-    type: Type.Union(VARIABLE_TYPES.map((t) => Type.Literal(t))),
+    type: Type.Union([
+      Type.Literal('string'),
+      Type.Literal('number'),
+      Type.Literal('boolean'),
+      Type.Literal('ipv4'),
+      Type.Literal('cidr'),
+      Type.Literal('version'),
+      Type.Literal('secret'),
+    ]),
     displayName: Type.Optional(Text(256)),
     description: Type.Optional(Text()),
     required: Type.Optional(Type.Boolean()),
@@ -227,7 +235,7 @@ export type ProfileType = (typeof PROFILE_TYPES)[number];
 
 export const ClusterProfileSpec = Type.Object(
   {
-    type: Type.Union(PROFILE_TYPES.map((t) => Type.Literal(t))),
+    type: Type.Union([Type.Literal('infra'), Type.Literal('addon'), Type.Literal('full')]),
     version: Version,
     description: Type.Optional(Text(4096)),
     /** Providers the profile is meant for; absent means any. */

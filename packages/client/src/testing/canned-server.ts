@@ -24,7 +24,10 @@ export interface CannedReply {
 }
 
 /** Returns a reply, or writes to `res` itself (streams) and returns nothing. */
-export type CannedHandler = (req: RecordedRequest, res: ServerResponse) => CannedReply | undefined | Promise<CannedReply | undefined>;
+export type CannedHandler = (
+  req: RecordedRequest,
+  res: ServerResponse,
+) => CannedReply | undefined | Promise<CannedReply | undefined>;
 
 /** Routes keyed by `"METHOD /path"`; a reply list is served in order, the last one repeating. */
 export type CannedRoutes = Record<string, CannedReply | CannedReply[] | CannedHandler>;
@@ -91,7 +94,10 @@ export async function startCannedServer(routes: CannedRoutes | CannedHandler): P
 function send(res: ServerResponse, reply: CannedReply): void {
   const isText = typeof reply.body === 'string';
   const body = reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body);
-  res.writeHead(reply.status ?? 200, { 'content-type': isText ? 'text/plain' : 'application/json', ...reply.headers });
+  res.writeHead(reply.status ?? 200, {
+    'content-type': isText ? 'text/plain' : 'application/json',
+    ...reply.headers,
+  });
   res.end(body);
 }
 

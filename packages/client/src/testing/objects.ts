@@ -1,4 +1,4 @@
-import { API_VERSION, type Resource } from '@strata/api';
+import { API_VERSION, type ListResult, type Resource } from '@strata/api';
 
 export interface ObjectFixture {
   kind: string;
@@ -38,10 +38,13 @@ export function cannedObject(f: ObjectFixture): Resource {
 }
 
 /** A List response body. */
-export function cannedList(items: Resource[], options: { resourceVersion?: string; continue?: string } = {}) {
+export function cannedList(
+  items: Resource[],
+  options: { resourceVersion?: string; continue?: string } = {},
+): ListResult<Resource> {
   return {
     apiVersion: API_VERSION,
-    kind: 'List' as const,
+    kind: 'List',
     items,
     resourceVersion: options.resourceVersion ?? '10',
     ...(options.continue ? { continue: options.continue } : {}),

@@ -1,2 +1,3 @@
 export * from './parse-template.js';
 export * from './render-template.js';
+export * from './system-values.js';

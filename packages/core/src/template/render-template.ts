@@ -54,7 +54,7 @@ export function renderParsed(parsed: ParsedTemplate, context: TemplateContext, o
     if (node.kind === 'text' || node.kind === 'helm') piece = node.text;
     else {
       const value = evaluate(node.term, node.pipes, context);
-      if (value.error) {
+      if ('code' in value) {
         issues.push({ path, message: `line ${node.line}: ${value.error}`, code: value.code });
         piece = '';
       } else piece = value.text;
@@ -69,7 +69,7 @@ export function renderParsed(parsed: ParsedTemplate, context: TemplateContext, o
   return { output: parts.join(''), issues };
 }
 
-type Evaluated = { text: string; error?: undefined } | { error: string; code: string };
+type Evaluated = { text: string } | { error: string; code: string };
 
 function evaluate(term: { ref: TemplateReference } | { literal: Literal }, pipes: PipeCall[], ctx: TemplateContext): Evaluated {
   let value: JsonValue | undefined = 'literal' in term ? term.literal : lookup(ctx, term.ref);

@@ -23,7 +23,7 @@ export interface LoadYamlOptions {
 }
 
 export interface YamlLoadResult {
-  /** One entry per non-empty document (a trailing `---` or an empty file adds nothing). */
+  /** One entry per non-empty document (a trailing `---`, an empty file or a `null` document adds nothing). */
   documents: JsonValue[];
   issues: Issue[];
 }
@@ -83,6 +83,7 @@ export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoad
         issues.push({ path, message: `${where}${err instanceof Error ? err.message : String(err)}`, code: 'STRATA_YAML_INVALID' });
         return;
       }
+      if (js === null || js === undefined) return; // an empty document (e.g. after a trailing `---`)
       const problems: string[] = [];
       documents.push(toJsonValue(js, '', problems));
       for (const p of problems.slice(0, 10)) issues.push({ path, message: `${where}${p}`, code: 'STRATA_YAML_INVALID' });

@@ -2,27 +2,53 @@ import { StrataError } from '@strata/api';
 import type { ResourceRepository } from '@strata/store';
 import type { Principal } from './principal.js';
 import type { PrincipalLoader } from './principal-loader.js';
-import { parseToken, secretMatches } from './tokens.js';
+import { hashSecret, parseToken, secretMatches } from './tokens.js';
 
 export interface AuthenticatorOptions {
   store: ResourceRepository;
   principals: PrincipalLoader;
   now?: () => Date;
+  /**
+   * How long a verified key is remembered. Revocation through this server takes effect at once (invalidate);
+   * through another replica within this time.
+   */
+  cacheTtlMs?: number;
 }
+
+const MAX_CACHED = 10_000;
 
 /** Bearer API key → Principal. Every failure is the same 401, so callers learn nothing about which part was wrong. */
 export class Authenticator {
   readonly #store: ResourceRepository;
   readonly #principals: PrincipalLoader;
   readonly #now: () => Date;
+  readonly #ttlMs: number;
+  readonly #cache = new Map<string, { principal: Principal; until: number }>();
 
   constructor(options: AuthenticatorOptions) {
     this.#store = options.store;
     this.#principals = options.principals;
     this.#now = options.now ?? (() => new Date());
+    this.#ttlMs = options.cacheTtlMs ?? 2000;
+  }
+
+  /** Forgets every cached key of a tenant (after a write to keys, users or access). */
+  invalidate(tenant: string): void {
+    for (const [k, v] of this.#cache) if (v.principal.tenant === tenant) this.#cache.delete(k);
   }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
+    const cacheKey = authorization ? hashSecret(authorization) : '';
+    const cached = this.#cache.get(cacheKey);
+    const now = this.#now().getTime();
+    if (cached && cached.until > now) return cached.principal;
+    const { principal, expiresAt } = await this.#verify(authorization);
+    if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
+    this.#cache.set(cacheKey, { principal, until: Math.min(now + this.#ttlMs, expiresAt ?? Infinity) });
+    return principal;
+  }
+
+  async #verify(authorization: string | undefined): Promise<{ principal: Principal; expiresAt?: number }> {
     const denied = new StrataError('STRATA_UNAUTHENTICATED', 'a valid API key is required: send "Authorization: Bearer <key>"');
     if (!authorization) throw denied;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
@@ -42,6 +68,7 @@ export class Authenticator {
     const userName = key.spec.user as string;
     const user = await this.#store.get(scope, { kind: 'User', tenant: token.tenant, project: '', name: userName });
     if (!user || user.spec.disabled === true) throw denied;
-    return this.#principals.load(token.tenant, userName);
+    const principal = await this.#principals.load(token.tenant, userName);
+    return { principal, ...(typeof expiresAt === 'string' ? { expiresAt: Date.parse(expiresAt) } : {}) };
   }
 }

@@ -25,6 +25,8 @@ export interface ResourceServiceOptions {
   store: ResourceRepository;
   cipher: SecretCipher;
   principals: PrincipalLoader;
+  /** Called after writes that change who may do what in a tenant (keys, users, roles, bindings, teams). */
+  onAccessChange?: (tenant: string) => void;
   /** Called after every successful write (wakes watchers and controllers). */
   onWrite?: () => void;
 }
@@ -358,7 +360,10 @@ export class ResourceService {
   }
 
   #written(ctx: RequestContext, kind: KindDefinition): void {
-    if (ACCESS_KINDS.has(kind.kind.toLowerCase()) || kind.kind === 'ApiKey') this.#o.principals.invalidate(ctx.principal.tenant);
+    if (ACCESS_KINDS.has(kind.kind.toLowerCase()) || kind.kind === 'ApiKey') {
+      this.#o.principals.invalidate(ctx.principal.tenant);
+      this.#o.onAccessChange?.(ctx.principal.tenant);
+    }
     this.#o.onWrite?.();
   }
 }

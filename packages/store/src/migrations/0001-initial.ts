@@ -8,7 +8,9 @@ export const initial: Migration = {
       .addColumn('name', 'text', (c) => c.primaryKey())
       .addColumn('value', 'bigint', (c) => c.notNull())
       .execute();
-    await sql`INSERT INTO counters (name, value) VALUES ('resource_version', 0), ('compacted_through', 0)`.execute(db);
+    await sql`INSERT INTO counters (name, value) VALUES ('resource_version', 0), ('compacted_through', 0)`.execute(
+      db,
+    );
 
     await db.schema
       .createTable('objects')
@@ -30,7 +32,11 @@ export const initial: Migration = {
       .addColumn('deleted_at', 'text')
       .addUniqueConstraint('objects_identity', ['tenant', 'project', 'kind', 'name', 'version'])
       .execute();
-    await db.schema.createIndex('objects_list').on('objects').columns(['tenant', 'kind', 'name', 'version', 'project']).execute();
+    await db.schema
+      .createIndex('objects_list')
+      .on('objects')
+      .columns(['tenant', 'kind', 'name', 'version', 'project'])
+      .execute();
 
     await db.schema
       .createTable('object_labels')
@@ -39,7 +45,11 @@ export const initial: Migration = {
       .addColumn('value', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('object_labels_pk', ['uid', 'key'])
       .execute();
-    await db.schema.createIndex('object_labels_key_value').on('object_labels').columns(['key', 'value']).execute();
+    await db.schema
+      .createIndex('object_labels_key_value')
+      .on('object_labels')
+      .columns(['key', 'value'])
+      .execute();
 
     await db.schema
       .createTable('changes')

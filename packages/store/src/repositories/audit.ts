@@ -21,14 +21,21 @@ export interface AuditInput {
 }
 
 /** Writes one AuditEntry object in the caller's transaction, with its own resourceVersion and change. */
-export async function writeAuditEntry(trx: Transaction<Database>, input: AuditInput, retention: ChangeRetention): Promise<void> {
+export async function writeAuditEntry(
+  trx: Transaction<Database>,
+  input: AuditInput,
+  retention: ChangeRetention,
+): Promise<void> {
   if (UNAUDITED_KINDS.has(input.object.kind)) return;
   const rv = await allocateResourceVersion(trx);
   const target = input.object;
   const spec: Record<string, unknown> = {
     actor: input.actor.name,
     verb: input.verb,
-    object: target.project === '' ? { kind: target.kind, name: target.name } : { kind: target.kind, name: target.name, project: target.project },
+    object:
+      target.project === ''
+        ? { kind: target.kind, name: target.name }
+        : { kind: target.kind, name: target.name, project: target.project },
     at: input.at,
     outcome: 'Success',
   };

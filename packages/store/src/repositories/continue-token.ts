@@ -8,7 +8,9 @@ export interface ListPosition {
 }
 
 export function encodeContinue(position: ListPosition): string {
-  return Buffer.from(JSON.stringify([position.name, position.version, position.project]), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify([position.name, position.version, position.project]), 'utf8').toString(
+    'base64url',
+  );
 }
 
 export function decodeContinue(token: string): ListPosition {

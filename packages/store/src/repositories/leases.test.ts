@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testBackends, type TestDatabase } from '../test-databases.js';
@@ -17,7 +18,11 @@ for (const backend of await testBackends()) {
       const got = await leases.acquire({ name: 'l1', owner: 'a', ttlMs: 1000, now: 10_000 });
       assert.deepEqual(got, { name: 'l1', owner: 'a', expiresAt: 11_000 });
       assert.equal(await leases.acquire({ name: 'l1', owner: 'b', ttlMs: 1000, now: 10_500 }), undefined);
-      assert.equal((await leases.acquire({ name: 'l1', owner: 'a', ttlMs: 1000, now: 10_500 }))?.expiresAt, 11_500, 'the owner re-acquires');
+      assert.equal(
+        (await leases.acquire({ name: 'l1', owner: 'a', ttlMs: 1000, now: 10_500 }))?.expiresAt,
+        11_500,
+        'the owner re-acquires',
+      );
       const taken = await leases.acquire({ name: 'l1', owner: 'b', ttlMs: 1000, now: 11_500 });
       assert.equal(taken?.owner, 'b', 'an expired lease is taken over');
     });
@@ -26,7 +31,11 @@ for (const backend of await testBackends()) {
       await leases.acquire({ name: 'l2', owner: 'a', ttlMs: 1000, now: 0 });
       assert.equal(await leases.renew({ name: 'l2', owner: 'a', ttlMs: 1000, now: 500 }), true);
       assert.equal(await leases.renew({ name: 'l2', owner: 'b', ttlMs: 1000, now: 500 }), false);
-      assert.equal(await leases.renew({ name: 'l2', owner: 'a', ttlMs: 1000, now: 5000 }), false, 'expired leases cannot be renewed');
+      assert.equal(
+        await leases.renew({ name: 'l2', owner: 'a', ttlMs: 1000, now: 5000 }),
+        false,
+        'expired leases cannot be renewed',
+      );
       await leases.acquire({ name: 'l2', owner: 'a', ttlMs: 1000, now: 6000 });
       await leases.release('l2', 'b');
       assert.equal((await leases.get('l2'))?.owner, 'a', 'only the owner can release');
@@ -35,7 +44,11 @@ for (const backend of await testBackends()) {
     });
 
     it('under contention exactly one of 20 owners gets a lease', async () => {
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => leases.acquire({ name: 'l3', owner: `o${i}`, ttlMs: 1000, now: 0 })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          leases.acquire({ name: 'l3', owner: `o${i}`, ttlMs: 1000, now: 0 }),
+        ),
+      );
       assert.equal(results.filter(Boolean).length, 1);
     });
 

@@ -43,12 +43,20 @@ export class LeaseRepository {
     const at = new Date(request.now).toISOString();
     const row = await this.#db
       .insertInto('leases')
-      .values({ name: request.name, owner: request.owner, expires_at: expiresAt, acquired_at: at, renewed_at: at })
+      .values({
+        name: request.name,
+        owner: request.owner,
+        expires_at: expiresAt,
+        acquired_at: at,
+        renewed_at: at,
+      })
       .onConflict((oc) =>
         oc
           .column('name')
           .doUpdateSet({ owner: request.owner, expires_at: expiresAt, acquired_at: at, renewed_at: at })
-          .where((eb) => eb.or([eb('leases.owner', '=', request.owner), eb('leases.expires_at', '<=', request.now)])),
+          .where((eb) =>
+            eb.or([eb('leases.owner', '=', request.owner), eb('leases.expires_at', '<=', request.now)]),
+          ),
       )
       .returning(['name', 'owner', 'expires_at'])
       .executeTakeFirst();
@@ -73,7 +81,11 @@ export class LeaseRepository {
   }
 
   async get(name: string): Promise<Lease | undefined> {
-    const row = await this.#db.selectFrom('leases').select(['name', 'owner', 'expires_at']).where('name', '=', name).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('leases')
+      .select(['name', 'owner', 'expires_at'])
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row ? { name: row.name, owner: row.owner, expiresAt: toNumber(row.expires_at) } : undefined;
   }
 
@@ -90,7 +102,11 @@ export class LeaseRepository {
    */
   async #mayBeFree(request: LeaseRequest): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
-      const exists = await trx.selectFrom('leases').select('owner').where('name', '=', request.name).executeTakeFirst();
+      const exists = await trx
+        .selectFrom('leases')
+        .select('owner')
+        .where('name', '=', request.name)
+        .executeTakeFirst();
       if (!exists) return true;
       const row = await trx
         .selectFrom('leases')

@@ -16,7 +16,13 @@ export interface NormalizedKey {
 }
 
 export function normalizeKey(key: ObjectKey): NormalizedKey {
-  return { kind: key.kind, tenant: key.tenant, project: key.project, name: key.name, version: key.version ?? '' };
+  return {
+    kind: key.kind,
+    tenant: key.tenant,
+    project: key.project,
+    name: key.name,
+    version: key.version ?? '',
+  };
 }
 
 export function describeKey(key: ObjectKey): string {

@@ -9,14 +9,22 @@ export class WriteRaced extends Error {
   }
 }
 
-export async function replaceLabels(trx: Transaction<Database>, uid: string, labels: Record<string, string>): Promise<void> {
+export async function replaceLabels(
+  trx: Transaction<Database>,
+  uid: string,
+  labels: Record<string, string>,
+): Promise<void> {
   await trx.deleteFrom('object_labels').where('uid', '=', uid).execute();
   const rows = Object.entries(labels).map(([key, value]) => ({ uid, key, value }));
   if (rows.length > 0) await trx.insertInto('object_labels').values(rows).execute();
 }
 
 /** UPDATE ... WHERE uid = ? AND resource_version = ?; throws WriteRaced when another writer got there first. */
-export async function conditionalUpdate(trx: Transaction<Database>, before: ObjectRow, after: ObjectRow): Promise<void> {
+export async function conditionalUpdate(
+  trx: Transaction<Database>,
+  before: ObjectRow,
+  after: ObjectRow,
+): Promise<void> {
   const { uid, ...values } = after;
   const result = await trx
     .updateTable('objects')
@@ -41,6 +49,6 @@ export async function conditionalDelete(trx: Transaction<Database>, before: Obje
 /** Unique-constraint violation on either backend (pg 23505, SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY). */
 export function isUniqueViolation(err: unknown): boolean {
   if (typeof err !== 'object' || err === null || !('code' in err)) return false;
-  const code = (err as { code: unknown }).code;
+  const code = err.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TestBackend } from '../test-databases.js';
@@ -12,7 +13,11 @@ export function crudSuite(backend: TestBackend): void {
 
     it('creates and gets an object with server-set metadata', async () => {
       const name = uniqueName();
-      const created = await ctx.repo.create(scope, { key: key('t-crud', 'p1', name), labels: { env: 'prod' }, spec: { size: 1 } }, actor);
+      const created = await ctx.repo.create(
+        scope,
+        { key: key('t-crud', 'p1', name), labels: { env: 'prod' }, spec: { size: 1 } },
+        actor,
+      );
       assert.equal(created.metadata.generation, 1);
       assert.match(created.metadata.resourceVersion, /^[0-9]+$/);
       assert.match(created.metadata.uid, /^[0-9a-f-]{36}$/);
@@ -24,28 +29,49 @@ export function crudSuite(backend: TestBackend): void {
 
     it('omits project for tenant-scoped objects and keeps versions apart', async () => {
       const name = uniqueName();
-      const v1 = await ctx.repo.create(scope, { key: { ...key('t-crud', '', name, 'Pack'), version: '1.0.0' }, spec: { version: '1.0.0' } }, actor);
-      await ctx.repo.create(scope, { key: { ...key('t-crud', '', name, 'Pack'), version: '1.1.0' }, spec: { version: '1.1.0' } }, actor);
+      const v1 = await ctx.repo.create(
+        scope,
+        { key: { ...key('t-crud', '', name, 'Pack'), version: '1.0.0' }, spec: { version: '1.0.0' } },
+        actor,
+      );
+      await ctx.repo.create(
+        scope,
+        { key: { ...key('t-crud', '', name, 'Pack'), version: '1.1.0' }, spec: { version: '1.1.0' } },
+        actor,
+      );
       assert.equal(v1.metadata.project, undefined);
       const list = await ctx.repo.list(scope, { kind: 'Pack', name });
-      assert.deepEqual(list.items.map((i) => i.spec.version), ['1.0.0', '1.1.0']);
+      assert.deepEqual(
+        list.items.map((i) => i.spec.version),
+        ['1.0.0', '1.1.0'],
+      );
     });
 
     it('refuses a duplicate create with STRATA_ALREADY_EXISTS', async () => {
       const k = key('t-crud', 'p1', uniqueName());
       await ctx.repo.create(scope, { key: k, spec: {} }, actor);
-      await rejectsWith(ctx.repo.create(scope, { key: k, spec: { other: true } }, actor), 'STRATA_ALREADY_EXISTS');
+      await rejectsWith(
+        ctx.repo.create(scope, { key: k, spec: { other: true } }, actor),
+        'STRATA_ALREADY_EXISTS',
+      );
     });
 
     it('bumps generation only when spec changes; status writes never do', async () => {
       const k = key('t-crud', 'p1', uniqueName());
       const c = await ctx.repo.create(scope, { key: k, spec: { a: 1, b: [1, 2] } }, actor);
-      const sameSpec = await ctx.repo.update(scope, { key: k, spec: { b: [1, 2], a: 1 }, labels: { x: 'y' } }, actor);
+      const sameSpec = await ctx.repo.update(
+        scope,
+        { key: k, spec: { b: [1, 2], a: 1 }, labels: { x: 'y' } },
+        actor,
+      );
       assert.equal(sameSpec.metadata.generation, 1);
       assert.notEqual(sameSpec.metadata.resourceVersion, c.metadata.resourceVersion);
       const changed = await ctx.repo.update(scope, { key: k, spec: { a: 2, b: [1, 2] } }, actor);
       assert.equal(changed.metadata.generation, 2);
-      const status = await ctx.repo.updateStatus(scope, { key: k, status: { observedGeneration: 2, phase: 'Ready' } });
+      const status = await ctx.repo.updateStatus(scope, {
+        key: k,
+        status: { observedGeneration: 2, phase: 'Ready' },
+      });
       assert.equal(status.metadata.generation, 2);
       assert.equal(status.status.observedGeneration, 2);
       assert.ok(Number(status.metadata.resourceVersion) > Number(changed.metadata.resourceVersion));
@@ -64,11 +90,32 @@ export function crudSuite(backend: TestBackend): void {
     it('rejects a stale resourceVersion with STRATA_CONFLICT and changes nothing', async () => {
       const k = key('t-crud', 'p1', uniqueName());
       const c = await ctx.repo.create(scope, { key: k, spec: { a: 1 } }, actor);
-      await ctx.repo.update(scope, { key: k, spec: { a: 2 }, expectedResourceVersion: c.metadata.resourceVersion }, actor);
-      const err = await rejectsWith(ctx.repo.update(scope, { key: k, spec: { a: 3 }, expectedResourceVersion: c.metadata.resourceVersion }, actor), 'STRATA_CONFLICT');
+      await ctx.repo.update(
+        scope,
+        { key: k, spec: { a: 2 }, expectedResourceVersion: c.metadata.resourceVersion },
+        actor,
+      );
+      const err = await rejectsWith(
+        ctx.repo.update(
+          scope,
+          { key: k, spec: { a: 3 }, expectedResourceVersion: c.metadata.resourceVersion },
+          actor,
+        ),
+        'STRATA_CONFLICT',
+      );
       assert.equal(err.issues[0]?.path, '/metadata/resourceVersion');
-      await rejectsWith(ctx.repo.updateStatus(scope, { key: k, status: { x: 1 }, expectedResourceVersion: c.metadata.resourceVersion }), 'STRATA_CONFLICT');
-      await rejectsWith(ctx.repo.delete(scope, k, { expectedResourceVersion: c.metadata.resourceVersion }, actor), 'STRATA_CONFLICT');
+      await rejectsWith(
+        ctx.repo.updateStatus(scope, {
+          key: k,
+          status: { x: 1 },
+          expectedResourceVersion: c.metadata.resourceVersion,
+        }),
+        'STRATA_CONFLICT',
+      );
+      await rejectsWith(
+        ctx.repo.delete(scope, k, { expectedResourceVersion: c.metadata.resourceVersion }, actor),
+        'STRATA_CONFLICT',
+      );
       const got = await ctx.repo.get(scope, k);
       assert.deepEqual(got?.spec, { a: 2 });
       assert.deepEqual(got?.status, {});
@@ -93,13 +140,16 @@ export function crudSuite(backend: TestBackend): void {
 
     it('filters lists by label selector in every operator', async () => {
       const project = uniqueName('sel');
-      const mk = (name: string, labels: Record<string, string>) => ctx.repo.create(scope, { key: key('t-crud', project, name), labels, spec: {} }, actor);
+      const mk = (name: string, labels: Record<string, string>) =>
+        ctx.repo.create(scope, { key: key('t-crud', project, name), labels, spec: {} }, actor);
       await mk('a', { env: 'prod', tier: 'web' });
       await mk('b', { env: 'prod', tier: 'db', legacy: 'yes' });
       await mk('c', { env: 'dev' });
       await mk('d', {});
       const names = async (selector: string) =>
-        (await ctx.repo.list(scope, { kind: 'Widget', project, labelSelector: parseLabelSelector(selector) })).items.map((i) => i.metadata.name);
+        (
+          await ctx.repo.list(scope, { kind: 'Widget', project, labelSelector: parseLabelSelector(selector) })
+        ).items.map((i) => i.metadata.name);
       assert.deepEqual(await names('env=prod'), ['a', 'b']);
       assert.deepEqual(await names('env!=prod'), ['c', 'd']);
       assert.deepEqual(await names('env in (dev,prod),tier notin (db)'), ['a', 'c']);
@@ -114,8 +164,16 @@ export function crudSuite(backend: TestBackend): void {
       const k = key('t-crud', project, 'x');
       await ctx.repo.create(scope, { key: k, labels: { env: 'dev' }, spec: {} }, actor);
       await ctx.repo.update(scope, { key: k, labels: { env: 'prod' } }, actor);
-      const prod = await ctx.repo.list(scope, { kind: 'Widget', project, labelSelector: parseLabelSelector('env=prod') });
-      const dev = await ctx.repo.list(scope, { kind: 'Widget', project, labelSelector: parseLabelSelector('env=dev') });
+      const prod = await ctx.repo.list(scope, {
+        kind: 'Widget',
+        project,
+        labelSelector: parseLabelSelector('env=prod'),
+      });
+      const dev = await ctx.repo.list(scope, {
+        kind: 'Widget',
+        project,
+        labelSelector: parseLabelSelector('env=dev'),
+      });
       assert.equal(prod.items.length, 1);
       assert.equal(dev.items.length, 0);
     });
@@ -124,7 +182,15 @@ export function crudSuite(backend: TestBackend): void {
       const tenant = uniqueName('page');
       const s = tenantAdmin(tenant);
       for (let i = 0; i < 23; i++) {
-        await ctx.repo.create(s, { key: key(tenant, i < 12 ? 'p1' : 'p2', `n-${String(i % 12).padStart(2, '0')}`), labels: { even: String(i % 2 === 0) }, spec: { i } }, actor);
+        await ctx.repo.create(
+          s,
+          {
+            key: key(tenant, i < 12 ? 'p1' : 'p2', `n-${String(i % 12).padStart(2, '0')}`),
+            labels: { even: String(i % 2 === 0) },
+            spec: { i },
+          },
+          actor,
+        );
       }
       const seen: string[] = [];
       let token: string | undefined;
@@ -140,9 +206,18 @@ export function crudSuite(backend: TestBackend): void {
       assert.equal(seen.length, 23);
       assert.equal(new Set(seen).size, 23);
       assert.deepEqual(seen, [...seen].sort());
-      const filtered = await ctx.repo.list(s, { kind: 'Widget', limit: 4, labelSelector: parseLabelSelector('even=true') });
+      const filtered = await ctx.repo.list(s, {
+        kind: 'Widget',
+        limit: 4,
+        labelSelector: parseLabelSelector('even=true'),
+      });
       assert.equal(filtered.items.length, 4);
-      const rest = await ctx.repo.list(s, { kind: 'Widget', limit: 100, continue: filtered.continue, labelSelector: parseLabelSelector('even=true') });
+      const rest = await ctx.repo.list(s, {
+        kind: 'Widget',
+        limit: 100,
+        continue: filtered.continue,
+        labelSelector: parseLabelSelector('even=true'),
+      });
       assert.equal(filtered.items.length + rest.items.length, 12);
       assert.equal(rest.continue, undefined);
     });
@@ -154,7 +229,10 @@ export function crudSuite(backend: TestBackend): void {
       const page = await ctx.repo.list(s, { kind: 'Widget', limit: 5000 });
       assert.equal(page.items.length, 1);
       await rejectsWith(ctx.repo.list(s, { kind: 'Widget', limit: 0 }), 'STRATA_BAD_REQUEST');
-      const bad = await rejectsWith(ctx.repo.list(s, { kind: 'Widget', continue: 'not-a-token' }), 'STRATA_BAD_REQUEST');
+      const bad = await rejectsWith(
+        ctx.repo.list(s, { kind: 'Widget', continue: 'not-a-token' }),
+        'STRATA_BAD_REQUEST',
+      );
       assert.equal(bad.issues[0]?.path, '/continue');
     });
   });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TestBackend } from '../test-databases.js';
@@ -22,13 +23,23 @@ export function isolationSuite(backend: TestBackend): void {
 
       for (const scope of [viewerA, otherTenant]) {
         assert.equal(await ctx.repo.get(scope, kb), undefined);
-        await rejectsWith(ctx.repo.update(scope, { key: kb, spec: { plan: 'stolen' } }, actor), 'STRATA_NOT_FOUND');
-        await rejectsWith(ctx.repo.updateStatus(scope, { key: kb, status: { hacked: true } }), 'STRATA_NOT_FOUND');
+        await rejectsWith(
+          ctx.repo.update(scope, { key: kb, spec: { plan: 'stolen' } }, actor),
+          'STRATA_NOT_FOUND',
+        );
+        await rejectsWith(
+          ctx.repo.updateStatus(scope, { key: kb, status: { hacked: true } }),
+          'STRATA_NOT_FOUND',
+        );
         await rejectsWith(ctx.repo.delete(scope, kb, {}, actor), 'STRATA_NOT_FOUND');
         await rejectsWith(ctx.repo.create(scope, { key: kb, spec: {} }, actor), 'STRATA_FORBIDDEN');
         assert.equal((await ctx.repo.list(scope, { kind: 'Widget', project: 'b' })).items.length, 0);
         const changes = await ctx.repo.changes(scope, { sinceResourceVersion: since });
-        assert.ok(changes.events.every((e) => e.object.metadata.project !== 'b' && e.object.metadata.tenant === scope.tenant));
+        assert.ok(
+          changes.events.every(
+            (e) => e.object.metadata.project !== 'b' && e.object.metadata.tenant === scope.tenant,
+          ),
+        );
       }
       // A key that lies about its tenant does not help either.
       assert.equal(await ctx.repo.get(otherTenant, { ...kb, tenant: otherTenant.tenant }), undefined);
@@ -47,7 +58,10 @@ export function isolationSuite(backend: TestBackend): void {
       await ctx.repo.create(tenantAdmin(tenant), { key: key(tenant, '', 'tenant-wide'), spec: {} }, actor);
       assert.ok(await ctx.repo.get({ tenant, projects: ['x'] }, key(tenant, '', 'tenant-wide')));
       assert.ok(await ctx.repo.get({ tenant, projects: [] }, key(tenant, '', 'tenant-wide')));
-      assert.equal(await ctx.repo.get({ tenant: 'someone-else', projects: '*' }, key(tenant, '', 'tenant-wide')), undefined);
+      assert.equal(
+        await ctx.repo.get({ tenant: 'someone-else', projects: '*' }, key(tenant, '', 'tenant-wide')),
+        undefined,
+      );
     });
   });
 }

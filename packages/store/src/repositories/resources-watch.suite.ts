@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TestBackend } from '../test-databases.js';
@@ -19,16 +20,35 @@ export function watchSuite(backend: TestBackend): void {
       await ctx.repo.delete(scope, k, {}, actor);
 
       const all = await ctx.repo.changes(scope, { sinceResourceVersion: start, kind: 'Widget' });
-      assert.deepEqual(all.events.map((e) => e.type), ['ADDED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+      assert.deepEqual(
+        all.events.map((e) => e.type),
+        ['ADDED', 'MODIFIED', 'MODIFIED', 'DELETED'],
+      );
       const rvs = all.events.map((e) => Number(e.object.metadata.resourceVersion));
-      assert.deepEqual(rvs, [...rvs].sort((x, y) => x - y));
+      assert.deepEqual(
+        rvs,
+        [...rvs].sort((x, y) => x - y),
+      );
       assert.equal(all.events[1]?.object.metadata.generation, 2);
       assert.equal(all.resourceVersion, await ctx.repo.currentResourceVersion());
 
-      const resumed = await ctx.repo.changes(scope, { sinceResourceVersion: c.metadata.resourceVersion, kind: 'Widget' });
-      assert.deepEqual(resumed.events.map((e) => e.type), ['MODIFIED', 'MODIFIED', 'DELETED']);
-      const afterUpdate = await ctx.repo.changes(scope, { sinceResourceVersion: u.metadata.resourceVersion, kind: 'Widget', limit: 1 });
-      assert.deepEqual(afterUpdate.events.map((e) => e.type), ['MODIFIED']);
+      const resumed = await ctx.repo.changes(scope, {
+        sinceResourceVersion: c.metadata.resourceVersion,
+        kind: 'Widget',
+      });
+      assert.deepEqual(
+        resumed.events.map((e) => e.type),
+        ['MODIFIED', 'MODIFIED', 'DELETED'],
+      );
+      const afterUpdate = await ctx.repo.changes(scope, {
+        sinceResourceVersion: u.metadata.resourceVersion,
+        kind: 'Widget',
+        limit: 1,
+      });
+      assert.deepEqual(
+        afterUpdate.events.map((e) => e.type),
+        ['MODIFIED'],
+      );
       assert.equal(afterUpdate.resourceVersion, afterUpdate.events[0]?.object.metadata.resourceVersion);
       const none = await ctx.repo.changes(scope, { sinceResourceVersion: all.resourceVersion });
       assert.equal(none.events.length, 0);
@@ -40,8 +60,14 @@ export function watchSuite(backend: TestBackend): void {
       await ctx.repo.create(scope, { key: key(tenant, 'p', 'before'), spec: {} }, actor);
       const list = await ctx.repo.list(scope, { kind: 'Widget' });
       await ctx.repo.create(scope, { key: key(tenant, 'p', 'after'), spec: {} }, actor);
-      const changes = await ctx.repo.changes(scope, { sinceResourceVersion: list.resourceVersion, kind: 'Widget' });
-      assert.deepEqual(changes.events.map((e) => e.object.metadata.name), ['after']);
+      const changes = await ctx.repo.changes(scope, {
+        sinceResourceVersion: list.resourceVersion,
+        kind: 'Widget',
+      });
+      assert.deepEqual(
+        changes.events.map((e) => e.object.metadata.name),
+        ['after'],
+      );
     });
 
     it('rejects malformed and future resourceVersions', async () => {
@@ -55,12 +81,20 @@ export function watchSuite(backend: TestBackend): void {
       const scope = tenantAdmin(tenant);
       const k = key(tenant, 'p', 'guarded');
       const start = await ctx.repo.currentResourceVersion();
-      await ctx.repo.create(scope, { key: k, finalizers: ['strata.dev/cleanup', 'strata.dev/other'], spec: { a: 1 } }, actor);
+      await ctx.repo.create(
+        scope,
+        { key: k, finalizers: ['strata.dev/cleanup', 'strata.dev/other'], spec: { a: 1 } },
+        actor,
+      );
       const marked = await ctx.repo.delete(scope, k, {}, actor);
       assert.equal(marked.deleted, false);
       assert.ok(marked.object.metadata.deletedAt);
       const again = await ctx.repo.delete(scope, k, {}, actor);
-      assert.equal(again.object.metadata.resourceVersion, marked.object.metadata.resourceVersion, 'deleting twice changes nothing');
+      assert.equal(
+        again.object.metadata.resourceVersion,
+        marked.object.metadata.resourceVersion,
+        'deleting twice changes nothing',
+      );
 
       await rejectsWith(ctx.repo.update(scope, { key: k, spec: { a: 2 } }, actor), 'STRATA_DELETING');
       assert.deepEqual((await ctx.repo.list(scope, { kind: 'Widget' })).items, []);
@@ -75,7 +109,10 @@ export function watchSuite(backend: TestBackend): void {
       assert.equal(await ctx.repo.get(scope, k), undefined);
 
       const events = await ctx.repo.changes(scope, { sinceResourceVersion: start, kind: 'Widget' });
-      assert.deepEqual(events.events.map((e) => e.type), ['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+      assert.deepEqual(
+        events.events.map((e) => e.type),
+        ['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED'],
+      );
     });
 
     it('writes one AuditEntry per mutation, in the object project, never auditing records', async () => {
@@ -105,7 +142,10 @@ export function watchSuite(backend: TestBackend): void {
         assert.match(e.metadata.name, /^a-[0-9]+$/);
         assert.equal(e.metadata.project, 'p');
       }
-      assert.equal((await ctx.repo.list({ tenant, projects: ['q'] }, { kind: 'AuditEntry' })).items.length, 0);
+      assert.equal(
+        (await ctx.repo.list({ tenant, projects: ['q'] }, { kind: 'AuditEntry' })).items.length,
+        0,
+      );
     });
   });
 
@@ -118,9 +158,15 @@ export function watchSuite(backend: TestBackend): void {
       const k = key(tenant, 'p', 'busy');
       const first = await ctx.repo.create(scope, { key: k, spec: { n: 0 } }, { name: 'x' });
       for (let n = 1; n <= 30; n++) await ctx.repo.update(scope, { key: k, spec: { n } }, { name: 'x' });
-      await rejectsWith(ctx.repo.changes(scope, { sinceResourceVersion: first.metadata.resourceVersion }), 'STRATA_GONE');
+      await rejectsWith(
+        ctx.repo.changes(scope, { sinceResourceVersion: first.metadata.resourceVersion }),
+        'STRATA_GONE',
+      );
       const current = Number(await ctx.repo.currentResourceVersion());
-      const recent = await ctx.repo.changes(scope, { sinceResourceVersion: String(current - 10), kind: 'Widget' });
+      const recent = await ctx.repo.changes(scope, {
+        sinceResourceVersion: String(current - 10),
+        kind: 'Widget',
+      });
       assert.ok(recent.events.length >= 4);
     });
   });

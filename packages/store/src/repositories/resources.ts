@@ -17,10 +17,32 @@ import type {
   UpdateInput,
 } from '../types.js';
 import { writeAuditEntry, type AuditVerb } from './audit.js';
-import { conditionalDelete, conditionalUpdate, isUniqueViolation, replaceLabels, WriteRaced } from './object-writes.js';
-import { conflict, describeKey, keyFilter, keyVisible, normalizeKey, notFound, rowToResource, scopeFilter, type ObjectRow } from './object-rows.js';
+import {
+  conditionalDelete,
+  conditionalUpdate,
+  isUniqueViolation,
+  replaceLabels,
+  WriteRaced,
+} from './object-writes.js';
+import {
+  conflict,
+  describeKey,
+  keyFilter,
+  keyVisible,
+  normalizeKey,
+  notFound,
+  rowToResource,
+  scopeFilter,
+  type ObjectRow,
+} from './object-rows.js';
 import { getObject, listObjects, readChanges, scanKeys } from './resource-reads.js';
-import { allocateResourceVersion, DEFAULT_RETENTION, readCounter, recordChange, type ChangeRetention } from './write-log.js';
+import {
+  allocateResourceVersion,
+  DEFAULT_RETENTION,
+  readCounter,
+  recordChange,
+  type ChangeRetention,
+} from './write-log.js';
 
 export interface ResourceRepositoryOptions {
   db: Kysely<Database>;
@@ -56,13 +78,20 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   async create(scope: AccessScope, input: CreateInput, actor: Actor): Promise<Resource> {
     const key = normalizeKey(input.key);
     if (!keyVisible(scope, input.key)) {
-      throw new StrataError('STRATA_FORBIDDEN', `cannot create ${describeKey(input.key)}: outside your tenant or projects`);
+      throw new StrataError(
+        'STRATA_FORBIDDEN',
+        `cannot create ${describeKey(input.key)}: outside your tenant or projects`,
+      );
     }
     const at = this.#now().toISOString();
     try {
       return await this.#db.transaction().execute(async (trx) => {
         const rv = await allocateResourceVersion(trx);
-        const existing = await trx.selectFrom('objects').select('uid').where(keyFilter(key)).executeTakeFirst();
+        const existing = await trx
+          .selectFrom('objects')
+          .select('uid')
+          .where(keyFilter(key))
+          .executeTakeFirst();
         if (existing) throw alreadyExists(input.key);
         const labels = input.labels ?? {};
         const row: ObjectRow = {
@@ -82,7 +111,11 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
         await trx.insertInto('objects').values(row).execute();
         await replaceLabels(trx, row.uid, labels);
         await recordChange(trx, 'ADDED', row, this.#retention);
-        await writeAuditEntry(trx, { actor, verb: 'create', object: row, generationAfter: 1, at }, this.#retention);
+        await writeAuditEntry(
+          trx,
+          { actor, verb: 'create', object: row, generationAfter: 1, at },
+          this.#retention,
+        );
         return rowToResource(row);
       });
     } catch (err) {
@@ -104,7 +137,10 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
       const oldSpec = JSON.parse(before.spec) as unknown;
       const specChanged = input.spec !== undefined && !isDeepStrictEqual(oldSpec, input.spec);
       if (specChanged && before.deleted_at) {
-        throw new StrataError('STRATA_DELETING', `${describeKey(input.key)} is being deleted; its spec can no longer change`);
+        throw new StrataError(
+          'STRATA_DELETING',
+          `${describeKey(input.key)} is being deleted; its spec can no longer change`,
+        );
       }
       const after: ObjectRow = {
         ...before,
@@ -116,8 +152,14 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
         updated_at: at,
       };
       if (sameContent(before, after)) return undefined;
-      const finalized = before.deleted_at !== null && (JSON.parse(after.finalizers) as unknown[]).length === 0;
-      return { after, type: finalized ? 'DELETED' : 'MODIFIED', verb: 'update', generationBefore: before.generation };
+      const finalized =
+        before.deleted_at !== null && (JSON.parse(after.finalizers) as unknown[]).length === 0;
+      return {
+        after,
+        type: finalized ? 'DELETED' : 'MODIFIED',
+        verb: 'update',
+        generationBefore: before.generation,
+      };
     });
   }
 
@@ -141,12 +183,20 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
       const hasFinalizers = (JSON.parse(before.finalizers) as unknown[]).length > 0;
       deleted = !hasFinalizers;
       const after: ObjectRow = { ...before, deleted_at: at, updated_at: at };
-      return { after, type: hasFinalizers ? 'MODIFIED' : 'DELETED', verb: 'delete', generationBefore: before.generation };
+      return {
+        after,
+        type: hasFinalizers ? 'MODIFIED' : 'DELETED',
+        verb: 'delete',
+        generationBefore: before.generation,
+      };
     });
     return { deleted, object };
   }
 
-  changes(scope: AccessScope, query: ChangesQuery): Promise<{ events: WatchEvent[]; resourceVersion: string }> {
+  changes(
+    scope: AccessScope,
+    query: ChangesQuery,
+  ): Promise<{ events: WatchEvent[]; resourceVersion: string }> {
     return readChanges(this.#db, scope, query);
   }
 
@@ -158,7 +208,11 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
     return readChanges(this.#db, undefined, query);
   }
 
-  allKeys(query: { kind: string; after?: string; limit?: number }): Promise<{ keys: ObjectKey[]; next?: string }> {
+  allKeys(query: {
+    kind: string;
+    after?: string;
+    limit?: number;
+  }): Promise<{ keys: ObjectKey[]; next?: string }> {
     return scanKeys(this.#db, query);
   }
 
@@ -179,7 +233,12 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#db.transaction().execute(async (trx) => {
-          const before = await trx.selectFrom('objects').selectAll().where(scopeFilter(scope)).where(keyFilter(identity)).executeTakeFirst();
+          const before = await trx
+            .selectFrom('objects')
+            .selectAll()
+            .where(scopeFilter(scope))
+            .where(keyFilter(identity))
+            .executeTakeFirst();
           if (!before) throw notFound(key);
           const current = String(toNumber(before.resource_version));
           if (expected !== undefined && expected !== current) throw conflict(key, expected, current);
@@ -193,7 +252,8 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
             after.deleted_at ??= at;
           } else {
             await conditionalUpdate(trx, before, after);
-            if (after.labels !== before.labels) await replaceLabels(trx, after.uid, JSON.parse(after.labels) as Record<string, string>);
+            if (after.labels !== before.labels)
+              await replaceLabels(trx, after.uid, JSON.parse(after.labels) as Record<string, string>);
           }
           await recordChange(trx, mutation.type, after, this.#retention);
           if (actor) await this.#audit(trx, actor, mutation, after, at);
@@ -205,23 +265,41 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
           throw conflict(key, expected, 'newer');
         }
         if (attempt >= this.#maxAttempts) {
-          throw new StrataError('STRATA_CONFLICT', `${describeKey(key)} kept changing during the write; retry`);
+          throw new StrataError(
+            'STRATA_CONFLICT',
+            `${describeKey(key)} kept changing during the write; retry`,
+          );
         }
       }
     }
   }
 
-  async #audit(trx: Transaction<Database>, actor: Actor, mutation: Mutation, after: ObjectRow, at: string): Promise<void> {
+  async #audit(
+    trx: Transaction<Database>,
+    actor: Actor,
+    mutation: Mutation,
+    after: ObjectRow,
+    at: string,
+  ): Promise<void> {
     await writeAuditEntry(
       trx,
-      { actor, verb: mutation.verb, object: after, generationBefore: mutation.generationBefore, generationAfter: after.generation, at },
+      {
+        actor,
+        verb: mutation.verb,
+        object: after,
+        generationBefore: mutation.generationBefore,
+        generationAfter: after.generation,
+        at,
+      },
       this.#retention,
     );
   }
 }
 
 function alreadyExists(key: ObjectKey): StrataError {
-  return new StrataError('STRATA_ALREADY_EXISTS', `${describeKey(key)} already exists`, [{ path: '/metadata/name', message: 'already exists' }]);
+  return new StrataError('STRATA_ALREADY_EXISTS', `${describeKey(key)} already exists`, [
+    { path: '/metadata/name', message: 'already exists' },
+  ]);
 }
 
 function replaced(before: string, value: unknown): string {
@@ -229,5 +307,10 @@ function replaced(before: string, value: unknown): string {
 }
 
 function sameContent(a: ObjectRow, b: ObjectRow): boolean {
-  return a.spec === b.spec && isDeepStrictEqual(JSON.parse(a.labels), JSON.parse(b.labels)) && isDeepStrictEqual(JSON.parse(a.annotations), JSON.parse(b.annotations)) && a.finalizers === b.finalizers;
+  return (
+    a.spec === b.spec &&
+    isDeepStrictEqual(JSON.parse(a.labels), JSON.parse(b.labels)) &&
+    isDeepStrictEqual(JSON.parse(a.annotations), JSON.parse(b.annotations)) &&
+    a.finalizers === b.finalizers
+  );
 }

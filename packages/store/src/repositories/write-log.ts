@@ -27,11 +27,15 @@ export async function allocateResourceVersion(trx: Transaction<Database>): Promi
     .where('name', '=', 'resource_version')
     .returning('value')
     .executeTakeFirst();
-  if (!row) throw new StrataError('STRATA_INTERNAL', 'resource_version counter missing; was the database migrated?');
+  if (!row)
+    throw new StrataError('STRATA_INTERNAL', 'resource_version counter missing; was the database migrated?');
   return toNumber(row.value);
 }
 
-export async function readCounter(db: Kysely<Database>, name: 'resource_version' | 'compacted_through'): Promise<number> {
+export async function readCounter(
+  db: Kysely<Database>,
+  name: 'resource_version' | 'compacted_through',
+): Promise<number> {
   const row = await db.selectFrom('counters').select('value').where('name', '=', name).executeTakeFirst();
   return row ? toNumber(row.value) : 0;
 }
@@ -60,6 +64,11 @@ export async function recordChange(
   if (rv % retention.pruneEvery === 0 && rv > retention.window) {
     const through = rv - retention.window;
     await trx.deleteFrom('changes').where('resource_version', '<=', through).execute();
-    await trx.updateTable('counters').set({ value: through }).where('name', '=', 'compacted_through').where('value', '<', through).execute();
+    await trx
+      .updateTable('counters')
+      .set({ value: through })
+      .where('name', '=', 'compacted_through')
+      .where('value', '<', through)
+      .execute();
   }
 }

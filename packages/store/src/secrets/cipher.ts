@@ -36,9 +36,14 @@ export function decryptString(ring: KeyRing, ciphertext: string, context = ''): 
   try {
     return Buffer.concat([decipher.update(parsed.body), decipher.final()]).toString('utf8');
   } catch (err) {
-    throw new StrataError('STRATA_INTERNAL', `cannot decrypt a secret with key "${parsed.keyId}": authentication failed (tampered data, wrong key or wrong context)`, [], {
-      cause: err,
-    });
+    throw new StrataError(
+      'STRATA_INTERNAL',
+      `cannot decrypt a secret with key "${parsed.keyId}": authentication failed (tampered data, wrong key or wrong context)`,
+      [],
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -56,7 +61,11 @@ function aad(keyId: string, context: string): Buffer {
 }
 
 function parseCiphertext(text: string): { keyId: string; iv: Buffer; tag: Buffer; body: Buffer } {
-  const malformed = () => new StrataError('STRATA_INTERNAL', 'cannot decrypt a secret: the stored value is not a valid enc:v1 ciphertext');
+  const malformed = () =>
+    new StrataError(
+      'STRATA_INTERNAL',
+      'cannot decrypt a secret: the stored value is not a valid enc:v1 ciphertext',
+    );
   if (!text.startsWith(CIPHERTEXT_PREFIX)) throw malformed();
   const parts = text.slice(CIPHERTEXT_PREFIX.length).split(':');
   if (parts.length !== 3) throw malformed();
@@ -64,5 +73,10 @@ function parseCiphertext(text: string): { keyId: string; iv: Buffer; tag: Buffer
   const iv = Buffer.from(ivText, 'base64url');
   const sealed = Buffer.from(bodyText, 'base64url');
   if (keyId === '' || iv.length !== IV_BYTES || sealed.length < TAG_BYTES) throw malformed();
-  return { keyId, iv, tag: sealed.subarray(sealed.length - TAG_BYTES), body: sealed.subarray(0, sealed.length - TAG_BYTES) };
+  return {
+    keyId,
+    iv,
+    tag: sealed.subarray(sealed.length - TAG_BYTES),
+    body: sealed.subarray(0, sealed.length - TAG_BYTES),
+  };
 }

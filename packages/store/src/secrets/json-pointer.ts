@@ -13,7 +13,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The parent object and last token of a pointer, or undefined when a parent is missing. */
-function locate(root: Record<string, unknown>, pointer: string): { parent: Record<string, unknown>; token: string } | undefined {
+function locate(
+  root: Record<string, unknown>,
+  pointer: string,
+): { parent: Record<string, unknown>; token: string } | undefined {
   const tokens = pointerTokens(pointer);
   const token = tokens.pop();
   if (token === undefined) return undefined;

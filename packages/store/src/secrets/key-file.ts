@@ -71,7 +71,11 @@ export async function retireKey(dataDir: string, keyId: string): Promise<void> {
   const current = await readKeyFile(file);
   if (!current) throw keyError(`${file} does not exist`);
   if (current.primary === keyId) throw keyError(`"${keyId}" is the primary key; rotate first`);
-  await writeKeyFile(file, { primary: current.primary, keys: current.keys.filter((k) => k.id !== keyId) }, false);
+  await writeKeyFile(
+    file,
+    { primary: current.primary, keys: current.keys.filter((k) => k.id !== keyId) },
+    false,
+  );
 }
 
 export function keyRingFromFile(content: KeyFile, where: string): KeyRing {
@@ -84,7 +88,10 @@ export function keyRingFromFile(content: KeyFile, where: string): KeyRing {
 function newKeyFile(now: Date): KeyFile {
   const stamp = now.toISOString().slice(0, 10).replaceAll('-', '');
   const id = `k${stamp}-${randomBytes(3).toString('hex')}`;
-  return { primary: id, keys: [{ id, key: randomBytes(KEY_BYTES).toString('base64'), createdAt: now.toISOString() }] };
+  return {
+    primary: id,
+    keys: [{ id, key: randomBytes(KEY_BYTES).toString('base64'), createdAt: now.toISOString() }],
+  };
 }
 
 async function readKeyFile(file: string): Promise<KeyFile | undefined> {
@@ -97,7 +104,8 @@ async function readKeyFile(file: string): Promise<KeyFile | undefined> {
   }
   try {
     const parsed = JSON.parse(text) as KeyFile;
-    if (typeof parsed.primary !== 'string' || !Array.isArray(parsed.keys)) throw new Error('expected {primary, keys}');
+    if (typeof parsed.primary !== 'string' || !Array.isArray(parsed.keys))
+      throw new Error('expected {primary, keys}');
     return parsed;
   } catch (err) {
     throw keyError(`${file} is not a valid key file: ${err instanceof Error ? err.message : String(err)}`);

@@ -23,7 +23,8 @@ export class KeyRing {
     const byId = new Map<string, EncryptionKey>();
     for (const k of keys) {
       if (!KEY_ID.test(k.id)) throw keyError(`key id "${k.id}" must match ${KEY_ID.source}`);
-      if (k.key.length !== KEY_BYTES) throw keyError(`key "${k.id}" must be ${KEY_BYTES} bytes, got ${k.key.length}`);
+      if (k.key.length !== KEY_BYTES)
+        throw keyError(`key "${k.id}" must be ${KEY_BYTES} bytes, got ${k.key.length}`);
       if (byId.has(k.id)) throw keyError(`duplicate key id "${k.id}"`);
       byId.set(k.id, k);
     }
@@ -47,7 +48,8 @@ export function fingerprintKeyId(key: Buffer): string {
 
 export function decodeKey(base64: string, where: string): Buffer {
   const key = Buffer.from(base64.trim(), 'base64');
-  if (key.length !== KEY_BYTES) throw keyError(`${where}: expected base64 of ${KEY_BYTES} bytes, got ${key.length} bytes`);
+  if (key.length !== KEY_BYTES)
+    throw keyError(`${where}: expected base64 of ${KEY_BYTES} bytes, got ${key.length} bytes`);
   return key;
 }
 
@@ -62,7 +64,10 @@ export function keyRingFromEnv(env: NodeJS.ProcessEnv = process.env): KeyRing | 
     const keys = many.split(',').map((entry, i) => {
       const sep = entry.indexOf(':');
       if (sep <= 0) throw keyError(`STRATA_ENCRYPTION_KEYS entry ${i + 1} must be id:base64`);
-      return { id: entry.slice(0, sep).trim(), key: decodeKey(entry.slice(sep + 1), `STRATA_ENCRYPTION_KEYS entry ${i + 1}`) };
+      return {
+        id: entry.slice(0, sep).trim(),
+        key: decodeKey(entry.slice(sep + 1), `STRATA_ENCRYPTION_KEYS entry ${i + 1}`),
+      };
     });
     return new KeyRing(keys);
   }

@@ -25,7 +25,12 @@ function fieldContext(pointer: string, options?: SecretFieldOptions): string {
 }
 
 /** A copy of spec with every present encrypted field replaced by its ciphertext (already-encrypted values are kept). */
-export function encryptSecretFields(spec: Spec, kind: SecretKind, ring: KeyRing, options?: SecretFieldOptions): Spec {
+export function encryptSecretFields(
+  spec: Spec,
+  kind: SecretKind,
+  ring: KeyRing,
+  options?: SecretFieldOptions,
+): Spec {
   const out = structuredClone(spec);
   for (const pointer of encryptedFieldsOf(kind)) {
     if (!hasPointer(out, pointer)) continue;
@@ -37,11 +42,17 @@ export function encryptSecretFields(spec: Spec, kind: SecretKind, ring: KeyRing,
 }
 
 /** A copy of spec with every encrypted field decrypted (for controllers that need the value). */
-export function decryptSecretFields(spec: Spec, kind: SecretKind, ring: KeyRing, options?: SecretFieldOptions): Spec {
+export function decryptSecretFields(
+  spec: Spec,
+  kind: SecretKind,
+  ring: KeyRing,
+  options?: SecretFieldOptions,
+): Spec {
   const out = structuredClone(spec);
   for (const pointer of encryptedFieldsOf(kind)) {
     const value = getPointer(out, pointer);
-    if (isCiphertext(value)) setPointer(out, pointer, JSON.parse(decryptString(ring, value, fieldContext(pointer, options))));
+    if (isCiphertext(value))
+      setPointer(out, pointer, JSON.parse(decryptString(ring, value, fieldContext(pointer, options))));
   }
   return out;
 }
@@ -59,7 +70,12 @@ export function redactSecretFields(spec: Spec, kind: SecretKind): Spec {
  * Rotation: re-encrypts with the primary key every field encrypted with another key.
  * `changed` is false when nothing needed it (skip the write).
  */
-export function reencryptSecretFields(spec: Spec, kind: SecretKind, ring: KeyRing, options?: SecretFieldOptions): { spec: Spec; changed: boolean } {
+export function reencryptSecretFields(
+  spec: Spec,
+  kind: SecretKind,
+  ring: KeyRing,
+  options?: SecretFieldOptions,
+): { spec: Spec; changed: boolean } {
   const out = structuredClone(spec);
   let changed = false;
   for (const pointer of encryptedFieldsOf(kind)) {

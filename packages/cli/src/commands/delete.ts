@@ -1,0 +1,61 @@
+import type { Command } from '@commander-js/extra-typings';
+import { isStrataError } from '@strata/api';
+import { kindArg, type CommandContext } from '../context.js';
+import { parseDurationMs } from '../duration.js';
+import { nameOf } from '../output/format.js';
+import { projectFor } from '../project.js';
+import { waitFor } from '../waiter.js';
+
+export function registerDelete(program: Command, ctx: CommandContext): void {
+  program
+    .command('delete')
+    .description('Delete an object (objects with finalizers stay, marked deleting, until controllers finish)')
+    .argument('<kind>', 'kind, plural or alias')
+    .argument('<name>', 'object name')
+    .option('--wait', 'wait until the object is gone')
+    .option('--timeout <duration>', 'with --wait: give up after this long', '60s')
+    .option('--version <version>', 'for versioned kinds: delete only this version')
+    .option('--ignore-not-found', 'succeed when the object does not exist')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  strata delete cluster shop-eu-1 -p retail
+  strata delete cluster shop-eu-1 -p retail --wait --timeout 10m`,
+    )
+    .action(async (kindName, name, options) => {
+      const kind = kindArg(kindName);
+      const timeoutMs = options.wait ? parseDurationMs(options.timeout) : 0;
+      const project = projectFor(kind, await ctx.settings());
+      const client = await ctx.client();
+      let deleted;
+      try {
+        deleted = await client.delete(kind, name, { project, version: options.version, signal: ctx.signal });
+      } catch (err) {
+        if (options.ignoreNotFound && isStrataError(err) && err.code === 'STRATA_NOT_FOUND') return;
+        throw err;
+      }
+      const label = nameOf(deleted);
+      const pending =
+        deleted.metadata.deletedAt !== undefined && (deleted.metadata.finalizers?.length ?? 0) > 0;
+      if (!pending) {
+        ctx.out(`${label} deleted\n`);
+        return;
+      }
+      ctx.out(
+        `${label} deletion requested (waiting for finalizers: ${deleted.metadata.finalizers.join(', ')})\n`,
+      );
+      if (!options.wait) return;
+      await waitFor({
+        client,
+        kind,
+        name,
+        project,
+        version: options.version,
+        condition: { type: 'delete' },
+        timeoutMs,
+        signal: ctx.signal,
+      });
+      ctx.out(`${label} deleted\n`);
+    });
+}

@@ -1,0 +1,86 @@
+import { findKind, KINDS, type KindDefinition } from '@strata/api';
+import { StrataClient, isUnreachable } from '@strata/client';
+import { configPath, readConfig, type CliConfig } from './config.js';
+import { UsageError } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import { resolveSettings, type GlobalOptions, type Settings } from './settings.js';
+
+export const CLI_USER_AGENT = 'strata-cli/0.1.0';
+
+/** What every command gets: I/O, settings resolved from flags/env/config, and a client. One per run. */
+export class CommandContext {
+  readonly io: CliIO;
+  /** Set by commands that report several failures and continue (e.g. apply). */
+  exitCode = 0;
+  private readonly globals: () => GlobalOptions;
+  private config: CliConfig | undefined;
+
+  constructor(io: CliIO, globals: () => GlobalOptions) {
+    this.io = io;
+    this.globals = globals;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.io.signal;
+  }
+
+  now(): Date {
+    return this.io.now?.() ?? new Date();
+  }
+
+  out(text: string): void {
+    this.io.stdout.write(text);
+  }
+
+  err(text: string): void {
+    this.io.stderr.write(text);
+  }
+
+  flags(): GlobalOptions {
+    return this.globals();
+  }
+
+  configPath(): string {
+    return configPath({ flag: this.globals().config, env: this.io.env });
+  }
+
+  async configFile(): Promise<CliConfig> {
+    this.config ??= await readConfig(this.configPath());
+    return this.config;
+  }
+
+  async settings(): Promise<Settings> {
+    return resolveSettings(this.globals(), this.io.env, await this.configFile());
+  }
+
+  async client(): Promise<StrataClient> {
+    const settings = await this.settings();
+    if (!settings.server)
+      throw new UsageError(
+        'no server configured: pass --server URL, set STRATA_SERVER, or run "strata login URL"',
+      );
+    return createClient(settings.server, settings.apiKey);
+  }
+}
+
+/** Accepts `host:port` as shorthand for `http://host:port`. */
+export function normalizeServer(server: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `http://${server}`;
+}
+
+export function createClient(server: string, apiKey: string | undefined): StrataClient {
+  try {
+    return new StrataClient({ server: normalizeServer(server), apiKey, userAgent: CLI_USER_AGENT });
+  } catch (err) {
+    if (isUnreachable(err)) throw err;
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** A KIND argument: kind name, plural or alias, any case. Unknown kinds are usage errors (exit 2). */
+export function kindArg(value: string): KindDefinition {
+  const kind = findKind(value);
+  if (!kind)
+    throw new UsageError(`unknown kind "${value}"; known kinds: ${KINDS.map((k) => k.kind).join(', ')}`);
+  return kind;
+}

@@ -1,0 +1,57 @@
+import { Command } from '@commander-js/extra-typings';
+import { KINDS } from '@strata/api';
+import { registerApply } from './commands/apply.js';
+import { registerDelete } from './commands/delete.js';
+import { registerDescribe } from './commands/describe.js';
+import { registerGet } from './commands/get.js';
+import { registerLogin } from './commands/login.js';
+import { registerWait } from './commands/wait.js';
+import { CommandContext } from './context.js';
+import type { CliIO } from './io.js';
+
+export const CLI_VERSION = '0.1.0';
+
+/** Builds a fresh commander program (no state shared between runs) bound to the given I/O. */
+export function buildProgram(io: CliIO): { program: Command; context: CommandContext } {
+  const program = new Command('strata')
+    .description('Strata: manage fleets of Kubernetes clusters from versioned, layered cluster profiles')
+    .version(CLI_VERSION, '--cli-version', 'print the CLI version')
+    .option('--server <url>', 'Strata server URL [env STRATA_SERVER]')
+    .option('--api-key <key>', 'API key or login token [env STRATA_API_KEY]')
+    .option('-p, --project <name>', 'project for project-scoped kinds [env STRATA_PROJECT]')
+    .option('--config <path>', 'config file [env STRATA_CONFIG] (default ~/.config/strata/config.json)')
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(run "strata --help" for usage)')
+    .addHelpText(
+      'after',
+      `
+Also (run by the same "strata" binary):
+  server          run the Strata server (see strata server --help)
+  sandbox         local Kubernetes sandbox tools (see strata sandbox --help)
+
+Kinds: ${KINDS.map((k) => k.plural).join(', ')}
+
+Environment: STRATA_SERVER, STRATA_API_KEY, STRATA_PROJECT, STRATA_CONFIG (flags win over environment,
+environment wins over the config file). Exit codes: 0 ok, 1 error, 2 usage, 3 server unreachable, 4 timeout.`,
+    );
+
+  const context = new CommandContext(io, () => program.opts());
+  registerLogin(program, context);
+  registerApply(program, context);
+  registerGet(program, context);
+  registerDescribe(program, context);
+  registerDelete(program, context);
+  registerWait(program, context);
+  for (const command of program.commands) {
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    command.showHelpAfterError(`(run "strata ${command.name()} --help" for usage)`);
+  }
+  return { program, context };
+}

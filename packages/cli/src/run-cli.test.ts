@@ -1,0 +1,112 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
+import { strict as assert } from 'node:assert';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { cannedObject, problemReply, startCannedServer, type CannedServer } from '@strata/client/testing';
+import { run } from './testing/run.js';
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('runCli exit codes and error output', () => {
+  let server: CannedServer;
+  before(async () => {
+    server = await startCannedServer({
+      'GET /v1/projects/retail': { body: cannedObject({ kind: 'Project', name: 'retail' }) },
+      'GET /v1/projects/invalid': problemReply('STRATA_VALIDATION_FAILED', '2 problems', [
+        { path: '/spec/displayName', message: 'must be a string' },
+        { path: '/metadata/name', message: 'must match DNS-1123' },
+      ]),
+      'GET /v1/projects/locked': problemReply('STRATA_FORBIDDEN', 'you may not read projects'),
+    });
+  });
+  after(() => server.close());
+  const env = () => ({ STRATA_SERVER: server.url, STRATA_API_KEY: 'k' });
+
+  it('0 for success', async () => {
+    const r = await run(['get', 'project', 'retail', '-o', 'name'], { env: env() });
+    assert.deepEqual(r, { code: 0, stdout: 'project/retail\n', stderr: '' });
+  });
+
+  it('0 for --help, listing the commands and the server/sandbox pointers', async () => {
+    const r = await run(['--help']);
+    assert.equal(r.code, 0);
+    for (const command of ['login', 'apply', 'get', 'describe', 'delete', 'wait'])
+      assert.match(r.stdout, new RegExp(`\\n  ${command} `), command);
+    assert.match(r.stdout, /server\s+run the Strata server \(see strata server --help\)/);
+    assert.match(r.stdout, /sandbox\s+.*\(see strata sandbox --help\)/);
+  });
+
+  it('1 for a server error, printing detail, every issue and the code', async () => {
+    const r = await run(['get', 'project', 'invalid'], { env: env() });
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      'error: 2 problems\n  /spec/displayName: must be a string\n  /metadata/name: must match DNS-1123\ncode: STRATA_VALIDATION_FAILED\n',
+    );
+    assert.equal(r.stdout, '');
+  });
+
+  it('1 for a refusal without issues', async () => {
+    const r = await run(['get', 'project', 'locked'], { env: env() });
+    assert.deepEqual([r.code, r.stderr], [1, 'error: you may not read projects\ncode: STRATA_FORBIDDEN\n']);
+  });
+
+  const usage: { name: string; argv: string[]; stderr: RegExp }[] = [
+    { name: 'no command', argv: [], stderr: /Usage: strata/ },
+    { name: 'unknown command', argv: ['frobnicate'], stderr: /unknown command 'frobnicate'/ },
+    { name: 'unknown flag', argv: ['get', 'projects', '--colour'], stderr: /unknown option '--colour'/ },
+    { name: 'missing argument', argv: ['describe', 'project'], stderr: /missing required argument 'name'/ },
+    {
+      name: 'unknown kind',
+      argv: ['get', 'gizmos'],
+      stderr: /unknown kind "gizmos"; known kinds: Tenant, Project/,
+    },
+    {
+      name: 'bad output format',
+      argv: ['get', 'projects', '-o', 'wide'],
+      stderr: /unknown output format "wide"/,
+    },
+    {
+      name: 'bad duration',
+      argv: ['wait', 'project', 'x', '--for=delete', '--timeout', 'soon'],
+      stderr: /invalid duration "soon"/,
+    },
+    { name: 'bad --for', argv: ['wait', 'project', 'x', '--for=ready'], stderr: /unknown --for "ready"/ },
+    { name: 'missing -f', argv: ['apply'], stderr: /give at least one -f FILE\|DIR\|-/ },
+  ];
+  for (const row of usage) {
+    it(`2 for usage: ${row.name}`, async () => {
+      const r = await run(row.argv, { env: env() });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, row.stderr);
+    });
+  }
+
+  it('2 when no server is configured', async () => {
+    const r = await run(['get', 'projects']);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /no server configured: pass --server URL, set STRATA_SERVER, or run "strata login URL"/,
+    );
+  });
+
+  it('3 when the server cannot be reached', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const r = await run(['get', 'projects', '--server', url]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, new RegExp(`^error: cannot reach server at ${url}: .*ECONNREFUSED`));
+  });
+
+  it('global flags work before and after the command', async () => {
+    const before = await run(['--server', server.url, 'get', 'project', 'retail', '-o', 'name']);
+    const after = await run(['get', 'project', 'retail', '-o', 'name', '--server', server.url]);
+    assert.deepEqual([before.code, after.code], [0, 0]);
+  });
+});

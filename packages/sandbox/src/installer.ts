@@ -1,0 +1,169 @@
+/**
+ * BinaryInstaller: lets a long-running process (the Strata server) answer "are the sandbox
+ * binaries there?" and, if not, build them in the background with scripts/setup-local-k8s.sh while
+ * reporting progress, so the sandbox provider can say "installing (step 2/6, 40%, 3m12s)" instead
+ * of failing.
+ *
+ *   const installer = new BinaryInstaller();
+ *   if (!(await installer.isInstalled())) installer.start();      // returns at once
+ *   installer.status();   // { state: 'installing', step: 2, totalSteps: 6, percent: 17, elapsedMs, message }
+ *   await installer.done(); // resolves with the final status
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { findBinarySet, localk8sCacheDir, setupScriptPath } from './binaries.js';
+
+export type InstallState = 'unknown' | 'installed' | 'missing' | 'installing' | 'failed';
+
+export interface InstallStatus {
+  state: InstallState;
+  /** Current step (1-based) and total, from the script's "==> [N/M +Ss]" lines. */
+  step: number;
+  totalSteps: number;
+  /** Rough overall progress 0–100, weighted by how long each step takes cold. */
+  percent: number;
+  elapsedMs: number;
+  /** The script's last progress line (or the error on failure). */
+  message: string;
+  /** Binary directory once installed. */
+  binDir?: string;
+  /** Last lines of script output when state is 'failed'. */
+  errorTail?: string;
+}
+
+export interface BinaryInstallerOptions {
+  /** Default: scripts/setup-local-k8s.sh of this repository. */
+  scriptPath?: string;
+  /** Passed to the script as STRATA_CACHE_DIR's localk8s parent; default from the environment. */
+  cacheRoot?: string;
+  /** Receives every status change (e.g. to log or push to clients). */
+  onProgress?: (status: InstallStatus) => void;
+  now?: () => number;
+}
+
+/** Share of total cold build time that is done when step N starts (6 steps; the k8s build dominates). */
+const STEP_START_PERCENT = [0, 0, 5, 65, 75, 88, 98];
+
+export class BinaryInstaller {
+  private readonly options: BinaryInstallerOptions;
+  private current: InstallStatus = {
+    state: 'unknown',
+    step: 0,
+    totalSteps: 6,
+    percent: 0,
+    elapsedMs: 0,
+    message: '',
+  };
+  private startedAt = 0;
+  private running: Promise<InstallStatus> | undefined;
+
+  constructor(options: BinaryInstallerOptions = {}) {
+    this.options = options;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private cacheDir(): string {
+    const env = this.options.cacheRoot
+      ? { ...process.env, STRATA_CACHE_DIR: this.options.cacheRoot }
+      : process.env;
+    return localk8sCacheDir(env);
+  }
+
+  private update(patch: Partial<InstallStatus>): void {
+    this.current = { ...this.current, ...patch, elapsedMs: this.startedAt ? this.now() - this.startedAt : 0 };
+    this.options.onProgress?.(this.status());
+  }
+
+  /** True when a complete binary set is in the cache (cheap: a few stat calls). */
+  async isInstalled(): Promise<boolean> {
+    const set = await findBinarySet({ cacheDir: this.cacheDir() });
+    if (set && this.current.state !== 'installing')
+      this.update({ state: 'installed', binDir: set.dir, percent: 100 });
+    else if (!set && this.current.state === 'unknown') this.update({ state: 'missing' });
+    return set !== undefined;
+  }
+
+  status(): InstallStatus {
+    const elapsedMs =
+      this.current.state === 'installing' && this.startedAt
+        ? this.now() - this.startedAt
+        : this.current.elapsedMs;
+    return { ...this.current, elapsedMs };
+  }
+
+  /** Starts the setup script in the background unless it is already running. Never throws; see status(). */
+  start(): Promise<InstallStatus> {
+    if (this.running) return this.running;
+    this.startedAt = this.now();
+    this.update({ state: 'installing', step: 0, percent: 0, message: 'starting scripts/setup-local-k8s.sh' });
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Resolves when the current run ends (immediately with the status if none is running). */
+  async done(): Promise<InstallStatus> {
+    return this.running ?? this.status();
+  }
+
+  private run(): Promise<InstallStatus> {
+    return new Promise((resolve) => {
+      const env = this.options.cacheRoot
+        ? { ...process.env, STRATA_CACHE_DIR: this.options.cacheRoot }
+        : process.env;
+      const child = spawn('bash', [this.options.scriptPath ?? setupScriptPath()], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const tail: string[] = [];
+      const onLine = (line: string): void => {
+        tail.push(line);
+        if (tail.length > 30) tail.shift();
+        const match = /^==> \[(\d+)\/(\d+) \+(\d+)s\] (.*)$/.exec(line);
+        if (match) {
+          const step = Number(match[1]);
+          const totalSteps = Number(match[2]);
+          const done = line.includes('] done:');
+          this.update({
+            step,
+            totalSteps,
+            message: match[4] ?? '',
+            percent: done ? 100 : (STEP_START_PERCENT[step] ?? 0),
+          });
+        }
+      };
+      createInterface({ input: child.stdout }).on('line', onLine);
+      createInterface({ input: child.stderr }).on('line', onLine);
+      let finished = false;
+      const finish = async (code: number | null, error?: Error): Promise<void> => {
+        if (finished) return;
+        finished = true;
+        if (code === 0) {
+          const set = await findBinarySet({ cacheDir: this.cacheDir() });
+          this.update(
+            set
+              ? { state: 'installed', percent: 100, binDir: set.dir }
+              : {
+                  state: 'failed',
+                  message: 'setup finished but no binaries were found',
+                  errorTail: tail.join('\n'),
+                },
+          );
+        } else {
+          this.update({
+            state: 'failed',
+            message: error?.message ?? `setup-local-k8s.sh exited with code ${code}`,
+            errorTail: tail.join('\n'),
+          });
+        }
+        resolve(this.status());
+      };
+      child.once('error', (err) => void finish(null, err));
+      child.once('close', (code) => void finish(code));
+    });
+  }
+}

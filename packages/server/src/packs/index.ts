@@ -1,0 +1,2 @@
+export * from './catalog-loader.js';
+export * from './helm-index.js';

@@ -1,0 +1,72 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { openDatabase } from './db.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { testBackends } from './test-databases.js';
+
+describe('openDatabase', () => {
+  it('opens :memory: SQLite and migrates it', async () => {
+    const handle = await openDatabase({ url: ':memory:' });
+    try {
+      assert.equal(handle.dialect, 'sqlite');
+      const counter = await handle.db.selectFrom('counters').selectAll().orderBy('name').execute();
+      assert.deepEqual(
+        counter.map((c) => [c.name, Number(c.value)]),
+        [
+          ['compacted_through', 0],
+          ['resource_version', 0],
+        ],
+      );
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('opens a SQLite file (sqlite: URL or plain path) in WAL mode with foreign keys, and re-opens it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-db-'));
+    try {
+      const file = join(dir, 'x.db');
+      const first = await openDatabase({ url: `sqlite:${file}` });
+      const mode = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(first.db);
+      const fk = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(first.db);
+      const busy = await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(first.db);
+      assert.equal(mode.rows[0]?.journal_mode, 'wal');
+      assert.equal(fk.rows[0]?.foreign_keys, 1);
+      assert.equal(busy.rows[0]?.timeout, 5000);
+      await first.close();
+      const second = await openDatabase({ url: file });
+      await second.migrate();
+      await second.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('has one static, ordered migration map', () => {
+    const names = Object.keys(MIGRATIONS);
+    assert.deepEqual(names, [...names].sort());
+    assert.ok(names.length >= 1);
+  });
+});
+
+for (const backend of await testBackends()) {
+  describe(`migrations [${backend.name}]`, { skip: backend.skip }, () => {
+    it('creates the same tables on every dialect and is idempotent', async () => {
+      const db = await backend.create();
+      try {
+        await db.handle.migrate();
+        const tables = (await db.handle.db.introspection.getTables())
+          .map((t) => t.name)
+          .filter((n) => !n.startsWith('kysely_'));
+        assert.deepEqual(tables.sort(), ['changes', 'counters', 'leases', 'object_labels', 'objects']);
+      } finally {
+        await db.dispose();
+      }
+    });
+  });
+}

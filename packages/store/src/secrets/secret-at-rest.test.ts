@@ -1,0 +1,45 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CloudAccountKind } from '@strata/api';
+import { KyselyResourceRepository } from '../repositories/resources.js';
+import { sqliteTestDatabase } from '../test-databases.js';
+import { KeyRing } from './key-ring.js';
+import { decryptSecretFields, encryptSecretFields, redactSecretFields } from './secret-fields.js';
+
+describe('secret fields at rest (SQLite file bytes)', () => {
+  it('stores only ciphertext: the plaintext never reaches the database file or its WAL', async () => {
+    const db = await sqliteTestDatabase();
+    const ring = new KeyRing([{ id: 'k1', key: randomBytes(32) }]);
+    const secret = `plaintext-secret-${randomBytes(8).toString('hex')}`;
+    const visible = `visible-marker-${randomBytes(8).toString('hex')}`;
+    try {
+      const repo = new KyselyResourceRepository({ db: db.handle.db });
+      const scope = { tenant: 't', projects: '*' as const };
+      const key = { kind: 'CloudAccount', tenant: 't', project: 'p', name: 'aws-main' };
+      const spec = { provider: 'aws', region: visible, credentials: { secretAccessKey: secret } };
+      await repo.create(
+        scope,
+        { key, spec: encryptSecretFields(spec, CloudAccountKind, ring) },
+        { name: 'u' },
+      );
+      const stored = await repo.get(scope, key);
+      assert.ok(stored);
+      assert.deepEqual(decryptSecretFields(stored.spec, CloudAccountKind, ring), spec);
+      assert.deepEqual(redactSecretFields(stored.spec, CloudAccountKind).credentials, { set: true });
+    } finally {
+      await db.handle.close();
+    }
+    assert.ok(db.file);
+    const dir = dirname(db.file);
+    const files = (await readdir(dir)).map((f) => join(dir, f));
+    const bytes = Buffer.concat(await Promise.all(files.map((f) => readFile(f))));
+    assert.ok(bytes.includes(visible), 'control: ordinary fields are readable in the raw file');
+    assert.ok(bytes.includes('enc:v1:k1:'), 'the secret is stored as an enc:v1 ciphertext');
+    assert.ok(!bytes.includes(secret), 'the plaintext secret is not in the database files');
+    await db.dispose();
+  });
+});
