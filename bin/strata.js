@@ -21,7 +21,10 @@ if (command === 'server') {
   const { runSandboxCli } = await import(new URL('packages/sandbox/src/index.ts', root).href);
   code = await runSandboxCli(args.slice(1));
 } else {
+  // Ctrl-C ends watches and waits cleanly instead of killing the process mid-write.
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
   const { runCli } = await import(new URL('packages/cli/src/index.ts', root).href);
-  code = await runCli(args);
+  code = await runCli(args, { signal: controller.signal });
 }
 if (typeof code === 'number') process.exitCode = code;

@@ -5,7 +5,7 @@
  *  - the same with `kwokctl create cluster --runtime binary` on the same binaries (+ 4 nodes Ready),
  *  - RSS / PSS per idle cluster with K idle clusters at once, and the drop in MemAvailable.
  *
- *   node --conditions=development --import tsx scripts/bench-sandbox.ts [--runs 5] [--idle 8] [--no-kwokctl]
+ *   node --conditions=development --import tsx scripts/bench-sandbox.ts [--runs 5] [--idle 8] [--no-kwokctl] [--go-gc 25]
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +16,12 @@ import { Sandbox, findBinarySet, pssBytes, rssBytes, setupScriptPath, type Binar
 
 const run = promisify(execFile);
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, idle: { type: 'string', default: '8' }, 'no-kwokctl': { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    idle: { type: 'string', default: '8' },
+    'no-kwokctl': { type: 'boolean', default: false },
+    'go-gc': { type: 'string' },
+  },
 });
 const RUNS = Number(values.runs);
 const IDLE = Number(values.idle);
@@ -57,21 +62,31 @@ async function creates(root: string, bins: BinarySet): Promise<{ sandbox: number
     out.sandbox.push(performance.now() - t);
     await sb.delete(`bench-${i}`);
     if (!values['no-kwokctl']) out.kwokctl.push(await kwokctlCreate(bins, i));
-    console.error(`run ${i + 1}/${RUNS}: sandbox ${Math.round(out.sandbox[i]!)} ms, kwokctl ${Math.round(out.kwokctl[i] ?? 0)} ms`);
+    console.error(
+      `run ${i + 1}/${RUNS}: sandbox ${Math.round(out.sandbox[i]!)} ms, kwokctl ${Math.round(out.kwokctl[i] ?? 0)} ms`,
+    );
   }
   return out;
 }
 
 async function wildcardListeners(): Promise<Set<string>> {
   const { stdout } = await run('ss', ['-ltnH']);
-  return new Set(stdout.split('\n').filter((l) => /\s(0\.0\.0\.0|\*|\[::\]):\d+\s/.test(l)).map((l) => l.split(/\s+/)[3] ?? ''));
+  return new Set(
+    stdout
+      .split('\n')
+      .filter((l) => /\s(0\.0\.0\.0|\*|\[::\]):\d+\s/.test(l))
+      .map((l) => l.split(/\s+/)[3] ?? ''),
+  );
 }
 
 /** One `kwokctl create cluster --runtime binary` + 4 nodes Ready, bound to 127.0.0.1 via its config file. */
 async function kwokctlCreate(bins: BinarySet, i: number): Promise<number> {
   const workdir = await mkdtemp(join(tmpdir(), 'strata-kwokctl-'));
   const config = join(workdir, 'kwokctl.yaml');
-  await writeFile(config, 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n');
+  await writeFile(
+    config,
+    'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokctlConfiguration\noptions:\n  bindAddress: 127.0.0.1\n',
+  );
   const env = {
     ...process.env,
     KWOK_WORKDIR: workdir,
@@ -95,7 +110,9 @@ async function kwokctlCreate(bins: BinarySet, i: number): Promise<number> {
     await kwokctl(['scale', 'node', '--name', name, '--replicas', '4']);
     const kubeconfig = join(workdir, 'clusters', name, 'kubeconfig.yaml');
     for (;;) {
-      const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', 'nodes', '--no-headers'], { env });
+      const { stdout } = await run(kubectl, ['--kubeconfig', kubeconfig, 'get', 'nodes', '--no-headers'], {
+        env,
+      });
       if (stdout.split('\n').filter((l) => /\sReady\s/.test(l)).length === 4) break;
       await sleep(100);
     }
@@ -113,9 +130,11 @@ async function idleClusters(root: string): Promise<Record<string, number>> {
   const sb = new Sandbox({ stateRoot: root });
   const before = await memAvailable();
   const created = [];
+  const cost = values['go-gc'] ? { goGC: Number(values['go-gc']) } : {};
   const t = performance.now();
   try {
-    for (let i = 0; i < IDLE; i++) created.push(await sb.createCluster({ name: `idle-${i}`, nodePools: POOLS }));
+    for (let i = 0; i < IDLE; i++)
+      created.push(await sb.createCluster({ name: `idle-${i}`, nodePools: POOLS, cost }));
     const allUpMs = performance.now() - t;
     await sleep(30_000);
     const pids = created.flatMap((c) => c.processes.map((p) => p.pid));
@@ -132,6 +151,7 @@ async function idleClusters(root: string): Promise<Record<string, number>> {
       pssPerClusterMiB: mib(pss / IDLE),
       memAvailableDropPerClusterMiB: mib((before - after) / IDLE),
       loadavg1: Number(load.split(' ')[0]),
+      goGC: values['go-gc'] ? Number(values['go-gc']) : 100,
     };
   } finally {
     for (const c of created) await sb.delete(c.name);
@@ -158,7 +178,33 @@ try {
     ratioSandboxToKwokctl: kw.length ? Math.round((median(made) / median(kw)) * 100) / 100 : null,
     idle,
   };
-  console.log(JSON.stringify(result, null, 2));
+  console.error(JSON.stringify(result, null, 2));
+  const rows = [
+    ['warm setup (stamp hit), median of 3', `${result.warmSetupMedianMs} ms`],
+    [
+      `create → 4 nodes Ready, median of ${RUNS}`,
+      `${(result.createReadyMedianMs / 1000).toFixed(1)} s (${made.map((m) => (m / 1000).toFixed(1)).join(', ')})`,
+    ],
+    ...(kw.length
+      ? [
+          [
+            `kwokctl --runtime binary + 4 nodes Ready, median of ${RUNS}`,
+            `${((result.kwokctlReadyMedianMs ?? 0) / 1000).toFixed(1)} s (ratio sandbox/kwokctl ${result.ratioSandboxToKwokctl})`,
+          ],
+        ]
+      : []),
+    [
+      `idle clusters at once`,
+      `${idle['running']}/${idle['clusters']} running (all created in ${idle['allCreatedSeconds']} s)`,
+    ],
+    ['RSS per idle cluster (sum of 5 processes)', `${idle['rssPerClusterMiB']} MiB`],
+    ['PSS per idle cluster (shared binary pages split)', `${idle['pssPerClusterMiB']} MiB`],
+    ['MemAvailable drop per idle cluster', `${idle['memAvailableDropPerClusterMiB']} MiB`],
+  ];
+  console.log(
+    `| sandbox (${result.cores} cores, ${Math.round(result.memMiB / 1024)} GiB, GOGC ${idle['goGC']}) | value |\n|---|---|`,
+  );
+  for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
 } finally {
   await rm(root, { recursive: true, force: true });
 }

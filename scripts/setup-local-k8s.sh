@@ -83,7 +83,7 @@ run_go() {
   if ! (cd "$dir" && "$@") >>"$LOG" 2>&1; then
     echo "error: '$*' failed in ${dir#"$ROOT"/} (full log: $LOG)" >&2
     local missing
-    missing="$(grep -oE '[A-Za-z0-9._~/-]+@v[0-9][A-Za-z0-9.+-]*: (reading|verifying|unknown revision|invalid version|no matching versions)[^\n]*' "$LOG" | sort -u | head -5 || true)"
+    missing="$(grep -oE '[A-Za-z0-9._~/-]+@v[0-9][A-Za-z0-9.+-]*: (reading|verifying|unknown revision|invalid version|no matching versions|module lookup disabled|not found)[^\n]*' "$LOG" | sort -u | head -5 || true)"
     if [[ -n "$missing" ]]; then
       echo "error: module(s) not served by the Go module proxy (${GOPROXY:-$(go env GOPROXY)}):" >&2
       echo "$missing" | sed 's/^/  /' >&2

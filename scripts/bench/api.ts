@@ -54,11 +54,11 @@ async function run(backend: 'sqlite' | 'postgres', port: number) {
     const paths = ['/v1/projects/default/macros/m-7', '/v1/projects/default/macros?limit=50', '/v1/projects/default/macros/m-150', '/v1/projects/default/macros?labelSelector=tier%3Dodd&limit=20'];
     const gen = spawn(
       process.execPath,
-      ['--import', 'tsx', join(root, 'scripts/bench/load-generator.ts'), '--url', base, '--key', key, '--rate', values.rate!, '--seconds', values.seconds!, ...paths],
+      ['--import', 'tsx', join(root, 'scripts/bench/load-generator.ts'), '--url', base, '--key', key, '--rate', values.rate, '--seconds', values.seconds, ...paths],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
-    gen.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    gen.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((r) => gen.on('exit', r));
     return JSON.parse(out) as Record<string, number>;
   } finally {

@@ -113,7 +113,6 @@ export function isStrataError(err: unknown): err is StrataError {
 }
 
 export function validationError(issues: Issue[], detail?: string): StrataError {
-  const summary =
-    detail ?? `${issues.length} problem${issues.length === 1 ? '' : 's'}: ${issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`;
+  const summary = detail ?? `${issues.length} problem${issues.length === 1 ? '' : 's'} (listed in issues)`;
   return new StrataError('STRATA_VALIDATION_FAILED', summary, issues);
 }

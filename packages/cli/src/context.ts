@@ -12,6 +12,8 @@ export class CommandContext {
   readonly io: CliIO;
   /** Set by commands that report several failures and continue (e.g. apply). */
   exitCode = 0;
+  /** Whether a 401 gets the "sign in with strata login" hint (not while logging in). */
+  authHint = true;
   private readonly globals: () => GlobalOptions;
   private config: CliConfig | undefined;
 
@@ -83,4 +85,11 @@ export function kindArg(value: string): KindDefinition {
   if (!kind)
     throw new UsageError(`unknown kind "${value}"; known kinds: ${KINDS.map((k) => k.kind).join(', ')}`);
   return kind;
+}
+
+/** `--version` is only meaningful for versioned kinds (ClusterProfile, Pack). */
+export function versionArg(kind: KindDefinition, version: string | undefined): string | undefined {
+  if (version !== undefined && !kind.versioned)
+    throw new UsageError(`${kind.kind} is not versioned; drop --version`);
+  return version;
 }

@@ -7,7 +7,11 @@ import type { OutputStream } from './io.js';
  * Prints an error the way every command does and returns the exit code:
  * `error: <detail>`, then each issue as `  <path>: <message>`, then `code: <CODE>` for server errors.
  */
-export function reportError(err: unknown, stderr: OutputStream): ExitCode {
+export function reportError(
+  err: unknown,
+  stderr: OutputStream,
+  options: { authHint?: boolean } = {},
+): ExitCode {
   if (err instanceof UsageError) {
     stderr.write(`error: ${err.message}\n(run "strata --help" for usage)\n`);
     return ExitCode.Usage;
@@ -22,6 +26,9 @@ export function reportError(err: unknown, stderr: OutputStream): ExitCode {
   }
   if (isStrataError(err)) {
     stderr.write(`error: ${err.message}\n${formatIssues(err.issues)}code: ${err.code}\n`);
+    if (err.code === 'STRATA_UNAUTHENTICATED' && (options.authHint ?? true)) {
+      stderr.write('hint: sign in with "strata login", or pass an API key with --api-key / STRATA_API_KEY\n');
+    }
     return isUnreachable(err) ? ExitCode.Unreachable : ExitCode.Error;
   }
   stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);

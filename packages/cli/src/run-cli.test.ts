@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import { strict as assert } from 'node:assert';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -23,6 +22,7 @@ describe('runCli exit codes and error output', () => {
         { path: '/metadata/name', message: 'must match DNS-1123' },
       ]),
       'GET /v1/projects/locked': problemReply('STRATA_FORBIDDEN', 'you may not read projects'),
+      'GET /v1/projects/anonymous': problemReply('STRATA_UNAUTHENTICATED', 'a valid API key is required'),
     });
   });
   after(() => server.close());
@@ -52,6 +52,15 @@ describe('runCli exit codes and error output', () => {
     assert.equal(r.stdout, '');
   });
 
+  it('1 when not signed in, with a hint', async () => {
+    const r = await run(['get', 'project', 'anonymous'], { env: env() });
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      'error: a valid API key is required\ncode: STRATA_UNAUTHENTICATED\nhint: sign in with "strata login", or pass an API key with --api-key / STRATA_API_KEY\n',
+    );
+  });
+
   it('1 for a refusal without issues', async () => {
     const r = await run(['get', 'project', 'locked'], { env: env() });
     assert.deepEqual([r.code, r.stderr], [1, 'error: you may not read projects\ncode: STRATA_FORBIDDEN\n']);
@@ -76,6 +85,11 @@ describe('runCli exit codes and error output', () => {
       name: 'bad duration',
       argv: ['wait', 'project', 'x', '--for=delete', '--timeout', 'soon'],
       stderr: /invalid duration "soon"/,
+    },
+    {
+      name: '--version on an unversioned kind',
+      argv: ['get', 'project', 'x', '--version', '1'],
+      stderr: /Project is not versioned/,
     },
     { name: 'bad --for', argv: ['wait', 'project', 'x', '--for=ready'], stderr: /unknown --for "ready"/ },
     { name: 'missing -f', argv: ['apply'], stderr: /give at least one -f FILE\|DIR\|-/ },

@@ -23,7 +23,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIO> = {}): 
     return context.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return commanderExitCode(err);
-    return reportError(err, full.stderr);
+    return reportError(err, full.stderr, { authHint: context.authHint });
   }
 }
 

@@ -90,13 +90,19 @@ export async function startComponents(ctx: RuntimeContext): Promise<void> {
 
   // etcd and kube-apiserver are launched back to back (the apiserver retries its etcd connection),
   // then both are awaited: this saves the etcd start-up time on every create.
-  const etcd = (await running('etcd')) ? undefined : await launch(ctx, etcdCommand(bins, layout, state.ports));
-  const apiserver = (await running('kube-apiserver')) ? undefined : await launch(ctx, apiserverCommand(bins, layout, state.ports, cost));
+  const etcd = (await running('etcd'))
+    ? undefined
+    : await launch(ctx, etcdCommand(bins, layout, state.ports));
+  const apiserver = (await running('kube-apiserver'))
+    ? undefined
+    : await launch(ctx, apiserverCommand(bins, layout, state.ports, cost));
   if (etcd) {
     await waitUntil(
       async () => {
         const res = await probe(`http://127.0.0.1:${state.ports.etcdClient}/health`);
-        return res.status === 200 && res.body.includes('"true"') ? true : `${res.status} ${res.body.slice(0, 200)}`;
+        return res.status === 200 && res.body.includes('"true"')
+          ? true
+          : `${res.status} ${res.body.slice(0, 200)}`;
       },
       { what: 'etcd', timeoutMs: ctx.startTimeoutMs, intervalMs: 100, check: aliveCheck(ctx, etcd) },
     ).catch(async (err: unknown) => {
@@ -110,7 +116,12 @@ export async function startComponents(ctx: RuntimeContext): Promise<void> {
         const res = await probe(`https://127.0.0.1:${state.ports.apiserver}/readyz`, tls);
         return res.status === 200 ? true : `${res.status} ${res.body.slice(0, 300)}`;
       },
-      { what: 'kube-apiserver /readyz', timeoutMs: ctx.startTimeoutMs, intervalMs: 100, check: aliveCheck(ctx, apiserver) },
+      {
+        what: 'kube-apiserver /readyz',
+        timeoutMs: ctx.startTimeoutMs,
+        intervalMs: 100,
+        check: aliveCheck(ctx, apiserver),
+      },
     ).catch(async (err: unknown) => {
       throw err instanceof StrataError ? err : await componentFailure(layout, 'kube-apiserver', String(err));
     });

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 /**
  * Lifecycle against the real binaries: kill -9 of the parent and adoption by a new process,
  * restart of a dead component, stop/start keeping etcd data, delete leaving nothing behind, CLI.

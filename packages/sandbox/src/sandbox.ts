@@ -189,13 +189,10 @@ export class Sandbox {
     const index = state.spec.nodePools.findIndex((p) => p.name === pool);
     const target = state.spec.nodePools[index];
     if (!target) throw new StrataError('STRATA_NOT_FOUND', `cluster "${name}" has no node pool "${pool}"`);
-    if (
-      !Number.isInteger(count) ||
-      count < 0 ||
-      (target.controlPlane &&
-        count < 1 &&
-        state.spec.nodePools.filter((p) => p.controlPlane && p !== target).every((p) => p.count < 1))
-    ) {
+    const otherControlPlane = state.spec.nodePools
+      .filter((p) => p.controlPlane && p !== target)
+      .reduce((sum, p) => sum + p.count, 0);
+    if (!Number.isInteger(count) || count < 0 || (target.controlPlane && count + otherControlPlane < 1)) {
       throw new StrataError(
         'STRATA_VALIDATION_FAILED',
         `invalid count ${count} for pool "${pool}" (integer >= 0; a cluster keeps at least one control-plane node)`,

@@ -74,7 +74,7 @@ for (const backend of await testBackends()) {
         assert.equal(page.status, 200, page.text);
         names.push(...page.body.items!.map((i) => (i.metadata as { name: string }).name));
         if (!page.body.continue) break;
-        url = `/v1/projects/default/macros?labelSelector=tier&limit=3&continue=${encodeURIComponent(String(page.body.continue))}`;
+        url = `/v1/projects/default/macros?labelSelector=tier&limit=3&continue=${encodeURIComponent(page.body.continue as string)}`;
       }
       assert.deepEqual(names, ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
       const bad = await s.call({ method: 'GET', url: '/v1/projects/default/macros?labelSelector=%3D%3Dx' });

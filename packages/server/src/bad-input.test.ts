@@ -125,6 +125,17 @@ for (const backend of await testBackends()) {
       assert.equal(upd.status, 200, upd.text);
       const login = await s.call({ method: 'POST', url: '/v1/login', key: null, body: { username: 'pw', password: 'a long password' } });
       assert.equal(login.status, 200, 'the password survived an update that did not mention it');
+      const same = await s.call({ method: 'PUT', url: '/v1/users/pw', body: { metadata: { name: 'pw' }, spec: { displayName: 'Pat', password: 'a long password' } } });
+      assert.equal((same.body.metadata as { generation: number }).generation, (upd.body.metadata as { generation: number }).generation, 'the same password again is no change');
+    });
+
+    it('sending the same credentials again changes nothing; new ones replace them', async () => {
+      const body = (secret: string) => ({ metadata: { name: 'gcp' }, spec: { provider: 'gcp', credentials: { json: secret } } });
+      const a = await s.call({ method: 'POST', url: '/v1/projects/default/cloudaccounts', body: body('one') });
+      const b = await s.call({ method: 'PUT', url: '/v1/projects/default/cloudaccounts/gcp', body: body('one') });
+      assert.equal((b.body.metadata as { generation: number }).generation, (a.body.metadata as { generation: number }).generation);
+      const c = await s.call({ method: 'PUT', url: '/v1/projects/default/cloudaccounts/gcp', body: body('two') });
+      assert.equal((c.body.metadata as { generation: number }).generation, 2);
     });
   });
 }

@@ -83,5 +83,15 @@ for (const backend of await testBackends()) {
       const res = await fetch(`${base}/v1/projects/default/macros?watch=true`);
       assert.equal(res.status, 401);
     });
+
+    it('filters by label selector', async () => {
+      const rv = await s.store.currentResourceVersion();
+      await s.call({ method: 'POST', url: '/v1/projects/default/macros', body: { metadata: { name: 'blue', labels: { colour: 'blue' } }, spec: { value: 'b' } } });
+      await s.call({ method: 'POST', url: '/v1/projects/default/macros', body: { metadata: { name: 'red', labels: { colour: 'red' } }, spec: { value: 'r' } } });
+      const events = await collect(base, `/v1/projects/default/macros?watch=true&labelSelector=colour%3Dred&resourceVersion=${rv}`, s.adminKey, (ev) =>
+        ev.some((e) => e.object.metadata.name === 'red'),
+      );
+      assert.deepEqual(events.filter((e) => e.type !== 'BOOKMARK').map((e) => e.object.metadata.name), ['red']);
+    });
   });
 }

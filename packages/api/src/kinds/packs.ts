@@ -9,21 +9,35 @@ const Text = (maxLength = 1024) => Type.String({ maxLength });
 /** YAML text (values, manifests). Kept as text so that comments survive. */
 const YamlText = Type.String({ maxLength: 1_048_576 });
 /** A semver version such as 1.36.3, 3.30.1 or 1.33.4+k3s1 (checked precisely by core). */
-const Version = Type.String({ minLength: 1, maxLength: 128, pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]*)?$' });
+const Version = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]*)?$',
+});
 /** A semver range such as ">=1.30.0 <1.37.0" or "^3.30.0" (checked precisely by core). */
 const Range = Type.String({ minLength: 1, maxLength: 256 });
 const Url = Type.String({ minLength: 1, maxLength: 2048, pattern: '^(https?|oci)://[^\\s]+$' });
 
 export const PACK_LAYERS = ['os', 'k8s', 'cni', 'csi', 'addon'] as const;
 export type PackLayerKind = (typeof PACK_LAYERS)[number];
-export const PackLayer = Type.Union([Type.Literal('os'), Type.Literal('k8s'), Type.Literal('cni'), Type.Literal('csi'), Type.Literal('addon')]);
+export const PackLayer = Type.Union([
+  Type.Literal('os'),
+  Type.Literal('k8s'),
+  Type.Literal('cni'),
+  Type.Literal('csi'),
+  Type.Literal('addon'),
+]);
 
 export const PACK_TYPES = ['helm', 'manifest'] as const;
 export type PackType = (typeof PACK_TYPES)[number];
 
 /** A chart in a Helm repository (https://...) or an OCI registry (oci://...). */
 export const ChartReference = Type.Object(
-  { repository: Url, name: Type.String({ minLength: 1, maxLength: 253 }), version: Type.String({ minLength: 1, maxLength: 128 }) },
+  {
+    repository: Url,
+    name: Type.String({ minLength: 1, maxLength: 253 }),
+    version: Type.String({ minLength: 1, maxLength: 128 }),
+  },
   { additionalProperties: false },
 );
 export type ChartReference = Static<typeof ChartReference>;
@@ -96,7 +110,9 @@ export const PackSpec = Type.Object(
     type: Type.Union([Type.Literal('helm'), Type.Literal('manifest')]),
     description: Type.Optional(Text(4096)),
     /** Providers the pack works with; absent or ['all'] means every provider. */
-    providers: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 32 }), { maxItems: 32 })),
+    providers: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 32 }), { maxItems: 32 }),
+    ),
     /** Free-form grouping for the catalog (ingress, monitoring, security, ...). */
     category: Type.Optional(Type.String({ maxLength: 64 })),
     constraints: Type.Optional(PackConstraints),
@@ -164,7 +180,14 @@ export const PackSourceKind = defineKind({
 /** A chart found in a PackSource, as its status lists it. */
 export const PackSourceChart = Type.Object({
   name: Type.String(),
-  versions: Type.Array(Type.Object({ version: Type.String(), appVersion: Type.Optional(Type.String()), description: Type.Optional(Type.String()), digest: Type.Optional(Type.String()) })),
+  versions: Type.Array(
+    Type.Object({
+      version: Type.String(),
+      appVersion: Type.Optional(Type.String()),
+      description: Type.Optional(Type.String()),
+      digest: Type.Optional(Type.String()),
+    }),
+  ),
 });
 export type PackSourceChart = Static<typeof PackSourceChart>;
 
@@ -239,7 +262,9 @@ export const ClusterProfileSpec = Type.Object(
     version: Version,
     description: Type.Optional(Text(4096)),
     /** Providers the profile is meant for; absent means any. */
-    providers: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 32 }), { maxItems: 32 })),
+    providers: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 32 }), { maxItems: 32 }),
+    ),
     variables: Type.Optional(Type.Array(ProfileVariable, { maxItems: 256 })),
     layers: Type.Array(ProfileLayer, { maxItems: 128 }),
   },

@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { isStrataError } from '@strata/api';
-import { kindArg, type CommandContext } from '../context.js';
+import { kindArg, versionArg, type CommandContext } from '../context.js';
 import { parseDurationMs } from '../duration.js';
 import { nameOf } from '../output/format.js';
 import { projectFor } from '../project.js';
@@ -25,6 +25,7 @@ Examples:
     )
     .action(async (kindName, name, options) => {
       const kind = kindArg(kindName);
+      versionArg(kind, options.version);
       const timeoutMs = options.wait ? parseDurationMs(options.timeout) : 0;
       const project = projectFor(kind, await ctx.settings());
       const client = await ctx.client();

@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { kindArg, type CommandContext } from '../context.js';
+import { kindArg, versionArg, type CommandContext } from '../context.js';
 import { describeObject } from '../output/describe.js';
 import { projectFor } from '../project.js';
 
@@ -12,6 +12,7 @@ export function registerDescribe(program: Command, ctx: CommandContext): void {
     .option('--version <version>', 'for versioned kinds: the version to show (default: latest)')
     .action(async (kindName, name, options) => {
       const kind = kindArg(kindName);
+      versionArg(kind, options.version);
       const project = projectFor(kind, await ctx.settings());
       const client = await ctx.client();
       const object = await client.get(kind, name, { project, version: options.version, signal: ctx.signal });

@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { API_VERSION, type KindDefinition, type ListResult, type Resource } from '@strata/api';
 import { isUnreachable, type StrataClient } from '@strata/client';
-import { kindArg, type CommandContext } from '../context.js';
+import { kindArg, versionArg, type CommandContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { formatList, formatObject, parseOutputFormat, type TableContext } from '../output/format.js';
 import { WatchPrinter } from '../output/watch-printer.js';
@@ -30,6 +30,7 @@ Examples:
     )
     .action(async (kindName, name, options) => {
       const kind = kindArg(kindName);
+      versionArg(kind, options.version);
       const format = parseOutputFormat(options.output);
       if (options.allProjects && name)
         throw new UsageError('--all-projects lists objects; it cannot be combined with a NAME');

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import { strict as assert } from 'node:assert';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -76,6 +75,13 @@ describe('strata login', () => {
       user: 'ci',
       tenant: 'acme',
     });
+  });
+
+  it('accepts host:port for the server', async () => {
+    const hostPort = server.url.replace('http://', '');
+    const r = await run(['login', hostPort, '--api-key', 'good-key', '--config', configFile]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await readSaved()).server, server.url);
   });
 
   it('the saved credentials are used by later commands', async () => {

@@ -27,6 +27,7 @@ Examples:
   strata login http://127.0.0.1:7080 --api-key "$(cat data/admin.key)" --project retail`,
     )
     .action(async (serverArg, options) => {
+      ctx.authHint = false;
       const flags = ctx.flags();
       const saved = await ctx.configFile();
       const server = serverArg ?? flags.server ?? ctx.io.env.STRATA_SERVER ?? saved.server;

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import { strict as assert } from 'node:assert';
 import type { ServerResponse } from 'node:http';
 import { after, describe, it } from 'node:test';

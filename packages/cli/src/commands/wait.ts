@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { kindArg, type CommandContext } from '../context.js';
+import { kindArg, versionArg, type CommandContext } from '../context.js';
 import { parseDurationMs } from '../duration.js';
 import { nameOf } from '../output/format.js';
 import { projectFor } from '../project.js';
@@ -25,6 +25,7 @@ Examples:
     )
     .action(async (kindName, name, options) => {
       const kind = kindArg(kindName);
+      versionArg(kind, options.version);
       const condition = parseWaitCondition(options.for);
       const timeoutMs = parseDurationMs(options.timeout);
       const project = projectFor(kind, await ctx.settings());

@@ -7,15 +7,25 @@ export function checkManifestObjects(documents: readonly JsonValue[], path: stri
   documents.forEach((doc, i) => {
     const where = documents.length > 1 ? `document ${i + 1}: ` : '';
     if (!isPlainObject(doc)) {
-      issues.push({ path, message: `${where}a manifest must be a Kubernetes object (a map)`, code: 'STRATA_MANIFEST_INVALID' });
+      issues.push({
+        path,
+        message: `${where}a manifest must be a Kubernetes object (a map)`,
+        code: 'STRATA_MANIFEST_INVALID',
+      });
       return;
     }
     const missing: string[] = [];
     if (typeof doc.apiVersion !== 'string' || doc.apiVersion === '') missing.push('apiVersion');
     if (typeof doc.kind !== 'string' || doc.kind === '') missing.push('kind');
     const meta = doc.metadata;
-    if (!isPlainObject(meta) || typeof meta.name !== 'string' || meta.name === '') missing.push('metadata.name');
-    if (missing.length) issues.push({ path, message: `${where}the object has no ${missing.join(', ')}`, code: 'STRATA_MANIFEST_INVALID' });
+    if (!isPlainObject(meta) || typeof meta.name !== 'string' || meta.name === '')
+      missing.push('metadata.name');
+    if (missing.length)
+      issues.push({
+        path,
+        message: `${where}the object has no ${missing.join(', ')}`,
+        code: 'STRATA_MANIFEST_INVALID',
+      });
   });
   return issues;
 }

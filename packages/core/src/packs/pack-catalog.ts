@@ -1,5 +1,6 @@
 import semver from 'semver';
 import type { Pack } from './pack.js';
+import { YamlCache } from '../yaml/yaml-cache.js';
 import { ValuesSchemaCache } from './values-schema.js';
 
 /** How validation and resolution find packs. The server backs it with the store; tests use createPackCatalog. */
@@ -8,12 +9,14 @@ export interface PackCatalog {
   get(name: string, version: string): Pack | undefined;
   /** Every known version of a pack (any order); empty when the pack is unknown. */
   versions(name: string): readonly string[];
-  /** Compiled values schemas, kept with the catalog so validation is fast on repeat. */
-  readonly schemaCache?: ValuesSchemaCache;
+  /** Compiled values schemas, kept with the catalog so validation is fast on repeat. */ readonly schemaCache?: ValuesSchemaCache;
+  /** Parsed YAML texts (pack defaults, presets, repeated layer values), kept with the catalog. */
+  readonly yamlCache?: YamlCache;
 }
 
 export interface InMemoryPackCatalog extends PackCatalog {
   readonly schemaCache: ValuesSchemaCache;
+  readonly yamlCache: YamlCache;
   /** Every pack, sorted by name then version (newest last). */
   list(): Pack[];
   /** Newest version of a pack by semver. */
@@ -25,17 +28,20 @@ export function createPackCatalog(packs: Iterable<Pack>): InMemoryPackCatalog {
   const byName = new Map<string, Map<string, Pack>>();
   for (const pack of packs) {
     let versions = byName.get(pack.name);
-    if (!versions) byName.set(pack.name, (versions = new Map()));
+    if (!versions) byName.set(pack.name, (versions = new Map<string, Pack>()));
     if (!versions.has(pack.version)) versions.set(pack.version, pack);
   }
   const sortedVersions = (name: string) => [...(byName.get(name)?.keys() ?? [])].sort(compareVersions);
   const schemaCache = new ValuesSchemaCache();
   return {
     schemaCache,
+    yamlCache: new YamlCache(),
     get: (name, version) => byName.get(name)?.get(version),
     versions: sortedVersions,
     list: () =>
-      [...byName.keys()].sort().flatMap((name) => sortedVersions(name).map((v) => byName.get(name)?.get(v) as Pack)),
+      [...byName.keys()]
+        .sort()
+        .flatMap((name) => sortedVersions(name).map((v) => byName.get(name)?.get(v) as Pack)),
     latest: (name) => {
       const v = sortedVersions(name).at(-1);
       return v === undefined ? undefined : byName.get(name)?.get(v);

@@ -64,11 +64,19 @@ function toIssues(fn: ValidateFunction, values: unknown, basePath: string): Issu
     const where = e.instancePath === '' ? basePath : basePath + e.instancePath;
     if (e.keyword === 'additionalProperties') {
       const name = String((e.params as { additionalProperty?: unknown }).additionalProperty);
-      return { path: pointer(where, name), message: `unknown value "${name}"`, code: 'STRATA_VALUES_INVALID' };
+      return {
+        path: pointer(where, name),
+        message: `unknown value "${name}"`,
+        code: 'STRATA_VALUES_INVALID',
+      };
     }
     if (e.keyword === 'required') {
       const name = String((e.params as { missingProperty?: unknown }).missingProperty);
-      return { path: pointer(where, name), message: 'required value is missing', code: 'STRATA_VALUES_INVALID' };
+      return {
+        path: pointer(where, name),
+        message: 'required value is missing',
+        code: 'STRATA_VALUES_INVALID',
+      };
     }
     return { path: where, message: `value ${e.message ?? 'is not valid'}`, code: 'STRATA_VALUES_INVALID' };
   });

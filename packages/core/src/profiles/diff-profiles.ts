@@ -54,7 +54,8 @@ export function diffProfiles(from: ProfileDocument, to: ProfileDocument): Profil
   });
   const fields: LayerFieldChange[] = [];
   for (const f of ['type', 'description', 'providers'] as const) {
-    if (canonicalJson(from.spec[f]) !== canonicalJson(to.spec[f])) fields.push({ field: f, from: (from.spec[f] ?? null) as JsonValue, to: (to.spec[f] ?? null) as JsonValue });
+    if (canonicalJson(from.spec[f]) !== canonicalJson(to.spec[f]))
+      fields.push({ field: f, from: from.spec[f] ?? null, to: to.spec[f] ?? null });
   }
   const variables = diffVariables(from.spec.variables ?? [], to.spec.variables ?? []);
   const diff: ProfileDiff = {
@@ -68,7 +69,15 @@ export function diffProfiles(from: ProfileDocument, to: ProfileDocument): Profil
     fields,
     unchanged: false,
   };
-  diff.unchanged = !diff.added.length && !diff.removed.length && !diff.reordered.length && !changed.length && !fields.length && !variables.added.length && !variables.removed.length && !variables.changed.length;
+  diff.unchanged =
+    !diff.added.length &&
+    !diff.removed.length &&
+    !diff.reordered.length &&
+    !changed.length &&
+    !fields.length &&
+    !variables.added.length &&
+    !variables.removed.length &&
+    !variables.changed.length;
   return diff;
 }
 
@@ -78,7 +87,8 @@ function diffLayer(a: ProfileLayer, b: ProfileLayer): Omit<ProfileLayerChange, '
   const fields: LayerFieldChange[] = [];
   for (const key of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) {
     if (key === 'values' || key === 'manifest') continue;
-    if (canonicalJson(ra[key]) !== canonicalJson(rb[key])) fields.push({ field: key, from: (ra[key] ?? null) as JsonValue, to: (rb[key] ?? null) as JsonValue });
+    if (canonicalJson(ra[key]) !== canonicalJson(rb[key]))
+      fields.push({ field: key, from: (ra[key] ?? null) as JsonValue, to: (rb[key] ?? null) as JsonValue });
   }
   const out: Omit<ProfileLayerChange, 'name' | 'index'> = { fields };
   const va = typeof ra.values === 'string' ? ra.values : '';
@@ -97,7 +107,10 @@ function diffLayer(a: ProfileLayer, b: ProfileLayer): Omit<ProfileLayerChange, '
   return out;
 }
 
-function diffVariables(a: readonly ProfileVariable[], b: readonly ProfileVariable[]): ProfileDiff['variables'] {
+function diffVariables(
+  a: readonly ProfileVariable[],
+  b: readonly ProfileVariable[],
+): ProfileDiff['variables'] {
   const mapA = new Map(a.map((v) => [v.name, v]));
   const mapB = new Map(b.map((v) => [v.name, v]));
   const changed: { name: string; fields: string[] }[] = [];
@@ -105,8 +118,16 @@ function diffVariables(a: readonly ProfileVariable[], b: readonly ProfileVariabl
     const va = mapA.get(name);
     if (!va) continue;
     const keys = [...new Set([...Object.keys(va), ...Object.keys(vb)])].sort();
-    const diffs = keys.filter((k) => canonicalJson((va as Record<string, unknown>)[k]) !== canonicalJson((vb as Record<string, unknown>)[k]));
+    const diffs = keys.filter(
+      (k) =>
+        canonicalJson((va as Record<string, unknown>)[k]) !==
+        canonicalJson((vb as Record<string, unknown>)[k]),
+    );
     if (diffs.length) changed.push({ name, fields: diffs });
   }
-  return { added: [...mapB.keys()].filter((n) => !mapA.has(n)), removed: [...mapA.keys()].filter((n) => !mapB.has(n)), changed };
+  return {
+    added: [...mapB.keys()].filter((n) => !mapA.has(n)),
+    removed: [...mapA.keys()].filter((n) => !mapB.has(n)),
+    changed,
+  };
 }

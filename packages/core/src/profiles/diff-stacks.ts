@@ -1,4 +1,4 @@
-import { canonicalJson, type JsonObject, type JsonValue } from '../util/json.js';
+import { canonicalJson, scalarText, type JsonObject, type JsonValue } from '../util/json.js';
 import { compareOrder } from './layer-moves.js';
 import type { ResolvedLayer, ResolvedStack } from './resolved-stack.js';
 import { diffValues, valueChanges, type ValueChange, type ValuesDiff } from './values-diff.js';
@@ -18,7 +18,11 @@ export interface StackLayerChange {
   /** Source, version, type or Helm chart changes. */
   fields: { field: string; from?: JsonValue; to?: JsonValue }[];
   values: ValuesDiff;
-  objects: { added: ObjectRef[]; removed: ObjectRef[]; changed: { object: ObjectRef; changes: ValueChange[] }[] };
+  objects: {
+    added: ObjectRef[];
+    removed: ObjectRef[];
+    changed: { object: ObjectRef; changes: ValueChange[] }[];
+  };
 }
 
 export interface StackDiff {
@@ -47,12 +51,24 @@ export function diffStacks(from: ResolvedStack, to: ResolvedStack): StackDiff {
     if (!la || la.hash === lb.hash) return;
     const fields: StackLayerChange['fields'] = [];
     for (const f of ['layer', 'type', 'source'] as const) {
-      if (canonicalJson(la[f]) !== canonicalJson(lb[f])) fields.push({ field: f, from: la[f] as JsonValue, to: lb[f] as JsonValue });
+      if (canonicalJson(la[f]) !== canonicalJson(lb[f])) fields.push({ field: f, from: la[f], to: lb[f] });
     }
     const ha = la.helm ? { ...la.helm, values: undefined } : undefined;
     const hb = lb.helm ? { ...lb.helm, values: undefined } : undefined;
-    if (canonicalJson(ha) !== canonicalJson(hb)) fields.push({ field: 'helm', from: JSON.parse(JSON.stringify(ha ?? null)) as JsonValue, to: JSON.parse(JSON.stringify(hb ?? null)) as JsonValue });
-    changed.push({ profile: lb.profile.name, name: lb.name, hash: { from: la.hash, to: lb.hash }, fields, values: diffValues(la.values, lb.values, `${lb.name}/values.yaml`), objects: diffObjects(la.manifests, lb.manifests) });
+    if (canonicalJson(ha) !== canonicalJson(hb))
+      fields.push({
+        field: 'helm',
+        from: JSON.parse(JSON.stringify(ha ?? null)) as JsonValue,
+        to: JSON.parse(JSON.stringify(hb ?? null)) as JsonValue,
+      });
+    changed.push({
+      profile: lb.profile.name,
+      name: lb.name,
+      hash: { from: la.hash, to: lb.hash },
+      fields,
+      values: diffValues(la.values, lb.values, `${lb.name}/values.yaml`),
+      objects: diffObjects(la.manifests, lb.manifests),
+    });
   });
   const diff: StackDiff = {
     from: from.hash,
@@ -69,7 +85,11 @@ export function diffStacks(from: ResolvedStack, to: ResolvedStack): StackDiff {
 /** Identity of a rendered object: apiVersion group, kind, namespace, name. */
 export function objectRef(obj: JsonObject): ObjectRef {
   const meta = (obj.metadata ?? {}) as JsonObject;
-  const ref: ObjectRef = { apiVersion: String(obj.apiVersion ?? ''), kind: String(obj.kind ?? ''), name: String(meta.name ?? '') };
+  const ref: ObjectRef = {
+    apiVersion: scalarText(obj.apiVersion),
+    kind: scalarText(obj.kind),
+    name: scalarText(meta.name),
+  };
   if (typeof meta.namespace === 'string') ref.namespace = meta.namespace;
   return ref;
 }

@@ -2,13 +2,20 @@
  * Compares two ordered name lists: which names were added, removed, and which common names moved relative to the
  * others (the names outside a longest common subsequence).
  */
-export function compareOrder(from: readonly string[], to: readonly string[]): { added: string[]; removed: string[]; moved: string[] } {
+export function compareOrder(
+  from: readonly string[],
+  to: readonly string[],
+): { added: string[]; removed: string[]; moved: string[] } {
   const inTo = new Set(to);
   const inFrom = new Set(from);
   const a = from.filter((n) => inTo.has(n));
   const b = to.filter((n) => inFrom.has(n));
   const keep = lcs(a, b);
-  return { added: to.filter((n) => !inFrom.has(n)), removed: from.filter((n) => !inTo.has(n)), moved: b.filter((n) => !keep.has(n)) };
+  return {
+    added: to.filter((n) => !inFrom.has(n)),
+    removed: from.filter((n) => !inTo.has(n)),
+    moved: b.filter((n) => !keep.has(n)),
+  };
 }
 
 function lcs(a: readonly string[], b: readonly string[]): Set<string> {

@@ -4,7 +4,8 @@ import { applyPresets } from '../packs/presets.js';
 import { renderTemplate, type TemplateContext } from '../template/render-template.js';
 import { isPlainObject, type JsonObject } from '../util/json.js';
 import { coalesceValues } from '../values/coalesce-values.js';
-import { parseSingleYaml } from '../yaml/load-yaml.js';
+import { singleDocument } from '../yaml/load-yaml.js';
+import { parseYamlWith, type YamlCache } from '../yaml/yaml-cache.js';
 
 /** Per-cluster changes to one layer (Cluster.spec.profiles[].overrides[layerName]). */
 export interface LayerOverride {
@@ -23,19 +24,21 @@ export interface LayerValuesInput {
   path: string;
   override?: LayerOverride;
   /** JSON pointer of the override, e.g. /overrides/ingress-nginx. */
-  overridePath?: string;
-  context: TemplateContext;
+  overridePath?: string;  context: TemplateContext;
+  yamlCache?: YamlCache;
 }
 
 /** Renders and parses YAML values text into a map; issues carry `path`. */
-export function renderValues(text: string | undefined, context: TemplateContext, path: string): { values: JsonObject; issues: Issue[] } {
-  if (text === undefined || text === '') return { values: {}, issues: [] };
+export function renderValues(text: string | undefined, context: TemplateContext, path: string, yamlCache?: YamlCache): { values: JsonObject; issues: Issue[] } {if (text === undefined || text === '') return { values: {}, issues: [] };
   const rendered = renderTemplate(text, context, { path });
   if (rendered.issues.length) return { values: {}, issues: rendered.issues };
-  const parsed = parseSingleYaml(rendered.output, { path });
+  const parsed = singleDocument(parseYamlWith(yamlCache, rendered.output, { path }), path);
   if (parsed.issues.length) return { values: {}, issues: parsed.issues };
   if (parsed.value !== null && !isPlainObject(parsed.value)) {
-    return { values: {}, issues: [{ path, message: 'values must be a map (key: value)', code: 'STRATA_VALUES_INVALID' }] };
+    return {
+      values: {},
+      issues: [{ path, message: 'values must be a map (key: value)', code: 'STRATA_VALUES_INVALID' }],
+    };
   }
   return { values: parsed.value ?? {}, issues: [] };
 }
@@ -43,19 +46,23 @@ export function renderValues(text: string | undefined, context: TemplateContext,
 /** Final values of a layer: pack defaults → chosen presets → layer values → per-cluster override (Helm merge). */
 export function computeLayerValues(input: LayerValuesInput): { values: JsonObject; issues: Issue[] } {
   const issues: Issue[] = [];
-  const defaults = renderValues(input.pack?.values, input.context, `${input.path}/pack`);
-  issues.push(...defaults.issues.map((i) => ({ ...i, message: `pack ${input.pack?.name ?? ''} values: ${i.message}` })));
+  const defaults = renderValues(input.pack?.values, input.context, `${input.path}/pack`, input.yamlCache);
+  issues.push(
+    ...defaults.issues.map((i) => ({ ...i, message: `pack ${input.pack?.name ?? ''} values: ${i.message}` })),
+  );
   let values = defaults.values;
   const chosen = input.override?.presets ?? input.presets;
   if (input.pack && chosen?.length) {
-    const presetPath = input.override?.presets ? `${input.overridePath ?? input.path}/presets` : `${input.path}/presets`;
-    const applied = applyPresets({ values, presets: input.pack.presets, chosen, path: presetPath, render: (t, p) => renderTemplate(t, input.context, { path: p }) });
+    const presetPath = input.override?.presets
+      ? `${input.overridePath ?? input.path}/presets`
+      : `${input.path}/presets`;
+    const applied = applyPresets({ values, presets: input.pack.presets, chosen, path: presetPath, yamlCache: input.yamlCache, render: (t, p) => renderTemplate(t, input.context, { path: p }) });
     issues.push(...applied.issues);
     values = applied.values;
   }
-  const own = renderValues(input.values, input.context, `${input.path}/values`);
+  const own = renderValues(input.values, input.context, `${input.path}/values`, input.yamlCache);
   issues.push(...own.issues);
-  const over = renderValues(input.override?.values, input.context, `${input.overridePath ?? input.path}/values`);
+  const over = renderValues(input.override?.values, input.context, `${input.overridePath ?? input.path}/values`, input.yamlCache);
   issues.push(...over.issues);
   return { values: coalesceValues(values, own.values, over.values), issues };
 }

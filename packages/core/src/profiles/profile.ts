@@ -1,4 +1,11 @@
-import type { ChartLayer, ClusterProfileSpec, ManifestLayer, PackLayerKind, PackLayerRef, ProfileLayer } from '@strata/api';
+import type {
+  ChartLayer,
+  ClusterProfileSpec,
+  ManifestLayer,
+  PackLayerKind,
+  PackLayerRef,
+  ProfileLayer,
+} from '@strata/api';
 import type { PackCatalog } from '../packs/pack-catalog.js';
 import type { Pack } from '../packs/pack.js';
 
@@ -8,7 +15,10 @@ export interface ProfileDocument {
   spec: ClusterProfileSpec;
 }
 
-export type LayerSource = { kind: 'pack'; layer: PackLayerRef } | { kind: 'manifest'; layer: ManifestLayer } | { kind: 'chart'; layer: ChartLayer };
+export type LayerSource =
+  | { kind: 'pack'; layer: PackLayerRef }
+  | { kind: 'manifest'; layer: ManifestLayer }
+  | { kind: 'chart'; layer: ChartLayer };
 
 /** Which of the three layer shapes a layer is (by its discriminating field). */
 export function layerSource(layer: ProfileLayer): LayerSource | undefined {
@@ -26,7 +36,10 @@ export function layerName(layer: ProfileLayer): string {
 }
 
 /** The stack position of a layer: the pack's layer for pack layers; inline manifests and charts are add-ons. */
-export function layerKind(layer: ProfileLayer, catalog: PackCatalog): { kind: PackLayerKind; pack?: Pack } | undefined {
+export function layerKind(
+  layer: ProfileLayer,
+  catalog: PackCatalog,
+): { kind: PackLayerKind; pack?: Pack } | undefined {
   const src = layerSource(layer);
   if (!src) return undefined;
   if (src.kind !== 'pack') return { kind: 'addon' };

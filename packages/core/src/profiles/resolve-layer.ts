@@ -3,7 +3,7 @@ import { checkManifestObjects } from '../packs/manifest-objects.js';
 import type { Pack } from '../packs/pack.js';
 import { renderTemplate, type TemplateContext } from '../template/render-template.js';
 import type { JsonObject } from '../util/json.js';
-import { parseYaml } from '../yaml/load-yaml.js';
+import { parseYamlWith, type YamlCache } from '../yaml/yaml-cache.js';
 import { computeLayerValues, type LayerOverride } from './layer-values.js';
 import type { LayerSource } from './profile.js';
 import { hashLayer, type ResolvedLayer } from './resolved-stack.js';
@@ -16,8 +16,8 @@ export interface ResolveLayerInput {
   /** JSON pointer of the layer (issues), e.g. /spec/layers/3. */
   path: string;
   override?: LayerOverride;
-  overridePath?: string;
-  context: TemplateContext;
+  overridePath?: string;  context: TemplateContext;
+  yamlCache?: YamlCache;
 }
 
 /** Resolves one layer: final values, rendered manifests or Helm release parameters, content hash. */
@@ -25,7 +25,7 @@ export function resolveLayer(input: ResolveLayerInput): { layer?: ResolvedLayer;
   const { source, pack, path } = input;
   const issues: Issue[] = [];
   if (source.kind === 'manifest') {
-    const manifests = renderManifest(source.layer.manifest, input.context, `${path}/manifest`, issues);
+    const manifests = renderManifest(source.layer.manifest, input.context, `${path}/manifest`, issues, '', input.yamlCache);
     return finish({ layer: 'addon', type: 'manifest', source: { manifest: true }, values: {}, manifests });
   }
   const computed = computeLayerValues({
@@ -34,8 +34,8 @@ export function resolveLayer(input: ResolveLayerInput): { layer?: ResolvedLayer;
     presets: source.kind === 'pack' ? source.layer.presets : undefined,
     path,
     override: input.override,
-    overridePath: input.overridePath,
-    context: input.context,
+    overridePath: input.overridePath,    context: input.context,
+    yamlCache: input.yamlCache,
   });
   issues.push(...computed.issues);
   const values = computed.values;
@@ -48,39 +48,61 @@ export function resolveLayer(input: ResolveLayerInput): { layer?: ResolvedLayer;
       source: { chart },
       values,
       manifests: [],
-      helm: { releaseName: input.name, namespace, chart: { name: chart.name, version: chart.version, repository: chart.repository }, values },
+      helm: {
+        releaseName: input.name,
+        namespace,
+        chart: { name: chart.name, version: chart.version, repository: chart.repository },
+        values,
+      },
     });
   }
-  if (!pack) return { issues: [...issues, { path: `${path}/pack`, message: 'pack not found', code: 'STRATA_PACK_NOT_FOUND' }] };
-  const base = { layer: pack.layer, source: { pack: pack.name, version: pack.version, ...(pack.digest ? { digest: pack.digest } : {}) }, values };
+  if (!pack)
+    return {
+      issues: [...issues, { path: `${path}/pack`, message: 'pack not found', code: 'STRATA_PACK_NOT_FOUND' }],
+    };
+  const base = {
+    layer: pack.layer,
+    source: { pack: pack.name, version: pack.version, ...(pack.digest ? { digest: pack.digest } : {}) },
+    values,
+  };
   if (pack.type === 'manifest') {
     const manifests: JsonObject[] = [];
     for (const m of pack.manifests ?? []) {
-      manifests.push(...renderManifest(m.content, { ...input.context, values }, `${path}/pack`, issues, `pack manifest ${m.name}: `));
+      manifests.push(...renderManifest(m.content, { ...input.context, values }, `${path}/pack`, issues, `pack manifest ${m.name}: `, input.yamlCache));
     }
     return finish({ ...base, type: 'manifest', manifests });
   }
   const chart = pack.chart
     ? { name: pack.chart.name, version: pack.chart.version, repository: pack.chart.repository }
     : { name: pack.bundledChart?.name ?? pack.name, version: pack.bundledChart?.version ?? pack.version };
-  const bundled = pack.bundledChart ? { bundled: { pack: pack.name, version: pack.version, digest: pack.digest ?? '' } } : {};
-  return finish({ ...base, type: 'helm', manifests: [], helm: { releaseName: input.name, namespace, chart, ...bundled, values } });
+  const bundled = pack.bundledChart
+    ? { bundled: { pack: pack.name, version: pack.version, digest: pack.digest ?? '' } }
+    : {};
+  return finish({
+    ...base,
+    type: 'helm',
+    manifests: [],
+    helm: { releaseName: input.name, namespace, chart, ...bundled, values },
+  });
 
-  function finish(rest: Omit<ResolvedLayer, 'hash' | 'profile' | 'name'>): { layer?: ResolvedLayer; issues: Issue[] } {
+  function finish(rest: Omit<ResolvedLayer, 'hash' | 'profile' | 'name'>): {
+    layer?: ResolvedLayer;
+    issues: Issue[];
+  } {
     if (issues.length) return { issues };
     const body = { profile: input.profile, name: input.name, ...rest };
     return { layer: { ...body, hash: hashLayer(body) }, issues };
   }
 }
 
-function renderManifest(text: string, context: TemplateContext, path: string, issues: Issue[], prefix = ''): JsonObject[] {
-  const rendered = renderTemplate(text, context, { path });
+function renderManifest(text: string, context: TemplateContext, path: string, issues: Issue[], prefix: string, yamlCache: YamlCache | undefined): JsonObject[] {const rendered = renderTemplate(text, context, { path });
   if (rendered.issues.length) {
     issues.push(...rendered.issues.map((i) => ({ ...i, message: prefix + i.message })));
     return [];
   }
-  const parsed = parseYaml(rendered.output, { path });
+  const parsed = parseYamlWith(yamlCache, rendered.output, { path });
   const problems = [...parsed.issues, ...checkManifestObjects(parsed.documents, path)];
   issues.push(...problems.map((i) => ({ ...i, message: prefix + i.message })));
-  return problems.length ? [] : (parsed.documents as JsonObject[]);
+  // Parsed documents may be shared through the cache: hand out copies.
+  return problems.length ? [] : (structuredClone(parsed.documents) as JsonObject[]);
 }

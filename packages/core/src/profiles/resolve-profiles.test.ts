@@ -6,8 +6,16 @@ import { resolveProfiles, tryResolveProfiles, type ResolveProfilesOptions } from
 import { exampleProfile, testCatalog } from './test-fixtures.js';
 
 const catalog = testCatalog();
-const system = { cluster: { name: 'shop-eu-1', uid: 'c-1' }, project: { name: 'retail' }, provider: 'sandbox', region: 'local' };
-const macros = { tenant: { registry: 'tenant.example.org', only: 't' }, project: { registry: 'project.example.org' } };
+const system = {
+  cluster: { name: 'shop-eu-1', uid: 'c-1' },
+  project: { name: 'retail' },
+  provider: 'sandbox',
+  region: 'local',
+};
+const macros = {
+  tenant: { registry: 'tenant.example.org', only: 't' },
+  project: { registry: 'project.example.org' },
+};
 const base = (over: Partial<ResolveProfilesOptions> = {}): ResolveProfilesOptions => ({
   profiles: [{ profile: exampleProfile(), variables: { registryPassword: 's3cret' } }],
   catalog,
@@ -22,7 +30,10 @@ function addon(values: string, manifest?: string): ProfileDocument {
     spec: {
       type: 'addon',
       version: '1.0.0',
-      layers: [{ pack: 'demo-app', version: '0.1.0', values }, ...(manifest ? [{ name: 'm', manifest }] : [])],
+      layers: [
+        { pack: 'demo-app', version: '0.1.0', values },
+        ...(manifest ? [{ name: 'm', manifest }] : []),
+      ],
     },
   };
 }
@@ -33,17 +44,23 @@ describe('resolveProfiles', () => {
     const b = resolveProfiles({ ...base(), profiles: structuredClone(base().profiles) });
     assert.equal(a.hash, b.hash);
     assert.match(a.hash, /^sha256:[0-9a-f]{64}$/);
-    assert.deepEqual(a.layers.map((l) => l.hash), b.layers.map((l) => l.hash));
-    assert.deepEqual(a.layers.map((l) => [l.name, l.layer, l.type]), [
-      ['ubuntu', 'os', 'manifest'],
-      ['kubernetes', 'k8s', 'manifest'],
-      ['sandbox-cni', 'cni', 'manifest'],
-      ['sandbox-csi', 'csi', 'manifest'],
-      ['ingress-nginx', 'addon', 'helm'],
-      ['team-namespaces', 'addon', 'manifest'],
-      ['podinfo', 'addon', 'helm'],
-      ['demo-app', 'addon', 'helm'],
-    ]);
+    assert.deepEqual(
+      a.layers.map((l) => l.hash),
+      b.layers.map((l) => l.hash),
+    );
+    assert.deepEqual(
+      a.layers.map((l) => [l.name, l.layer, l.type]),
+      [
+        ['ubuntu', 'os', 'manifest'],
+        ['kubernetes', 'k8s', 'manifest'],
+        ['sandbox-cni', 'cni', 'manifest'],
+        ['sandbox-csi', 'csi', 'manifest'],
+        ['ingress-nginx', 'addon', 'helm'],
+        ['team-namespaces', 'addon', 'manifest'],
+        ['podinfo', 'addon', 'helm'],
+        ['demo-app', 'addon', 'helm'],
+      ],
+    );
     assert.equal(a.kubernetesVersion, '1.36.3');
     assert.deepEqual(a.sensitive, [{ profile: 'base', layer: 'demo-app', variables: ['registryPassword'] }]);
   });
@@ -55,14 +72,32 @@ describe('resolveProfiles', () => {
     assert.deepEqual(by('ingress-nginx')?.helm, {
       releaseName: 'ingress-nginx',
       namespace: 'ingress-nginx',
-      chart: { name: 'ingress-nginx', version: '4.13.0', repository: 'https://kubernetes.github.io/ingress-nginx' },
+      chart: {
+        name: 'ingress-nginx',
+        version: '4.13.0',
+        repository: 'https://kubernetes.github.io/ingress-nginx',
+      },
       values: { controller: { replicaCount: 2, service: { type: 'NodePort' } } },
     });
-    assert.deepEqual(by('team-namespaces')?.manifests, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop-eu-1-apps', labels: { registry: 'project.example.org', env: 'dev' } } }]);
+    assert.deepEqual(by('team-namespaces')?.manifests, [
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'shop-eu-1-apps', labels: { registry: 'project.example.org', env: 'dev' } },
+      },
+    ]);
     const csi = by('sandbox-csi')?.manifests ?? [];
     assert.equal(csi.length, 2);
-    assert.deepEqual((csi[1]?.metadata as { annotations: unknown }).annotations, { 'storageclass.kubernetes.io/is-default-class': 'false' }, 'preset applied, read through .values');
-    assert.deepEqual(by('podinfo')?.helm?.chart, { name: 'podinfo', version: '6.9.0', repository: 'https://stefanprodan.github.io/podinfo' });
+    assert.deepEqual(
+      (csi[1]?.metadata as { annotations: unknown }).annotations,
+      { 'storageclass.kubernetes.io/is-default-class': 'false' },
+      'preset applied, read through .values',
+    );
+    assert.deepEqual(by('podinfo')?.helm?.chart, {
+      name: 'podinfo',
+      version: '6.9.0',
+      repository: 'https://stefanprodan.github.io/podinfo',
+    });
     assert.equal(by('podinfo')?.helm?.namespace, 'podinfo');
     assert.deepEqual(by('demo-app')?.helm?.bundled?.pack, 'demo-app');
     assert.deepEqual(by('demo-app')?.values, { replicaCount: 1, message: 's3cret' });
@@ -70,21 +105,56 @@ describe('resolveProfiles', () => {
 
   it('the hash changes with a variable, an override and a system value, and only for the affected layers', () => {
     const ref = resolveProfiles(base());
-    const changed = resolveProfiles(base({ profiles: [{ profile: exampleProfile(), variables: { registryPassword: 's3cret', ingressReplicas: '3' } }] }));
+    const changed = resolveProfiles(
+      base({
+        profiles: [
+          { profile: exampleProfile(), variables: { registryPassword: 's3cret', ingressReplicas: '3' } },
+        ],
+      }),
+    );
     assert.notEqual(changed.hash, ref.hash);
     const diffNames = ref.layers.filter((l, i) => l.hash !== changed.layers[i]?.hash).map((l) => l.name);
     assert.deepEqual(diffNames, ['ingress-nginx']);
-    const over = resolveProfiles(base({ profiles: [{ profile: exampleProfile(), variables: { registryPassword: 's3cret' }, overrides: { podinfo: { values: 'replicaCount: null\nextra: {a: 1}' } } }] }));
-    assert.deepEqual(over.layers.find((l) => l.name === 'podinfo')?.values, { extra: { a: 1 } }, 'null deletes, maps merge');
+    const over = resolveProfiles(
+      base({
+        profiles: [
+          {
+            profile: exampleProfile(),
+            variables: { registryPassword: 's3cret' },
+            overrides: { podinfo: { values: 'replicaCount: null\nextra: {a: 1}' } },
+          },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      over.layers.find((l) => l.name === 'podinfo')?.values,
+      { extra: { a: 1 } },
+      'null deletes, maps merge',
+    );
     const other = resolveProfiles(base({ system: { ...system, cluster: { name: 'other', uid: 'c-2' } } }));
-    assert.notEqual(other.layers.find((l) => l.name === 'team-namespaces')?.hash, ref.layers.find((l) => l.name === 'team-namespaces')?.hash);
+    assert.notEqual(
+      other.layers.find((l) => l.name === 'team-namespaces')?.hash,
+      ref.layers.find((l) => l.name === 'team-namespaces')?.hash,
+    );
   });
 
   const yamlCases: { name: string; values: string; expect: unknown }[] = [
-    { name: 'yes/no/on/off become booleans as Helm reads them', values: 'message: hi\nflags: {a: yes, b: no, c: on, d: off}\n', expect: { a: true, b: false, c: true, d: false } },
-    { name: 'quoted yes stays a string', values: "message: hi\nflags: {a: 'yes', b: \"off\"}\n", expect: { a: 'yes', b: 'off' } },
+    {
+      name: 'yes/no/on/off become booleans as Helm reads them',
+      values: 'message: hi\nflags: {a: yes, b: no, c: on, d: off}\n',
+      expect: { a: true, b: false, c: true, d: false },
+    },
+    {
+      name: 'quoted yes stays a string',
+      values: 'message: hi\nflags: {a: \'yes\', b: "off"}\n',
+      expect: { a: 'yes', b: 'off' },
+    },
     { name: 'anchors and aliases', values: 'message: hi\nbase: &b {x: 1}\nflags: *b\n', expect: { x: 1 } },
-    { name: 'comments are dropped from values', values: '# top comment\nmessage: hi # trailing\nflags: {a: 1} # more\n', expect: { a: 1 } },
+    {
+      name: 'comments are dropped from values',
+      values: '# top comment\nmessage: hi # trailing\nflags: {a: 1} # more\n',
+      expect: { a: 1 },
+    },
   ];
   for (const c of yamlCases) {
     it(`YAML: ${c.name}`, () => {
@@ -93,40 +163,172 @@ describe('resolveProfiles', () => {
     });
   }
   it('YAML: a multi-document manifest gives one object per document (trailing --- ignored)', () => {
-    const manifest = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n# comment\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n---\n';
+    const manifest =
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n# comment\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n---\n';
     const stack = resolveProfiles({ profiles: [{ profile: addon('message: x', manifest) }], catalog });
-    assert.deepEqual(stack.layers[1]?.manifests.map((m) => (m.metadata as { name: string }).name), ['a', 'b']);
+    assert.deepEqual(
+      stack.layers[1]?.manifests.map((m) => (m.metadata as { name: string }).name),
+      ['a', 'b'],
+    );
   });
 
   const errorCases: { name: string; given: ResolveProfilesOptions; expect: [string, RegExp][] }[] = [
-    { name: 'required variable missing (no default)', given: base({ profiles: [{ profile: { ...exampleProfile(), spec: { ...exampleProfile().spec, variables: [{ name: 'ingressReplicas', type: 'number', required: true }, ...(exampleProfile().spec.variables ?? []).slice(2)] } }, variables: { registryPassword: 'x' } }] }), expect: [['/variables/ingressReplicas', /is required/], ['/spec/layers/1/values', /variable "podCidr" has no value/]] },
-    { name: 'wrong type, unknown variable, option not allowed', given: base({ profiles: [{ profile: exampleProfile(), variables: { ingressReplicas: 'two', env: 'qa', nope: 1, registryPassword: 'x' } }] }), expect: [['/variables/nope', /no variable "nope"/], ['/variables/ingressReplicas', /must be a number/], ['/variables/env', /one of "dev", "prod"/]] },
-    { name: 'immutable variable cannot change', given: base({ profiles: [{ profile: { ...exampleProfile(), spec: { ...exampleProfile().spec, variables: [{ name: 'podCidr', type: 'cidr', default: '10.42.0.0/16', immutable: true }, ...(exampleProfile().spec.variables ?? []).slice(1)] } }, variables: { podCidr: '10.50.0.0/16', registryPassword: 'x' }, previousVariables: { podCidr: '10.42.0.0/16' } }] }), expect: [['/variables/podCidr', /immutable/]] },
-    { name: 'missing macro', given: base({ macros: {}, profiles: [{ profile: exampleProfile(), variables: { registryPassword: 'x' } }] }), expect: [['/spec/layers/5/manifest', /macro "registry" is not defined/]] },
-    { name: 'override for an unknown layer', given: base({ profiles: [{ profile: exampleProfile(), variables: { registryPassword: 'x' }, overrides: { nope: { values: 'a: 1' } } }] }), expect: [['/overrides/nope', /has no layer "nope"/]] },
-    { name: 'bad override YAML and unknown override preset', given: base({ profiles: [{ profile: exampleProfile(), variables: { registryPassword: 'x' }, overrides: { 'ingress-nginx': { values: 'a: [', presets: ['huge'] } } }] }), expect: [['/overrides/ingress-nginx/presets/0', /unknown preset/], ['/overrides/ingress-nginx/values', /line/]] },
-    { name: 'two profiles: issues carry /profiles/<i>, requirements are checked across the stack', given: { catalog, profiles: [{ profile: exampleProfile(), variables: { registryPassword: 'x' } }, { profile: { metadata: { name: 'dns' }, spec: { type: 'addon', version: '1.0.0', layers: [{ pack: 'external-dns', version: '1.15.0' }] } } }], macros, system }, expect: [['/profiles/1/spec/layers/0/pack', /requires cert-manager/]] },
+    {
+      name: 'required variable missing (no default)',
+      given: base({
+        profiles: [
+          {
+            profile: {
+              ...exampleProfile(),
+              spec: {
+                ...exampleProfile().spec,
+                variables: [
+                  { name: 'ingressReplicas', type: 'number', required: true },
+                  ...(exampleProfile().spec.variables ?? []).slice(2),
+                ],
+              },
+            },
+            variables: { registryPassword: 'x' },
+          },
+        ],
+      }),
+      expect: [
+        ['/variables/ingressReplicas', /is required/],
+        ['/spec/layers/1/values', /variable "podCidr" has no value/],
+      ],
+    },
+    {
+      name: 'wrong type, unknown variable, option not allowed',
+      given: base({
+        profiles: [
+          {
+            profile: exampleProfile(),
+            variables: { ingressReplicas: 'two', env: 'qa', nope: 1, registryPassword: 'x' },
+          },
+        ],
+      }),
+      expect: [
+        ['/variables/nope', /no variable "nope"/],
+        ['/variables/ingressReplicas', /must be a number/],
+        ['/variables/env', /one of "dev", "prod"/],
+      ],
+    },
+    {
+      name: 'immutable variable cannot change',
+      given: base({
+        profiles: [
+          {
+            profile: {
+              ...exampleProfile(),
+              spec: {
+                ...exampleProfile().spec,
+                variables: [
+                  { name: 'podCidr', type: 'cidr', default: '10.42.0.0/16', immutable: true },
+                  ...(exampleProfile().spec.variables ?? []).slice(1),
+                ],
+              },
+            },
+            variables: { podCidr: '10.50.0.0/16', registryPassword: 'x' },
+            previousVariables: { podCidr: '10.42.0.0/16' },
+          },
+        ],
+      }),
+      expect: [['/variables/podCidr', /immutable/]],
+    },
+    {
+      name: 'missing macro',
+      given: base({
+        macros: {},
+        profiles: [{ profile: exampleProfile(), variables: { registryPassword: 'x' } }],
+      }),
+      expect: [['/spec/layers/5/manifest', /macro "registry" is not defined/]],
+    },
+    {
+      name: 'override for an unknown layer',
+      given: base({
+        profiles: [
+          {
+            profile: exampleProfile(),
+            variables: { registryPassword: 'x' },
+            overrides: { nope: { values: 'a: 1' } },
+          },
+        ],
+      }),
+      expect: [['/overrides/nope', /has no layer "nope"/]],
+    },
+    {
+      name: 'bad override YAML and unknown override preset',
+      given: base({
+        profiles: [
+          {
+            profile: exampleProfile(),
+            variables: { registryPassword: 'x' },
+            overrides: { 'ingress-nginx': { values: 'a: [', presets: ['huge'] } },
+          },
+        ],
+      }),
+      expect: [
+        ['/overrides/ingress-nginx/presets/0', /unknown preset/],
+        ['/overrides/ingress-nginx/values', /line/],
+      ],
+    },
+    {
+      name: 'two profiles: issues carry /profiles/<i>, requirements are checked across the stack',
+      given: {
+        catalog,
+        profiles: [
+          { profile: exampleProfile(), variables: { registryPassword: 'x' } },
+          {
+            profile: {
+              metadata: { name: 'dns' },
+              spec: {
+                type: 'addon',
+                version: '1.0.0',
+                layers: [{ pack: 'external-dns', version: '1.15.0' }],
+              },
+            },
+          },
+        ],
+        macros,
+        system,
+      },
+      expect: [['/profiles/1/spec/layers/0/pack', /requires cert-manager/]],
+    },
   ];
   for (const c of errorCases) {
     it(`error: ${c.name}`, () => {
       const { stack, issues } = tryResolveProfiles(c.given);
       assert.equal(stack, undefined);
-      assert.deepEqual(issues.map((i) => i.path), c.expect.map(([p]) => p), JSON.stringify(issues, null, 1));
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        c.expect.map(([p]) => p),
+        JSON.stringify(issues, null, 1),
+      );
       c.expect.forEach(([, re], i) => assert.match(issues[i]?.message ?? '', re));
     });
   }
 
   it('resolveProfiles throws a StrataError with every issue', () => {
     assert.throws(
-      () => resolveProfiles(base({ profiles: [{ profile: exampleProfile(), variables: { ingressReplicas: 'x', registryPassword: 'y' } }] })),
-      (err: unknown) => err instanceof StrataError && err.code === 'STRATA_VARIABLE_INVALID' && err.issues.length === 1,
+      () =>
+        resolveProfiles(
+          base({
+            profiles: [
+              { profile: exampleProfile(), variables: { ingressReplicas: 'x', registryPassword: 'y' } },
+            ],
+          }),
+        ),
+      (err: unknown) =>
+        err instanceof StrataError && err.code === 'STRATA_VARIABLE_INVALID' && err.issues.length === 1,
     );
   });
 
   it('a secret value never appears in an issue message', () => {
     const p = exampleProfile();
     p.spec.variables?.push({ name: 'token', type: 'secret', regex: '[a-z]+' });
-    const { issues } = tryResolveProfiles(base({ profiles: [{ profile: p, variables: { registryPassword: 'x', token: 'TOP-SECRET-1' } }] }));
+    const { issues } = tryResolveProfiles(
+      base({ profiles: [{ profile: p, variables: { registryPassword: 'x', token: 'TOP-SECRET-1' } }] }),
+    );
     assert.equal(issues.length, 1);
     assert.doesNotMatch(JSON.stringify(issues), /TOP-SECRET-1/);
   });

@@ -46,31 +46,50 @@ export interface ResolveProfilesOptions {
  * Resolves profile version(s) for one cluster into the stack the agent applies. Pure and deterministic: the same input
  * gives the same layers and hashes. Returns every issue instead of a stack when anything is missing or invalid.
  */
-export function tryResolveProfiles(options: ResolveProfilesOptions): { stack?: ResolvedStack; issues: Issue[] } {
+export function tryResolveProfiles(options: ResolveProfilesOptions): {
+  stack?: ResolvedStack;
+  issues: Issue[];
+} {
   const issues: Issue[] = [];
   const { catalog } = options;
-  const macro: Record<string, string> = { ...(options.macros?.tenant ?? {}), ...(options.macros?.project ?? {}) };
-  const prefixOf = (a: ProfileAttachment, i: number) => a.path ?? (options.profiles.length === 1 ? '' : `/profiles/${i}`);
+  const macro: Record<string, string> = {
+    ...(options.macros?.tenant ?? {}),
+    ...(options.macros?.project ?? {}),
+  };
+  const prefixOf = (a: ProfileAttachment, i: number) =>
+    a.path ?? (options.profiles.length === 1 ? '' : `/profiles/${i}`);
 
   // Find packs first: the stack's Kubernetes version is a system value every template can read.
   const entries: StackEntry[] = [];
   const packs = options.profiles.map((a, i) =>
-    (Array.isArray(a.profile?.spec?.layers) ? a.profile.spec.layers : []).map((layer, j): Pack | undefined => {
-      const src = layerSource(layer);
-      if (src?.kind !== 'pack') return undefined;
-      const pack = catalog.get(src.layer.pack, src.layer.version);
-      const at = `${prefixOf(a, i)}/spec/layers/${j}`;
-      if (!pack) issues.push({ path: `${at}/version`, message: `pack ${src.layer.pack}@${src.layer.version} is not in the catalog`, code: 'STRATA_PACK_NOT_FOUND' });
-      else entries.push({ path: at, pack });
-      return pack;
-    }),
+    (Array.isArray(a.profile?.spec?.layers) ? a.profile.spec.layers : []).map(
+      (layer, j): Pack | undefined => {
+        const src = layerSource(layer);
+        if (src?.kind !== 'pack') return undefined;
+        const pack = catalog.get(src.layer.pack, src.layer.version);
+        const at = `${prefixOf(a, i)}/spec/layers/${j}`;
+        if (!pack)
+          issues.push({
+            path: `${at}/version`,
+            message: `pack ${src.layer.pack}@${src.layer.version} is not in the catalog`,
+            code: 'STRATA_PACK_NOT_FOUND',
+          });
+        else entries.push({ path: at, pack });
+        return pack;
+      },
+    ),
   );
   issues.push(...checkConstraints(entries, { complete: true }));
   const seenInfra = new Map<string, string>();
   for (const e of entries) {
     if (e.pack.layer === 'addon') continue;
     const first = seenInfra.get(e.pack.layer);
-    if (first) issues.push({ path: e.path, message: `the stack already has a ${e.pack.layer} layer (${first}); attach one infra profile`, code: 'STRATA_PROFILE_LAYER_ORDER' });
+    if (first)
+      issues.push({
+        path: e.path,
+        message: `the stack already has a ${e.pack.layer} layer (${first}); attach one infra profile`,
+        code: 'STRATA_PROFILE_LAYER_ORDER',
+      });
     else seenInfra.set(e.pack.layer, e.path);
   }
   const kubernetesVersion = stackKubernetesVersion(entries);
@@ -86,18 +105,36 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): { stack?: R
     const prefix = prefixOf(attachment, i);
     const spec = attachment.profile?.spec;
     if (!spec || !Array.isArray(spec.layers)) {
-      issues.push({ path: `${prefix}/spec`, message: 'the profile has no layers', code: 'STRATA_PROFILE_INVALID' });
+      issues.push({
+        path: `${prefix}/spec`,
+        message: 'the profile has no layers',
+        code: 'STRATA_PROFILE_INVALID',
+      });
       return;
     }
     const profile = { name: attachment.profile.metadata?.name ?? '', version: spec.version };
-    const vars = resolveVariableValues({ definitions: spec.variables, given: attachment.variables, previous: attachment.previousVariables, path: `${prefix}/variables` });
+    const vars = resolveVariableValues({
+      definitions: spec.variables,
+      given: attachment.variables,
+      previous: attachment.previousVariables,
+      path: `${prefix}/variables`,
+    });
     issues.push(...vars.issues);
     // A missing or wrong variable is reported once: templates render with a placeholder instead of failing again.
-    const placeholders = Object.fromEntries((spec.variables ?? []).filter((d) => vars.invalid.includes(d.name)).map((d) => [d.name, sampleVariableValue(d)]));
+    const placeholders = Object.fromEntries(
+      (spec.variables ?? [])
+        .filter((d) => vars.invalid.includes(d.name))
+        .map((d) => [d.name, sampleVariableValue(d)]),
+    );
     const context: TemplateContext = { var: { ...placeholders, ...vars.values }, macro, system };
     const names = new Set(spec.layers.map(layerName));
     for (const name of Object.keys(attachment.overrides ?? {})) {
-      if (!names.has(name)) issues.push({ path: pointer(`${prefix}/overrides`, name), message: `profile ${profile.name} has no layer "${name}"; layers: ${[...names].join(', ')}`, code: 'STRATA_PROFILE_INVALID' });
+      if (!names.has(name))
+        issues.push({
+          path: pointer(`${prefix}/overrides`, name),
+          message: `profile ${profile.name} has no layer "${name}"; layers: ${[...names].join(', ')}`,
+          code: 'STRATA_PROFILE_INVALID',
+        });
     }
     const secretNames = sensitiveVariables(spec.variables);
     spec.layers.forEach((layer, j) => {
@@ -110,9 +147,9 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): { stack?: R
         pack: packs[i]?.[j],
         profile,
         path: `${prefix}/spec/layers/${j}`,
-        override: attachment.overrides?.[name],
-        overridePath: pointer(`${prefix}/overrides`, name),
+        override: attachment.overrides?.[name],        overridePath: pointer(`${prefix}/overrides`, name),
         context,
+        yamlCache: catalog.yamlCache,
       });
       issues.push(...r.issues);
       if (r.layer) layers.push(r.layer);
@@ -121,7 +158,15 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): { stack?: R
     });
   });
   if (issues.length) return { issues };
-  return { stack: { layers, hash: hashStack(layers), ...(kubernetesVersion ? { kubernetesVersion } : {}), sensitive }, issues };
+  return {
+    stack: {
+      layers,
+      hash: hashStack(layers),
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
+      sensitive,
+    },
+    issues,
+  };
 }
 
 /** Like tryResolveProfiles but throws a StrataError with every issue (STRATA_VARIABLE_INVALID when only variables are wrong). */
@@ -129,8 +174,16 @@ export function resolveProfiles(options: ResolveProfilesOptions): ResolvedStack 
   const { stack, issues } = tryResolveProfiles(options);
   if (stack) return stack;
   const onlyVariables = issues.every((i) => i.code === 'STRATA_VARIABLE_INVALID');
-  const code = onlyVariables ? 'STRATA_VARIABLE_INVALID' : issues.some((i) => i.code === 'STRATA_PACK_NOT_FOUND') ? 'STRATA_PACK_NOT_FOUND' : 'STRATA_TEMPLATE_ERROR';
-  throw new StrataError(code, `the profile could not be resolved: ${issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`, issues);
+  const code = onlyVariables
+    ? 'STRATA_VARIABLE_INVALID'
+    : issues.some((i) => i.code === 'STRATA_PACK_NOT_FOUND')
+      ? 'STRATA_PACK_NOT_FOUND'
+      : 'STRATA_TEMPLATE_ERROR';
+  throw new StrataError(
+    code,
+    `the profile could not be resolved: ${issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`,
+    issues,
+  );
 }
 
 /** The merged macro map (project over tenant), as templates see it. */

@@ -8,7 +8,14 @@ const FILES: PackFiles[] = [
   {
     'pack.yaml': 'name: kubernetes\nversion: 1.36.3\nlayer: k8s\ntype: manifest\n',
     'values.yaml': '# pod network\npodCIDR: 10.244.0.0/16\nserviceCIDR: 10.96.0.0/12\n',
-    'values.schema.json': JSON.stringify({ type: 'object', properties: { podCIDR: { type: 'string', pattern: '^[0-9.]+/[0-9]+$' }, serviceCIDR: { type: 'string' } }, additionalProperties: false }),
+    'values.schema.json': JSON.stringify({
+      type: 'object',
+      properties: {
+        podCIDR: { type: 'string', pattern: '^[0-9.]+/[0-9]+$' },
+        serviceCIDR: { type: 'string' },
+      },
+      additionalProperties: false,
+    }),
   },
   { 'pack.yaml': 'name: kubernetes\nversion: 1.32.4\nlayer: k8s\ntype: manifest\n' },
   {
@@ -27,7 +34,8 @@ const FILES: PackFiles[] = [
   {
     'pack.yaml': 'name: sandbox-cni\nversion: 0.1.0\nlayer: cni\ntype: manifest\n',
     'values.yaml': 'namespace: strata-cni\n',
-    'manifests/ds.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: cni, namespace: "{{ .values.namespace }}"}\nspec: {}\n',
+    'manifests/ds.yaml':
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: cni, namespace: "{{ .values.namespace }}"}\nspec: {}\n',
   },
   {
     'pack.yaml': 'name: sandbox-csi\nversion: 0.1.0\nlayer: csi\ntype: manifest\n',
@@ -48,9 +56,19 @@ const FILES: PackFiles[] = [
     ].join('\n'),
   },
   {
-    'pack.yaml': 'name: ingress-nginx\nversion: 4.13.0\nlayer: addon\ntype: helm\nnamespace: ingress-nginx\nchart: {repository: https://kubernetes.github.io/ingress-nginx, name: ingress-nginx, version: 4.13.0}\n',
-    'values.yaml': 'controller:\n  # one is enough for tests\n  replicaCount: 1\n  service: {type: LoadBalancer}\n',
-    'values.schema.json': JSON.stringify({ type: 'object', properties: { controller: { type: 'object', properties: { replicaCount: { type: 'integer', minimum: 0 }, service: { type: 'object' } } } } }),
+    'pack.yaml':
+      'name: ingress-nginx\nversion: 4.13.0\nlayer: addon\ntype: helm\nnamespace: ingress-nginx\nchart: {repository: https://kubernetes.github.io/ingress-nginx, name: ingress-nginx, version: 4.13.0}\n',
+    'values.yaml':
+      'controller:\n  # one is enough for tests\n  replicaCount: 1\n  service: {type: LoadBalancer}\n',
+    'values.schema.json': JSON.stringify({
+      type: 'object',
+      properties: {
+        controller: {
+          type: 'object',
+          properties: { replicaCount: { type: 'integer', minimum: 0 }, service: { type: 'object' } },
+        },
+      },
+    }),
     'presets.yaml': [
       '- {name: node-port, group: service, add: "controller: {service: {type: NodePort}}"}',
       '- {name: cluster-ip, group: service, add: "controller: {service: {type: ClusterIP}}"}',
@@ -58,7 +76,8 @@ const FILES: PackFiles[] = [
     ].join('\n'),
   },
   {
-    'pack.yaml': 'name: external-dns\nversion: 1.15.0\nlayer: addon\ntype: helm\nchart: {repository: https://kubernetes-sigs.github.io/external-dns/, name: external-dns, version: 1.15.0}\nconstraints:\n  requires: [{pack: cert-manager, range: ">=1.0.0"}]\n',
+    'pack.yaml':
+      'name: external-dns\nversion: 1.15.0\nlayer: addon\ntype: helm\nchart: {repository: https://kubernetes-sigs.github.io/external-dns/, name: external-dns, version: 1.15.0}\nconstraints:\n  requires: [{pack: cert-manager, range: ">=1.0.0"}]\n',
     'values.yaml': 'txtOwnerId: "{{ .system.cluster.name }}"\n',
   },
   {
@@ -92,13 +111,27 @@ export function exampleProfile(): ProfileDocument {
         { pack: 'kubernetes', version: '1.36.3', values: "podCIDR: '{{ .var.podCidr }}'" },
         { pack: 'sandbox-cni', version: '0.1.0' },
         { pack: 'sandbox-csi', version: '0.1.0', presets: ['not-default'] },
-        { pack: 'ingress-nginx', version: '4.13.0', values: 'controller: {replicaCount: {{ .var.ingressReplicas }}}', presets: ['node-port'] },
+        {
+          pack: 'ingress-nginx',
+          version: '4.13.0',
+          values: 'controller: {replicaCount: {{ .var.ingressReplicas }}}',
+          presets: ['node-port'],
+        },
         {
           name: 'team-namespaces',
-          manifest: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: '{{ .system.cluster.name }}-apps'\n  labels: {registry: '{{ .macro.registry }}', env: '{{ .var.env }}'}\n",
+          manifest:
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: '{{ .system.cluster.name }}-apps'\n  labels: {registry: '{{ .macro.registry }}', env: '{{ .var.env }}'}\n",
         },
-        { name: 'podinfo', chart: { repository: 'https://stefanprodan.github.io/podinfo', name: 'podinfo', version: '6.9.0' }, values: 'replicaCount: 2\n' },
-        { pack: 'demo-app', version: '0.1.0', values: 'message: "{{ .var.registryPassword | default `none` }}"\n' },
+        {
+          name: 'podinfo',
+          chart: { repository: 'https://stefanprodan.github.io/podinfo', name: 'podinfo', version: '6.9.0' },
+          values: 'replicaCount: 2\n',
+        },
+        {
+          pack: 'demo-app',
+          version: '0.1.0',
+          values: 'message: "{{ .var.registryPassword | default `none` }}"\n',
+        },
       ],
     },
   };

@@ -12,7 +12,11 @@ const infra: ProfileLayer[] = [
   { pack: 'sandbox-cni', version: '0.1.0' },
   { pack: 'sandbox-csi', version: '0.1.0' },
 ];
-function profile(type: 'infra' | 'addon' | 'full', layers: ProfileLayer[], variables: ProfileVariable[] = []): ProfileDocument {
+function profile(
+  type: 'infra' | 'addon' | 'full',
+  layers: ProfileLayer[],
+  variables: ProfileVariable[] = [],
+): ProfileDocument {
   return { metadata: { name: 'p' }, spec: { type, version: '1.0.0', variables, layers } };
 }
 
@@ -36,7 +40,12 @@ describe('validateProfile', () => {
       [{ name: 'replicaCount', type: 'number', default: 'three' }], // 1. default not a number
     );
     // 6. values against the pack's JSON Schema after merging the override.
-    given.spec.layers.push({ pack: 'ingress-nginx', version: '4.13.0', name: 'ingress-internal', values: 'controller: {replicaCount: many}' });
+    given.spec.layers.push({
+      pack: 'ingress-nginx',
+      version: '4.13.0',
+      name: 'ingress-internal',
+      values: 'controller: {replicaCount: many}',
+    });
     const issues = validateProfile({ profile: given, catalog });
     assert.deepEqual(
       issues.map((i) => [i.path, i.code]),
@@ -53,34 +62,186 @@ describe('validateProfile', () => {
     for (const i of issues) assert.ok(i.message.length > 10, `readable message for ${i.path}`);
   });
 
-  const cases: { name: string; given: unknown; macros?: Record<string, string>; expect: [string, string | RegExp][] }[] = [
+  const cases: {
+    name: string;
+    given: unknown;
+    macros?: Record<string, string>;
+    expect: [string, string | RegExp][];
+  }[] = [
     { name: 'not an object', given: 'profile', expect: [['', /must be an object/]] },
-    { name: 'unknown field in a layer is named', given: profile('addon', [{ pack: 'demo-app', version: '0.1.0', colour: 'red' } as ProfileLayer]), expect: [['/spec/layers/0/colour', /unknown field/]] },
-    { name: 'a layer with no shape', given: profile('addon', [{ name: 'x' } as ProfileLayer]), expect: [['/spec/layers/0', /needs one of/]] },
-    { name: 'profile version must be semver', given: { ...profile('infra', infra), spec: { ...profile('infra', infra).spec, version: '1.2' } }, expect: [['/spec/version', /semver|pattern/]] },
-    { name: 'addon profile with an OS layer', given: profile('addon', [infra[0] as ProfileLayer]), expect: [['/spec/layers/0', /add-on layers only/]] },
-    { name: 'infra profile without CSI', given: profile('infra', infra.slice(0, 3)), expect: [['/spec/layers', /needs a storage \(CSI\) layer/]] },
-    { name: 'infra profile with an add-on', given: profile('infra', [...infra, { name: 'x', manifest: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n' }]), expect: [['/spec/layers/4', /infra profile holds/]] },
-    { name: 'two Kubernetes layers', given: profile('full', [...infra.slice(0, 2), { pack: 'kubernetes', version: '1.32.4', name: 'k2' }, ...infra.slice(2)]), expect: [['/spec/layers/2', /second Kubernetes layer/]] },
-    { name: 'unknown pack', given: profile('addon', [{ pack: 'nope', version: '1.0.0' }]), expect: [['/spec/layers/0/pack', /unknown pack "nope"/]] },
-    { name: 'duplicate layer names', given: profile('addon', [{ pack: 'demo-app', version: '0.1.0' }, { pack: 'demo-app', version: '0.1.0' }]), expect: [['/spec/layers/1/pack', /already used by layer 0/]] },
-    { name: 'required pack missing', given: profile('full', [...infra, { pack: 'external-dns', version: '1.15.0' }]), expect: [['/spec/layers/4/pack', /requires cert-manager >=1.0.0/]] },
-    { name: 'requirements are not checked in addon profiles alone', given: profile('addon', [{ pack: 'external-dns', version: '1.15.0' }]), expect: [] },
-    { name: 'conflicting packs', given: profile('full', [...infra.slice(0, 2), { pack: 'calico', version: '3.30.1' }, { pack: 'sandbox-cni', version: '0.1.0' }, infra[3] as ProfileLayer]), expect: [['/spec/layers/3', /second network/], ['/spec/layers/2/pack', /conflicts with sandbox-cni/], ['/spec/layers/2/version', /supports Kubernetes/]] },
-    { name: 'unknown preset', given: profile('addon', [{ pack: 'ingress-nginx', version: '4.13.0', presets: ['huge'] }]), expect: [['/spec/layers/0/presets/0', /unknown preset "huge"/]] },
-    { name: 'two presets of one group', given: profile('addon', [{ pack: 'ingress-nginx', version: '4.13.0', presets: ['node-port', 'cluster-ip'] }]), expect: [['/spec/layers/0/presets/1', /both in group "service"/]] },
-    { name: 'secret with a default', given: profile('addon', [], [{ name: 's', type: 'secret', default: 'hunter2' }]), expect: [['/spec/variables/0/default', /cannot have a default/]] },
-    { name: 'required hidden variable needs a default', given: profile('addon', [], [{ name: 'h', type: 'string', required: true, hidden: true }]), expect: [['/spec/variables/0/default', /needs a default/]] },
-    { name: 'default not in options', given: profile('addon', [], [{ name: 'e', type: 'string', options: ['a', 'b'], default: 'c' }]), expect: [['/spec/variables/0/default', /one of "a", "b"/]] },
-    { name: 'bad regex and bad ipv4 default', given: profile('addon', [], [{ name: 'r', type: 'ipv4', regex: '([', default: '300.1.1.1' }]), expect: [['/spec/variables/0/regex', /not a valid regular expression/], ['/spec/variables/0/default', /IPv4/]] },
-    { name: 'duplicate variable', given: profile('addon', [], [{ name: 'a', type: 'string' }, { name: 'a', type: 'number' }]), expect: [['/spec/variables/1/name', /declared twice/]] },
-    { name: 'manifest layer without kind', given: profile('addon', [{ name: 'm', manifest: 'apiVersion: v1\nmetadata: {name: x}\n' }]), expect: [['/spec/layers/0/manifest', /no kind/]] },
-    { name: 'manifest layer that is not YAML', given: profile('addon', [{ name: 'm', manifest: 'a: [' }]), expect: [['/spec/layers/0/manifest', /line 1/]] },
-    { name: 'unknown macro when macros are known', given: profile('addon', [{ name: 'm', manifest: "apiVersion: v1\nkind: Namespace\nmetadata: {name: '{{ .macro.team }}'}\n" }]), macros: { other: 'x' }, expect: [['/spec/layers/0/manifest', /macro "team" is not defined/]] },
-    { name: 'macro with a default is fine', given: profile('addon', [{ name: 'm', manifest: "apiVersion: v1\nkind: Namespace\nmetadata: {name: '{{ .macro.team | default \"t\" }}'}\n" }]), macros: {}, expect: [] },
-    { name: '.values is not for profile layers', given: profile('addon', [{ pack: 'demo-app', version: '0.1.0', values: 'message: "{{ .values.x }}"' }]), expect: [['/spec/layers/0/values', /only available in pack manifests/]] },
-    { name: 'unknown system value', given: profile('addon', [{ pack: 'demo-app', version: '0.1.0', values: 'message: "{{ .system.cluster.colour }}"' }]), expect: [['/spec/layers/0/values', /unknown system value/]] },
-    { name: 'values that are not a map', given: profile('addon', [{ pack: 'demo-app', version: '0.1.0', values: '- a\n- b\n' }]), expect: [['/spec/layers/0/values', /must be a map/]] },
+    {
+      name: 'unknown field in a layer is named',
+      given: profile('addon', [{ pack: 'demo-app', version: '0.1.0', colour: 'red' } as ProfileLayer]),
+      expect: [['/spec/layers/0/colour', /unknown field/]],
+    },
+    {
+      name: 'a layer with no shape',
+      given: profile('addon', [{ name: 'x' } as ProfileLayer]),
+      expect: [['/spec/layers/0', /needs one of/]],
+    },
+    {
+      name: 'profile version must be semver',
+      given: { ...profile('infra', infra), spec: { ...profile('infra', infra).spec, version: '1.2' } },
+      expect: [['/spec/version', /semver|pattern/]],
+    },
+    {
+      name: 'addon profile with an OS layer',
+      given: profile('addon', [infra[0] as ProfileLayer]),
+      expect: [['/spec/layers/0', /add-on layers only/]],
+    },
+    {
+      name: 'infra profile without CSI',
+      given: profile('infra', infra.slice(0, 3)),
+      expect: [['/spec/layers', /needs a storage \(CSI\) layer/]],
+    },
+    {
+      name: 'infra profile with an add-on',
+      given: profile('infra', [
+        ...infra,
+        { name: 'x', manifest: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n' },
+      ]),
+      expect: [['/spec/layers/4', /infra profile holds/]],
+    },
+    {
+      name: 'two Kubernetes layers',
+      given: profile('full', [
+        ...infra.slice(0, 2),
+        { pack: 'kubernetes', version: '1.32.4', name: 'k2' },
+        ...infra.slice(2),
+      ]),
+      expect: [['/spec/layers/2', /second Kubernetes layer/]],
+    },
+    {
+      name: 'unknown pack',
+      given: profile('addon', [{ pack: 'nope', version: '1.0.0' }]),
+      expect: [['/spec/layers/0/pack', /unknown pack "nope"/]],
+    },
+    {
+      name: 'duplicate layer names',
+      given: profile('addon', [
+        { pack: 'demo-app', version: '0.1.0' },
+        { pack: 'demo-app', version: '0.1.0' },
+      ]),
+      expect: [['/spec/layers/1/pack', /already used by layer 0/]],
+    },
+    {
+      name: 'required pack missing',
+      given: profile('full', [...infra, { pack: 'external-dns', version: '1.15.0' }]),
+      expect: [['/spec/layers/4/pack', /requires cert-manager >=1.0.0/]],
+    },
+    {
+      name: 'requirements are not checked in addon profiles alone',
+      given: profile('addon', [{ pack: 'external-dns', version: '1.15.0' }]),
+      expect: [],
+    },
+    {
+      name: 'conflicting packs',
+      given: profile('full', [
+        ...infra.slice(0, 2),
+        { pack: 'calico', version: '3.30.1' },
+        { pack: 'sandbox-cni', version: '0.1.0' },
+        infra[3] as ProfileLayer,
+      ]),
+      expect: [
+        ['/spec/layers/3', /second network/],
+        ['/spec/layers/2/pack', /conflicts with sandbox-cni/],
+        ['/spec/layers/2/version', /supports Kubernetes/],
+      ],
+    },
+    {
+      name: 'unknown preset',
+      given: profile('addon', [{ pack: 'ingress-nginx', version: '4.13.0', presets: ['huge'] }]),
+      expect: [['/spec/layers/0/presets/0', /unknown preset "huge"/]],
+    },
+    {
+      name: 'two presets of one group',
+      given: profile('addon', [
+        { pack: 'ingress-nginx', version: '4.13.0', presets: ['node-port', 'cluster-ip'] },
+      ]),
+      expect: [['/spec/layers/0/presets/1', /both in group "service"/]],
+    },
+    {
+      name: 'secret with a default',
+      given: profile('addon', [], [{ name: 's', type: 'secret', default: 'hunter2' }]),
+      expect: [['/spec/variables/0/default', /cannot have a default/]],
+    },
+    {
+      name: 'required hidden variable needs a default',
+      given: profile('addon', [], [{ name: 'h', type: 'string', required: true, hidden: true }]),
+      expect: [['/spec/variables/0/default', /needs a default/]],
+    },
+    {
+      name: 'default not in options',
+      given: profile('addon', [], [{ name: 'e', type: 'string', options: ['a', 'b'], default: 'c' }]),
+      expect: [['/spec/variables/0/default', /one of "a", "b"/]],
+    },
+    {
+      name: 'bad regex and bad ipv4 default',
+      given: profile('addon', [], [{ name: 'r', type: 'ipv4', regex: '([', default: '300.1.1.1' }]),
+      expect: [
+        ['/spec/variables/0/regex', /not a valid regular expression/],
+        ['/spec/variables/0/default', /IPv4/],
+      ],
+    },
+    {
+      name: 'duplicate variable',
+      given: profile(
+        'addon',
+        [],
+        [
+          { name: 'a', type: 'string' },
+          { name: 'a', type: 'number' },
+        ],
+      ),
+      expect: [['/spec/variables/1/name', /declared twice/]],
+    },
+    {
+      name: 'manifest layer without kind',
+      given: profile('addon', [{ name: 'm', manifest: 'apiVersion: v1\nmetadata: {name: x}\n' }]),
+      expect: [['/spec/layers/0/manifest', /no kind/]],
+    },
+    {
+      name: 'manifest layer that is not YAML',
+      given: profile('addon', [{ name: 'm', manifest: 'a: [' }]),
+      expect: [['/spec/layers/0/manifest', /line 1/]],
+    },
+    {
+      name: 'unknown macro when macros are known',
+      given: profile('addon', [
+        { name: 'm', manifest: "apiVersion: v1\nkind: Namespace\nmetadata: {name: '{{ .macro.team }}'}\n" },
+      ]),
+      macros: { other: 'x' },
+      expect: [['/spec/layers/0/manifest', /macro "team" is not defined/]],
+    },
+    {
+      name: 'macro with a default is fine',
+      given: profile('addon', [
+        {
+          name: 'm',
+          manifest:
+            'apiVersion: v1\nkind: Namespace\nmetadata: {name: \'{{ .macro.team | default "t" }}\'}\n',
+        },
+      ]),
+      macros: {},
+      expect: [],
+    },
+    {
+      name: '.values is not for profile layers',
+      given: profile('addon', [{ pack: 'demo-app', version: '0.1.0', values: 'message: "{{ .values.x }}"' }]),
+      expect: [['/spec/layers/0/values', /only available in pack manifests/]],
+    },
+    {
+      name: 'unknown system value',
+      given: profile('addon', [
+        { pack: 'demo-app', version: '0.1.0', values: 'message: "{{ .system.cluster.colour }}"' },
+      ]),
+      expect: [['/spec/layers/0/values', /unknown system value/]],
+    },
+    {
+      name: 'values that are not a map',
+      given: profile('addon', [{ pack: 'demo-app', version: '0.1.0', values: '- a\n- b\n' }]),
+      expect: [['/spec/layers/0/values', /must be a map/]],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

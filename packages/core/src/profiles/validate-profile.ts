@@ -9,7 +9,7 @@ import { parseTemplate, type TemplateReference } from '../template/parse-templat
 import { renderTemplate, type TemplateContext } from '../template/render-template.js';
 import { isSystemValuePath, sampleSystemValues } from '../template/system-values.js';
 import { isPlainObject, type JsonValue } from '../util/json.js';
-import { parseYaml } from '../yaml/load-yaml.js';
+import { parseYamlWith } from '../yaml/yaml-cache.js';
 import { checkConstraints, stackKubernetesVersion, type StackEntry } from './constraints.js';
 import { checkLayerOrder } from './layer-order.js';
 import { computeLayerValues } from './layer-values.js';
@@ -19,7 +19,7 @@ import { checkVariableDefinitions, sampleVariableValue } from './variables.js';
 
 export interface ValidateProfileOptions {
   /** The ClusterProfile object (metadata + spec); anything else is reported, not thrown. */
-  profile: ProfileDocument | unknown;
+  profile: unknown;
   catalog: PackCatalog;
   /** Macros known now (project over tenant). When given, a reference to a macro not in it is an issue. */
   macros?: Readonly<Record<string, string>>;
@@ -38,10 +38,20 @@ export function validateProfile(options: ValidateProfileOptions): Issue[] {
   const { catalog } = options;
   const schemaCache = options.schemaCache ?? catalog.schemaCache ?? new ValuesSchemaCache();
 
-  if (typeof spec.version === 'string' && !semver.valid(spec.version) && !issues.some((i) => i.path === '/spec/version')) {
-    issues.push({ path: '/spec/version', message: `"${spec.version}" is not a semver version like 1.2.0`, code: 'STRATA_PROFILE_INVALID' });
+  if (
+    typeof spec.version === 'string' &&
+    !semver.valid(spec.version) &&
+    !issues.some((i) => i.path === '/spec/version')
+  ) {
+    issues.push({
+      path: '/spec/version',
+      message: `"${spec.version}" is not a semver version like 1.2.0`,
+      code: 'STRATA_PROFILE_INVALID',
+    });
   }
-  const variables = Array.isArray(spec.variables) ? spec.variables.filter((v): v is ProfileVariable => isPlainObject(v) && typeof v.name === 'string') : [];
+  const variables = Array.isArray(spec.variables)
+    ? spec.variables.filter((v): v is ProfileVariable => isPlainObject(v) && typeof v.name === 'string')
+    : [];
   issues.push(...checkVariableDefinitions(variables, '/spec/variables'));
   const declared = new Map(variables.map((v) => [v.name, v]));
 
@@ -58,7 +68,11 @@ export function validateProfile(options: ValidateProfileOptions): Issue[] {
     if (!src) return;
     const name = layerName(layer);
     if (name && names.has(name)) {
-      issues.push({ path: `${at}/${'name' in layer && layer.name ? 'name' : 'pack'}`, message: `layer name "${name}" is already used by layer ${names.get(name)}; give one of them a different "name"`, code: 'STRATA_LAYER_DUPLICATE' });
+      issues.push({
+        path: `${at}/${'name' in layer && layer.name ? 'name' : 'pack'}`,
+        message: `layer name "${name}" is already used by layer ${names.get(name)}; give one of them a different "name"`,
+        code: 'STRATA_LAYER_DUPLICATE',
+      });
     } else if (name) names.set(name, i);
     if (src.kind !== 'pack') {
       kinds[i] = 'addon';
@@ -71,7 +85,11 @@ export function validateProfile(options: ValidateProfileOptions): Issue[] {
       const known = catalog.versions(packName);
       issues.push(
         known.length
-          ? { path: `${at}/version`, message: `pack "${packName}" has no version ${version}; available: ${known.join(', ')}`, code: 'STRATA_PACK_NOT_FOUND' }
+          ? {
+              path: `${at}/version`,
+              message: `pack "${packName}" has no version ${version}; available: ${known.join(', ')}`,
+              code: 'STRATA_PACK_NOT_FOUND',
+            }
           : { path: `${at}/pack`, message: `unknown pack "${packName}"`, code: 'STRATA_PACK_NOT_FOUND' },
       );
       return;
@@ -81,21 +99,29 @@ export function validateProfile(options: ValidateProfileOptions): Issue[] {
     entries.push({ path: at, pack });
     issues.push(...checkPresetChoice(pack.presets, src.layer.presets, `${at}/presets`));
   });
-  if (typeof spec.type === 'string' && ['infra', 'addon', 'full'].includes(spec.type)) issues.push(...checkLayerOrder(spec.type, kinds));
+  if (typeof spec.type === 'string' && ['infra', 'addon', 'full'].includes(spec.type))
+    issues.push(...checkLayerOrder(spec.type, kinds));
   issues.push(...checkConstraints(entries, { complete: spec.type !== 'addon' }));
 
   // Templates: every reference declared; then a dry render with sample values to check YAML and the values schema.
   const macroValues: Record<string, JsonValue> = { ...(options.macros ?? {}) };
   const sampleVars: Record<string, JsonValue> = {};
   for (const v of variables) sampleVars[v.name] = sampleVariableValue(v);
-  const context: TemplateContext = { var: sampleVars, macro: macroValues, system: sampleSystemValues(stackKubernetesVersion(entries)) };
+  const context: TemplateContext = {
+    var: sampleVars,
+    macro: macroValues,
+    system: sampleSystemValues(stackKubernetesVersion(entries)),
+  };
   const checkRefs = (text: unknown, path: string): boolean => {
     if (typeof text !== 'string' || !text.includes('{{')) return true;
     const parsed = parseTemplate(text);
     let unknownMacro = false;
-    for (const e of parsed.errors) issues.push({ path, message: `line ${e.line}: ${e.message}`, code: 'STRATA_TEMPLATE_ERROR' });
-    for (const ref of parsed.references) issues.push(...checkReference(ref, path, declared, options.macros, () => (unknownMacro = true)));
-    for (const ref of parsed.references) if (ref.root === 'macro' && !options.macros) macroValues[ref.path.join('.')] ??= 'macro';
+    for (const e of parsed.errors)
+      issues.push({ path, message: `line ${e.line}: ${e.message}`, code: 'STRATA_TEMPLATE_ERROR' });
+    for (const ref of parsed.references)
+      issues.push(...checkReference(ref, path, declared, options.macros, () => (unknownMacro = true)));
+    for (const ref of parsed.references)
+      if (ref.root === 'macro' && !options.macros) macroValues[ref.path.join('.')] ??= 'macro';
     return parsed.errors.length === 0 && !unknownMacro;
   };
   spec.layers.forEach((layer, i) => {
@@ -106,41 +132,78 @@ export function validateProfile(options: ValidateProfileOptions): Issue[] {
       if (!checkRefs(src.layer.manifest, `${at}/manifest`) || typeof src.layer.manifest !== 'string') return;
       const rendered = renderTemplate(src.layer.manifest, context, { path: `${at}/manifest` });
       if (rendered.issues.length) return;
-      const parsed = parseYaml(rendered.output, { path: `${at}/manifest` });
+      const parsed = parseYamlWith(catalog.yamlCache, rendered.output, { path: `${at}/manifest` });
       issues.push(...parsed.issues, ...checkManifestObjects(parsed.documents, `${at}/manifest`));
       return;
     }
     const refsOk = checkRefs(src.layer.values, `${at}/values`);
     const pack = packs[i];
     if (!refsOk || (src.kind === 'pack' && !pack)) return;
-    const computed = computeLayerValues({ pack, values: src.layer.values, presets: src.kind === 'pack' ? src.layer.presets : undefined, path: at, context });
+    const computed = computeLayerValues({ pack, values: src.layer.values, presets: src.kind === 'pack' ? src.layer.presets : undefined, path: at, context, yamlCache: catalog.yamlCache });
     // Template problems were reported above by reference; keep YAML and preset problems.
-    issues.push(...computed.issues.filter((x) => x.code !== 'STRATA_TEMPLATE_ERROR' && x.code !== 'STRATA_VARIABLE_INVALID' && x.code !== 'STRATA_PRESET_INVALID'));
-    if (computed.issues.length || !pack?.schema || !options.macros && usesMacros(src.layer.values)) return;
+    issues.push(
+      ...computed.issues.filter(
+        (x) =>
+          x.code !== 'STRATA_TEMPLATE_ERROR' &&
+          x.code !== 'STRATA_VARIABLE_INVALID' &&
+          x.code !== 'STRATA_PRESET_INVALID',
+      ),
+    );
+    if (computed.issues.length || !pack?.schema || (!options.macros && usesMacros(src.layer.values))) return;
     const validator = schemaCache.get(pack.schema);
     if (!('error' in validator)) issues.push(...validator.validate(computed.values, `${at}/values`));
   });
   return dedupe(issues);
 }
 
-function checkReference(ref: TemplateReference, path: string, declared: Map<string, ProfileVariable>, macros: Readonly<Record<string, string>> | undefined, onUnknownMacro: () => void): Issue[] {
+function checkReference(
+  ref: TemplateReference,
+  path: string,
+  declared: Map<string, ProfileVariable>,
+  macros: Readonly<Record<string, string>> | undefined,
+  onUnknownMacro: () => void,
+): Issue[] {
   const line = `line ${ref.line}: `;
   const name = ref.path.join('.');
   switch (ref.root) {
     case 'var':
-      if (!declared.has(ref.path[0] ?? '')) return [{ path, message: `${line}variable "${name}" is not declared in /spec/variables`, code: 'STRATA_VARIABLE_UNDECLARED' }];
-      if (ref.path.length > 1) return [{ path, message: `${line}.var.${name}: variables have no fields`, code: 'STRATA_TEMPLATE_ERROR' }];
+      if (!declared.has(ref.path[0] ?? ''))
+        return [
+          {
+            path,
+            message: `${line}variable "${name}" is not declared in /spec/variables`,
+            code: 'STRATA_VARIABLE_UNDECLARED',
+          },
+        ];
+      if (ref.path.length > 1)
+        return [
+          { path, message: `${line}.var.${name}: variables have no fields`, code: 'STRATA_TEMPLATE_ERROR' },
+        ];
       return [];
     case 'macro':
       if (macros && !Object.hasOwn(macros, name) && !ref.hasDefault) {
         onUnknownMacro();
-        return [{ path, message: `${line}macro "${name}" is not defined in the project or tenant`, code: 'STRATA_TEMPLATE_ERROR' }];
+        return [
+          {
+            path,
+            message: `${line}macro "${name}" is not defined in the project or tenant`,
+            code: 'STRATA_TEMPLATE_ERROR',
+          },
+        ];
       }
       return [];
     case 'system':
-      return isSystemValuePath(ref.path) ? [] : [{ path, message: `${line}unknown system value .system.${name}`, code: 'STRATA_TEMPLATE_ERROR' }];
+      return isSystemValuePath(ref.path)
+        ? []
+        : [{ path, message: `${line}unknown system value .system.${name}`, code: 'STRATA_TEMPLATE_ERROR' }];
     case 'values':
-      return [{ path, message: `${line}.values is only available in pack manifests`, code: 'STRATA_TEMPLATE_ERROR' }];
+      return [
+        {
+          path,
+          message: `${line}.values is only available in pack manifests`,
+          code: 'STRATA_TEMPLATE_ERROR',
+        },
+      ];
   }
 }
 

@@ -22,7 +22,13 @@ export interface ValuesDiff {
 export function valueChanges(from: JsonValue | undefined, to: JsonValue | undefined): ValueChange[] {
   const a = from ?? {};
   const b = to ?? {};
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  ) {
     return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: '', type: 'changed', from: a, to: b }];
   }
   return microdiff(a, b).map((d) => {
@@ -36,17 +42,32 @@ export function valueChanges(from: JsonValue | undefined, to: JsonValue | undefi
 /** A unified diff of two texts (empty string when equal). */
 export function textDiff(from: string, to: string, label = 'values'): string {
   if (from === to) return '';
-  return createTwoFilesPatch(`a/${label}`, `b/${label}`, ensureNewline(from), ensureNewline(to), undefined, undefined, { context: 3 })
+  return createTwoFilesPatch(
+    `a/${label}`,
+    `b/${label}`,
+    ensureNewline(from),
+    ensureNewline(to),
+    undefined,
+    undefined,
+    { context: 3 },
+  )
     .split('\n')
     .filter((line) => !line.startsWith('===='))
     .join('\n');
 }
 
 /** Diff of two values objects: structured changes and a text diff of their sorted YAML. */
-export function diffValues(from: JsonValue | undefined, to: JsonValue | undefined, label = 'values'): ValuesDiff {
+export function diffValues(
+  from: JsonValue | undefined,
+  to: JsonValue | undefined,
+  label = 'values',
+): ValuesDiff {
   const changes = valueChanges(from, to);
   if (!changes.length) return { changes, text: '' };
-  return { changes, text: textDiff(emitYaml(from ?? {}, { sortKeys: true }), emitYaml(to ?? {}, { sortKeys: true }), label) };
+  return {
+    changes,
+    text: textDiff(emitYaml(from ?? {}, { sortKeys: true }), emitYaml(to ?? {}, { sortKeys: true }), label),
+  };
 }
 
 function ensureNewline(s: string): string {

@@ -4,7 +4,11 @@ import type { ProfileVariable } from '@strata/api';
 import { coerceVariableValue } from './variables.js';
 
 describe('coerceVariableValue', () => {
-  const v = (type: ProfileVariable['type'], extra: Partial<ProfileVariable> = {}): ProfileVariable => ({ name: 'v', type, ...extra });
+  const v = (type: ProfileVariable['type'], extra: Partial<ProfileVariable> = {}): ProfileVariable => ({
+    name: 'v',
+    type,
+    ...extra,
+  });
   const cases: { name: string; def: ProfileVariable; given: unknown; expect: unknown }[] = [
     { name: 'string', def: v('string'), given: 'a', expect: 'a' },
     { name: 'number from a number', def: v('number'), given: 3, expect: 3 },
@@ -21,7 +25,12 @@ describe('coerceVariableValue', () => {
     { name: 'version', def: v('version'), given: 'v1.36.3', expect: 'v1.36.3' },
     { name: 'version rejects 1.2', def: v('version'), given: '1.2', expect: /version like/ },
     { name: 'secret is a string', def: v('secret'), given: 'pw', expect: 'pw' },
-    { name: 'regex must match in full', def: v('string', { regex: '[a-z]+' }), given: 'abc1', expect: /must match/ },
+    {
+      name: 'regex must match in full',
+      def: v('string', { regex: '[a-z]+' }),
+      given: 'abc1',
+      expect: /must match/,
+    },
     { name: 'regex ok', def: v('string', { regex: '[a-z]+' }), given: 'abc', expect: 'abc' },
     { name: 'options', def: v('number', { options: [1, 3] }), given: '3', expect: 3 },
     { name: 'options reject others', def: v('string', { options: ['a'] }), given: 'b', expect: /one of "a"/ },
@@ -29,7 +38,8 @@ describe('coerceVariableValue', () => {
   for (const c of cases) {
     it(c.name, () => {
       const r = coerceVariableValue(c.def, c.given);
-      if (c.expect instanceof RegExp) assert.match('error' in r ? r.error : `value ${String(r.value)}`, c.expect);
+      if (c.expect instanceof RegExp)
+        assert.match('error' in r ? r.error : `value ${String(r.value)}`, c.expect);
       else assert.deepEqual(r, { value: c.expect });
     });
   }

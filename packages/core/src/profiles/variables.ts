@@ -1,16 +1,20 @@
 import type { Issue, ProfileVariable, VariableValue } from '@strata/api';
 import { isIPv4 } from 'node:net';
 import semver from 'semver';
-import { pointer } from '../util/json.js';
+import { pointer, scalarText } from '../util/json.js';
 
 const MAX_REGEX = 1024;
 
 /** Checks a value against a variable's type, regex and options. Strings are coerced (CLI `--set n=3`). */
-export function coerceVariableValue(def: ProfileVariable, raw: unknown): { value: VariableValue } | { error: string } {
+export function coerceVariableValue(
+  def: ProfileVariable,
+  raw: unknown,
+): { value: VariableValue } | { error: string } {
   let value: VariableValue;
   switch (def.type) {
     case 'number': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      const n =
+        typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
       if (!Number.isFinite(n)) return { error: `must be a number, got ${show(raw)}` };
       value = n;
       break;
@@ -22,13 +26,19 @@ export function coerceVariableValue(def: ProfileVariable, raw: unknown): { value
       break;
     default: {
       if (typeof raw !== 'string') {
-        if (typeof raw === 'number' && (def.type === 'string' || def.type === 'secret' || def.type === 'version')) value = String(raw);
+        if (
+          typeof raw === 'number' &&
+          (def.type === 'string' || def.type === 'secret' || def.type === 'version')
+        )
+          value = String(raw);
         else return { error: `must be a string, got ${show(raw)}` };
       } else value = raw;
       const s = value;
       if (def.type === 'ipv4' && !isIPv4(s)) return { error: `must be an IPv4 address, got ${show(raw)}` };
-      if (def.type === 'cidr' && !isCidr(s)) return { error: `must be an IPv4 CIDR like 10.0.0.0/16, got ${show(raw)}` };
-      if (def.type === 'version' && !semver.valid(s.replace(/^v/, ''))) return { error: `must be a version like 1.2.3, got ${show(raw)}` };
+      if (def.type === 'cidr' && !isCidr(s))
+        return { error: `must be an IPv4 CIDR like 10.0.0.0/16, got ${show(raw)}` };
+      if (def.type === 'version' && !semver.valid(s.replace(/^v/, '')))
+        return { error: `must be a version like 1.2.3, got ${show(raw)}` };
     }
   }
   if (def.regex !== undefined) {
@@ -42,30 +52,43 @@ export function coerceVariableValue(def: ProfileVariable, raw: unknown): { value
 }
 
 /** Checks the variable definitions of a profile (at `path`, e.g. /spec/variables). */
-export function checkVariableDefinitions(defs: readonly ProfileVariable[] | undefined, path: string): Issue[] {
+export function checkVariableDefinitions(
+  defs: readonly ProfileVariable[] | undefined,
+  path: string,
+): Issue[] {
   const issues: Issue[] = [];
   const names = new Set<string>();
-  const add = (p: string, message: string) => issues.push({ path: p, message, code: 'STRATA_VARIABLE_INVALID' });
+  const add = (p: string, message: string) =>
+    issues.push({ path: p, message, code: 'STRATA_VARIABLE_INVALID' });
   (defs ?? []).forEach((def, i) => {
     const at = pointer(path, i);
     if (!def || typeof def !== 'object') return;
     if (names.has(def.name)) add(`${at}/name`, `variable "${def.name}" is declared twice`);
     names.add(def.name);
-    if (def.regex !== undefined && !compileRegex(def.regex)) add(`${at}/regex`, `not a valid regular expression: /${def.regex}/`);
+    if (def.regex !== undefined && !compileRegex(def.regex))
+      add(`${at}/regex`, `not a valid regular expression: /${def.regex}/`);
     const optionsOk = (def.options ?? []).map((o, j) => {
       const r = coerceVariableValue({ ...def, options: undefined, regex: undefined }, o);
       if ('error' in r) add(`${at}/options/${j}`, `option ${r.error}`);
       return !('error' in r);
     });
     if (def.default !== undefined) {
-      const r = coerceVariableValue({ ...def, options: optionsOk.every(Boolean) ? def.options : undefined }, def.default);
+      const r = coerceVariableValue(
+        { ...def, options: optionsOk.every(Boolean) ? def.options : undefined },
+        def.default,
+      );
       if ('error' in r) add(`${at}/default`, `default ${r.error}`);
-      if (def.type === 'secret') add(`${at}/default`, 'a secret variable cannot have a default (it would be stored in the profile in clear text)');
+      if (def.type === 'secret')
+        add(
+          `${at}/default`,
+          'a secret variable cannot have a default (it would be stored in the profile in clear text)',
+        );
     }
     if (def.required && (def.hidden || def.immutable) && def.default === undefined) {
       add(`${at}/default`, `a required ${def.hidden ? 'hidden' : 'immutable'} variable needs a default`);
     }
-    if (def.type === 'secret' && def.sensitive === false) add(`${at}/sensitive`, 'a secret variable is always sensitive');
+    if (def.type === 'secret' && def.sensitive === false)
+      add(`${at}/sensitive`, 'a secret variable is always sensitive');
   });
   return issues;
 }
@@ -85,7 +108,11 @@ export interface ResolveVariablesOptions {
  * and changes to immutable variables are issues. Unset optional variables are absent from the result; `invalid` names
  * the variables whose value is missing or wrong.
  */
-export function resolveVariableValues(options: ResolveVariablesOptions): { values: Record<string, VariableValue>; issues: Issue[]; invalid: string[] } {
+export function resolveVariableValues(options: ResolveVariablesOptions): {
+  values: Record<string, VariableValue>;
+  issues: Issue[];
+  invalid: string[];
+} {
   const path = options.path ?? '/variables';
   const given = options.given ?? {};
   const issues: Issue[] = [];
@@ -95,28 +122,47 @@ export function resolveVariableValues(options: ResolveVariablesOptions): { value
   const declared = new Set(defs.map((d) => d.name));
   for (const name of Object.keys(given)) {
     if (!declared.has(name)) {
-      issues.push({ path: pointer(path, name), message: `the profile has no variable "${name}"${declared.size ? `; declared: ${[...declared].join(', ')}` : ''}`, code: 'STRATA_VARIABLE_INVALID' });
+      issues.push({
+        path: pointer(path, name),
+        message: `the profile has no variable "${name}"${declared.size ? `; declared: ${[...declared].join(', ')}` : ''}`,
+        code: 'STRATA_VARIABLE_INVALID',
+      });
     }
   }
   for (const def of defs) {
     const at = pointer(path, def.name);
-    const raw = Object.hasOwn(given, def.name) && given[def.name] !== undefined && given[def.name] !== null ? given[def.name] : def.default;
+    const raw =
+      Object.hasOwn(given, def.name) && given[def.name] !== undefined && given[def.name] !== null
+        ? given[def.name]
+        : def.default;
     if (raw === undefined) {
       if (def.required) {
-        issues.push({ path: at, message: `variable "${def.name}" is required`, code: 'STRATA_VARIABLE_INVALID' });
+        issues.push({
+          path: at,
+          message: `variable "${def.name}" is required`,
+          code: 'STRATA_VARIABLE_INVALID',
+        });
         invalid.push(def.name);
       }
       continue;
     }
     const r = coerceVariableValue(def, raw);
     if ('error' in r) {
-      issues.push({ path: at, message: `variable "${def.name}" ${def.sensitive || def.type === 'secret' ? r.error.replace(/, got .*$/, '') : r.error}`, code: 'STRATA_VARIABLE_INVALID' });
+      issues.push({
+        path: at,
+        message: `variable "${def.name}" ${def.sensitive || def.type === 'secret' ? r.error.replace(/, got .*$/, '') : r.error}`,
+        code: 'STRATA_VARIABLE_INVALID',
+      });
       invalid.push(def.name);
       continue;
     }
     const before = options.previous?.[def.name];
-    if (def.immutable && before !== undefined && String(before) !== String(r.value)) {
-      issues.push({ path: at, message: `variable "${def.name}" is immutable: it was set once and cannot change`, code: 'STRATA_VARIABLE_INVALID' });
+    if (def.immutable && before !== undefined && scalarText(before) !== String(r.value)) {
+      issues.push({
+        path: at,
+        message: `variable "${def.name}" is immutable: it was set once and cannot change`,
+        code: 'STRATA_VARIABLE_INVALID',
+      });
     }
     values[def.name] = r.value;
   }

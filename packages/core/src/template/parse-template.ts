@@ -27,7 +27,13 @@ export interface PipeCall {
 export type TemplateNode =
   | { kind: 'text'; text: string }
   | { kind: 'helm'; text: string }
-  | { kind: 'action'; line: number; source: string; term: { ref: TemplateReference } | { literal: Literal }; pipes: PipeCall[] };
+  | {
+      kind: 'action';
+      line: number;
+      source: string;
+      term: { ref: TemplateReference } | { literal: Literal };
+      pipes: PipeCall[];
+    };
 
 export interface ParsedTemplate {
   nodes: TemplateNode[];
@@ -36,7 +42,12 @@ export interface ParsedTemplate {
   errors: { line: number; message: string }[];
 }
 
-type Token = { t: 'path'; segs: string[] } | { t: 'str'; v: string } | { t: 'num'; v: number } | { t: 'ident'; v: string } | { t: 'pipe' };
+type Token =
+  | { t: 'path'; segs: string[] }
+  | { t: 'str'; v: string }
+  | { t: 'num'; v: number }
+  | { t: 'ident'; v: string }
+  | { t: 'pipe' };
 
 const MAX_ACTION_LENGTH = 4096;
 
@@ -83,7 +94,10 @@ export function parseTemplate(text: string): ParsedTemplate {
 
   function parseAction(inner: string, source: string, at: number): void {
     if (inner.length > MAX_ACTION_LENGTH) {
-      errors.push({ line: at, message: `action is too long (${inner.length} characters, at most ${MAX_ACTION_LENGTH})` });
+      errors.push({
+        line: at,
+        message: `action is too long (${inner.length} characters, at most ${MAX_ACTION_LENGTH})`,
+      });
       return;
     }
     if (/^\.[A-Z]/.test(inner) || /^\/\*/.test(inner)) {
@@ -104,7 +118,10 @@ export function parseTemplate(text: string): ParsedTemplate {
     if (first.t === 'path') {
       const [root, ...path] = first.segs;
       if (!root || !(TEMPLATE_ROOTS as readonly string[]).includes(root)) {
-        errors.push({ line: at, message: `unknown reference ".${first.segs.join('.')}": it must start with .var, .macro, .system or .values` });
+        errors.push({
+          line: at,
+          message: `unknown reference ".${first.segs.join('.')}": it must start with .var, .macro, .system or .values`,
+        });
         return;
       }
       if (path.length === 0) {
@@ -115,7 +132,10 @@ export function parseTemplate(text: string): ParsedTemplate {
     } else if (first.t === 'str' || first.t === 'num') {
       term = { literal: first.v };
     } else {
-      errors.push({ line: at, message: `${shorten(source)} is not supported: only references (.var.NAME, .macro.NAME, .system.*, .values.*), literals and pipes are allowed` });
+      errors.push({
+        line: at,
+        message: `${shorten(source)} is not supported: only references (.var.NAME, .macro.NAME, .system.*, .values.*), literals and pipes are allowed`,
+      });
       return;
     }
     const pipes: PipeCall[] = [];
@@ -128,7 +148,10 @@ export function parseTemplate(text: string): ParsedTemplate {
         return;
       }
       if (!(TEMPLATE_FUNCTIONS as readonly string[]).includes(fnTok.v)) {
-        errors.push({ line: at, message: `unknown function "${fnTok.v}"; known: ${TEMPLATE_FUNCTIONS.join(', ')}` });
+        errors.push({
+          line: at,
+          message: `unknown function "${fnTok.v}"; known: ${TEMPLATE_FUNCTIONS.join(', ')}`,
+        });
         return;
       }
       i += 2;
@@ -146,7 +169,10 @@ export function parseTemplate(text: string): ParsedTemplate {
       const fn = fnTok.v as TemplateFunction;
       const want = fn === 'default' ? 1 : 0;
       if (args.length !== want) {
-        errors.push({ line: at, message: `"${fn}" takes ${want} argument${want === 1 ? '' : 's'}, got ${args.length}` });
+        errors.push({
+          line: at,
+          message: `"${fn}" takes ${want} argument${want === 1 ? '' : 's'}, got ${args.length}`,
+        });
         return;
       }
       pipes.push({ fn, args });

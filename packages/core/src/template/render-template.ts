@@ -1,6 +1,12 @@
 import type { Issue } from '@strata/api';
 import { isPlainObject, type JsonObject, type JsonValue } from '../util/json.js';
-import { parseTemplate, type Literal, type ParsedTemplate, type PipeCall, type TemplateReference } from './parse-template.js';
+import {
+  parseTemplate,
+  type Literal,
+  type ParsedTemplate,
+  type PipeCall,
+  type TemplateReference,
+} from './parse-template.js';
 
 /** What templates can read. Missing roots behave like empty maps. */
 export interface TemplateContext {
@@ -31,22 +37,47 @@ export interface RenderResult {
 const DEFAULT_MAX = 1024 * 1024;
 
 /** Renders template text. Never throws; every unknown or missing reference is an Issue with the path and line. */
-export function renderTemplate(text: string, context: TemplateContext, options: RenderTemplateOptions = {}): RenderResult {
+export function renderTemplate(
+  text: string,
+  context: TemplateContext,
+  options: RenderTemplateOptions = {},
+): RenderResult {
   const path = options.path ?? '';
-  if (typeof text !== 'string') return { output: '', issues: [{ path, message: 'template must be text', code: 'STRATA_TEMPLATE_ERROR' }] };
+  if (typeof text !== 'string')
+    return {
+      output: '',
+      issues: [{ path, message: 'template must be text', code: 'STRATA_TEMPLATE_ERROR' }],
+    };
   const maxIn = options.maxInputBytes ?? DEFAULT_MAX;
   if (text.length > maxIn) {
-    return { output: '', issues: [{ path, message: `template is too large: ${text.length} bytes, at most ${maxIn}`, code: 'STRATA_TEMPLATE_ERROR' }] };
+    return {
+      output: '',
+      issues: [
+        {
+          path,
+          message: `template is too large: ${text.length} bytes, at most ${maxIn}`,
+          code: 'STRATA_TEMPLATE_ERROR',
+        },
+      ],
+    };
   }
   if (!text.includes('{{')) return { output: text, issues: [] };
   return renderParsed(parseTemplate(text), context, { ...options, path });
 }
 
 /** Renders an already parsed template (parse once, render for many clusters). */
-export function renderParsed(parsed: ParsedTemplate, context: TemplateContext, options: RenderTemplateOptions = {}): RenderResult {
+export function renderParsed(
+  parsed: ParsedTemplate,
+  context: TemplateContext,
+  options: RenderTemplateOptions = {},
+): RenderResult {
   const path = options.path ?? '';
   const max = options.maxOutputBytes ?? DEFAULT_MAX;
-  const issues: Issue[] = parsed.errors.map((e) => ({ path, message: `line ${e.line}: ${e.message}`, code: 'STRATA_TEMPLATE_ERROR' }));
+  const issues: Issue[] = parsed.errors.map((e) => ({
+    path,
+    message: `line ${e.line}: ${e.message}`,
+    code: 'STRATA_TEMPLATE_ERROR',
+  }));
   const parts: string[] = [];
   let size = 0;
   for (const node of parsed.nodes) {
@@ -61,7 +92,11 @@ export function renderParsed(parsed: ParsedTemplate, context: TemplateContext, o
     }
     size += piece.length;
     if (size > max) {
-      issues.push({ path, message: `rendered output is larger than ${max} bytes`, code: 'STRATA_TEMPLATE_ERROR' });
+      issues.push({
+        path,
+        message: `rendered output is larger than ${max} bytes`,
+        code: 'STRATA_TEMPLATE_ERROR',
+      });
       break;
     }
     parts.push(piece);
@@ -71,12 +106,16 @@ export function renderParsed(parsed: ParsedTemplate, context: TemplateContext, o
 
 type Evaluated = { text: string } | { error: string; code: string };
 
-function evaluate(term: { ref: TemplateReference } | { literal: Literal }, pipes: PipeCall[], ctx: TemplateContext): Evaluated {
+function evaluate(
+  term: { ref: TemplateReference } | { literal: Literal },
+  pipes: PipeCall[],
+  ctx: TemplateContext,
+): Evaluated {
   let value: JsonValue | undefined = 'literal' in term ? term.literal : lookup(ctx, term.ref);
   for (const pipe of pipes) {
     switch (pipe.fn) {
       case 'default':
-        if (value === undefined || value === null || value === '') value = pipe.args[0] as Literal;
+        if (value === undefined || value === null || value === '') value = pipe.args[0];
         break;
       case 'quote':
         if (value === undefined) break;
@@ -99,7 +138,7 @@ function evaluate(term: { ref: TemplateReference } | { literal: Literal }, pipes
 }
 
 function lookup(ctx: TemplateContext, ref: TemplateReference): JsonValue | undefined {
-  let cur: JsonValue | undefined = ctx[ref.root] as JsonValue | undefined;
+  let cur: JsonValue | undefined = ctx[ref.root];
   for (const seg of ref.path) {
     if (!isPlainObject(cur) || !Object.hasOwn(cur, seg)) return undefined;
     cur = cur[seg];
@@ -111,9 +150,15 @@ function missing(ref: TemplateReference): Evaluated {
   const name = `.${ref.root}.${ref.path.join('.')}`;
   switch (ref.root) {
     case 'var':
-      return { error: `variable "${ref.path.join('.')}" has no value (${name})`, code: 'STRATA_VARIABLE_INVALID' };
+      return {
+        error: `variable "${ref.path.join('.')}" has no value (${name})`,
+        code: 'STRATA_VARIABLE_INVALID',
+      };
     case 'macro':
-      return { error: `macro "${ref.path.join('.')}" is not defined in the project or tenant (${name})`, code: 'STRATA_TEMPLATE_ERROR' };
+      return {
+        error: `macro "${ref.path.join('.')}" is not defined in the project or tenant (${name})`,
+        code: 'STRATA_TEMPLATE_ERROR',
+      };
     case 'system':
       return { error: `unknown system value ${name}`, code: 'STRATA_TEMPLATE_ERROR' };
     case 'values':

@@ -11,7 +11,15 @@ export interface SystemValues {
 }
 
 /** Every system value path a template may reference. */
-export const SYSTEM_VALUE_PATHS = ['cluster.name', 'cluster.uid', 'project.name', 'tenant.name', 'kubernetes.version', 'provider', 'region'] as const;
+export const SYSTEM_VALUE_PATHS = [
+  'cluster.name',
+  'cluster.uid',
+  'project.name',
+  'tenant.name',
+  'kubernetes.version',
+  'provider',
+  'region',
+] as const;
 
 /** Placeholder system values used when checking templates before a cluster exists. */
 export function sampleSystemValues(kubernetesVersion = '1.36.3'): JsonObject {

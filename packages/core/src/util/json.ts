@@ -48,3 +48,12 @@ export function pointer(base: string, ...segments: (string | number)[]): string 
 export function cloneJson<T extends JsonValue>(value: T): T {
   return structuredClone(value);
 }
+
+/** Text of a scalar (string, number, boolean); '' for anything else. */
+export function scalarText(value: unknown): string {
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : '';
+}

@@ -6,11 +6,33 @@ import { getValueAt, removeValueAt, splitValuePath } from './value-path.js';
 
 describe('coalesceValues', () => {
   const cases: { name: string; given: JsonValue[]; expect: JsonObject }[] = [
-    { name: 'maps merge recursively', given: [{ a: { b: 1, c: 2 } }, { a: { c: 3, d: 4 } }], expect: { a: { b: 1, c: 3, d: 4 } } },
+    {
+      name: 'maps merge recursively',
+      given: [{ a: { b: 1, c: 2 } }, { a: { c: 3, d: 4 } }],
+      expect: { a: { b: 1, c: 3, d: 4 } },
+    },
     { name: 'arrays replace', given: [{ a: [1, 2, 3] }, { a: [9] }], expect: { a: [9] } },
-    { name: 'scalars replace maps and maps replace scalars', given: [{ a: { b: 1 }, c: 1 }, { a: 'x', c: { d: 1 } }], expect: { a: 'x', c: { d: 1 } } },
-    { name: 'null deletes a key', given: [{ a: 1, b: { c: 1, d: 2 } }, { a: null, b: { c: null } }], expect: { b: { d: 2 } } },
-    { name: 'nulls inside new maps are dropped', given: [{}, { a: { b: null, c: 1 } }], expect: { a: { c: 1 } } },
+    {
+      name: 'scalars replace maps and maps replace scalars',
+      given: [
+        { a: { b: 1 }, c: 1 },
+        { a: 'x', c: { d: 1 } },
+      ],
+      expect: { a: 'x', c: { d: 1 } },
+    },
+    {
+      name: 'null deletes a key',
+      given: [
+        { a: 1, b: { c: 1, d: 2 } },
+        { a: null, b: { c: null } },
+      ],
+      expect: { b: { d: 2 } },
+    },
+    {
+      name: 'nulls inside new maps are dropped',
+      given: [{}, { a: { b: null, c: 1 } }],
+      expect: { a: { c: 1 } },
+    },
     { name: 'non-map layers are skipped', given: [{ a: 1 }, null, 'x', [1]], expect: { a: 1 } },
     { name: 'three layers, last wins', given: [{ r: 1 }, { r: 2 }, { r: 3 }], expect: { r: 3 } },
   ];
@@ -18,7 +40,10 @@ describe('coalesceValues', () => {
 
   // Property-style checks over random values (seeded, so failures reproduce).
   const rand = seeded(42);
-  const samples = Array.from({ length: 300 }, () => [randomObject(rand, 3), randomObject(rand, 3), randomObject(rand, 3)] as const);
+  const samples = Array.from(
+    { length: 300 },
+    () => [randomObject(rand, 3), randomObject(rand, 3), randomObject(rand, 3)] as const,
+  );
   it('property: merging with {} is identity (minus nulls)', () => {
     for (const [a] of samples) assert.deepEqual(coalesceValues(a, {}), coalesceValues(a));
   });
@@ -57,7 +82,11 @@ describe('coalesceValues', () => {
 describe('value paths', () => {
   const cases: { name: string; given: string; expect: string[] }[] = [
     { name: 'dotted', given: 'a.b.c', expect: ['a', 'b', 'c'] },
-    { name: 'bracketed key with dots', given: 'podAnnotations["prometheus.io/scrape"]', expect: ['podAnnotations', 'prometheus.io/scrape'] },
+    {
+      name: 'bracketed key with dots',
+      given: 'podAnnotations["prometheus.io/scrape"]',
+      expect: ['podAnnotations', 'prometheus.io/scrape'],
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(splitValuePath(c.given), c.expect));
   it('get and remove', () => {

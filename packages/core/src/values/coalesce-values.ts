@@ -31,7 +31,12 @@ function mergeInto(target: JsonObject, patch: JsonObject): JsonObject {
     const p = patch[key] as JsonValue;
     if (p === null) continue;
     const t = target[key];
-    out[key] = isPlainObject(p) && t !== undefined && isPlainObject(t) ? mergeInto(t, p) : isPlainObject(p) ? mergeInto({}, p) : clone(p);
+    out[key] =
+      isPlainObject(p) && t !== undefined && isPlainObject(t)
+        ? mergeInto(t, p)
+        : isPlainObject(p)
+          ? mergeInto({}, p)
+          : clone(p);
   }
   // Keep the target's key order first, then new keys, like Helm's output does for a given input.
   const ordered: JsonObject = {};

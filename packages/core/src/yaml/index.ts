@@ -1,2 +1,3 @@
 export * from './load-yaml.js';
 export * from './emit-yaml.js';
+export * from './yaml-cache.js';

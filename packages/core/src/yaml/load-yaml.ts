@@ -43,9 +43,19 @@ const HELM_BOOL: ScalarTag = {
 export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoadResult {
   const path = options.path ?? '';
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (typeof text !== 'string') return { documents: [], issues: [{ path, message: 'expected YAML text', code: 'STRATA_YAML_INVALID' }] };
+  if (typeof text !== 'string')
+    return { documents: [], issues: [{ path, message: 'expected YAML text', code: 'STRATA_YAML_INVALID' }] };
   if (text.length > maxBytes) {
-    return { documents: [], issues: [{ path, message: `YAML is too large: ${text.length} bytes, at most ${maxBytes}`, code: 'STRATA_YAML_INVALID' }] };
+    return {
+      documents: [],
+      issues: [
+        {
+          path,
+          message: `YAML is too large: ${text.length} bytes, at most ${maxBytes}`,
+          code: 'STRATA_YAML_INVALID',
+        },
+      ],
+    };
   }
   const issues: Issue[] = [];
   const documents: JsonValue[] = [];
@@ -63,7 +73,16 @@ export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoad
     }
     const maxDocuments = options.maxDocuments ?? 1000;
     if (list.length > maxDocuments) {
-      return { documents, issues: [{ path, message: `too many YAML documents: ${list.length}, at most ${maxDocuments}`, code: 'STRATA_YAML_INVALID' }] };
+      return {
+        documents,
+        issues: [
+          {
+            path,
+            message: `too many YAML documents: ${list.length}, at most ${maxDocuments}`,
+            code: 'STRATA_YAML_INVALID',
+          },
+        ],
+      };
     }
     list.forEach((doc, index) => {
       const where = list.length > 1 ? `document ${index + 1}, ` : '';
@@ -71,7 +90,11 @@ export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoad
         for (const err of doc.errors) {
           const pos = err.linePos?.[0];
           const at = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-          issues.push({ path, message: `${where}${at}${firstLine(err.message)}`, code: 'STRATA_YAML_INVALID' });
+          issues.push({
+            path,
+            message: `${where}${at}${firstLine(err.message)}`,
+            code: 'STRATA_YAML_INVALID',
+          });
         }
         return;
       }
@@ -80,16 +103,25 @@ export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoad
       try {
         js = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
       } catch (err) {
-        issues.push({ path, message: `${where}${err instanceof Error ? err.message : String(err)}`, code: 'STRATA_YAML_INVALID' });
+        issues.push({
+          path,
+          message: `${where}${err instanceof Error ? err.message : String(err)}`,
+          code: 'STRATA_YAML_INVALID',
+        });
         return;
       }
       if (js === null || js === undefined) return; // an empty document (e.g. after a trailing `---`)
       const problems: string[] = [];
       documents.push(toJsonValue(js, '', problems));
-      for (const p of problems.slice(0, 10)) issues.push({ path, message: `${where}${p}`, code: 'STRATA_YAML_INVALID' });
+      for (const p of problems.slice(0, 10))
+        issues.push({ path, message: `${where}${p}`, code: 'STRATA_YAML_INVALID' });
     });
   } catch (err) {
-    issues.push({ path, message: `YAML could not be read: ${err instanceof Error ? err.message : String(err)}`, code: 'STRATA_YAML_INVALID' });
+    issues.push({
+      path,
+      message: `YAML could not be read: ${err instanceof Error ? err.message : String(err)}`,
+      code: 'STRATA_YAML_INVALID',
+    });
   }
   return { documents, issues };
 }
@@ -110,15 +142,25 @@ export function loadYaml(text: string, options: LoadYamlOptions = {}): JsonValue
 
 /** Like loadYaml but returns the issues instead of throwing. */
 export function parseSingleYaml(text: string, options: LoadYamlOptions = {}): { value: JsonValue; issues: Issue[] } {
-  const { documents, issues } = parseYaml(text, options);
+  return singleDocument(parseYaml(text, options), options.path ?? '');
+}
+
+/** The one document of a parse result (null when empty); more than one is an issue. */
+export function singleDocument(result: YamlLoadResult, path: string): { value: JsonValue; issues: Issue[] } {
+  const { documents } = result;
+  const issues = [...result.issues];
   if (issues.length === 0 && documents.length > 1) {
-    issues.push({ path: options.path ?? '', message: `expected one YAML document, found ${documents.length}`, code: 'STRATA_YAML_INVALID' });
+    issues.push({ path, message: `expected one YAML document, found ${documents.length}`, code: 'STRATA_YAML_INVALID' });
   }
   return { value: documents[0] ?? null, issues };
 }
 
 function yamlError(issues: Issue[]): StrataError {
-  return new StrataError('STRATA_YAML_INVALID', issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; '), issues);
+  return new StrataError(
+    'STRATA_YAML_INVALID',
+    issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; '),
+    issues,
+  );
 }
 
 function firstLine(message: string): string {
@@ -147,7 +189,8 @@ function toJsonValue(value: unknown, at: string, problems: string[]): JsonValue 
       const out: Record<string, JsonValue> = {};
       const entries = value instanceof Map ? [...value.entries()] : Object.entries(value);
       for (const [k, v] of entries) {
-        const key = typeof k === 'string' ? k : isPlainObject(k) || Array.isArray(k) ? JSON.stringify(k) : String(k);
+        const key =
+          typeof k === 'string' ? k : isPlainObject(k) || Array.isArray(k) ? JSON.stringify(k) : String(k);
         if (key === '__proto__') {
           problems.push(`${pointer(at, key)}: the key "__proto__" is not allowed`);
           continue;

@@ -15,7 +15,7 @@ export function toStrataError(err: unknown): StrataError {
   if (fe.validation) {
     const ctx = fe.validationContext ?? 'body';
     const issues: Issue[] = fe.validation.map((v) => {
-      const unknown = v.keyword === 'additionalProperties' ? String(v.params?.additionalProperty ?? '') : '';
+      const unknown = v.keyword === 'additionalProperties' ? typeof v.params?.additionalProperty === 'string' ? v.params.additionalProperty : '' : '';
       return unknown
         ? { path: `/${ctx}${v.instancePath ?? ''}/${unknown}`, message: `unknown field "${unknown}"` }
         : { path: `/${ctx}${v.instancePath ?? ''}`, message: v.message ?? 'is not valid' };

@@ -2,7 +2,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Issue } from '@strata/api';
-import { createPackCatalog, parsePack, type InMemoryPackCatalog, type Pack, type PackFiles } from '@strata/core';
+import {
+  createPackCatalog,
+  parsePack,
+  type InMemoryPackCatalog,
+  type Pack,
+  type PackFiles,
+} from '@strata/core';
 
 export interface LoadCatalogOptions {
   /** The catalog directory: <dir>/<pack name>/<version>/pack.yaml. Default: the repository's packs/. */
@@ -40,20 +46,38 @@ export async function loadCatalogDirectory(options: LoadCatalogOptions = {}): Pr
   const dir = options.dir ?? builtInCatalogDir();
   const packs: Pack[] = [];
   const failures: PackLoadFailure[] = [];
-  for (const name of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    for (const version of (await readdir(join(dir, name), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  for (const name of (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
+    for (const version of (await readdir(join(dir, name), { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()) {
       const packDir = join(dir, name, version);
       try {
         const files = await readPackDirectory(packDir, options);
         const { pack, issues } = parsePack(files);
         const mismatch: Issue[] = [];
         if (pack && (pack.name !== name || pack.version !== version)) {
-          mismatch.push({ path: '/pack.yaml', message: `the directory is ${name}/${version} but pack.yaml says ${pack.name}@${pack.version}` });
+          mismatch.push({
+            path: '/pack.yaml',
+            message: `the directory is ${name}/${version} but pack.yaml says ${pack.name}@${pack.version}`,
+          });
         }
         if (pack && mismatch.length === 0) packs.push(pack);
         else failures.push({ dir: packDir, issues: [...issues, ...mismatch] });
       } catch (err) {
-        failures.push({ dir: packDir, issues: [{ path: '', message: err instanceof Error ? err.message : String(err), code: 'STRATA_PACK_INVALID' }] });
+        failures.push({
+          dir: packDir,
+          issues: [
+            {
+              path: '',
+              message: err instanceof Error ? err.message : String(err),
+              code: 'STRATA_PACK_INVALID',
+            },
+          ],
+        });
       }
     }
   }
@@ -61,7 +85,10 @@ export async function loadCatalogDirectory(options: LoadCatalogOptions = {}): Pr
 }
 
 /** Reads a pack directory into the in-memory file map core expects (text files as strings, others as bytes). */
-export async function readPackDirectory(dir: string, options: Pick<LoadCatalogOptions, 'maxFileBytes' | 'maxFiles'> = {}): Promise<PackFiles> {
+export async function readPackDirectory(
+  dir: string,
+  options: Pick<LoadCatalogOptions, 'maxFileBytes' | 'maxFiles'> = {},
+): Promise<PackFiles> {
   const maxBytes = options.maxFileBytes ?? 8 * 1024 * 1024;
   const maxFiles = options.maxFiles ?? 500;
   const files: Record<string, string | Uint8Array> = {};
@@ -69,7 +96,8 @@ export async function readPackDirectory(dir: string, options: Pick<LoadCatalogOp
   const walk = async (current: string): Promise<void> => {
     for (const entry of await readdir(current, { withFileTypes: true })) {
       const full = join(current, entry.name);
-      if (entry.isSymbolicLink()) throw new Error(`${relative(dir, full)}: symbolic links are not allowed in a pack`);
+      if (entry.isSymbolicLink())
+        throw new Error(`${relative(dir, full)}: symbolic links are not allowed in a pack`);
       if (entry.isDirectory()) {
         await walk(full);
         continue;

@@ -20,7 +20,13 @@ export interface PackSourceCondition {
 }
 
 export type HelmIndexResult =
-  | { ok: true; entries: HelmIndexEntry[]; charts: PackSourceChart[]; issues: Issue[]; condition: PackSourceCondition }
+  | {
+      ok: true;
+      entries: HelmIndexEntry[];
+      charts: PackSourceChart[];
+      issues: Issue[];
+      condition: PackSourceCondition;
+    }
   | { ok: false; condition: PackSourceCondition };
 
 export interface ReadHelmIndexOptions {
@@ -39,24 +45,36 @@ export interface ReadHelmIndexOptions {
  * oversized or malformed index gives `{ok: false, condition}` with a reason and message for the PackSource status.
  */
 export async function readHelmIndex(options: ReadHelmIndexOptions): Promise<HelmIndexResult> {
-  const fail = (reason: PackSourceCondition['reason'], message: string): HelmIndexResult => ({ ok: false, condition: { type: 'Ready', status: 'False', reason, message } });
+  const fail = (reason: PackSourceCondition['reason'], message: string): HelmIndexResult => ({
+    ok: false,
+    condition: { type: 'Ready', status: 'False', reason, message },
+  });
   let indexUrl: URL;
   try {
     indexUrl = new URL(`${options.url.replace(/\/+$/, '')}/index.yaml`);
   } catch {
     return fail('Malformed', `"${options.url}" is not a valid URL`);
   }
-  if (indexUrl.protocol !== 'http:' && indexUrl.protocol !== 'https:') return fail('Unsupported', `${indexUrl.protocol} repositories are not read yet (OCI registries come later)`);
+  if (indexUrl.protocol !== 'http:' && indexUrl.protocol !== 'https:')
+    return fail(
+      'Unsupported',
+      `${indexUrl.protocol} repositories are not read yet (OCI registries come later)`,
+    );
   const maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
   const headers: Record<string, string> = { accept: 'application/yaml, text/yaml, */*' };
   const c = options.credentials;
   if (c?.token) headers.authorization = `Bearer ${c.token}`;
-  else if (c?.username !== undefined) headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64')}`;
+  else if (c?.username !== undefined)
+    headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64')}`;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
   let text: string;
   try {
-    const res = await (options.fetch ?? fetch)(indexUrl, { headers, signal: controller.signal, redirect: 'follow' });
+    const res = await (options.fetch ?? fetch)(indexUrl, {
+      headers,
+      signal: controller.signal,
+      redirect: 'follow',
+    });
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
       return fail('HttpError', `GET ${indexUrl.href} returned HTTP ${res.status}`);
@@ -67,16 +85,26 @@ export async function readHelmIndex(options: ReadHelmIndexOptions): Promise<Helm
       return fail('TooLarge', `index.yaml is ${declared} bytes, more than the limit of ${maxBytes}`);
     }
     const body = await readLimited(res, maxBytes);
-    if (body === undefined) return fail('TooLarge', `index.yaml is larger than the limit of ${maxBytes} bytes`);
+    if (body === undefined)
+      return fail('TooLarge', `index.yaml is larger than the limit of ${maxBytes} bytes`);
     text = body;
   } catch (err) {
     const aborted = controller.signal.aborted;
-    return fail('Unreachable', aborted ? `no answer from ${indexUrl.href} within ${options.timeoutMs ?? 10_000} ms` : `cannot reach ${indexUrl.href}: ${errorText(err)}`);
+    return fail(
+      'Unreachable',
+      aborted
+        ? `no answer from ${indexUrl.href} within ${options.timeoutMs ?? 10_000} ms`
+        : `cannot reach ${indexUrl.href}: ${errorText(err)}`,
+    );
   } finally {
     clearTimeout(timer);
   }
   const parsed = parseHelmIndex(text, { maxBytes });
-  if (!parsed.ok) return fail('Malformed', `index.yaml is not a valid Helm repository index: ${parsed.issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`);
+  if (!parsed.ok)
+    return fail(
+      'Malformed',
+      `index.yaml is not a valid Helm repository index: ${parsed.issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`,
+    );
   const charts = summarize(parsed.entries);
   const versions = parsed.entries.length;
   return {
@@ -84,17 +112,42 @@ export async function readHelmIndex(options: ReadHelmIndexOptions): Promise<Helm
     entries: parsed.entries,
     charts,
     issues: parsed.issues,
-    condition: { type: 'Ready', status: 'True', reason: 'IndexRead', message: `${charts.length} chart${charts.length === 1 ? '' : 's'}, ${versions} version${versions === 1 ? '' : 's'}${parsed.issues.length ? `; ${parsed.issues.length} entries skipped` : ''}` },
+    condition: {
+      type: 'Ready',
+      status: 'True',
+      reason: 'IndexRead',
+      message: `${charts.length} chart${charts.length === 1 ? '' : 's'}, ${versions} version${versions === 1 ? '' : 's'}${parsed.issues.length ? `; ${parsed.issues.length} entries skipped` : ''}`,
+    },
   };
 }
 
 /** Parses index.yaml text. Entries that are unusable are skipped with an issue; a wrong overall shape is not ok. */
-export function parseHelmIndex(text: string, options: { maxBytes?: number } = {}): { ok: boolean; entries: HelmIndexEntry[]; issues: Issue[] } {
-  const parsed = parseSingleYaml(text, { path: '', booleans: 'yaml-1.2', maxBytes: options.maxBytes ?? 20 * 1024 * 1024, maxAliasCount: 1000 });
+export function parseHelmIndex(
+  text: string,
+  options: { maxBytes?: number } = {},
+): { ok: boolean; entries: HelmIndexEntry[]; issues: Issue[] } {
+  const parsed = parseSingleYaml(text, {
+    path: '',
+    booleans: 'yaml-1.2',
+    maxBytes: options.maxBytes ?? 20 * 1024 * 1024,
+    maxAliasCount: 1000,
+  });
   if (parsed.issues.length) return { ok: false, entries: [], issues: parsed.issues };
   const doc = parsed.value;
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || typeof doc.apiVersion !== 'string' || !doc.entries || typeof doc.entries !== 'object' || Array.isArray(doc.entries)) {
-    return { ok: false, entries: [], issues: [{ path: '', message: 'expected a map with apiVersion and entries' }] };
+  if (
+    !doc ||
+    typeof doc !== 'object' ||
+    Array.isArray(doc) ||
+    typeof doc.apiVersion !== 'string' ||
+    !doc.entries ||
+    typeof doc.entries !== 'object' ||
+    Array.isArray(doc.entries)
+  ) {
+    return {
+      ok: false,
+      entries: [],
+      issues: [{ path: '', message: 'expected a map with apiVersion and entries' }],
+    };
   }
   const entries: HelmIndexEntry[] = [];
   const issues: Issue[] = [];
@@ -104,11 +157,21 @@ export function parseHelmIndex(text: string, options: { maxBytes?: number } = {}
       continue;
     }
     list.forEach((e, i) => {
-      if (!e || typeof e !== 'object' || Array.isArray(e) || typeof e.version !== 'string' || !Array.isArray(e.urls)) {
+      if (
+        !e ||
+        typeof e !== 'object' ||
+        Array.isArray(e) ||
+        typeof e.version !== 'string' ||
+        !Array.isArray(e.urls)
+      ) {
         issues.push({ path: `/entries/${name}/${i}`, message: 'a chart version needs version and urls' });
         return;
       }
-      const entry: HelmIndexEntry = { name, version: e.version, urls: e.urls.filter((u): u is string => typeof u === 'string') };
+      const entry: HelmIndexEntry = {
+        name,
+        version: e.version,
+        urls: e.urls.filter((u): u is string => typeof u === 'string'),
+      };
       if (typeof e.appVersion === 'string') entry.appVersion = e.appVersion;
       if (typeof e.description === 'string') entry.description = e.description;
       if (typeof e.digest === 'string') entry.digest = e.digest;
@@ -141,14 +204,19 @@ function summarize(entries: readonly HelmIndexEntry[]): PackSourceChart[] {
   for (const e of entries) {
     let chart = byName.get(e.name);
     if (!chart) byName.set(e.name, (chart = { name: e.name, versions: [] }));
-    chart.versions.push({ version: e.version, ...(e.appVersion ? { appVersion: e.appVersion } : {}), ...(e.description ? { description: e.description } : {}), ...(e.digest ? { digest: e.digest } : {}) });
+    chart.versions.push({
+      version: e.version,
+      ...(e.appVersion ? { appVersion: e.appVersion } : {}),
+      ...(e.description ? { description: e.description } : {}),
+      ...(e.digest ? { digest: e.digest } : {}),
+    });
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 async function readLimited(res: Response, maxBytes: number): Promise<string | undefined> {
   if (!res.body) return '';
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

@@ -45,7 +45,7 @@ const team: Rule = async (ctx, spec) => {
 
 const apiKey: Rule = async (ctx, spec) => {
   const issues: Issue[] = [];
-  const user = String(spec.user ?? ctx.principal.name);
+  const user = typeof spec.user === 'string' ? spec.user : ctx.principal.name;
   if (ctx.previous && ctx.previous.spec.user !== user) {
     issues.push({ path: '/spec/user', message: 'the owner of an API key cannot change' });
   } else if (!ctx.previous && !(await exists(ctx, 'User', user))) {

@@ -173,7 +173,7 @@ export class ResourceService {
   }
 
   async delete(ctx: RequestContext, target: Target, name: string, options: { resourceVersion?: string; version?: string } = {}) {
-    const { kind, project } = target;
+    const { kind } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, options.version, 'delete');
@@ -272,7 +272,8 @@ export class ResourceService {
   #throwIssues(issues: Issue[]): void {
     if (issues.length === 0) return;
     if (issues.every((i) => i.code === 'STRATA_REFERENCE_NOT_FOUND')) {
-      throw new StrataError('STRATA_REFERENCE_NOT_FOUND', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+      const n = issues.length;
+      throw new StrataError('STRATA_REFERENCE_NOT_FOUND', `${n} referenced object${n === 1 ? ' does' : 's do'} not exist (listed in issues)`, issues);
     }
     throw validationError(issues);
   }

@@ -1,5 +1,5 @@
 import type { KindDefinition } from '@strata/api';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
 
 /** Encrypts and decrypts secret values at rest (implemented by the store's key ring). */
 export interface SecretCipher {
@@ -17,7 +17,8 @@ function field(pointer: string): string {
 /**
  * Turns the secret fields of a spec into what is stored: hashed (passwords) or encrypted (everything else).
  * A secret field the caller left out keeps its stored value, so `apply` of a manifest without the secret does not
- * erase it.
+ * erase it; a secret sent again unchanged keeps its stored hash or ciphertext, so the spec (and generation) stay
+ * the same.
  */
 export async function sealSecrets(options: {
   kind: KindDefinition;
@@ -30,15 +31,29 @@ export async function sealSecrets(options: {
   for (const pointer of kind.secretFields ?? []) {
     const name = field(pointer);
     const value = spec[name];
+    const previous = stored?.[name];
     if (value === undefined) {
-      if (stored && stored[name] !== undefined) out[name] = stored[name];
+      if (previous !== undefined) out[name] = previous;
       continue;
     }
-    out[name] = kind.hashedFields?.includes(pointer)
-      ? await hashPassword(String(value))
-      : cipher.encrypt(JSON.stringify(value));
+    if (kind.hashedFields?.includes(pointer)) {
+      const password = typeof value === 'string' ? value : JSON.stringify(value);
+      const same = typeof previous === 'string' && (await verifyPassword(previous, password));
+      out[name] = same ? previous : await hashPassword(password);
+      continue;
+    }
+    const plaintext = JSON.stringify(value);
+    out[name] = typeof previous === 'string' && safeDecrypt(cipher, previous) === plaintext ? previous : cipher.encrypt(plaintext);
   }
   return out;
+}
+
+function safeDecrypt(cipher: SecretCipher, ciphertext: string): string | undefined {
+  try {
+    return cipher.decrypt(ciphertext);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Decrypts one encrypted secret field for platform-internal use (providers, agents). Never for API responses. */

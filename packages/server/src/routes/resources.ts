@@ -42,7 +42,7 @@ function registerKind(app: FastifyInstance, o: ResourceRoutesOptions, kind: Kind
     async (req, reply) => {
       const ctx = o.context(req);
       if (req.query.watch === 'true' || req.query.watch === '1') {
-        return streamWatch({ req, reply, hub: o.hub, service: o.service, ctx, target: target(req), resourceVersion: req.query.resourceVersion });
+        return streamWatch({ req, reply, hub: o.hub, service: o.service, ctx, target: target(req), resourceVersion: req.query.resourceVersion, labelSelector: req.query.labelSelector });
       }
       return o.service.list(ctx, target(req), {
         labelSelector: req.query.labelSelector,

@@ -1,4 +1,5 @@
 import { StrataError, type Resource, type WatchEvent } from '@strata/api';
+import { parseLabelSelector } from '@strata/store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { accessScope } from '../auth/principal.js';
 import { authorize, checkScope, type Target } from '../resources/access.js';
@@ -14,6 +15,7 @@ export interface WatchOptions {
   ctx: RequestContext;
   target: Target;
   resourceVersion?: string | undefined;
+  labelSelector?: string | undefined;
   bookmarkIntervalMs?: number;
 }
 
@@ -32,7 +34,7 @@ export async function streamWatch(o: WatchOptions): Promise<FastifyReply> {
   if (since === undefined) {
     let cont: string | undefined;
     do {
-      const page = await o.service.list(o.ctx, o.target, { limit: 1000, ...(cont ? { continue: cont } : {}) });
+      const page = await o.service.list(o.ctx, o.target, { limit: 1000, labelSelector: o.labelSelector, ...(cont ? { continue: cont } : {}) });
       for (const item of page.items) initial.push({ type: 'ADDED', object: item });
       since ??= page.resourceVersion;
       cont = page.continue;
@@ -53,13 +55,14 @@ export async function streamWatch(o: WatchOptions): Promise<FastifyReply> {
   const bookmark = (rv: string) =>
     send({ type: 'BOOKMARK', object: { kind: kind.kind, metadata: { resourceVersion: rv } } as unknown as Resource });
   for (const e of initial) send(e);
-  bookmark(since!);
-  let lastRv = since!;
+  bookmark(since);
+  let lastRv = since;
   const unsubscribe = o.hub.subscribe({
     scope,
     kind: kind.kind,
     project: project ?? '',
-    since: since!,
+    labelSelector: o.labelSelector ? parseLabelSelector(o.labelSelector) : undefined,
+    since: since,
     onEvents(events, rv) {
       for (const e of events) send({ type: e.type, object: redact(kind, e.object) });
       lastRv = rv;

@@ -1,11 +1,13 @@
 import type { WatchEvent } from '@strata/api';
-import type { AccessScope, ResourceRepository } from '@strata/store';
+import { matchesLabelSelector, type AccessScope, type LabelRequirement, type ResourceRepository } from '@strata/store';
 
 export interface Subscription {
   scope: AccessScope;
   kind: string;
   /** '' = tenant-scoped objects only; a name = that project only. */
   project: string;
+  /** Only objects whose labels match (objects that stop matching are not reported). */
+  labelSelector?: LabelRequirement[] | undefined;
   /** Deliver changes after this resourceVersion. */
   since: string;
   onEvents(events: WatchEvent[], resourceVersion: string): void;
@@ -115,5 +117,6 @@ function matches(s: Subscription, e: WatchEvent): boolean {
   if (e.object.kind !== s.kind) return false;
   const project = meta.project ?? '';
   if (project !== s.project) return false;
+  if (s.labelSelector && !matchesLabelSelector(meta.labels ?? {}, s.labelSelector)) return false;
   return project === '' || s.scope.projects === '*' || s.scope.projects.includes(project);
 }

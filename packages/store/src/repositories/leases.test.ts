@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testBackends, type TestDatabase } from '../test-databases.js';
