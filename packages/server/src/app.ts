@@ -15,6 +15,14 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerResourceRoutes } from './routes/resources.js';
 import { ChangeHub } from './watch/change-hub.js';
+import { TenantCatalogs } from './catalog/tenant-catalog.js';
+import { seedBuiltinPacks } from './catalog/builtin-packs.js';
+import { clusterProfileHooks } from './profiles/profile-hooks.js';
+import { packHooks } from './profiles/pack-hooks.js';
+import { registerProfileRoutes } from './profiles/profile-routes.js';
+import { registerPackPushRoute } from './profiles/pack-push-route.js';
+import { ensureBuiltinRoles } from './auth/bootstrap.js';
+import type { Pack } from '@strata/core';
 
 export interface AppOptions {
   store: ResourceRepository;
@@ -25,6 +33,8 @@ export interface AppOptions {
   /** How often watchers poll the store for changes made by other replicas. */
   watchPollIntervalMs?: number;
   ready?: () => Promise<boolean>;
+  /** The built-in pack catalog (packs/), seeded into every new tenant. */
+  builtinPacks?: readonly Pack[];
 }
 
 export interface RouteInfo {
@@ -40,6 +50,7 @@ export interface App {
   hub: ChangeHub;
   principals: PrincipalLoader;
   registry: Registry;
+  catalogs: TenantCatalogs;
 }
 
 declare module 'fastify' {
@@ -74,12 +85,26 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const principals = new PrincipalLoader({ store: options.store });
   const authenticator = new Authenticator({ store: options.store, principals });
   const hub = new ChangeHub({ store: options.store, ...(options.watchPollIntervalMs ? { pollIntervalMs: options.watchPollIntervalMs } : {}) });
+  const catalogs = new TenantCatalogs({ store: options.store });
   const service = new ResourceService({
     store: options.store,
     cipher: options.cipher,
     principals,
     onAccessChange: (tenant) => authenticator.invalidate(tenant),
-    onWrite: () => hub.notify(),
+    onWrite: (kind, tenant) => {
+      hub.notify();
+      if (kind === 'Pack' || kind === 'PackSource') catalogs.invalidate(tenant);
+    },
+    hooks: {
+      ClusterProfile: clusterProfileHooks(catalogs),
+      Pack: packHooks(),
+      Tenant: {
+        afterCreate: async (ctx, created) => {
+          await ensureBuiltinRoles(ctx.store, created.metadata.name);
+          await seedBuiltinPacks(ctx.store, created.metadata.name, options.builtinPacks ?? []);
+        },
+      },
+    },
   });
 
   for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml']) {
@@ -143,8 +168,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true) });
   registerAuthRoutes(app, { store: options.store, principal: principalOf, onWrite: () => hub.notify() });
   registerResourceRoutes(app, { service, hub, context });
+  registerProfileRoutes(app, { service, catalogs, context });
+  registerPackPushRoute(app, { service, context });
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => hub.close());
 
-  return { app, routes, service, hub, principals, registry };
+  return { app, routes, service, hub, principals, registry, catalogs };
 }

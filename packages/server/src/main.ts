@@ -6,6 +6,8 @@ import { buildApp } from './app.js';
 import { bootstrap } from './auth/bootstrap.js';
 import { parseServerArgs, SERVER_HELP } from './config.js';
 import { openCipher } from './secrets.js';
+import { loadCatalogDirectory } from './packs/catalog-loader.js';
+import { seedBuiltinPacksEverywhere } from './catalog/builtin-packs.js';
 
 /**
  * `strata server`: opens the store (SQLite by default), bootstraps an admin, serves the API, and shuts down
@@ -29,7 +31,12 @@ export async function runServer(argv: string[]): Promise<number> {
   const handle = await openDatabase({ url: config.databaseUrl });
   const store = new KyselyResourceRepository({ db: handle.db });
   const boot = await bootstrap(store, config.dataDir);
+  const builtin = await loadCatalogDirectory();
+  for (const f of builtin.failures) log.error({ dir: f.dir, issues: f.issues }, 'built-in pack is invalid and was skipped');
+  await seedBuiltinPacksEverywhere(store, builtin.packs);
+  log.info({ packs: builtin.packs.length }, 'built-in pack catalog loaded');
   const { app } = await buildApp({
+    builtinPacks: builtin.packs,
     store,
     cipher,
     logger: log,

@@ -24,12 +24,19 @@ export interface LayerValuesInput {
   path: string;
   override?: LayerOverride;
   /** JSON pointer of the override, e.g. /overrides/ingress-nginx. */
-  overridePath?: string;  context: TemplateContext;
+  overridePath?: string;
+  context: TemplateContext;
   yamlCache?: YamlCache;
 }
 
 /** Renders and parses YAML values text into a map; issues carry `path`. */
-export function renderValues(text: string | undefined, context: TemplateContext, path: string, yamlCache?: YamlCache): { values: JsonObject; issues: Issue[] } {if (text === undefined || text === '') return { values: {}, issues: [] };
+export function renderValues(
+  text: string | undefined,
+  context: TemplateContext,
+  path: string,
+  yamlCache?: YamlCache,
+): { values: JsonObject; issues: Issue[] } {
+  if (text === undefined || text === '') return { values: {}, issues: [] };
   const rendered = renderTemplate(text, context, { path });
   if (rendered.issues.length) return { values: {}, issues: rendered.issues };
   const parsed = singleDocument(parseYamlWith(yamlCache, rendered.output, { path }), path);
@@ -56,13 +63,25 @@ export function computeLayerValues(input: LayerValuesInput): { values: JsonObjec
     const presetPath = input.override?.presets
       ? `${input.overridePath ?? input.path}/presets`
       : `${input.path}/presets`;
-    const applied = applyPresets({ values, presets: input.pack.presets, chosen, path: presetPath, yamlCache: input.yamlCache, render: (t, p) => renderTemplate(t, input.context, { path: p }) });
+    const applied = applyPresets({
+      values,
+      presets: input.pack.presets,
+      chosen,
+      path: presetPath,
+      yamlCache: input.yamlCache,
+      render: (t, p) => renderTemplate(t, input.context, { path: p }),
+    });
     issues.push(...applied.issues);
     values = applied.values;
   }
   const own = renderValues(input.values, input.context, `${input.path}/values`, input.yamlCache);
   issues.push(...own.issues);
-  const over = renderValues(input.override?.values, input.context, `${input.overridePath ?? input.path}/values`, input.yamlCache);
+  const over = renderValues(
+    input.override?.values,
+    input.context,
+    `${input.overridePath ?? input.path}/values`,
+    input.yamlCache,
+  );
   issues.push(...over.issues);
   return { values: coalesceValues(values, own.values, over.values), issues };
 }

@@ -16,7 +16,8 @@ export interface ResolveLayerInput {
   /** JSON pointer of the layer (issues), e.g. /spec/layers/3. */
   path: string;
   override?: LayerOverride;
-  overridePath?: string;  context: TemplateContext;
+  overridePath?: string;
+  context: TemplateContext;
   yamlCache?: YamlCache;
 }
 
@@ -25,7 +26,14 @@ export function resolveLayer(input: ResolveLayerInput): { layer?: ResolvedLayer;
   const { source, pack, path } = input;
   const issues: Issue[] = [];
   if (source.kind === 'manifest') {
-    const manifests = renderManifest(source.layer.manifest, input.context, `${path}/manifest`, issues, '', input.yamlCache);
+    const manifests = renderManifest(
+      source.layer.manifest,
+      input.context,
+      `${path}/manifest`,
+      issues,
+      '',
+      input.yamlCache,
+    );
     return finish({ layer: 'addon', type: 'manifest', source: { manifest: true }, values: {}, manifests });
   }
   const computed = computeLayerValues({
@@ -34,7 +42,8 @@ export function resolveLayer(input: ResolveLayerInput): { layer?: ResolvedLayer;
     presets: source.kind === 'pack' ? source.layer.presets : undefined,
     path,
     override: input.override,
-    overridePath: input.overridePath,    context: input.context,
+    overridePath: input.overridePath,
+    context: input.context,
     yamlCache: input.yamlCache,
   });
   issues.push(...computed.issues);
@@ -68,7 +77,16 @@ export function resolveLayer(input: ResolveLayerInput): { layer?: ResolvedLayer;
   if (pack.type === 'manifest') {
     const manifests: JsonObject[] = [];
     for (const m of pack.manifests ?? []) {
-      manifests.push(...renderManifest(m.content, { ...input.context, values }, `${path}/pack`, issues, `pack manifest ${m.name}: `, input.yamlCache));
+      manifests.push(
+        ...renderManifest(
+          m.content,
+          { ...input.context, values },
+          `${path}/pack`,
+          issues,
+          `pack manifest ${m.name}: `,
+          input.yamlCache,
+        ),
+      );
     }
     return finish({ ...base, type: 'manifest', manifests });
   }
@@ -95,7 +113,15 @@ export function resolveLayer(input: ResolveLayerInput): { layer?: ResolvedLayer;
   }
 }
 
-function renderManifest(text: string, context: TemplateContext, path: string, issues: Issue[], prefix: string, yamlCache: YamlCache | undefined): JsonObject[] {const rendered = renderTemplate(text, context, { path });
+function renderManifest(
+  text: string,
+  context: TemplateContext,
+  path: string,
+  issues: Issue[],
+  prefix: string,
+  yamlCache: YamlCache | undefined,
+): JsonObject[] {
+  const rendered = renderTemplate(text, context, { path });
   if (rendered.issues.length) {
     issues.push(...rendered.issues.map((i) => ({ ...i, message: prefix + i.message })));
     return [];

@@ -147,7 +147,8 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): {
         pack: packs[i]?.[j],
         profile,
         path: `${prefix}/spec/layers/${j}`,
-        override: attachment.overrides?.[name],        overridePath: pointer(`${prefix}/overrides`, name),
+        override: attachment.overrides?.[name],
+        overridePath: pointer(`${prefix}/overrides`, name),
         context,
         yamlCache: catalog.yamlCache,
       });

@@ -139,7 +139,14 @@ export function validateProfile(options: ValidateProfileOptions): Issue[] {
     const refsOk = checkRefs(src.layer.values, `${at}/values`);
     const pack = packs[i];
     if (!refsOk || (src.kind === 'pack' && !pack)) return;
-    const computed = computeLayerValues({ pack, values: src.layer.values, presets: src.kind === 'pack' ? src.layer.presets : undefined, path: at, context, yamlCache: catalog.yamlCache });
+    const computed = computeLayerValues({
+      pack,
+      values: src.layer.values,
+      presets: src.kind === 'pack' ? src.layer.presets : undefined,
+      path: at,
+      context,
+      yamlCache: catalog.yamlCache,
+    });
     // Template problems were reported above by reference; keep YAML and preset problems.
     issues.push(
       ...computed.issues.filter(

@@ -10,6 +10,15 @@ export function coerceVariableValue(
   def: ProfileVariable,
   raw: unknown,
 ): { value: VariableValue } | { error: string } {
+  return coerce(def, raw, def.regex === undefined ? undefined : compileRegex(def.regex), def.options);
+}
+
+function coerce(
+  def: ProfileVariable,
+  raw: unknown,
+  re: RegExp | undefined,
+  options: ProfileVariable['options'],
+): { value: VariableValue } | { error: string } {
   let value: VariableValue;
   switch (def.type) {
     case 'number': {
@@ -41,12 +50,9 @@ export function coerceVariableValue(
         return { error: `must be a version like 1.2.3, got ${show(raw)}` };
     }
   }
-  if (def.regex !== undefined) {
-    const re = compileRegex(def.regex);
-    if (re && !re.test(String(value))) return { error: `must match /${def.regex}/` };
-  }
-  if (def.options?.length && !def.options.some((o) => String(o) === String(value))) {
-    return { error: `must be one of ${def.options.map((o) => show(o)).join(', ')}` };
+  if (re && !re.test(String(value))) return { error: `must match /${def.regex ?? ''}/` };
+  if (options?.length && !options.some((o) => String(o) === String(value))) {
+    return { error: `must be one of ${options.map((o) => show(o)).join(', ')}` };
   }
   return { value };
 }
@@ -65,18 +71,15 @@ export function checkVariableDefinitions(
     if (!def || typeof def !== 'object') return;
     if (names.has(def.name)) add(`${at}/name`, `variable "${def.name}" is declared twice`);
     names.add(def.name);
-    if (def.regex !== undefined && !compileRegex(def.regex))
-      add(`${at}/regex`, `not a valid regular expression: /${def.regex}/`);
+    const re = def.regex === undefined ? undefined : compileRegex(def.regex);
+    if (def.regex !== undefined && !re) add(`${at}/regex`, `not a valid regular expression: /${def.regex}/`);
     const optionsOk = (def.options ?? []).map((o, j) => {
-      const r = coerceVariableValue({ ...def, options: undefined, regex: undefined }, o);
+      const r = coerce(def, o, undefined, undefined);
       if ('error' in r) add(`${at}/options/${j}`, `option ${r.error}`);
       return !('error' in r);
     });
     if (def.default !== undefined) {
-      const r = coerceVariableValue(
-        { ...def, options: optionsOk.every(Boolean) ? def.options : undefined },
-        def.default,
-      );
+      const r = coerce(def, def.default, re, optionsOk.every(Boolean) ? def.options : undefined);
       if ('error' in r) add(`${at}/default`, `default ${r.error}`);
       if (def.type === 'secret')
         add(

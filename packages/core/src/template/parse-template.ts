@@ -189,45 +189,70 @@ function tokenize(s: string): Token[] | string {
   const tokens: Token[] = [];
   let i = 0;
   while (i < s.length) {
-    const c = s[i] as string;
-    if (/\s/.test(c)) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13) {
       i++;
-    } else if (c === '|') {
+    } else if (c === 124 /* | */) {
       tokens.push({ t: 'pipe' });
       i++;
-    } else if (c === '.') {
-      const m = /^(?:\.[A-Za-z0-9_-]+)+/.exec(s.slice(i));
-      if (!m) return `unexpected "." at column ${i + 1}`;
-      tokens.push({ t: 'path', segs: m[0].slice(1).split('.') });
-      i += m[0].length;
-    } else if (c === '"') {
-      const m = /^"(?:[^"\\\n]|\\.)*"/.exec(s.slice(i));
-      if (!m) return 'unterminated string';
-      try {
-        tokens.push({ t: 'str', v: JSON.parse(m[0]) as string });
-      } catch {
-        return `invalid string ${m[0]}`;
+    } else if (c === 46 /* . */) {
+      const segs: string[] = [];
+      while (s.charCodeAt(i) === 46) {
+        const end = scan(s, i + 1, isNameChar);
+        if (end === i + 1) return `unexpected "." at column ${i + 1}`;
+        segs.push(s.slice(i + 1, end));
+        i = end;
       }
-      i += m[0].length;
-    } else if (c === '`') {
+      tokens.push({ t: 'path', segs });
+    } else if (c === 34 /* " */) {
+      let j = i + 1;
+      while (j < s.length && s.charCodeAt(j) !== 34 && s.charCodeAt(j) !== 10)
+        j += s.charCodeAt(j) === 92 ? 2 : 1;
+      if (j >= s.length || s.charCodeAt(j) !== 34) return 'unterminated string';
+      const raw = s.slice(i, j + 1);
+      try {
+        tokens.push({ t: 'str', v: JSON.parse(raw) as string });
+      } catch {
+        return `invalid string ${raw}`;
+      }
+      i = j + 1;
+    } else if (c === 96 /* ` */) {
       const end = s.indexOf('`', i + 1);
       if (end === -1) return 'unterminated raw string';
       tokens.push({ t: 'str', v: s.slice(i + 1, end) });
       i = end + 1;
-    } else if (/[-0-9]/.test(c)) {
-      const m = /^-?[0-9]+(\.[0-9]+)?/.exec(s.slice(i));
-      if (!m) return `unexpected "${c}"`;
-      tokens.push({ t: 'num', v: Number(m[0]) });
-      i += m[0].length;
-    } else if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i)) as RegExpExecArray;
-      tokens.push({ t: 'ident', v: m[0] });
-      i += m[0].length;
+    } else if (c === 45 /* - */ || isDigit(c)) {
+      let j = scan(s, c === 45 ? i + 1 : i, isDigit);
+      if (j === i + 1 && c === 45) return 'unexpected "-"';
+      if (s.charCodeAt(j) === 46 && isDigit(s.charCodeAt(j + 1))) j = scan(s, j + 1, isDigit);
+      tokens.push({ t: 'num', v: Number(s.slice(i, j)) });
+      i = j;
+    } else if (c === 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      const j = scan(s, i, isIdentChar);
+      tokens.push({ t: 'ident', v: s.slice(i, j) });
+      i = j;
+    } else if (/\s/.test(s[i] as string)) {
+      i++;
     } else {
-      return `unexpected character "${c}"`;
+      return `unexpected character "${s[i] as string}"`;
     }
   }
   return tokens;
+}
+
+function scan(s: string, from: number, ok: (c: number) => boolean): number {
+  let i = from;
+  while (i < s.length && ok(s.charCodeAt(i))) i++;
+  return i;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isIdentChar(c: number): boolean {
+  return c === 95 || isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isNameChar(c: number): boolean {
+  return isIdentChar(c) || c === 45;
 }
 
 /** Finds the `}}` that closes an action starting at `from`, skipping string literals. */

@@ -1,6 +1,7 @@
 import { StrataError, type Issue } from '@strata/api';
 import { parseAllDocuments, type ScalarTag } from 'yaml';
 import { isPlainObject, pointer, type JsonValue } from '../util/json.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 
 /**
  * How plain (unquoted) scalars like `yes`, `no`, `on`, `off`, `y`, `n` are read.
@@ -59,6 +60,8 @@ export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoad
   }
   const issues: Issue[] = [];
   const documents: JsonValue[] = [];
+  const simple = parseSimpleYaml(text, options.booleans !== 'yaml-1.2');
+  if (simple) return { documents: simple.value === null ? [] : [simple.value], issues };
   try {
     const docs = parseAllDocuments(text, {
       customTags: options.booleans === 'yaml-1.2' ? undefined : (tags) => [HELM_BOOL, ...tags],
@@ -141,7 +144,10 @@ export function loadYaml(text: string, options: LoadYamlOptions = {}): JsonValue
 }
 
 /** Like loadYaml but returns the issues instead of throwing. */
-export function parseSingleYaml(text: string, options: LoadYamlOptions = {}): { value: JsonValue; issues: Issue[] } {
+export function parseSingleYaml(
+  text: string,
+  options: LoadYamlOptions = {},
+): { value: JsonValue; issues: Issue[] } {
   return singleDocument(parseYaml(text, options), options.path ?? '');
 }
 
@@ -150,7 +156,11 @@ export function singleDocument(result: YamlLoadResult, path: string): { value: J
   const { documents } = result;
   const issues = [...result.issues];
   if (issues.length === 0 && documents.length > 1) {
-    issues.push({ path, message: `expected one YAML document, found ${documents.length}`, code: 'STRATA_YAML_INVALID' });
+    issues.push({
+      path,
+      message: `expected one YAML document, found ${documents.length}`,
+      code: 'STRATA_YAML_INVALID',
+    });
   }
   return { value: documents[0] ?? null, issues };
 }

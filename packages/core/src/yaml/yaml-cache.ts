@@ -19,7 +19,8 @@ export class YamlCache {
 
   /** Like parseYaml, from the cache when the same text parsed cleanly before. */
   parse(text: string, options: LoadYamlOptions = {}): YamlLoadResult {
-    if (typeof text !== 'string' || text.length > this.#maxTextBytes || options.maxBytes !== undefined) return parseYaml(text, options);
+    if (typeof text !== 'string' || text.length > this.#maxTextBytes || options.maxBytes !== undefined)
+      return parseYaml(text, options);
     const key = `${options.booleans ?? 'helm'}\u0000${options.maxAliasCount ?? ''}\u0000${text}`;
     const hit = this.#entries.get(key);
     if (hit) {
@@ -44,6 +45,10 @@ export class YamlCache {
 }
 
 /** Parses with the cache when one is given. */
-export function parseYamlWith(cache: YamlCache | undefined, text: string, options: LoadYamlOptions = {}): YamlLoadResult {
+export function parseYamlWith(
+  cache: YamlCache | undefined,
+  text: string,
+  options: LoadYamlOptions = {},
+): YamlLoadResult {
   return cache ? cache.parse(text, options) : parseYaml(text, options);
 }

@@ -12,12 +12,12 @@ import {
 } from '@strata/api';
 import { parseLabelSelector, type AccessScope, type Actor, type ObjectKey, type ResourceRepository } from '@strata/store';
 import { ACCESS_KINDS } from '../auth/builtin-roles.js';
-import { ensureBuiltinRoles } from '../auth/bootstrap.js';
 import { accessScope, can, canSeeProject, type Principal } from '../auth/principal.js';
 import type { PrincipalLoader } from '../auth/principal-loader.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, checkScope, type Target } from './access.js';
 import { checkKindRules } from './kind-rules.js';
+import type { HookContext, KindHooks } from './kind-hooks.js';
 import { applyMergePatch, isPlainObject } from './merge-patch.js';
 import { redact, sealSecrets, type SecretCipher } from './secret-fields.js';
 
@@ -27,8 +27,10 @@ export interface ResourceServiceOptions {
   principals: PrincipalLoader;
   /** Called after writes that change who may do what in a tenant (keys, users, roles, bindings, teams). */
   onAccessChange?: (tenant: string) => void;
-  /** Called after every successful write (wakes watchers and controllers). */
-  onWrite?: () => void;
+  /** Called after every successful write (wakes watchers, invalidates caches). */
+  onWrite?: (kind: string, tenant: string) => void;
+  /** Kind-specific validation, immutability and initial status, by kind name. */
+  hooks?: Readonly<Record<string, KindHooks>>;
 }
 
 export interface RequestContext {
@@ -87,8 +89,10 @@ export class ResourceService {
     const scope = this.#scope(ctx, kind);
     const ruleIssues = await checkKindRules(kind.kind, { store: this.#o.store, scope, principal: ctx.principal, project }, input.spec);
     this.#throwIssues(ruleIssues);
-    let spec = await sealSecrets({ kind, spec: input.spec, cipher: this.#o.cipher });
-    let status: Record<string, unknown> | undefined;
+    const hooks = this.#hooks(kind);
+    await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input);
+    let spec = await sealSecrets({ kind, spec: hooks?.normalizeSpec?.(input) ?? input.spec, cipher: this.#o.cipher });
+    let status: Record<string, unknown> | undefined = hooks?.initialStatus?.(input);
     let key: string | undefined;
     if (kind.kind === 'ApiKey') {
       const secret = newSecret();
@@ -108,7 +112,7 @@ export class ResourceService {
       },
       this.#actor(ctx),
     );
-    if (kind.kind === 'Tenant') await ensureBuiltinRoles(this.#o.store, created.metadata.name);
+    await hooks?.afterCreate?.(this.#hookContext(ctx, project), created);
     this.#written(ctx, kind);
     const out: Created = redact(kind, created);
     return key ? { ...out, key } : out;
@@ -178,6 +182,7 @@ export class ResourceService {
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, options.version, 'delete');
     if (kind.kind === 'Project') await this.#refuseNonEmptyProject(ctx, name);
+    await this.#hooks(kind)?.guardDelete?.(this.#hookContext(ctx, target.project), previous);
     const result = await this.#o.store.delete(
       this.#scope(ctx, kind),
       this.#keyOf(previous),
@@ -200,7 +205,7 @@ export class ResourceService {
       status,
       ...(resourceVersion ? { expectedResourceVersion: resourceVersion } : {}),
     });
-    this.#o.onWrite?.();
+    this.#o.onWrite?.(target.kind.kind, ctx.principal.tenant);
     return redact(target.kind, updated);
   }
 
@@ -239,7 +244,10 @@ export class ResourceService {
     const scope = this.#scope(ctx, kind);
     const issues = await checkKindRules(kind.kind, { store: this.#o.store, scope, principal: ctx.principal, project, previous }, input.spec);
     this.#throwIssues(issues);
-    const spec = await sealSecrets({ kind, spec: input.spec, stored: previous.spec, cipher: this.#o.cipher });
+    const hooks = this.#hooks(kind);
+    hooks?.guardUpdate?.(previous, input);
+    await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input, previous);
+    const spec = await sealSecrets({ kind, spec: hooks?.normalizeSpec?.(input) ?? input.spec, stored: previous.spec, cipher: this.#o.cipher });
     if (kind.kind === 'ApiKey') spec.user = previous.spec.user;
     const updated = await this.#o.store.update(
       scope,
@@ -276,6 +284,21 @@ export class ResourceService {
       throw new StrataError('STRATA_REFERENCE_NOT_FOUND', `${n} referenced object${n === 1 ? ' does' : 's do'} not exist (listed in issues)`, issues);
     }
     throw validationError(issues);
+  }
+
+  #hooks(kind: KindDefinition): KindHooks | undefined {
+    return this.#o.hooks?.[kind.kind];
+  }
+
+  #hookContext(ctx: RequestContext, project: string | undefined): HookContext {
+    return { principal: ctx.principal, store: this.#o.store, project };
+  }
+
+  async #runValidateHook(hooks: KindHooks | undefined, hctx: HookContext, input: ValidInput, previous?: Resource): Promise<void> {
+    const issues = (await hooks?.validate?.(hctx, input, previous)) ?? [];
+    if (issues.length === 0) return;
+    const code = hooks?.invalidCode ?? 'STRATA_VALIDATION_FAILED';
+    throw new StrataError(code, `${issues.length} problem${issues.length === 1 ? '' : 's'} (listed in issues)`, issues);
   }
 
   #refuseReadOnly(kind: KindDefinition): void {
@@ -365,7 +388,7 @@ export class ResourceService {
       this.#o.principals.invalidate(ctx.principal.tenant);
       this.#o.onAccessChange?.(ctx.principal.tenant);
     }
-    this.#o.onWrite?.();
+    this.#o.onWrite?.(kind.kind, ctx.principal.tenant);
   }
 }
 

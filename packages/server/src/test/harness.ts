@@ -7,6 +7,19 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type RouteInfo } from '../app.js';
 import { bootstrap } from '../auth/bootstrap.js';
 import { openCipher } from '../secrets.js';
+import type { Pack } from '@strata/core';
+import { seedBuiltinPacksEverywhere } from '../catalog/builtin-packs.js';
+import { loadCatalogDirectory } from '../packs/catalog-loader.js';
+
+let builtinPacks: Promise<Pack[]> | undefined;
+/** The built-in catalog, read once per test process. */
+function builtinCatalog(): Promise<Pack[]> {
+  builtinPacks ??= loadCatalogDirectory().then((r) => {
+    if (r.failures.length > 0) throw new Error(`built-in packs are invalid: ${JSON.stringify(r.failures)}`);
+    return r.packs;
+  });
+  return builtinPacks;
+}
 
 /** A real server (Fastify app over a real SQLite or PostgreSQL database) for API tests via inject(). */
 export interface TestServer {
@@ -45,8 +58,10 @@ export async function startTestServer(backend: TestBackend): Promise<TestServer>
   const store = new KyselyResourceRepository({ db: database.handle.db });
   const cipher = await openCipher({ dataDir, env: {} });
   const boot = await bootstrap(store, dataDir);
+  const builtinPacks = await builtinCatalog();
+  await seedBuiltinPacksEverywhere(store, builtinPacks);
   const adminKey = (await readFile(boot.apiKeyFile, 'utf8')).trim();
-  const { app, routes } = await buildApp({ store, cipher, logger: false, watchPollIntervalMs: 50 });
+  const { app, routes } = await buildApp({ store, cipher, logger: false, watchPollIntervalMs: 50, builtinPacks });
   await app.ready();
   const call = async (o: CallOptions): Promise<CallResult> => {
     const key = o.key === undefined ? adminKey : o.key;

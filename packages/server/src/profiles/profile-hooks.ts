@@ -1,0 +1,42 @@
+import { StrataError, type Resource } from '@strata/api';
+import { mergeMacros, validateProfile } from '@strata/core';
+import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
+import type { KindHooks } from '../resources/kind-hooks.js';
+import { loadMacros } from './macros.js';
+
+export const PROFILE_DRAFT = 'Draft';
+export const PROFILE_PUBLISHED = 'Published';
+
+export function isPublished(profile: Resource): boolean {
+  return profile.status.state === PROFILE_PUBLISHED;
+}
+
+/**
+ * ClusterProfile versions: validated against the tenant's pack catalog and macros on every write (all issues at
+ * once), editable only while Draft, and not deletable while clusters use them.
+ */
+export function clusterProfileHooks(catalogs: TenantCatalogs): KindHooks {
+  return {
+    invalidCode: 'STRATA_PROFILE_INVALID',
+    initialStatus: () => ({ state: PROFILE_DRAFT }),
+    async validate(ctx, input) {
+      const tenant = ctx.principal.tenant;
+      const [catalog, macros] = await Promise.all([catalogs.get(tenant), loadMacros(ctx.store, tenant, ctx.project)]);
+      return validateProfile({ profile: input, catalog, macros: mergeMacros(macros) as Record<string, string> });
+    },
+    guardUpdate(previous) {
+      if (isPublished(previous)) {
+        throw new StrataError(
+          'STRATA_PROFILE_PUBLISHED',
+          `${previous.metadata.name} ${String(previous.spec.version)} is published and immutable; clone it to make a new version (strata profile clone ${previous.metadata.name} --from ${String(previous.spec.version)} --to NEW)`,
+        );
+      }
+    },
+    async guardDelete(_ctx, previous) {
+      const usedBy = (previous.status.usedBy as string[] | undefined) ?? [];
+      if (usedBy.length > 0) {
+        throw new StrataError('STRATA_IN_USE', `${previous.metadata.name} ${String(previous.spec.version)} is used by clusters: ${usedBy.join(', ')}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { ErrorCode, Issue, Resource } from '@strata/api';
+import type { ResourceRepository } from '@strata/store';
+import type { Principal } from '../auth/principal.js';
+
+/** What a hook sees about the request. */
+export interface HookContext {
+  principal: Principal;
+  store: ResourceRepository;
+  /** Project from the URL; undefined for tenant scope. */
+  project: string | undefined;
+}
+
+/** The validated input of a create or update. */
+export interface HookInput {
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
+/**
+ * Kind-specific behaviour plugged into ResourceService, so every kind keeps the same create/update/delete path:
+ * semantic validation beyond the schema, immutability rules, the status a new object starts with.
+ */
+export interface KindHooks {
+  /** Checks beyond the schema; every issue is reported at once with `invalidCode`. */
+  validate?(ctx: HookContext, input: HookInput, previous?: Resource): Promise<Issue[]>;
+  /** The error code for `validate` issues (default STRATA_VALIDATION_FAILED). */
+  invalidCode?: ErrorCode;
+  /** Throws when an existing object may not change (e.g. a published profile version). */
+  guardUpdate?(previous: Resource, input: HookInput): void;
+  /** Throws when an object may not be deleted (e.g. a profile version in use). */
+  guardDelete?(ctx: HookContext, previous: Resource): Promise<void>;
+  /** Status of a newly created object. */
+  initialStatus?(input: HookInput): Record<string, unknown>;
+  /** Runs after a successful create (e.g. a new tenant gets its built-in roles and packs). */
+  afterCreate?(ctx: HookContext, created: Resource): Promise<void>;
+  /** Spec as stored: fills server-computed fields (e.g. a pack's content digest). */
+  normalizeSpec?(input: HookInput): Record<string, unknown>;
+}
