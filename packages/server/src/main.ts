@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { bootstrap } from './auth/bootstrap.js';
 import { parseServerArgs, SERVER_HELP } from './config.js';
 import { openCipher } from './secrets.js';
+import { startControllers } from './controllers/index.js';
 import { loadCatalogDirectory } from './packs/catalog-loader.js';
 import { seedBuiltinPacksEverywhere } from './catalog/builtin-packs.js';
 
@@ -35,7 +36,7 @@ export async function runServer(argv: string[]): Promise<number> {
   for (const f of builtin.failures) log.error({ dir: f.dir, issues: f.issues }, 'built-in pack is invalid and was skipped');
   await seedBuiltinPacksEverywhere(store, builtin.packs);
   log.info({ packs: builtin.packs.length }, 'built-in pack catalog loaded');
-  const { app } = await buildApp({
+  const { app, catalogs } = await buildApp({
     builtinPacks: builtin.packs,
     store,
     cipher,
@@ -52,6 +53,13 @@ export async function runServer(argv: string[]): Promise<number> {
     await handle.close();
     throw new StrataError('STRATA_UNAVAILABLE', `cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
+  const controllers = await startControllers({
+    store,
+    handle,
+    cipher,
+    onChartsChanged: (tenant) => catalogs.invalidate(tenant),
+    onError: (e) => log.warn({ controller: e.controller, attempt: e.attempt, err: e.error }, 'reconcile failed; retrying with backoff'),
+  });
   const url = `http://${config.host}:${config.port}`;
   log.info({ url, dataDir: config.dataDir, database: handle.dialect, encryptionKeys: cipher.source }, 'Strata server ready');
   process.stdout.write(
@@ -74,8 +82,9 @@ export async function runServer(argv: string[]): Promise<number> {
       log.info({ signal }, 'shutting down');
       const force = setTimeout(() => resolve(1), 10_000);
       force.unref();
-      void app
-        .close()
+      void controllers
+        .stop()
+        .then(() => app.close())
         .then(() => handle.close())
         .then(() => resolve(0), (err: unknown) => {
           log.error({ err }, 'shutdown failed');

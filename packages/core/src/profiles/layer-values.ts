@@ -1,6 +1,7 @@
 import type { Issue } from '@strata/api';
 import type { Pack } from '../packs/pack.js';
 import { applyPresets } from '../packs/presets.js';
+import type { ParsedTemplate } from '../template/parse-template.js';
 import { renderTemplate, type TemplateContext } from '../template/render-template.js';
 import { isPlainObject, type JsonObject } from '../util/json.js';
 import { coalesceValues } from '../values/coalesce-values.js';
@@ -27,17 +28,26 @@ export interface LayerValuesInput {
   overridePath?: string;
   context: TemplateContext;
   yamlCache?: YamlCache;
+  /** Parsed templates by text (see RenderTemplateOptions.templates). */
+  templates?: Map<string, ParsedTemplate>;
+}
+
+export interface RenderValuesOptions {
+  /** JSON pointer of the text; issues carry it. */
+  path: string;
+  yamlCache?: YamlCache;
+  templates?: Map<string, ParsedTemplate>;
 }
 
 /** Renders and parses YAML values text into a map; issues carry `path`. */
 export function renderValues(
   text: string | undefined,
   context: TemplateContext,
-  path: string,
-  yamlCache?: YamlCache,
+  options: RenderValuesOptions,
 ): { values: JsonObject; issues: Issue[] } {
+  const { path, yamlCache, templates } = options;
   if (text === undefined || text === '') return { values: {}, issues: [] };
-  const rendered = renderTemplate(text, context, { path });
+  const rendered = renderTemplate(text, context, { path, templates });
   if (rendered.issues.length) return { values: {}, issues: rendered.issues };
   const parsed = singleDocument(parseYamlWith(yamlCache, rendered.output, { path }), path);
   if (parsed.issues.length) return { values: {}, issues: parsed.issues };
@@ -53,7 +63,8 @@ export function renderValues(
 /** Final values of a layer: pack defaults → chosen presets → layer values → per-cluster override (Helm merge). */
 export function computeLayerValues(input: LayerValuesInput): { values: JsonObject; issues: Issue[] } {
   const issues: Issue[] = [];
-  const defaults = renderValues(input.pack?.values, input.context, `${input.path}/pack`, input.yamlCache);
+  const caches = { yamlCache: input.yamlCache, templates: input.templates };
+  const defaults = renderValues(input.pack?.values, input.context, { path: `${input.path}/pack`, ...caches });
   issues.push(
     ...defaults.issues.map((i) => ({ ...i, message: `pack ${input.pack?.name ?? ''} values: ${i.message}` })),
   );
@@ -69,19 +80,17 @@ export function computeLayerValues(input: LayerValuesInput): { values: JsonObjec
       chosen,
       path: presetPath,
       yamlCache: input.yamlCache,
-      render: (t, p) => renderTemplate(t, input.context, { path: p }),
+      render: (t, p) => renderTemplate(t, input.context, { path: p, templates: input.templates }),
     });
     issues.push(...applied.issues);
     values = applied.values;
   }
-  const own = renderValues(input.values, input.context, `${input.path}/values`, input.yamlCache);
+  const own = renderValues(input.values, input.context, { path: `${input.path}/values`, ...caches });
   issues.push(...own.issues);
-  const over = renderValues(
-    input.override?.values,
-    input.context,
-    `${input.overridePath ?? input.path}/values`,
-    input.yamlCache,
-  );
+  const over = renderValues(input.override?.values, input.context, {
+    path: `${input.overridePath ?? input.path}/values`,
+    ...caches,
+  });
   issues.push(...over.issues);
   return { values: coalesceValues(values, own.values, over.values), issues };
 }

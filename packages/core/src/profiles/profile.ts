@@ -31,6 +31,7 @@ export function layerSource(layer: ProfileLayer): LayerSource | undefined {
 
 /** A layer's name: `name`, or the pack name for pack layers. */
 export function layerName(layer: ProfileLayer): string {
+  if (!layer || typeof layer !== 'object') return '';
   const l = layer as { name?: unknown; pack?: unknown };
   return typeof l.name === 'string' ? l.name : typeof l.pack === 'string' ? l.pack : '';
 }

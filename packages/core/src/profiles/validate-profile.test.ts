@@ -254,3 +254,79 @@ describe('validateProfile', () => {
     });
   }
 });
+
+describe('validateProfile fuzz', () => {
+  it('never throws on random or garbage input, and always reports with paths', () => {
+    let seed = 5;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const atoms: unknown[] = [
+      null,
+      0,
+      -1,
+      'x',
+      '',
+      true,
+      [],
+      {},
+      '{{ .var.x',
+      '{{ .var.a }}',
+      'a: [',
+      '1.0.0',
+      'addon',
+      'full',
+      'os',
+    ];
+    const value = (depth: number): unknown => {
+      const r = rand();
+      if (depth <= 0 || r < 0.4) return atoms[Math.floor(rand() * atoms.length)];
+      if (r < 0.6) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth - 1));
+      const keys = [
+        'pack',
+        'version',
+        'name',
+        'values',
+        'manifest',
+        'chart',
+        'presets',
+        'type',
+        'layers',
+        'variables',
+        'default',
+        'regex',
+        'options',
+      ];
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(rand() * 5) }, () => [
+          keys[Math.floor(rand() * keys.length)],
+          value(depth - 1),
+        ]),
+      );
+    };
+    for (let n = 0; n < 2000; n++) {
+      const base = exampleProfile() as unknown as { spec: Record<string, unknown> };
+      const given =
+        rand() < 0.5
+          ? value(4)
+          : {
+              ...base,
+              spec: { ...base.spec, [['layers', 'variables', 'type', 'version'][n % 4] as string]: value(3) },
+            };
+      const issues = validateProfile({ profile: given, catalog });
+      for (const i of issues) assert.equal(typeof i.path, 'string');
+    }
+  });
+});
+
+describe('validateProfile with malformed variables', () => {
+  it('reports shape problems instead of crashing', () => {
+    const p = exampleProfile() as unknown as { spec: { variables: unknown[] } };
+    p.spec.variables = [
+      { name: 'a', type: 'string', options: 'abc' },
+      { name: 'b', type: 'number', regex: 5 },
+      { name: 'c', type: 'colour' },
+    ];
+    const paths = validateProfile({ profile: p, catalog }).map((i) => i.path);
+    for (const want of ['/spec/variables/0/options', '/spec/variables/1/regex', '/spec/variables/2/type'])
+      assert.ok(paths.includes(want), `${want} in ${paths.join(', ')}`);
+  });
+});

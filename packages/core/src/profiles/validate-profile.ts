@@ -5,7 +5,7 @@ import type { PackCatalog } from '../packs/pack-catalog.js';
 import type { Pack } from '../packs/pack.js';
 import { checkPresetChoice } from '../packs/presets.js';
 import { ValuesSchemaCache } from '../packs/values-schema.js';
-import { parseTemplate, type TemplateReference } from '../template/parse-template.js';
+import { parseTemplate, type ParsedTemplate, type TemplateReference } from '../template/parse-template.js';
 import { renderTemplate, type TemplateContext } from '../template/render-template.js';
 import { isSystemValuePath, sampleSystemValues } from '../template/system-values.js';
 import { isPlainObject, type JsonValue } from '../util/json.js';
@@ -112,9 +112,11 @@ export function validateProfile(options: ValidateProfileOptions): Issue[] {
     macro: macroValues,
     system: sampleSystemValues(stackKubernetesVersion(entries)),
   };
+  const templates = new Map<string, ParsedTemplate>();
   const checkRefs = (text: unknown, path: string): boolean => {
     if (typeof text !== 'string' || !text.includes('{{')) return true;
-    const parsed = parseTemplate(text);
+    const parsed = templates.get(text) ?? parseTemplate(text);
+    templates.set(text, parsed);
     let unknownMacro = false;
     for (const e of parsed.errors)
       issues.push({ path, message: `line ${e.line}: ${e.message}`, code: 'STRATA_TEMPLATE_ERROR' });
@@ -130,7 +132,7 @@ export function validateProfile(options: ValidateProfileOptions): Issue[] {
     if (!src) return;
     if (src.kind === 'manifest') {
       if (!checkRefs(src.layer.manifest, `${at}/manifest`) || typeof src.layer.manifest !== 'string') return;
-      const rendered = renderTemplate(src.layer.manifest, context, { path: `${at}/manifest` });
+      const rendered = renderTemplate(src.layer.manifest, context, { path: `${at}/manifest`, templates });
       if (rendered.issues.length) return;
       const parsed = parseYamlWith(catalog.yamlCache, rendered.output, { path: `${at}/manifest` });
       issues.push(...parsed.issues, ...checkManifestObjects(parsed.documents, `${at}/manifest`));
@@ -146,6 +148,7 @@ export function validateProfile(options: ValidateProfileOptions): Issue[] {
       path: at,
       context,
       yamlCache: catalog.yamlCache,
+      templates,
     });
     // Template problems were reported above by reference; keep YAML and preset problems.
     issues.push(

@@ -68,7 +68,9 @@ export function checkVariableDefinitions(
     issues.push({ path: p, message, code: 'STRATA_VARIABLE_INVALID' });
   (defs ?? []).forEach((def, i) => {
     const at = pointer(path, i);
-    if (!def || typeof def !== 'object') return;
+    // Malformed definitions are reported by the shape check; only well-formed ones get the semantic checks.
+    if (!def || typeof def !== 'object' || (def.options !== undefined && !Array.isArray(def.options))) return;
+    if (def.regex !== undefined && typeof def.regex !== 'string') return;
     if (names.has(def.name)) add(`${at}/name`, `variable "${def.name}" is declared twice`);
     names.add(def.name);
     const re = def.regex === undefined ? undefined : compileRegex(def.regex);

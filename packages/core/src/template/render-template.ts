@@ -24,9 +24,10 @@ export interface RenderTemplateOptions {
   /** JSON pointer of the text (e.g. /spec/layers/3/values); every issue carries it. */
   path?: string;
   /** Largest output; more is an issue and the output is cut. Default 1 MiB. */
-  maxOutputBytes?: number;
-  /** Largest input. Default 1 MiB. */
+  maxOutputBytes?: number; /** Largest input. Default 1 MiB. */
   maxInputBytes?: number;
+  /** Parsed templates by text, to parse each text once per call (validation renders texts more than once). */
+  templates?: Map<string, ParsedTemplate>;
 }
 
 export interface RenderResult {
@@ -62,7 +63,12 @@ export function renderTemplate(
     };
   }
   if (!text.includes('{{')) return { output: text, issues: [] };
-  return renderParsed(parseTemplate(text), context, { ...options, path });
+  let parsed = options.templates?.get(text);
+  if (!parsed) {
+    parsed = parseTemplate(text);
+    options.templates?.set(text, parsed);
+  }
+  return renderParsed(parsed, context, { ...options, path });
 }
 
 /** Renders an already parsed template (parse once, render for many clusters). */

@@ -4,7 +4,32 @@ import { parseAllDocuments } from 'yaml';
 import { parseYaml } from './load-yaml.js';
 import { parseSimpleYaml } from './simple-yaml.js';
 
-const GOOD = ['a', 'hello world', 'yes', 'off', 'y', 'true', '~', '1', '0', '-1', '1.5', '10.42.0.0/16', '1.36.3', '500m', 'http://x:8080/p', 'a#b', 'a #c', "'it''s'", '"esc \\n"', '--flag', 'v # comment', '0777', '+5', '.5'];
+const GOOD = [
+  'a',
+  'hello world',
+  'yes',
+  'off',
+  'y',
+  'true',
+  '~',
+  '1',
+  '0',
+  '-1',
+  '1.5',
+  '10.42.0.0/16',
+  '1.36.3',
+  '500m',
+  'http://x:8080/p',
+  'a#b',
+  'a #c',
+  "'it''s'",
+  '"esc \\n"',
+  '--flag',
+  'v # comment',
+  '0777',
+  '+5',
+  '.5',
+];
 const SCALARS = [
   'a',
   'hello world',

@@ -47,7 +47,7 @@ export function parseSimpleYaml(text: string, helmBooleans: boolean): { value: J
     if (!top) {
       if (root !== undefined) return undefined;
       top = isItem ? { indent, seq: [], map: undefined } : { indent, seq: undefined, map: {} };
-      root = (top.seq ?? top.map);
+      root = top.seq ?? top.map;
       stack.push(top);
     }
     if (top.indent !== indent) return undefined;

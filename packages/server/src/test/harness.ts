@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KyselyResourceRepository, type ResourceRepository } from '@strata/store';
+import { KyselyResourceRepository } from '@strata/store';
+import type { SecretCipher } from '../resources/secret-fields.js';
+import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import type { TestBackend, TestDatabase } from '@strata/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type RouteInfo } from '../app.js';
@@ -25,7 +27,9 @@ function builtinCatalog(): Promise<Pack[]> {
 export interface TestServer {
   app: FastifyInstance;
   routes: RouteInfo[];
-  store: ResourceRepository;
+  store: KyselyResourceRepository;
+  cipher: SecretCipher;
+  catalogs: TenantCatalogs;
   database: TestDatabase;
   dataDir: string;
   adminKey: string;
@@ -61,7 +65,7 @@ export async function startTestServer(backend: TestBackend): Promise<TestServer>
   const builtinPacks = await builtinCatalog();
   await seedBuiltinPacksEverywhere(store, builtinPacks);
   const adminKey = (await readFile(boot.apiKeyFile, 'utf8')).trim();
-  const { app, routes } = await buildApp({ store, cipher, logger: false, watchPollIntervalMs: 50, builtinPacks });
+  const { app, routes, catalogs } = await buildApp({ store, cipher, logger: false, watchPollIntervalMs: 50, builtinPacks });
   await app.ready();
   const call = async (o: CallOptions): Promise<CallResult> => {
     const key = o.key === undefined ? adminKey : o.key;
@@ -83,6 +87,8 @@ export async function startTestServer(backend: TestBackend): Promise<TestServer>
     app,
     routes,
     store,
+    cipher,
+    catalogs,
     database,
     dataDir,
     adminKey,

@@ -1,0 +1,40 @@
+import type { DatabaseHandle, KyselyResourceRepository } from '@strata/store';
+import { LeaseRepository } from '@strata/store';
+import { DatabaseKeyLeases, realClock, startController, type RunningController } from '../controller-runtime/index.js';
+import type { SecretCipher } from '../resources/secret-fields.js';
+import { PackSourceController } from './pack-source/pack-source-controller.js';
+
+export interface StartControllersOptions {
+  store: KyselyResourceRepository;
+  handle: DatabaseHandle;
+  cipher: SecretCipher;
+  onChartsChanged?: (tenant: string) => void;
+  onError?: (event: { controller: string; error: unknown; attempt: number }) => void;
+}
+
+/**
+ * Starts every controller of the server. On PostgreSQL, keys are leased in the database so several replicas can run
+ * the same controllers without reconciling one object twice at once; SQLite has one writer process.
+ */
+export async function startControllers(o: StartControllersOptions): Promise<{ stop(): Promise<void> }> {
+  const leases =
+    o.handle.dialect === 'postgres'
+      ? new DatabaseKeyLeases({ repository: new LeaseRepository({ db: o.handle.db, dialect: o.handle.dialect }), clock: realClock })
+      : undefined;
+  const running: RunningController[] = [];
+  running.push(
+    await startController({
+      controller: new PackSourceController({ store: o.store, cipher: o.cipher, ...(o.onChartsChanged ? { onChartsChanged: o.onChartsChanged } : {}) }),
+      reader: o.store,
+      kinds: ['PackSource'],
+      clock: realClock,
+      ...(leases ? { leases } : {}),
+      ...(o.onError ? { onError: (e) => o.onError!({ controller: e.controller, error: e.error, attempt: e.attempt }) } : {}),
+    }),
+  );
+  return {
+    async stop() {
+      await Promise.all(running.map((r) => r.stop()));
+    },
+  };
+}
