@@ -22,10 +22,30 @@ describe('dependency rules', () => {
   });
 
   const cases = [
-    { name: 'cli importing the server', file: 'packages/cli/src/x.ts', text: "import { buildApp } from '@strata/server';", expect: /cli may only use api, client/ },
-    { name: 'core importing the store', file: 'packages/core/src/x.ts', text: "import type { X } from '@strata/store';", expect: /core may only use api/ },
-    { name: 'a deep import', file: 'packages/server/src/x.ts', text: "import { x } from '@strata/core/src/y.js';", expect: /deep import/ },
-    { name: 'a relative import into another package', file: 'packages/cli/src/x.ts', text: "import { x } from '../../server/src/app.js';", expect: /leaves the package/ },
+    {
+      name: 'cli importing the server',
+      file: 'packages/cli/src/x.ts',
+      text: "import { buildApp } from '@strata/server';",
+      expect: /cli may only use api, client/,
+    },
+    {
+      name: 'core importing the store',
+      file: 'packages/core/src/x.ts',
+      text: "import type { X } from '@strata/store';",
+      expect: /core may only use api/,
+    },
+    {
+      name: 'a deep import',
+      file: 'packages/server/src/x.ts',
+      text: "import { x } from '@strata/core/src/y.js';",
+      expect: /deep import/,
+    },
+    {
+      name: 'a relative import into another package',
+      file: 'packages/cli/src/x.ts',
+      text: "import { x } from '../../server/src/app.js';",
+      expect: /leaves the package/,
+    },
   ];
   for (const c of cases) {
     it(`catches ${c.name}`, () => {
@@ -37,7 +57,10 @@ describe('dependency rules', () => {
       });
       try {
         const problems = findViolations(root);
-        assert.ok(problems.some((p) => c.expect.test(p)), JSON.stringify(problems));
+        assert.ok(
+          problems.some((p) => c.expect.test(p)),
+          JSON.stringify(problems),
+        );
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
@@ -45,7 +68,10 @@ describe('dependency rules', () => {
   }
 
   it('catches a forbidden dependency in package.json', () => {
-    const root = workspace({ 'packages/web/package.json': pkg({ '@strata/store': '0.1.0' }), 'packages/web/src/a.ts': '' });
+    const root = workspace({
+      'packages/web/package.json': pkg({ '@strata/store': '0.1.0' }),
+      'packages/web/src/a.ts': '',
+    });
     try {
       assert.ok(findViolations(root).some((p) => /depends on @strata\/store/.test(p)));
     } finally {

@@ -25,7 +25,13 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 function once(path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: base.hostname, port: base.port, path, agent, headers: { authorization: `Bearer ${values.key}` } },
+      {
+        host: base.hostname,
+        port: base.port,
+        path,
+        agent,
+        headers: { authorization: `Bearer ${values.key}` },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));

@@ -14,7 +14,11 @@ describe('strata CLI against a real server', () => {
   before(async () => {
     server = await startServerProcess();
     dir = await mkdtemp(join(tmpdir(), 'strata-cli-e2e-'));
-    env = { STRATA_SERVER: server.url, STRATA_API_KEY: server.adminKey, STRATA_CONFIG: join(dir, 'config.json') };
+    env = {
+      STRATA_SERVER: server.url,
+      STRATA_API_KEY: server.adminKey,
+      STRATA_CONFIG: join(dir, 'config.json'),
+    };
   });
   after(async () => {
     await server?.stop();
@@ -49,7 +53,11 @@ spec: {value: ${region}}
 
     const one = await strata(['get', 'macro', 'region', '-p', 'retail', '-o', 'json'], env);
     assert.equal(one.code, 0, one.stderr);
-    const obj = JSON.parse(one.stdout) as { kind: string; spec: { value: string }; metadata: { generation: number } };
+    const obj = JSON.parse(one.stdout) as {
+      kind: string;
+      spec: { value: string };
+      metadata: { generation: number };
+    };
     assert.equal(obj.kind, 'Macro');
     assert.equal(obj.spec.value, 'eu-central-1');
     assert.equal(obj.metadata.generation, 2);
@@ -60,7 +68,10 @@ spec: {value: ${region}}
 
   it('a bad document in a multi-document file sends nothing', async () => {
     const file = join(dir, 'bad.yaml');
-    await writeFile(file, `kind: Macro\nmetadata: {name: fine}\nspec: {value: x}\n---\nkind: Macro\nmetadata: {name: [oops\n`);
+    await writeFile(
+      file,
+      `kind: Macro\nmetadata: {name: fine}\nspec: {value: x}\n---\nkind: Macro\nmetadata: {name: [oops\n`,
+    );
     const res = await strata(['apply', '-f', file], env);
     assert.notEqual(res.code, 0);
     assert.match(res.stderr, /bad\.yaml/);
@@ -82,7 +93,10 @@ spec: {value: ${region}}
     const d = await strata(['describe', 'project', 'retail'], env);
     assert.equal(d.code, 0, d.stderr);
     assert.match(d.stdout, /retail/);
-    const waiting = strata(['wait', 'macro', 'region', '-p', 'retail', '--for=delete', '--timeout', '20s'], env);
+    const waiting = strata(
+      ['wait', 'macro', 'region', '-p', 'retail', '--for=delete', '--timeout', '20s'],
+      env,
+    );
     await new Promise((r) => setTimeout(r, 300));
     const del = await strata(['delete', 'macro', 'region', '-p', 'retail'], env);
     assert.equal(del.code, 0, del.stderr);
@@ -97,7 +111,11 @@ spec: {value: ${region}}
   it('signs in with a password and uses the saved session', async () => {
     const password = (await readFile(join(server.dataDir, 'admin-password'), 'utf8')).trim();
     const noKey = { STRATA_CONFIG: env.STRATA_CONFIG! };
-    const login = await strata(['login', server.url, '--username', 'admin', '--password-stdin'], noKey, `${password}\n`);
+    const login = await strata(
+      ['login', server.url, '--username', 'admin', '--password-stdin'],
+      noKey,
+      `${password}\n`,
+    );
     assert.equal(login.code, 0, login.stderr);
     const projects = await strata(['get', 'projects', '-o', 'name'], noKey);
     assert.equal(projects.code, 0, projects.stderr);

@@ -17,7 +17,8 @@ describe('error catalogue', () => {
       assert.equal(row.status, spec.status, `${code}: status differs between code and docs`);
       assert.equal(row.retriable, spec.retriable, `${code}: retriable differs between code and docs`);
     }
-    for (const code of rows.keys()) assert.ok(code in ErrorCatalogue, `docs/errors.md lists ${code}, which the code does not have`);
+    for (const code of rows.keys())
+      assert.ok(code in ErrorCatalogue, `docs/errors.md lists ${code}, which the code does not have`);
   });
 
   it('renders RFC 9457 problems with every issue, and reads them back', () => {
@@ -28,7 +29,13 @@ describe('error catalogue', () => {
     const p = err.toProblem('/v1/things');
     assert.deepEqual(
       { status: p.status, code: p.code, type: p.type, issues: p.issues?.length, instance: p.instance },
-      { status: 422, code: 'STRATA_VALIDATION_FAILED', type: 'https://strata.dev/errors/STRATA_VALIDATION_FAILED', issues: 2, instance: '/v1/things' },
+      {
+        status: 422,
+        code: 'STRATA_VALIDATION_FAILED',
+        type: 'https://strata.dev/errors/STRATA_VALIDATION_FAILED',
+        issues: 2,
+        instance: '/v1/things',
+      },
     );
     const back = StrataError.fromProblem(p);
     assert.equal(back.code, 'STRATA_VALIDATION_FAILED');

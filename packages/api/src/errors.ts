@@ -30,7 +30,11 @@ export const ErrorCatalogue = {
   STRATA_IN_USE: { status: 409, title: 'The object is in use', retriable: false },
   STRATA_DELETING: { status: 409, title: 'The object is being deleted', retriable: false },
   STRATA_REFERENCE_NOT_FOUND: { status: 422, title: 'A referenced object does not exist', retriable: false },
-  STRATA_GONE: { status: 410, title: 'The requested resourceVersion is too old; list again', retriable: false },
+  STRATA_GONE: {
+    status: 410,
+    title: 'The requested resourceVersion is too old; list again',
+    retriable: false,
+  },
   STRATA_RATE_LIMITED: { status: 429, title: 'Too many requests', retriable: true },
   STRATA_INTERNAL: { status: 500, title: 'Internal error', retriable: true },
   STRATA_UNAVAILABLE: { status: 503, title: 'Service unavailable', retriable: true },
@@ -43,12 +47,28 @@ export const ErrorCatalogue = {
     retriable: false,
   },
   STRATA_TEMPLATE_ERROR: { status: 422, title: 'A template could not be rendered', retriable: false },
-  STRATA_VARIABLE_INVALID: { status: 422, title: 'A variable value is missing or has the wrong type', retriable: false },
+  STRATA_VARIABLE_INVALID: {
+    status: 422,
+    title: 'A variable value is missing or has the wrong type',
+    retriable: false,
+  },
   STRATA_YAML_INVALID: { status: 422, title: 'The YAML could not be read', retriable: false },
   STRATA_VALUES_INVALID: { status: 422, title: 'Values do not match the pack schema', retriable: false },
-  STRATA_PACK_NOT_FOUND: { status: 422, title: 'A referenced pack or pack version does not exist', retriable: false },
-  STRATA_PACK_EXISTS: { status: 409, title: 'This pack version already exists with different content; packs are immutable', retriable: false },
-  STRATA_PACK_SOURCE_UNAVAILABLE: { status: 502, title: 'The pack source (Helm repository) could not be read', retriable: true },
+  STRATA_PACK_NOT_FOUND: {
+    status: 422,
+    title: 'A referenced pack or pack version does not exist',
+    retriable: false,
+  },
+  STRATA_PACK_EXISTS: {
+    status: 409,
+    title: 'This pack version already exists with different content; packs are immutable',
+    retriable: false,
+  },
+  STRATA_PACK_SOURCE_UNAVAILABLE: {
+    status: 502,
+    title: 'The pack source (Helm repository) could not be read',
+    retriable: true,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

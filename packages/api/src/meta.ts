@@ -8,8 +8,12 @@ export const NAME_MAX_LENGTH = 63;
 
 export const Name = Type.String({ pattern: DNS1123_LABEL, minLength: 1, maxLength: NAME_MAX_LENGTH });
 
-const LabelKey = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
-export const Labels = Type.Record(Type.String({ pattern: LabelKey }), Type.String({ maxLength: 63, pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$' }));
+const LabelKey =
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+export const Labels = Type.Record(
+  Type.String({ pattern: LabelKey }),
+  Type.String({ maxLength: 63, pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$' }),
+);
 export const Annotations = Type.Record(Type.String({ maxLength: 253 }), Type.String({ maxLength: 65536 }));
 
 /** Metadata as a client writes it. Server-set fields are accepted (for round-trips) but ignored, except resourceVersion. */
@@ -47,7 +51,11 @@ export interface ObjectMeta {
   deletedAt?: string;
 }
 
-export const ConditionStatus = Type.Union([Type.Literal('True'), Type.Literal('False'), Type.Literal('Unknown')]);
+export const ConditionStatus = Type.Union([
+  Type.Literal('True'),
+  Type.Literal('False'),
+  Type.Literal('Unknown'),
+]);
 export const Condition = Type.Object({
   type: Type.String(),
   status: ConditionStatus,

@@ -11,7 +11,10 @@ export interface ObjectLocation {
 
 /** `/v1/projects/P/clusterprofiles[/NAME]` for project scope, `/v1/clusterprofiles[/NAME]` otherwise. */
 export function collectionPath(kind: KindDefinition, project?: string): string {
-  const base = project && kind.scope !== 'system' && kind.scope !== 'tenant' ? `${API_PREFIX}/projects/${encodeURIComponent(project)}` : API_PREFIX;
+  const base =
+    project && kind.scope !== 'system' && kind.scope !== 'tenant'
+      ? `${API_PREFIX}/projects/${encodeURIComponent(project)}`
+      : API_PREFIX;
   return `${base}/${kind.plural}`;
 }
 

@@ -19,7 +19,11 @@ for (const backend of await testBackends()) {
     });
 
     it('creates, reads, lists, replaces, patches and deletes an object with the uniform envelope', async () => {
-      const created = await s.call({ method: 'POST', url: '/v1/projects/default/macros', body: macro('region', 'eu-west-1', { env: 'prod' }) });
+      const created = await s.call({
+        method: 'POST',
+        url: '/v1/projects/default/macros',
+        body: macro('region', 'eu-west-1', { env: 'prod' }),
+      });
       assert.equal(created.status, 201, created.text);
       const meta = created.body.metadata as Record<string, unknown>;
       assert.equal(created.body.apiVersion, 'strata.dev/v1alpha1');
@@ -36,7 +40,14 @@ for (const backend of await testBackends()) {
       const put = await s.call({
         method: 'PUT',
         url: '/v1/projects/default/macros/region',
-        body: { ...macro('region', 'eu-central-1', { env: 'prod' }), metadata: { ...macro('region', '').metadata, labels: { env: 'prod' }, resourceVersion: meta.resourceVersion } },
+        body: {
+          ...macro('region', 'eu-central-1', { env: 'prod' }),
+          metadata: {
+            ...macro('region', '').metadata,
+            labels: { env: 'prod' },
+            resourceVersion: meta.resourceVersion,
+          },
+        },
       });
       assert.equal(put.status, 200, put.text);
       assert.equal((put.body.metadata as Record<string, unknown>).generation, 2);
@@ -62,11 +73,21 @@ for (const backend of await testBackends()) {
 
     it('lists with label selectors and pagination', async () => {
       for (let i = 0; i < 7; i++) {
-        const res = await s.call({ method: 'POST', url: '/v1/projects/default/macros', body: macro(`m${i}`, String(i), { tier: i % 2 ? 'odd' : 'even' }) });
+        const res = await s.call({
+          method: 'POST',
+          url: '/v1/projects/default/macros',
+          body: macro(`m${i}`, String(i), { tier: i % 2 ? 'odd' : 'even' }),
+        });
         assert.equal(res.status, 201, res.text);
       }
-      const odd = await s.call({ method: 'GET', url: '/v1/projects/default/macros?labelSelector=tier%3Dodd' });
-      assert.deepEqual(odd.body.items!.map((i) => (i.metadata as { name: string }).name), ['m1', 'm3', 'm5']);
+      const odd = await s.call({
+        method: 'GET',
+        url: '/v1/projects/default/macros?labelSelector=tier%3Dodd',
+      });
+      assert.deepEqual(
+        odd.body.items!.map((i) => (i.metadata as { name: string }).name),
+        ['m1', 'm3', 'm5'],
+      );
       const names: string[] = [];
       let url = '/v1/projects/default/macros?labelSelector=tier&limit=3';
       for (;;) {
@@ -84,9 +105,17 @@ for (const backend of await testBackends()) {
     it('refuses a write with a stale resourceVersion and changes nothing', async () => {
       const c = await s.call({ method: 'POST', url: '/v1/macros', body: macro('stale', 'a') });
       const rv = (c.body.metadata as { resourceVersion: string }).resourceVersion;
-      const first = await s.call({ method: 'PUT', url: '/v1/macros/stale', body: { ...macro('stale', 'b'), metadata: { name: 'stale', resourceVersion: rv } } });
+      const first = await s.call({
+        method: 'PUT',
+        url: '/v1/macros/stale',
+        body: { ...macro('stale', 'b'), metadata: { name: 'stale', resourceVersion: rv } },
+      });
       assert.equal(first.status, 200);
-      const second = await s.call({ method: 'PUT', url: '/v1/macros/stale', body: { ...macro('stale', 'c'), metadata: { name: 'stale', resourceVersion: rv } } });
+      const second = await s.call({
+        method: 'PUT',
+        url: '/v1/macros/stale',
+        body: { ...macro('stale', 'c'), metadata: { name: 'stale', resourceVersion: rv } },
+      });
       assert.equal(second.status, 409);
       assert.equal(second.body.code, 'STRATA_CONFLICT');
       const now = await s.call({ method: 'GET', url: '/v1/macros/stale' });
@@ -98,7 +127,11 @@ for (const backend of await testBackends()) {
       const rv = (c.body.metadata as { resourceVersion: string }).resourceVersion;
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          s.call({ method: 'PUT', url: '/v1/macros/race', body: { ...macro('race', `writer-${i}`), metadata: { name: 'race', resourceVersion: rv } } }),
+          s.call({
+            method: 'PUT',
+            url: '/v1/macros/race',
+            body: { ...macro('race', `writer-${i}`), metadata: { name: 'race', resourceVersion: rv } },
+          }),
         ),
       );
       const wins = results.filter((r) => r.status === 200);
@@ -111,38 +144,78 @@ for (const backend of await testBackends()) {
 
     it('keeps status separate: users cannot write it, and spec updates keep it', async () => {
       await s.call({ method: 'POST', url: '/v1/macros', body: macro('st', 'x') });
-      const res = await s.call({ method: 'PUT', url: '/v1/macros/st/status', body: { status: { observedGeneration: 1 } } });
+      const res = await s.call({
+        method: 'PUT',
+        url: '/v1/macros/st/status',
+        body: { status: { observedGeneration: 1 } },
+      });
       assert.equal(res.status, 403);
       assert.equal(res.body.code, 'STRATA_FORBIDDEN');
     });
 
     it('holds an object with finalizers until they are removed (soft deletion)', async () => {
-      await s.call({ method: 'POST', url: '/v1/macros', body: { ...macro('fin', 'x'), metadata: { name: 'fin', finalizers: ['strata.dev/cleanup'] } } });
+      await s.call({
+        method: 'POST',
+        url: '/v1/macros',
+        body: { ...macro('fin', 'x'), metadata: { name: 'fin', finalizers: ['strata.dev/cleanup'] } },
+      });
       const del = await s.call({ method: 'DELETE', url: '/v1/macros/fin' });
       assert.equal(del.status, 200);
       assert.ok((del.body.metadata as { deletedAt?: string }).deletedAt);
       const still = await s.call({ method: 'GET', url: '/v1/macros/fin' });
       assert.equal(still.status, 200);
-      const edit = await s.call({ method: 'PUT', url: '/v1/macros/fin', body: { ...macro('fin', 'changed'), metadata: { name: 'fin', finalizers: ['strata.dev/cleanup'] } } });
+      const edit = await s.call({
+        method: 'PUT',
+        url: '/v1/macros/fin',
+        body: { ...macro('fin', 'changed'), metadata: { name: 'fin', finalizers: ['strata.dev/cleanup'] } },
+      });
       assert.equal(edit.status, 409);
       assert.equal(edit.body.code, 'STRATA_DELETING');
-      const release = await s.call({ method: 'PATCH', url: '/v1/macros/fin', contentType: 'application/merge-patch+json', body: { metadata: { finalizers: [] } } });
+      const release = await s.call({
+        method: 'PATCH',
+        url: '/v1/macros/fin',
+        contentType: 'application/merge-patch+json',
+        body: { metadata: { finalizers: [] } },
+      });
       assert.equal(release.status, 200, release.text);
       assert.equal((await s.call({ method: 'GET', url: '/v1/macros/fin' })).status, 404);
     });
 
     it('writes an audit entry for every mutation, readable through the API', async () => {
       await s.call({ method: 'POST', url: '/v1/projects/default/macros', body: macro('audited', '1') });
-      await s.call({ method: 'PATCH', url: '/v1/projects/default/macros/audited', contentType: 'application/merge-patch+json', body: { spec: { value: '2' } } });
+      await s.call({
+        method: 'PATCH',
+        url: '/v1/projects/default/macros/audited',
+        contentType: 'application/merge-patch+json',
+        body: { spec: { value: '2' } },
+      });
       await s.call({ method: 'DELETE', url: '/v1/projects/default/macros/audited' });
       const audit = await s.call({ method: 'GET', url: '/v1/projects/default/auditentries?limit=1000' });
       assert.equal(audit.status, 200, audit.text);
-      const mine = audit.body.items!.map((i) => i.spec as { verb: string; actor: string; object: { name: string }; generationBefore?: number; generationAfter?: number }).filter((e) => e.object.name === 'audited');
-      assert.deepEqual(mine.map((e) => e.verb), ['create', 'update', 'delete']);
+      const mine = audit.body
+        .items!.map(
+          (i) =>
+            i.spec as {
+              verb: string;
+              actor: string;
+              object: { name: string };
+              generationBefore?: number;
+              generationAfter?: number;
+            },
+        )
+        .filter((e) => e.object.name === 'audited');
+      assert.deepEqual(
+        mine.map((e) => e.verb),
+        ['create', 'update', 'delete'],
+      );
       assert.ok(mine.every((e) => e.actor === 'admin'));
       assert.equal(mine[1]!.generationBefore, 1);
       assert.equal(mine[1]!.generationAfter, 2);
-      const write = await s.call({ method: 'POST', url: '/v1/auditentries', body: { metadata: { name: 'fake' }, spec: {} } });
+      const write = await s.call({
+        method: 'POST',
+        url: '/v1/auditentries',
+        body: { metadata: { name: 'fake' }, spec: {} },
+      });
       assert.ok(write.status === 404 || write.status === 405, 'audit entries cannot be written by users');
     });
 

@@ -70,7 +70,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false },
+    },
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'strata_' });
@@ -84,7 +86,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const principals = new PrincipalLoader({ store: options.store });
   const authenticator = new Authenticator({ store: options.store, principals });
-  const hub = new ChangeHub({ store: options.store, ...(options.watchPollIntervalMs ? { pollIntervalMs: options.watchPollIntervalMs } : {}) });
+  const hub = new ChangeHub({
+    store: options.store,
+    ...(options.watchPollIntervalMs ? { pollIntervalMs: options.watchPollIntervalMs } : {}),
+  });
   const catalogs = new TenantCatalogs({ store: options.store });
   const service = new ResourceService({
     store: options.store,
@@ -112,7 +117,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       try {
         done(null, parseYaml(body as string, { prettyErrors: true, maxAliasCount: 100 }) as unknown);
       } catch (err) {
-        done(new StrataError('STRATA_MALFORMED_BODY', `the body is not valid YAML: ${(err as Error).message}`), undefined);
+        done(
+          new StrataError('STRATA_MALFORMED_BODY', `the body is not valid YAML: ${(err as Error).message}`),
+          undefined,
+        );
       }
     });
   }
@@ -120,18 +128,32 @@ export async function buildApp(options: AppOptions): Promise<App> {
     try {
       done(null, JSON.parse(body as string) as unknown);
     } catch (err) {
-      done(new StrataError('STRATA_MALFORMED_BODY', `the body is not valid JSON: ${(err as Error).message}`), undefined);
+      done(
+        new StrataError('STRATA_MALFORMED_BODY', `the body is not valid JSON: ${(err as Error).message}`),
+        undefined,
+      );
     }
   });
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Strata API', version: 'v1alpha1', description: 'Manage fleets of Kubernetes clusters from cluster profiles.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: stk.TENANT.NAME.SECRET' } } },
+      info: {
+        title: 'Strata API',
+        version: 'v1alpha1',
+        description: 'Manage fleets of Kubernetes clusters from cluster profiles.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: stk.TENANT.NAME.SECRET' },
+        },
+      },
       security: [{ apiKey: [] }],
     },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
   });
 
   const routes: RouteInfo[] = [];
@@ -145,7 +167,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     req.principal = await authenticator.authenticate(req.headers.authorization);
   });
   app.addHook('onResponse', async (req, reply) => {
-    latency.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    latency.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -163,7 +188,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (!req.principal) throw new StrataError('STRATA_UNAUTHENTICATED', 'authentication required');
     return req.principal;
   };
-  const context = (req: FastifyRequest): RequestContext => ({ principal: principalOf(req), requestId: req.id });
+  const context = (req: FastifyRequest): RequestContext => ({
+    principal: principalOf(req),
+    requestId: req.id,
+  });
 
   registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true) });
   registerAuthRoutes(app, { store: options.store, principal: principalOf, onWrite: () => hub.notify() });

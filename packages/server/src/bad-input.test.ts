@@ -14,52 +14,133 @@ interface Row {
 }
 
 const rows: Row[] = [
-  { name: 'malformed JSON', given: { method: 'POST', url: '/v1/macros', payload: '{"metadata": {', contentType: 'application/json' }, status: 400, code: 'STRATA_MALFORMED_BODY' },
-  { name: 'malformed YAML', given: { method: 'POST', url: '/v1/macros', payload: 'metadata: [unclosed\n  name: x', contentType: 'application/yaml' }, status: 400, code: 'STRATA_MALFORMED_BODY' },
-  { name: 'unknown kind', given: { method: 'POST', url: '/v1/widgets', body: { metadata: { name: 'x' }, spec: {} } }, status: 404, code: 'STRATA_NOT_FOUND' },
+  {
+    name: 'malformed JSON',
+    given: { method: 'POST', url: '/v1/macros', payload: '{"metadata": {', contentType: 'application/json' },
+    status: 400,
+    code: 'STRATA_MALFORMED_BODY',
+  },
+  {
+    name: 'malformed YAML',
+    given: {
+      method: 'POST',
+      url: '/v1/macros',
+      payload: 'metadata: [unclosed\n  name: x',
+      contentType: 'application/yaml',
+    },
+    status: 400,
+    code: 'STRATA_MALFORMED_BODY',
+  },
+  {
+    name: 'unknown kind',
+    given: { method: 'POST', url: '/v1/widgets', body: { metadata: { name: 'x' }, spec: {} } },
+    status: 404,
+    code: 'STRATA_NOT_FOUND',
+  },
   {
     name: 'unknown fields, named',
-    given: { method: 'POST', url: '/v1/macros', body: { metadata: { name: 'x', colour: 'red' }, spec: { value: 'v', extra: true } } },
+    given: {
+      method: 'POST',
+      url: '/v1/macros',
+      body: { metadata: { name: 'x', colour: 'red' }, spec: { value: 'v', extra: true } },
+    },
     status: 422,
     code: 'STRATA_VALIDATION_FAILED',
     paths: ['/metadata/colour', '/spec/extra'],
   },
   {
     name: 'wrong types',
-    given: { method: 'POST', url: '/v1/users', body: { metadata: { name: 'u' }, spec: { disabled: 'no', email: 42 } } },
+    given: {
+      method: 'POST',
+      url: '/v1/users',
+      body: { metadata: { name: 'u' }, spec: { disabled: 'no', email: 42 } },
+    },
     status: 422,
     code: 'STRATA_VALIDATION_FAILED',
     paths: ['/spec/disabled', '/spec/email'],
   },
   {
     name: 'invalid DNS-1123 name',
-    given: { method: 'POST', url: '/v1/macros', body: { metadata: { name: 'Not_Valid' }, spec: { value: 'v' } } },
+    given: {
+      method: 'POST',
+      url: '/v1/macros',
+      body: { metadata: { name: 'Not_Valid' }, spec: { value: 'v' } },
+    },
     status: 422,
     code: 'STRATA_VALIDATION_FAILED',
     paths: ['/metadata/name'],
   },
   {
     name: 'kind in the body disagrees with the URL',
-    given: { method: 'POST', url: '/v1/macros', body: { kind: 'Role', metadata: { name: 'x' }, spec: { value: 'v' } } },
+    given: {
+      method: 'POST',
+      url: '/v1/macros',
+      body: { kind: 'Role', metadata: { name: 'x' }, spec: { value: 'v' } },
+    },
     status: 422,
     code: 'STRATA_VALIDATION_FAILED',
     paths: ['/kind'],
   },
   {
     name: 'missing references',
-    given: { method: 'POST', url: '/v1/rolebindings', body: { metadata: { name: 'rb' }, spec: { role: 'no-such-role', subjects: [{ kind: 'User', name: 'ghost' }] } } },
+    given: {
+      method: 'POST',
+      url: '/v1/rolebindings',
+      body: {
+        metadata: { name: 'rb' },
+        spec: { role: 'no-such-role', subjects: [{ kind: 'User', name: 'ghost' }] },
+      },
+    },
     status: 422,
     code: 'STRATA_REFERENCE_NOT_FOUND',
     paths: ['/spec/role', '/spec/subjects/0/name'],
   },
-  { name: 'project that does not exist', given: { method: 'POST', url: '/v1/projects/nowhere/macros', body: { metadata: { name: 'x' }, spec: { value: 'v' } } }, status: 404, code: 'STRATA_NOT_FOUND' },
-  { name: '5 MB body', given: { method: 'POST', url: '/v1/macros', payload: JSON.stringify({ metadata: { name: 'big' }, spec: { value: 'x'.repeat(5 * 1024 * 1024) } }) }, status: 413, code: 'STRATA_BODY_TOO_LARGE' },
-  { name: 'unsupported content type', given: { method: 'POST', url: '/v1/macros', payload: '<xml/>', contentType: 'application/xml' }, status: 415, code: 'STRATA_UNSUPPORTED_MEDIA_TYPE' },
-  { name: 'bad page size', given: { method: 'GET', url: '/v1/macros?limit=5000' }, status: 400, code: 'STRATA_BAD_REQUEST' },
-  { name: 'unknown query parameter', given: { method: 'GET', url: '/v1/macros?colour=red' }, status: 400, code: 'STRATA_BAD_REQUEST', paths: ['/querystring/colour'] },
+  {
+    name: 'project that does not exist',
+    given: {
+      method: 'POST',
+      url: '/v1/projects/nowhere/macros',
+      body: { metadata: { name: 'x' }, spec: { value: 'v' } },
+    },
+    status: 404,
+    code: 'STRATA_NOT_FOUND',
+  },
+  {
+    name: '5 MB body',
+    given: {
+      method: 'POST',
+      url: '/v1/macros',
+      payload: JSON.stringify({ metadata: { name: 'big' }, spec: { value: 'x'.repeat(5 * 1024 * 1024) } }),
+    },
+    status: 413,
+    code: 'STRATA_BODY_TOO_LARGE',
+  },
+  {
+    name: 'unsupported content type',
+    given: { method: 'POST', url: '/v1/macros', payload: '<xml/>', contentType: 'application/xml' },
+    status: 415,
+    code: 'STRATA_UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    name: 'bad page size',
+    given: { method: 'GET', url: '/v1/macros?limit=5000' },
+    status: 400,
+    code: 'STRATA_BAD_REQUEST',
+  },
+  {
+    name: 'unknown query parameter',
+    given: { method: 'GET', url: '/v1/macros?colour=red' },
+    status: 400,
+    code: 'STRATA_BAD_REQUEST',
+    paths: ['/querystring/colour'],
+  },
   {
     name: 'API key expiring in the past',
-    given: { method: 'POST', url: '/v1/apikeys', body: { metadata: { name: 'old' }, spec: { expiresAt: '2001-01-01T00:00:00Z' } } },
+    given: {
+      method: 'POST',
+      url: '/v1/apikeys',
+      body: { metadata: { name: 'old' }, spec: { expiresAt: '2001-01-01T00:00:00Z' } },
+    },
     status: 422,
     code: 'STRATA_VALIDATION_FAILED',
     paths: ['/spec/expiresAt'],
@@ -84,7 +165,8 @@ for (const backend of await testBackends()) {
         assert.equal(typeof res.body.detail, 'string');
         if (row.paths) {
           const paths = ((res.body.issues as { path: string }[] | undefined) ?? []).map((i) => i.path);
-          for (const p of row.paths) assert.ok(paths.includes(p), `issues ${JSON.stringify(paths)} should include ${p}`);
+          for (const p of row.paths)
+            assert.ok(paths.includes(p), `issues ${JSON.stringify(paths)} should include ${p}`);
         }
         assert.equal(await s.store.currentResourceVersion(), before, 'nothing was stored');
       });
@@ -100,14 +182,30 @@ for (const backend of await testBackends()) {
 
     it('a secret field is write-only in the API and ciphertext in the database', async () => {
       const secret = 'AKIA-very-secret-value-123';
-      const created = await s.call({ method: 'POST', url: '/v1/projects/default/cloudaccounts', body: { metadata: { name: 'aws' }, spec: { provider: 'aws', credentials: { secretAccessKey: secret } } } });
+      const created = await s.call({
+        method: 'POST',
+        url: '/v1/projects/default/cloudaccounts',
+        body: {
+          metadata: { name: 'aws' },
+          spec: { provider: 'aws', credentials: { secretAccessKey: secret } },
+        },
+      });
       assert.equal(created.status, 201, created.text);
-      for (const res of [created, await s.call({ method: 'GET', url: '/v1/projects/default/cloudaccounts/aws' }), await s.call({ method: 'GET', url: '/v1/projects/default/cloudaccounts' })]) {
+      for (const res of [
+        created,
+        await s.call({ method: 'GET', url: '/v1/projects/default/cloudaccounts/aws' }),
+        await s.call({ method: 'GET', url: '/v1/projects/default/cloudaccounts' }),
+      ]) {
         assert.ok(!res.text.includes(secret), 'the secret is never returned');
       }
       const got = await s.call({ method: 'GET', url: '/v1/projects/default/cloudaccounts/aws' });
-      assert.deepEqual((got.body.status as { secretFieldsSet: string[] }).secretFieldsSet, ['/spec/credentials']);
-      const stored = await s.store.get({ tenant: 'default', projects: '*' }, { kind: 'CloudAccount', tenant: 'default', project: 'default', name: 'aws' });
+      assert.deepEqual((got.body.status as { secretFieldsSet: string[] }).secretFieldsSet, [
+        '/spec/credentials',
+      ]);
+      const stored = await s.store.get(
+        { tenant: 'default', projects: '*' },
+        { kind: 'CloudAccount', tenant: 'default', project: 'default', name: 'aws' },
+      );
       assert.match(String(stored!.spec.credentials), /^enc:/);
       assert.ok(!JSON.stringify(stored).includes(secret));
       if (s.database.file) {
@@ -118,23 +216,62 @@ for (const backend of await testBackends()) {
     });
 
     it('updating without the secret keeps it; passwords are stored as argon2 hashes', async () => {
-      const res = await s.call({ method: 'POST', url: '/v1/users', body: { metadata: { name: 'pw' }, spec: { password: 'a long password' } } });
+      const res = await s.call({
+        method: 'POST',
+        url: '/v1/users',
+        body: { metadata: { name: 'pw' }, spec: { password: 'a long password' } },
+      });
       assert.equal(res.status, 201, res.text);
       assert.equal((res.body.spec as Record<string, unknown>).password, undefined);
-      const upd = await s.call({ method: 'PUT', url: '/v1/users/pw', body: { metadata: { name: 'pw' }, spec: { displayName: 'Pat' } } });
+      const upd = await s.call({
+        method: 'PUT',
+        url: '/v1/users/pw',
+        body: { metadata: { name: 'pw' }, spec: { displayName: 'Pat' } },
+      });
       assert.equal(upd.status, 200, upd.text);
-      const login = await s.call({ method: 'POST', url: '/v1/login', key: null, body: { username: 'pw', password: 'a long password' } });
+      const login = await s.call({
+        method: 'POST',
+        url: '/v1/login',
+        key: null,
+        body: { username: 'pw', password: 'a long password' },
+      });
       assert.equal(login.status, 200, 'the password survived an update that did not mention it');
-      const same = await s.call({ method: 'PUT', url: '/v1/users/pw', body: { metadata: { name: 'pw' }, spec: { displayName: 'Pat', password: 'a long password' } } });
-      assert.equal((same.body.metadata as { generation: number }).generation, (upd.body.metadata as { generation: number }).generation, 'the same password again is no change');
+      const same = await s.call({
+        method: 'PUT',
+        url: '/v1/users/pw',
+        body: { metadata: { name: 'pw' }, spec: { displayName: 'Pat', password: 'a long password' } },
+      });
+      assert.equal(
+        (same.body.metadata as { generation: number }).generation,
+        (upd.body.metadata as { generation: number }).generation,
+        'the same password again is no change',
+      );
     });
 
     it('sending the same credentials again changes nothing; new ones replace them', async () => {
-      const body = (secret: string) => ({ metadata: { name: 'gcp' }, spec: { provider: 'gcp', credentials: { json: secret } } });
-      const a = await s.call({ method: 'POST', url: '/v1/projects/default/cloudaccounts', body: body('one') });
-      const b = await s.call({ method: 'PUT', url: '/v1/projects/default/cloudaccounts/gcp', body: body('one') });
-      assert.equal((b.body.metadata as { generation: number }).generation, (a.body.metadata as { generation: number }).generation);
-      const c = await s.call({ method: 'PUT', url: '/v1/projects/default/cloudaccounts/gcp', body: body('two') });
+      const body = (secret: string) => ({
+        metadata: { name: 'gcp' },
+        spec: { provider: 'gcp', credentials: { json: secret } },
+      });
+      const a = await s.call({
+        method: 'POST',
+        url: '/v1/projects/default/cloudaccounts',
+        body: body('one'),
+      });
+      const b = await s.call({
+        method: 'PUT',
+        url: '/v1/projects/default/cloudaccounts/gcp',
+        body: body('one'),
+      });
+      assert.equal(
+        (b.body.metadata as { generation: number }).generation,
+        (a.body.metadata as { generation: number }).generation,
+      );
+      const c = await s.call({
+        method: 'PUT',
+        url: '/v1/projects/default/cloudaccounts/gcp',
+        body: body('two'),
+      });
       assert.equal((c.body.metadata as { generation: number }).generation, 2);
     });
   });

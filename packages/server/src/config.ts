@@ -37,14 +37,20 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     strict: true,
   });
   if (values.help) return 'help';
-  const dataDir = resolve(values['data-dir'] ?? env.STRATA_DATA_DIR ?? join(homedir(), '.local', 'share', 'strata'));
+  const dataDir = resolve(
+    values['data-dir'] ?? env.STRATA_DATA_DIR ?? join(homedir(), '.local', 'share', 'strata'),
+  );
   const listen = values.listen ?? env.STRATA_LISTEN ?? '127.0.0.1:7080';
   const m = /^(.+):(\d{1,5})$/.exec(listen);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new StrataError('STRATA_BAD_REQUEST', `--listen must be HOST:PORT, got "${listen}"`);
+  if (!m || port > 65535)
+    throw new StrataError('STRATA_BAD_REQUEST', `--listen must be HOST:PORT, got "${listen}"`);
   const logLevel = values['log-level'] ?? env.STRATA_LOG_LEVEL ?? 'info';
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
-    throw new StrataError('STRATA_BAD_REQUEST', `--log-level must be one of trace, debug, info, warn, error; got "${logLevel}"`);
+    throw new StrataError(
+      'STRATA_BAD_REQUEST',
+      `--log-level must be one of trace, debug, info, warn, error; got "${logLevel}"`,
+    );
   }
   return {
     dataDir,

@@ -33,7 +33,8 @@ export async function runServer(argv: string[]): Promise<number> {
   const store = new KyselyResourceRepository({ db: handle.db });
   const boot = await bootstrap(store, config.dataDir);
   const builtin = await loadCatalogDirectory();
-  for (const f of builtin.failures) log.error({ dir: f.dir, issues: f.issues }, 'built-in pack is invalid and was skipped');
+  for (const f of builtin.failures)
+    log.error({ dir: f.dir, issues: f.issues }, 'built-in pack is invalid and was skipped');
   await seedBuiltinPacksEverywhere(store, builtin.packs);
   log.info({ packs: builtin.packs.length }, 'built-in pack catalog loaded');
   const { app, catalogs } = await buildApp({
@@ -51,17 +52,27 @@ export async function runServer(argv: string[]): Promise<number> {
   } catch (err) {
     log.error({ err }, 'cannot listen');
     await handle.close();
-    throw new StrataError('STRATA_UNAVAILABLE', `cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    throw new StrataError(
+      'STRATA_UNAVAILABLE',
+      `cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`,
+    );
   }
   const controllers = await startControllers({
     store,
     handle,
     cipher,
     onChartsChanged: (tenant) => catalogs.invalidate(tenant),
-    onError: (e) => log.warn({ controller: e.controller, attempt: e.attempt, err: e.error }, 'reconcile failed; retrying with backoff'),
+    onError: (e) =>
+      log.warn(
+        { controller: e.controller, attempt: e.attempt, err: e.error },
+        'reconcile failed; retrying with backoff',
+      ),
   });
   const url = `http://${config.host}:${config.port}`;
-  log.info({ url, dataDir: config.dataDir, database: handle.dialect, encryptionKeys: cipher.source }, 'Strata server ready');
+  log.info(
+    { url, dataDir: config.dataDir, database: handle.dialect, encryptionKeys: cipher.source },
+    'Strata server ready',
+  );
   process.stdout.write(
     [
       '',
@@ -86,10 +97,13 @@ export async function runServer(argv: string[]): Promise<number> {
         .stop()
         .then(() => app.close())
         .then(() => handle.close())
-        .then(() => resolve(0), (err: unknown) => {
-          log.error({ err }, 'shutdown failed');
-          resolve(1);
-        });
+        .then(
+          () => resolve(0),
+          (err: unknown) => {
+            log.error({ err }, 'shutdown failed');
+            resolve(1);
+          },
+        );
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));

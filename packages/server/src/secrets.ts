@@ -9,7 +9,9 @@ export interface OpenCipherOptions {
 }
 
 /** The server's cipher for secret fields: the key ring from the environment or the data directory's key file. */
-export async function openCipher(options: OpenCipherOptions): Promise<SecretCipher & { source: string; file?: string }> {
+export async function openCipher(
+  options: OpenCipherOptions,
+): Promise<SecretCipher & { source: string; file?: string }> {
   const loaded = await loadKeyRing({ dataDir: options.dataDir, env: options.env ?? process.env });
   for (const w of loaded.warnings) options.warn?.(w);
   return {

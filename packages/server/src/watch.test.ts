@@ -5,10 +5,18 @@ import { testBackends } from '@strata/testing';
 import { startTestServer, type TestServer } from './test/harness.js';
 
 /** Opens a real HTTP watch (SSE) and collects events until `until` says stop. */
-async function collect(base: string, path: string, key: string, until: (events: WatchEvent[]) => boolean): Promise<WatchEvent[]> {
+async function collect(
+  base: string,
+  path: string,
+  key: string,
+  until: (events: WatchEvent[]) => boolean,
+): Promise<WatchEvent[]> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 10_000);
-  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` }, signal: controller.signal });
+  const res = await fetch(`${base}${path}`, {
+    headers: { authorization: `Bearer ${key}` },
+    signal: controller.signal,
+  });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
   const events: WatchEvent[] = [];
@@ -44,14 +52,25 @@ for (const backend of await testBackends()) {
     after(async () => s?.close());
 
     const post = (name: string, value: string) =>
-      s.call({ method: 'POST', url: '/v1/projects/default/macros', body: { metadata: { name }, spec: { value } } });
+      s.call({
+        method: 'POST',
+        url: '/v1/projects/default/macros',
+        body: { metadata: { name }, spec: { value } },
+      });
 
     it('streams current objects, then changes as they happen', async () => {
       await post('w1', 'a');
-      const pending = collect(base, '/v1/projects/default/macros?watch=true', s.adminKey, (ev) => ev.some((e) => e.type === 'DELETED'));
+      const pending = collect(base, '/v1/projects/default/macros?watch=true', s.adminKey, (ev) =>
+        ev.some((e) => e.type === 'DELETED'),
+      );
       await new Promise((r) => setTimeout(r, 200));
       await post('w2', 'b');
-      await s.call({ method: 'PATCH', url: '/v1/projects/default/macros/w1', contentType: 'application/merge-patch+json', body: { spec: { value: 'c' } } });
+      await s.call({
+        method: 'PATCH',
+        url: '/v1/projects/default/macros/w1',
+        contentType: 'application/merge-patch+json',
+        body: { spec: { value: 'c' } },
+      });
       await s.call({ method: 'DELETE', url: '/v1/projects/default/macros/w2' });
       const events = (await pending).filter((e) => e.type !== 'BOOKMARK');
       assert.deepEqual(
@@ -65,19 +84,32 @@ for (const backend of await testBackends()) {
       const rv = (first.body.metadata as { resourceVersion: string }).resourceVersion;
       await post('r2', '2');
       await post('r3', '3');
-      const events = await collect(base, `/v1/projects/default/macros?watch=true&resourceVersion=${rv}`, s.adminKey, (ev) =>
-        ev.some((e) => e.object.metadata.name === 'r3'),
+      const events = await collect(
+        base,
+        `/v1/projects/default/macros?watch=true&resourceVersion=${rv}`,
+        s.adminKey,
+        (ev) => ev.some((e) => e.object.metadata.name === 'r3'),
       );
-      assert.deepEqual(events.filter((e) => e.type !== 'BOOKMARK').map((e) => e.object.metadata.name), ['r2', 'r3']);
+      assert.deepEqual(
+        events.filter((e) => e.type !== 'BOOKMARK').map((e) => e.object.metadata.name),
+        ['r2', 'r3'],
+      );
     });
 
     it('does not show another project’s changes, and refuses a watch the caller may not make', async () => {
       await s.call({ method: 'POST', url: '/v1/projects', body: { metadata: { name: 'other' }, spec: {} } });
       const rv = await s.store.currentResourceVersion();
-      await s.call({ method: 'POST', url: '/v1/projects/other/macros', body: { metadata: { name: 'hidden' }, spec: { value: 'x' } } });
+      await s.call({
+        method: 'POST',
+        url: '/v1/projects/other/macros',
+        body: { metadata: { name: 'hidden' }, spec: { value: 'x' } },
+      });
       await post('visible', 'y');
-      const events = await collect(base, `/v1/projects/default/macros?watch=true&resourceVersion=${rv}`, s.adminKey, (ev) =>
-        ev.some((e) => e.object.metadata.name === 'visible'),
+      const events = await collect(
+        base,
+        `/v1/projects/default/macros?watch=true&resourceVersion=${rv}`,
+        s.adminKey,
+        (ev) => ev.some((e) => e.object.metadata.name === 'visible'),
       );
       assert.ok(!events.some((e) => e.object.metadata.name === 'hidden'));
       const res = await fetch(`${base}/v1/projects/default/macros?watch=true`);
@@ -86,12 +118,26 @@ for (const backend of await testBackends()) {
 
     it('filters by label selector', async () => {
       const rv = await s.store.currentResourceVersion();
-      await s.call({ method: 'POST', url: '/v1/projects/default/macros', body: { metadata: { name: 'blue', labels: { colour: 'blue' } }, spec: { value: 'b' } } });
-      await s.call({ method: 'POST', url: '/v1/projects/default/macros', body: { metadata: { name: 'red', labels: { colour: 'red' } }, spec: { value: 'r' } } });
-      const events = await collect(base, `/v1/projects/default/macros?watch=true&labelSelector=colour%3Dred&resourceVersion=${rv}`, s.adminKey, (ev) =>
-        ev.some((e) => e.object.metadata.name === 'red'),
+      await s.call({
+        method: 'POST',
+        url: '/v1/projects/default/macros',
+        body: { metadata: { name: 'blue', labels: { colour: 'blue' } }, spec: { value: 'b' } },
+      });
+      await s.call({
+        method: 'POST',
+        url: '/v1/projects/default/macros',
+        body: { metadata: { name: 'red', labels: { colour: 'red' } }, spec: { value: 'r' } },
+      });
+      const events = await collect(
+        base,
+        `/v1/projects/default/macros?watch=true&labelSelector=colour%3Dred&resourceVersion=${rv}`,
+        s.adminKey,
+        (ev) => ev.some((e) => e.object.metadata.name === 'red'),
       );
-      assert.deepEqual(events.filter((e) => e.type !== 'BOOKMARK').map((e) => e.object.metadata.name), ['red']);
+      assert.deepEqual(
+        events.filter((e) => e.type !== 'BOOKMARK').map((e) => e.object.metadata.name),
+        ['red'],
+      );
     });
   });
 }

@@ -26,10 +26,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServerProcess(options: { databaseUrl?: string; dataDir?: string } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  options: { databaseUrl?: string; dataDir?: string } = {},
+): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'strata-e2e-')));
   const port = await freePort();
-  const args = [join(ROOT, 'bin/strata.js'), 'server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'];
+  const args = [
+    join(ROOT, 'bin/strata.js'),
+    'server',
+    '--data-dir',
+    dataDir,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--log-level',
+    'warn',
+  ];
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
   let stderr = '';
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });

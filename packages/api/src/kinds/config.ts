@@ -5,9 +5,13 @@ export const MacroKind = defineKind({
   kind: 'Macro',
   plural: 'macros',
   scope: 'tenant-or-project',
-  description: 'A named value usable in profiles as `{{ .macro.NAME }}`; a project macro wins over a tenant macro.',
+  description:
+    'A named value usable in profiles as `{{ .macro.NAME }}`; a project macro wins over a tenant macro.',
   spec: Type.Object(
-    { value: Type.String({ maxLength: 65536 }), description: Type.Optional(Type.String({ maxLength: 1024 })) },
+    {
+      value: Type.String({ maxLength: 65536 }),
+      description: Type.Optional(Type.String({ maxLength: 1024 })),
+    },
     { additionalProperties: false },
   ),
 });

@@ -3,7 +3,15 @@ import type { KindDefinition } from './kind.js';
 import { AuditEntryKind, EventKind } from './records.js';
 import { CloudAccountKind, MacroKind } from './config.js';
 import { ClusterProfileKind, PackKind, PackSourceKind } from './packs.js';
-import { ApiKeyKind, ProjectKind, RoleBindingKind, RoleKind, TeamKind, TenantKind, UserKind } from './tenancy.js';
+import {
+  ApiKeyKind,
+  ProjectKind,
+  RoleBindingKind,
+  RoleKind,
+  TeamKind,
+  TenantKind,
+  UserKind,
+} from './tenancy.js';
 
 export * from './kind.js';
 export * from './tenancy.js';
@@ -42,9 +50,11 @@ export function findKind(nameOrAlias: string): KindDefinition | undefined {
 export function requireKind(nameOrAlias: string): KindDefinition {
   const k = findKind(nameOrAlias);
   if (!k) {
-    throw new StrataError('STRATA_UNKNOWN_KIND', `unknown kind "${nameOrAlias}"; known kinds: ${KINDS.map((x) => x.kind).join(', ')}`, [
-      { path: '/kind', message: `unknown kind "${nameOrAlias}"` },
-    ]);
+    throw new StrataError(
+      'STRATA_UNKNOWN_KIND',
+      `unknown kind "${nameOrAlias}"; known kinds: ${KINDS.map((x) => x.kind).join(', ')}`,
+      [{ path: '/kind', message: `unknown kind "${nameOrAlias}"` }],
+    );
   }
   return k;
 }

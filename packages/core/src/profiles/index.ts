@@ -11,3 +11,4 @@ export * from './resolve-profiles.js';
 export * from './values-diff.js';
 export * from './diff-profiles.js';
 export * from './diff-stacks.js';
+export * from './mask-stack.js';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StrataError } from '@strata/api';
 import type { ProfileDocument } from './profile.js';
+import { MASK, maskStack } from './mask-stack.js';
 import { resolveProfiles, tryResolveProfiles, type ResolveProfilesOptions } from './resolve-profiles.js';
 import { exampleProfile, testCatalog } from './test-fixtures.js';
 
@@ -331,5 +332,23 @@ describe('resolveProfiles', () => {
     );
     assert.equal(issues.length, 1);
     assert.doesNotMatch(JSON.stringify(issues), /TOP-SECRET-1/);
+  });
+});
+
+describe('maskStack', () => {
+  it('hides secret values everywhere, keeps the hashes and the rest', () => {
+    const stack = resolveProfiles(
+      base({ profiles: [{ profile: exampleProfile(), variables: { registryPassword: 'hunter2' } }] }),
+    );
+    const masked = maskStack(stack, ['hunter2']);
+    assert.match(JSON.stringify(stack), /hunter2/);
+    assert.doesNotMatch(JSON.stringify(masked), /hunter2/);
+    assert.equal(masked.layers.find((l) => l.name === 'demo-app')?.helm?.values.message, MASK);
+    assert.equal(masked.hash, stack.hash);
+    assert.deepEqual(
+      masked.layers.find((l) => l.name === 'kubernetes'),
+      stack.layers.find((l) => l.name === 'kubernetes'),
+    );
+    assert.equal(maskStack(stack, []), stack);
   });
 });

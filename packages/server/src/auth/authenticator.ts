@@ -49,13 +49,21 @@ export class Authenticator {
   }
 
   async #verify(authorization: string | undefined): Promise<{ principal: Principal; expiresAt?: number }> {
-    const denied = new StrataError('STRATA_UNAUTHENTICATED', 'a valid API key is required: send "Authorization: Bearer <key>"');
+    const denied = new StrataError(
+      'STRATA_UNAUTHENTICATED',
+      'a valid API key is required: send "Authorization: Bearer <key>"',
+    );
     if (!authorization) throw denied;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     const token = match ? parseToken(match[1]!) : undefined;
     if (!token) throw denied;
     const scope = { tenant: token.tenant, projects: '*' as const };
-    const key = await this.#store.get(scope, { kind: 'ApiKey', tenant: token.tenant, project: '', name: token.name });
+    const key = await this.#store.get(scope, {
+      kind: 'ApiKey',
+      tenant: token.tenant,
+      project: '',
+      name: token.name,
+    });
     const hash = key?.status.keyHash;
     if (!key || typeof hash !== 'string' || !secretMatches(token.secret, hash)) throw denied;
     if (key.spec.revoked === true || key.metadata.deletedAt) {
@@ -66,7 +74,12 @@ export class Authenticator {
       throw new StrataError('STRATA_UNAUTHENTICATED', 'this API key has expired');
     }
     const userName = key.spec.user as string;
-    const user = await this.#store.get(scope, { kind: 'User', tenant: token.tenant, project: '', name: userName });
+    const user = await this.#store.get(scope, {
+      kind: 'User',
+      tenant: token.tenant,
+      project: '',
+      name: userName,
+    });
     if (!user || user.spec.disabled === true) throw denied;
     const principal = await this.#principals.load(token.tenant, userName);
     return { principal, ...(typeof expiresAt === 'string' ? { expiresAt: Date.parse(expiresAt) } : {}) };

@@ -25,26 +25,47 @@ export async function bootstrap(store: ResourceRepository, dataDir: string): Pro
   const t = DEFAULT_TENANT;
   const scope = { tenant: t, projects: '*' as const };
   let created = false;
-  if (!(await store.get({ tenant: '', projects: '*' }, { kind: 'Tenant', tenant: '', project: '', name: t }))) {
-    await store.create({ tenant: '', projects: '*' }, { key: { kind: 'Tenant', tenant: '', project: '', name: t }, spec: { displayName: 'Default tenant' } }, actor);
+  if (
+    !(await store.get({ tenant: '', projects: '*' }, { kind: 'Tenant', tenant: '', project: '', name: t }))
+  ) {
+    await store.create(
+      { tenant: '', projects: '*' },
+      { key: { kind: 'Tenant', tenant: '', project: '', name: t }, spec: { displayName: 'Default tenant' } },
+      actor,
+    );
     created = true;
   }
   await ensureBuiltinRoles(store, t);
-  await ensureObject(store, { kind: 'Project', name: 'default', spec: { displayName: 'Default project' } }, t);
+  await ensureObject(
+    store,
+    { kind: 'Project', name: 'default', spec: { displayName: 'Default project' } },
+    t,
+  );
   let passwordFile: string | undefined;
   if (!(await store.get(scope, { kind: 'User', tenant: t, project: '', name: ADMIN_USER }))) {
     const password = randomBytes(18).toString('base64url');
     await store.create(
       scope,
-      { key: { kind: 'User', tenant: t, project: '', name: ADMIN_USER }, spec: { displayName: 'Administrator', password: await hashPassword(password) } },
+      {
+        key: { kind: 'User', tenant: t, project: '', name: ADMIN_USER },
+        spec: { displayName: 'Administrator', password: await hashPassword(password) },
+      },
       actor,
     );
     passwordFile = join(dataDir, 'admin-password');
     await writeSecretFile(passwordFile, `${password}\n`);
   }
   const subjects = [{ kind: 'User', name: ADMIN_USER }];
-  await ensureObject(store, { kind: 'RoleBinding', name: 'admin-tenant-admin', spec: { role: 'tenant-admin', subjects } }, t);
-  await ensureObject(store, { kind: 'RoleBinding', name: 'admin-system-admin', spec: { role: 'system-admin', subjects } }, t);
+  await ensureObject(
+    store,
+    { kind: 'RoleBinding', name: 'admin-tenant-admin', spec: { role: 'tenant-admin', subjects } },
+    t,
+  );
+  await ensureObject(
+    store,
+    { kind: 'RoleBinding', name: 'admin-system-admin', spec: { role: 'system-admin', subjects } },
+    t,
+  );
   const apiKeyFile = join(dataDir, 'admin-api-key');
   await ensureAdminKey(store, apiKeyFile);
   return { apiKeyFile, created, ...(passwordFile ? { passwordFile } : {}) };
@@ -55,7 +76,12 @@ export async function ensureBuiltinRoles(store: ResourceRepository, tenant: stri
   for (const role of BUILTIN_ROLES) {
     await ensureObject(
       store,
-      { kind: 'Role', name: role.name, spec: { description: role.description, permissions: role.permissions }, labels: { 'strata.dev/builtin': 'true' } },
+      {
+        kind: 'Role',
+        name: role.name,
+        spec: { description: role.description, permissions: role.permissions },
+        labels: { 'strata.dev/builtin': 'true' },
+      },
       tenant,
     );
   }
@@ -84,12 +110,23 @@ async function ensureAdminKey(store: ResourceRepository, file: string): Promise<
   const existing = await store.get(scope, key);
   const onDisk = parseToken((await readFile(file, 'utf8').catch(() => '')).trim());
   const hash = existing?.status.keyHash;
-  if (existing && onDisk && typeof hash === 'string' && secretMatches(onDisk.secret, hash) && existing.spec.revoked !== true) return;
+  if (
+    existing &&
+    onDisk &&
+    typeof hash === 'string' &&
+    secretMatches(onDisk.secret, hash) &&
+    existing.spec.revoked !== true
+  )
+    return;
   if (existing) await store.delete(scope, key, {}, actor);
   const secret = newSecret();
   await store.create(
     scope,
-    { key, spec: { user: ADMIN_USER, description: 'bootstrap admin key (see the data directory)' }, status: { keyHash: hashSecret(secret) } },
+    {
+      key,
+      spec: { user: ADMIN_USER, description: 'bootstrap admin key (see the data directory)' },
+      status: { keyHash: hashSecret(secret) },
+    },
     actor,
   );
   await writeSecretFile(file, `${formatToken(t, ADMIN_KEY_NAME, secret)}\n`);

@@ -28,7 +28,9 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     description: 'Creates, changes and deletes resources in a project; cannot change who has access.',
     permissions: [
       ...READ,
-      ...['cluster', 'clusterprofile', 'macro', 'cloudaccount', 'pack', 'packsource'].flatMap((k) => [`${k}.*`]),
+      ...['cluster', 'clusterprofile', 'macro', 'cloudaccount', 'pack', 'packsource'].flatMap((k) => [
+        `${k}.*`,
+      ]),
     ],
   },
   {

@@ -8,7 +8,11 @@ const actor = { name: 'system:catalog' };
  * Makes the built-in catalog (packs/ in the repository) present as Pack objects in a tenant: creates missing ones
  * and refreshes changed ones (the catalog ships with Strata, so a new release may fix a built-in pack). Idempotent.
  */
-export async function seedBuiltinPacks(store: ResourceRepository, tenant: string, packs: readonly Pack[]): Promise<{ created: number; updated: number }> {
+export async function seedBuiltinPacks(
+  store: ResourceRepository,
+  tenant: string,
+  packs: readonly Pack[],
+): Promise<{ created: number; updated: number }> {
   const scope = { tenant, projects: '*' as const };
   let created = 0;
   let updated = 0;
@@ -33,7 +37,10 @@ export async function seedBuiltinPacks(store: ResourceRepository, tenant: string
 }
 
 /** Seeds the built-in packs into every tenant (at start: a new release may bring new or fixed packs). */
-export async function seedBuiltinPacksEverywhere(store: ResourceRepository, packs: readonly Pack[]): Promise<void> {
+export async function seedBuiltinPacksEverywhere(
+  store: ResourceRepository,
+  packs: readonly Pack[],
+): Promise<void> {
   const page = await store.list({ tenant: '', projects: '*' }, { kind: 'Tenant', project: '', limit: 1000 });
   for (const t of page.items) await seedBuiltinPacks(store, t.metadata.name, packs);
 }

@@ -32,10 +32,14 @@ export class TenantCatalogs {
     const hit = this.#cache.get(tenant);
     if (hit && Date.now() - hit.at < this.#ttlMs) return hit.catalog;
     const scope = { tenant, projects: '*' as const };
-    const packs: Pack[] = (await this.#all(scope, 'Pack')).map((r) => packFromResource(r as unknown as Parameters<typeof packFromResource>[0]));
+    const packs: Pack[] = (await this.#all(scope, 'Pack')).map((r) =>
+      packFromResource(r as unknown as Parameters<typeof packFromResource>[0]),
+    );
     for (const source of await this.#all(scope, 'PackSource')) {
       const charts = (source.status.charts as PackSourceChart[] | undefined) ?? [];
-      const entries: HelmIndexEntry[] = charts.flatMap((c) => c.versions.map((v) => ({ name: c.name, version: v.version, urls: [] })));
+      const entries: HelmIndexEntry[] = charts.flatMap((c) =>
+        c.versions.map((v) => ({ name: c.name, version: v.version, urls: [] })),
+      );
       packs.push(...packsFromHelmIndex(String(source.spec.url), entries));
     }
     const catalog = createPackCatalog(packs);
@@ -47,7 +51,12 @@ export class TenantCatalogs {
     const items: Resource[] = [];
     let cont: string | undefined;
     do {
-      const page = await this.#store.list(scope, { kind, project: '', limit: 1000, ...(cont ? { continue: cont } : {}) });
+      const page = await this.#store.list(scope, {
+        kind,
+        project: '',
+        limit: 1000,
+        ...(cont ? { continue: cont } : {}),
+      });
       items.push(...page.items);
       cont = page.continue;
     } while (cont);

@@ -18,21 +18,48 @@ export interface EventInput {
 export async function recordEvent(store: ResourceRepository, e: EventInput): Promise<void> {
   const project = e.involvedObject.project ?? '';
   const scope = { tenant: e.tenant, projects: '*' as const };
-  const digest = createHash('sha256').update(`${e.involvedObject.kind}/${e.involvedObject.name}/${e.reason}/${e.message}`).digest('hex').slice(0, 10);
-  const name = `${e.involvedObject.name.slice(0, 40)}-${e.reason.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 10)}-${digest}`;
+  const digest = createHash('sha256')
+    .update(`${e.involvedObject.kind}/${e.involvedObject.name}/${e.reason}/${e.message}`)
+    .digest('hex')
+    .slice(0, 10);
+  const name = `${e.involvedObject.name.slice(0, 40)}-${e.reason
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 10)}-${digest}`;
   const key = { kind: 'Event', tenant: e.tenant, project, name };
   const now = (e.now ?? new Date()).toISOString();
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await store.get(scope, key);
     try {
       if (!existing) {
-        await store.create(scope, {
-          key,
-          spec: { involvedObject: e.involvedObject, type: e.type, reason: e.reason, message: e.message, count: 1, firstSeen: now, lastSeen: now, source: e.source },
-        }, { name: e.source });
+        await store.create(
+          scope,
+          {
+            key,
+            spec: {
+              involvedObject: e.involvedObject,
+              type: e.type,
+              reason: e.reason,
+              message: e.message,
+              count: 1,
+              firstSeen: now,
+              lastSeen: now,
+              source: e.source,
+            },
+          },
+          { name: e.source },
+        );
       } else {
         const count = typeof existing.spec.count === 'number' ? existing.spec.count + 1 : 1;
-        await store.update(scope, { key, expectedResourceVersion: existing.metadata.resourceVersion, spec: { ...existing.spec, count, lastSeen: now } }, { name: e.source });
+        await store.update(
+          scope,
+          {
+            key,
+            expectedResourceVersion: existing.metadata.resourceVersion,
+            spec: { ...existing.spec, count, lastSeen: now },
+          },
+          { name: e.source },
+        );
       }
       return;
     } catch (err) {

@@ -1,6 +1,11 @@
 import type { DatabaseHandle, KyselyResourceRepository } from '@strata/store';
 import { LeaseRepository } from '@strata/store';
-import { DatabaseKeyLeases, realClock, startController, type RunningController } from '../controller-runtime/index.js';
+import {
+  DatabaseKeyLeases,
+  realClock,
+  startController,
+  type RunningController,
+} from '../controller-runtime/index.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
 import { PackSourceController } from './pack-source/pack-source-controller.js';
 
@@ -19,17 +24,26 @@ export interface StartControllersOptions {
 export async function startControllers(o: StartControllersOptions): Promise<{ stop(): Promise<void> }> {
   const leases =
     o.handle.dialect === 'postgres'
-      ? new DatabaseKeyLeases({ repository: new LeaseRepository({ db: o.handle.db, dialect: o.handle.dialect }), clock: realClock })
+      ? new DatabaseKeyLeases({
+          repository: new LeaseRepository({ db: o.handle.db, dialect: o.handle.dialect }),
+          clock: realClock,
+        })
       : undefined;
   const running: RunningController[] = [];
   running.push(
     await startController({
-      controller: new PackSourceController({ store: o.store, cipher: o.cipher, ...(o.onChartsChanged ? { onChartsChanged: o.onChartsChanged } : {}) }),
+      controller: new PackSourceController({
+        store: o.store,
+        cipher: o.cipher,
+        ...(o.onChartsChanged ? { onChartsChanged: o.onChartsChanged } : {}),
+      }),
       reader: o.store,
       kinds: ['PackSource'],
       clock: realClock,
       ...(leases ? { leases } : {}),
-      ...(o.onError ? { onError: (e) => o.onError!({ controller: e.controller, error: e.error, attempt: e.attempt }) } : {}),
+      ...(o.onError
+        ? { onError: (e) => o.onError!({ controller: e.controller, error: e.error, attempt: e.attempt }) }
+        : {}),
     }),
   );
   return {

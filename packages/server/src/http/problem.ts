@@ -11,16 +11,28 @@ interface FastifyValidationItem {
 /** Maps anything thrown while handling a request to a StrataError (and so to one problem+json body). */
 export function toStrataError(err: unknown): StrataError {
   if (err instanceof StrataError) return err;
-  const fe = err as Partial<FastifyError> & { validation?: FastifyValidationItem[]; validationContext?: string };
+  const fe = err as Partial<FastifyError> & {
+    validation?: FastifyValidationItem[];
+    validationContext?: string;
+  };
   if (fe.validation) {
     const ctx = fe.validationContext ?? 'body';
     const issues: Issue[] = fe.validation.map((v) => {
-      const unknown = v.keyword === 'additionalProperties' ? typeof v.params?.additionalProperty === 'string' ? v.params.additionalProperty : '' : '';
+      const unknown =
+        v.keyword === 'additionalProperties'
+          ? typeof v.params?.additionalProperty === 'string'
+            ? v.params.additionalProperty
+            : ''
+          : '';
       return unknown
         ? { path: `/${ctx}${v.instancePath ?? ''}/${unknown}`, message: `unknown field "${unknown}"` }
         : { path: `/${ctx}${v.instancePath ?? ''}`, message: v.message ?? 'is not valid' };
     });
-    return new StrataError(ctx === 'body' ? 'STRATA_VALIDATION_FAILED' : 'STRATA_BAD_REQUEST', `invalid ${ctx}`, issues);
+    return new StrataError(
+      ctx === 'body' ? 'STRATA_VALIDATION_FAILED' : 'STRATA_BAD_REQUEST',
+      `invalid ${ctx}`,
+      issues,
+    );
   }
   const byFastifyCode: Record<string, ErrorCode> = {
     FST_ERR_CTP_BODY_TOO_LARGE: 'STRATA_BODY_TOO_LARGE',
@@ -32,7 +44,8 @@ export function toStrataError(err: unknown): StrataError {
   };
   const mapped = fe.code ? byFastifyCode[fe.code] : undefined;
   if (mapped) return new StrataError(mapped, fe.message ?? ErrorCatalogue[mapped].title);
-  if (err instanceof SyntaxError) return new StrataError('STRATA_MALFORMED_BODY', `the body is not valid JSON: ${err.message}`);
+  if (err instanceof SyntaxError)
+    return new StrataError('STRATA_MALFORMED_BODY', `the body is not valid JSON: ${err.message}`);
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new StrataError('STRATA_BAD_REQUEST', fe.message ?? 'bad request');
   }

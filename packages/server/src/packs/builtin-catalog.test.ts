@@ -71,7 +71,11 @@ describe('built-in catalog', async () => {
       true,
     );
     for (const [file, text] of Object.entries(catalog.get('demo-app', '0.1.0')?.bundledChart?.files ?? {})) {
-      assert.doesNotMatch(text, /\{ \{/, `${file}: Helm actions intact (a YAML formatter must not touch chart templates)`);
+      assert.doesNotMatch(
+        text,
+        /\{ \{/,
+        `${file}: Helm actions intact (a YAML formatter must not touch chart templates)`,
+      );
     }
     for (const p of packs.filter((x) => x.chart))
       assert.match(p.chart?.repository ?? '', /^https:\/\//, `${p.name} references an upstream repository`);

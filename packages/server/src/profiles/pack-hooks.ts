@@ -26,7 +26,10 @@ export function packHooks(): KindHooks {
     },
     async guardDelete(_ctx, previous) {
       if (previous.metadata.labels[BUILTIN_LABEL] === 'true') {
-        throw new StrataError('STRATA_IMMUTABLE', `${previous.metadata.name} ${String(previous.spec.version)} is part of the built-in catalog`);
+        throw new StrataError(
+          'STRATA_IMMUTABLE',
+          `${previous.metadata.name} ${String(previous.spec.version)} is part of the built-in catalog`,
+        );
       }
     },
   };

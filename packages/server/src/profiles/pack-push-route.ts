@@ -15,9 +15,18 @@ const PushBody = {
   properties: {
     files: {
       type: 'object',
-      description: 'the pack directory: relative path → UTF-8 text, or {"base64": "..."} for binary files (chart .tgz)',
+      description:
+        'the pack directory: relative path → UTF-8 text, or {"base64": "..."} for binary files (chart .tgz)',
       additionalProperties: {
-        anyOf: [{ type: 'string' }, { type: 'object', required: ['base64'], additionalProperties: false, properties: { base64: { type: 'string' } } }],
+        anyOf: [
+          { type: 'string' },
+          {
+            type: 'object',
+            required: ['base64'],
+            additionalProperties: false,
+            properties: { base64: { type: 'string' } },
+          },
+        ],
       },
     },
   },
@@ -32,14 +41,26 @@ type PushFiles = Record<string, string | { base64: string }>;
 export function registerPackPushRoute(app: FastifyInstance, o: PackPushRouteOptions): void {
   app.post<{ Body: { files: PushFiles } }>(
     '/v1/packs/push',
-    { schema: { tags: ['Pack'], summary: 'Upload a pack directory (validated, immutable per name and version)', body: PushBody }, bodyLimit: 16 * 1024 * 1024 },
+    {
+      schema: {
+        tags: ['Pack'],
+        summary: 'Upload a pack directory (validated, immutable per name and version)',
+        body: PushBody,
+      },
+      bodyLimit: 16 * 1024 * 1024,
+    },
     async (req, reply) => {
       const ctx = o.context(req);
       const files: Record<string, string | Uint8Array> = {};
-      for (const [path, f] of Object.entries(req.body.files)) files[path] = typeof f === 'string' ? f : Buffer.from(f.base64, 'base64');
-      const { pack, issues } = parsePack(files as PackFiles);
+      for (const [path, f] of Object.entries(req.body.files))
+        files[path] = typeof f === 'string' ? f : Buffer.from(f.base64, 'base64');
+      const { pack, issues } = parsePack(files);
       if (!pack || issues.length > 0) {
-        throw new StrataError('STRATA_PACK_INVALID', `the pack is not valid: ${issues.length} problems (listed in issues)`, issues);
+        throw new StrataError(
+          'STRATA_PACK_INVALID',
+          `the pack is not valid: ${issues.length} problems (listed in issues)`,
+          issues,
+        );
       }
       const target = { kind: PackKind };
       const existing = await o.service.get(ctx, target, pack.name, pack.version).catch((err: unknown) => {
@@ -49,7 +70,10 @@ export function registerPackPushRoute(app: FastifyInstance, o: PackPushRouteOpti
       const body = packToResource(pack);
       if (existing) {
         try {
-          checkPackPush(packFromResource(existing as unknown as Parameters<typeof packFromResource>[0]), pack);
+          checkPackPush(
+            packFromResource(existing as unknown as Parameters<typeof packFromResource>[0]),
+            pack,
+          );
         } catch (err) {
           if (err instanceof StrataError) throw new StrataError('STRATA_IMMUTABLE', err.message, err.issues);
           throw err;

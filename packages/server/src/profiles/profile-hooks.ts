@@ -21,8 +21,15 @@ export function clusterProfileHooks(catalogs: TenantCatalogs): KindHooks {
     initialStatus: () => ({ state: PROFILE_DRAFT }),
     async validate(ctx, input) {
       const tenant = ctx.principal.tenant;
-      const [catalog, macros] = await Promise.all([catalogs.get(tenant), loadMacros(ctx.store, tenant, ctx.project)]);
-      return validateProfile({ profile: input, catalog, macros: mergeMacros(macros) as Record<string, string> });
+      const [catalog, macros] = await Promise.all([
+        catalogs.get(tenant),
+        loadMacros(ctx.store, tenant, ctx.project),
+      ]);
+      return validateProfile({
+        profile: input,
+        catalog,
+        macros: mergeMacros(macros) as Record<string, string>,
+      });
     },
     guardUpdate(previous) {
       if (isPublished(previous)) {
@@ -35,7 +42,10 @@ export function clusterProfileHooks(catalogs: TenantCatalogs): KindHooks {
     async guardDelete(_ctx, previous) {
       const usedBy = (previous.status.usedBy as string[] | undefined) ?? [];
       if (usedBy.length > 0) {
-        throw new StrataError('STRATA_IN_USE', `${previous.metadata.name} ${String(previous.spec.version)} is used by clusters: ${usedBy.join(', ')}`);
+        throw new StrataError(
+          'STRATA_IN_USE',
+          `${previous.metadata.name} ${String(previous.spec.version)} is used by clusters: ${usedBy.join(', ')}`,
+        );
       }
     },
   };

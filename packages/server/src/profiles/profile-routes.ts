@@ -1,5 +1,11 @@
 import { StrataError, ClusterProfileKind, type Resource } from '@strata/api';
-import { diffProfiles, tryResolveProfiles, validateProfile, mergeMacros, type ProfileDocument } from '@strata/core';
+import {
+  diffProfiles,
+  tryResolveProfiles,
+  validateProfile,
+  mergeMacros,
+  type ProfileDocument,
+} from '@strata/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessScope } from '../auth/principal.js';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
@@ -31,7 +37,10 @@ const ResolveBody = {
   properties: {
     variables: { type: 'object', description: 'variable values by name' },
     overrides: { type: 'object', description: 'per-layer overrides by layer name: {values, presets}' },
-    system: { type: 'object', description: 'system values to preview with (cluster.name, provider, region, ...)' },
+    system: {
+      type: 'object',
+      description: 'system values to preview with (cluster.name, provider, region, ...)',
+    },
   },
 } as const;
 const DiffBody = {
@@ -44,29 +53,59 @@ const DiffBody = {
 /** Profile version actions: publish, clone, resolve (preview the stack), diff. */
 export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOptions): void {
   for (const base of ['/v1/clusterprofiles', '/v1/projects/:project/clusterprofiles']) {
-    const target = (req: FastifyRequest<{ Params: Params }>): Target => ({ kind, project: req.params.project });
+    const target = (req: FastifyRequest<{ Params: Params }>): Target => ({
+      kind,
+      project: req.params.project,
+    });
     const version = `${base}/:name/versions/:version`;
 
-    app.post<{ Params: Params }>(`${version}/publish`, { schema: { tags, summary: 'Publish a draft version (it becomes immutable)' } }, async (req) => {
-      const ctx = o.context(req);
-      const current = await o.service.get(ctx, target(req), req.params.name, req.params.version);
-      authorize(ctx.principal, target(req), 'publish');
-      if (isPublished(current)) return current;
-      const tenant = ctx.principal.tenant;
-      const [catalog, macros] = await Promise.all([o.catalogs.get(tenant), loadMacros(o.service.store, tenant, req.params.project)]);
-      const issues = validateProfile({ profile: current, catalog, macros: mergeMacros(macros) as Record<string, string> });
-      if (issues.length > 0) throw new StrataError('STRATA_PROFILE_INVALID', `cannot publish: ${issues.length} problems (listed in issues)`, issues);
-      const stored = await o.service.store.updateStatus(
-        accessScope(ctx.principal),
-        {
-          key: { kind: kind.kind, tenant, project: req.params.project ?? '', name: req.params.name, version: req.params.version! },
-          expectedResourceVersion: current.metadata.resourceVersion,
-          status: { ...current.status, state: PROFILE_PUBLISHED, publishedAt: new Date().toISOString(), publishedBy: ctx.principal.name },
-        },
-        { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
-      );
-      return stored;
-    });
+    app.post<{ Params: Params }>(
+      `${version}/publish`,
+      { schema: { tags, summary: 'Publish a draft version (it becomes immutable)' } },
+      async (req) => {
+        const ctx = o.context(req);
+        const current = await o.service.get(ctx, target(req), req.params.name, req.params.version);
+        authorize(ctx.principal, target(req), 'publish');
+        if (isPublished(current)) return current;
+        const tenant = ctx.principal.tenant;
+        const [catalog, macros] = await Promise.all([
+          o.catalogs.get(tenant),
+          loadMacros(o.service.store, tenant, req.params.project),
+        ]);
+        const issues = validateProfile({
+          profile: current,
+          catalog,
+          macros: mergeMacros(macros) as Record<string, string>,
+        });
+        if (issues.length > 0)
+          throw new StrataError(
+            'STRATA_PROFILE_INVALID',
+            `cannot publish: ${issues.length} problems (listed in issues)`,
+            issues,
+          );
+        const stored = await o.service.store.updateStatus(
+          accessScope(ctx.principal),
+          {
+            key: {
+              kind: kind.kind,
+              tenant,
+              project: req.params.project ?? '',
+              name: req.params.name,
+              version: req.params.version!,
+            },
+            expectedResourceVersion: current.metadata.resourceVersion,
+            status: {
+              ...current.status,
+              state: PROFILE_PUBLISHED,
+              publishedAt: new Date().toISOString(),
+              publishedBy: ctx.principal.name,
+            },
+          },
+          { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
+        );
+        return stored;
+      },
+    );
 
     app.post<{ Params: Params; Body: { version: string } }>(
       `${version}/clone`,
@@ -75,21 +114,37 @@ export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOpti
         const ctx = o.context(req);
         const source = await o.service.get(ctx, target(req), req.params.name, req.params.version);
         const created = await o.service.create(ctx, target(req), {
-          metadata: { name: source.metadata.name, labels: source.metadata.labels, annotations: source.metadata.annotations },
+          metadata: {
+            name: source.metadata.name,
+            labels: source.metadata.labels,
+            annotations: source.metadata.annotations,
+          },
           spec: { ...source.spec, version: req.body.version },
         });
         return reply.code(201).send(created);
       },
     );
 
-    app.post<{ Params: Params; Body: { variables?: Record<string, unknown>; overrides?: Record<string, unknown>; system?: Record<string, unknown> } }>(
+    app.post<{
+      Params: Params;
+      Body: {
+        variables?: Record<string, unknown>;
+        overrides?: Record<string, unknown>;
+        system?: Record<string, unknown>;
+      };
+    }>(
       `${version}/resolve`,
-      { schema: { tags, summary: 'Preview the resolved stack for given variable values', body: ResolveBody } },
+      {
+        schema: { tags, summary: 'Preview the resolved stack for given variable values', body: ResolveBody },
+      },
       async (req) => {
         const ctx = o.context(req);
         const profile = await o.service.get(ctx, target(req), req.params.name, req.params.version);
         const tenant = ctx.principal.tenant;
-        const [catalog, macros] = await Promise.all([o.catalogs.get(tenant), loadMacros(o.service.store, tenant, req.params.project)]);
+        const [catalog, macros] = await Promise.all([
+          o.catalogs.get(tenant),
+          loadMacros(o.service.store, tenant, req.params.project),
+        ]);
         const result = tryResolveProfiles({
           profiles: [
             {
@@ -110,7 +165,11 @@ export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOpti
         });
         if (!result.stack) {
           const allVariables = result.issues.every((i) => i.code === 'STRATA_VARIABLE_INVALID');
-          throw new StrataError(allVariables ? 'STRATA_VARIABLE_INVALID' : 'STRATA_PROFILE_INVALID', `cannot resolve: ${result.issues.length} problems (listed in issues)`, result.issues);
+          throw new StrataError(
+            allVariables ? 'STRATA_VARIABLE_INVALID' : 'STRATA_PROFILE_INVALID',
+            `cannot resolve: ${result.issues.length} problems (listed in issues)`,
+            result.issues,
+          );
         }
         return result.stack;
       },
@@ -122,7 +181,13 @@ export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOpti
     };
     app.post<{ Params: Params; Body: { from: string; to: string } }>(
       `${base}/:name/diff`,
-      { schema: { tags, summary: 'Compare two versions: layers added, removed, moved, changed (with values diffs)', body: DiffBody } },
+      {
+        schema: {
+          tags,
+          summary: 'Compare two versions: layers added, removed, moved, changed (with values diffs)',
+          body: DiffBody,
+        },
+      },
       async (req) => diff(o.context(req), target(req), req.params.name, req.body.from, req.body.to),
     );
     app.get<{ Params: Params; Querystring: { from: string; to: string } }>(

@@ -11,10 +11,16 @@ export interface Target {
 export function checkScope(target: Target): void {
   const { kind, project } = target;
   if (kind.scope === 'project' && project === undefined) {
-    throw new StrataError('STRATA_BAD_REQUEST', `${kind.kind} objects live in a project: use /v1/projects/PROJECT/${kind.plural}`);
+    throw new StrataError(
+      'STRATA_BAD_REQUEST',
+      `${kind.kind} objects live in a project: use /v1/projects/PROJECT/${kind.plural}`,
+    );
   }
   if ((kind.scope === 'tenant' || kind.scope === 'system') && project !== undefined) {
-    throw new StrataError('STRATA_NOT_FOUND', `${kind.kind} objects are not project-scoped: use /v1/${kind.plural}`);
+    throw new StrataError(
+      'STRATA_NOT_FOUND',
+      `${kind.kind} objects are not project-scoped: use /v1/${kind.plural}`,
+    );
   }
 }
 
@@ -35,6 +41,9 @@ export function authorize(principal: Principal, target: Target, verb: string): v
   });
   if (!allowed) {
     const where = project === undefined ? 'at tenant scope' : `in project "${project}"`;
-    throw new StrataError('STRATA_FORBIDDEN', `${principal.name} may not ${verb} ${kind.kind} ${where} (needs ${kind.kind.toLowerCase()}.${verb})`);
+    throw new StrataError(
+      'STRATA_FORBIDDEN',
+      `${principal.name} may not ${verb} ${kind.kind} ${where} (needs ${kind.kind.toLowerCase()}.${verb})`,
+    );
   }
 }

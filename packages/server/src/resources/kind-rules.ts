@@ -22,12 +22,20 @@ async function exists(ctx: RuleContext, kind: string, name: string, project = ''
 const roleBinding: Rule = async (ctx, spec) => {
   const issues: Issue[] = [];
   if (!(await exists(ctx, 'Role', String(spec.role)))) {
-    issues.push({ path: '/spec/role', message: `role "${String(spec.role)}" does not exist`, code: 'STRATA_REFERENCE_NOT_FOUND' });
+    issues.push({
+      path: '/spec/role',
+      message: `role "${String(spec.role)}" does not exist`,
+      code: 'STRATA_REFERENCE_NOT_FOUND',
+    });
   }
   const subjects = (spec.subjects as { kind: string; name: string }[] | undefined) ?? [];
   for (const [i, s] of subjects.entries()) {
     if (!(await exists(ctx, s.kind, s.name))) {
-      issues.push({ path: `/spec/subjects/${i}/name`, message: `${s.kind} "${s.name}" does not exist`, code: 'STRATA_REFERENCE_NOT_FOUND' });
+      issues.push({
+        path: `/spec/subjects/${i}/name`,
+        message: `${s.kind} "${s.name}" does not exist`,
+        code: 'STRATA_REFERENCE_NOT_FOUND',
+      });
     }
   }
   return issues;
@@ -37,7 +45,11 @@ const team: Rule = async (ctx, spec) => {
   const issues: Issue[] = [];
   for (const [i, m] of ((spec.members as string[] | undefined) ?? []).entries()) {
     if (!(await exists(ctx, 'User', m))) {
-      issues.push({ path: `/spec/members/${i}`, message: `user "${m}" does not exist`, code: 'STRATA_REFERENCE_NOT_FOUND' });
+      issues.push({
+        path: `/spec/members/${i}`,
+        message: `user "${m}" does not exist`,
+        code: 'STRATA_REFERENCE_NOT_FOUND',
+      });
     }
   }
   return issues;
@@ -49,11 +61,16 @@ const apiKey: Rule = async (ctx, spec) => {
   if (ctx.previous && ctx.previous.spec.user !== user) {
     issues.push({ path: '/spec/user', message: 'the owner of an API key cannot change' });
   } else if (!ctx.previous && !(await exists(ctx, 'User', user))) {
-    issues.push({ path: '/spec/user', message: `user "${user}" does not exist`, code: 'STRATA_REFERENCE_NOT_FOUND' });
+    issues.push({
+      path: '/spec/user',
+      message: `user "${user}" does not exist`,
+      code: 'STRATA_REFERENCE_NOT_FOUND',
+    });
   }
   const expiresAt = spec.expiresAt;
   if (typeof expiresAt === 'string') {
-    if (!isDateTime(expiresAt)) issues.push({ path: '/spec/expiresAt', message: 'must be an RFC 3339 date-time' });
+    if (!isDateTime(expiresAt))
+      issues.push({ path: '/spec/expiresAt', message: 'must be an RFC 3339 date-time' });
     else if (!ctx.previous && Date.parse(expiresAt) <= Date.now()) {
       issues.push({ path: '/spec/expiresAt', message: 'must be in the future' });
     }
@@ -66,7 +83,11 @@ const apiKey: Rule = async (ctx, spec) => {
 
 const RULES: Record<string, Rule> = { RoleBinding: roleBinding, Team: team, ApiKey: apiKey };
 
-export async function checkKindRules(kind: string, ctx: RuleContext, spec: Record<string, unknown>): Promise<Issue[]> {
+export async function checkKindRules(
+  kind: string,
+  ctx: RuleContext,
+  spec: Record<string, unknown>,
+): Promise<Issue[]> {
   const rule = RULES[kind];
   return rule ? rule(ctx, spec) : [];
 }

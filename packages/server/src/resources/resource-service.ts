@@ -10,7 +10,13 @@ import {
   type ListResult,
   type Resource,
 } from '@strata/api';
-import { parseLabelSelector, type AccessScope, type Actor, type ObjectKey, type ResourceRepository } from '@strata/store';
+import {
+  parseLabelSelector,
+  type AccessScope,
+  type Actor,
+  type ObjectKey,
+  type ResourceRepository,
+} from '@strata/store';
 import { ACCESS_KINDS } from '../auth/builtin-roles.js';
 import { accessScope, can, canSeeProject, type Principal } from '../auth/principal.js';
 import type { PrincipalLoader } from '../auth/principal-loader.js';
@@ -74,7 +80,8 @@ export class ResourceService {
     });
     const items = result.items.map((o) => redact(target.kind, o));
     items.sort((a, b) => compareVersions(String(a.spec.version), String(b.spec.version)));
-    if (items.length === 0) throw new StrataError('STRATA_NOT_FOUND', `${target.kind.kind} "${name}" not found`);
+    if (items.length === 0)
+      throw new StrataError('STRATA_NOT_FOUND', `${target.kind.kind} "${name}" not found`);
     return { ...result, items };
   }
 
@@ -87,11 +94,19 @@ export class ResourceService {
     const input = this.#validate(kind, project, body);
     await this.#requireProject(ctx, project);
     const scope = this.#scope(ctx, kind);
-    const ruleIssues = await checkKindRules(kind.kind, { store: this.#o.store, scope, principal: ctx.principal, project }, input.spec);
+    const ruleIssues = await checkKindRules(
+      kind.kind,
+      { store: this.#o.store, scope, principal: ctx.principal, project },
+      input.spec,
+    );
     this.#throwIssues(ruleIssues);
     const hooks = this.#hooks(kind);
     await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input);
-    let spec = await sealSecrets({ kind, spec: hooks?.normalizeSpec?.(input) ?? input.spec, cipher: this.#o.cipher });
+    let spec = await sealSecrets({
+      kind,
+      spec: hooks?.normalizeSpec?.(input) ?? input.spec,
+      cipher: this.#o.cipher,
+    });
     let status: Record<string, unknown> | undefined = hooks?.initialStatus?.(input);
     let key: string | undefined;
     if (kind.kind === 'ApiKey') {
@@ -139,28 +154,48 @@ export class ResourceService {
     return { ...result, items };
   }
 
-  async update(ctx: RequestContext, target: Target, name: string, body: unknown, version?: string): Promise<Resource> {
+  async update(
+    ctx: RequestContext,
+    target: Target,
+    name: string,
+    body: unknown,
+    version?: string,
+  ): Promise<Resource> {
     const { kind, project } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, version, 'update');
     const input = this.#validate(kind, project, body);
     if (input.metadata.name !== name) {
-      throw validationError([{ path: '/metadata/name', message: `must match the name in the URL ("${name}")` }]);
+      throw validationError([
+        { path: '/metadata/name', message: `must match the name in the URL ("${name}")` },
+      ]);
     }
     return this.#write(ctx, target, previous, input, input.metadata.resourceVersion);
   }
 
-  async patch(ctx: RequestContext, target: Target, name: string, patch: unknown, version?: string): Promise<Resource> {
+  async patch(
+    ctx: RequestContext,
+    target: Target,
+    name: string,
+    patch: unknown,
+    version?: string,
+  ): Promise<Resource> {
     const { kind, project } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
-    if (!isPlainObject(patch)) throw new StrataError('STRATA_MALFORMED_BODY', 'a merge patch must be a JSON object');
+    if (!isPlainObject(patch))
+      throw new StrataError('STRATA_MALFORMED_BODY', 'a merge patch must be a JSON object');
     for (let attempt = 0; ; attempt++) {
       const previous = await this.#read(ctx, target, name, version, 'update');
       const current = redact(kind, previous);
       const base = {
-        metadata: { name, labels: current.metadata.labels, annotations: current.metadata.annotations, finalizers: current.metadata.finalizers },
+        metadata: {
+          name,
+          labels: current.metadata.labels,
+          annotations: current.metadata.annotations,
+          finalizers: current.metadata.finalizers,
+        },
         spec: current.spec,
       };
       const merged = applyMergePatch(base, patch) as Record<string, unknown>;
@@ -168,15 +203,27 @@ export class ResourceService {
       const explicitRv = typeof pm.resourceVersion === 'string' ? pm.resourceVersion : undefined;
       const input = this.#validate(kind, project, merged);
       try {
-        return await this.#write(ctx, target, previous, input, explicitRv ?? previous.metadata.resourceVersion);
+        return await this.#write(
+          ctx,
+          target,
+          previous,
+          input,
+          explicitRv ?? previous.metadata.resourceVersion,
+        );
       } catch (err) {
         // Without an explicit precondition a patch retries on a concurrent change, like kubectl's.
-        if (explicitRv || attempt >= 4 || !(err instanceof StrataError) || err.code !== 'STRATA_CONFLICT') throw err;
+        if (explicitRv || attempt >= 4 || !(err instanceof StrataError) || err.code !== 'STRATA_CONFLICT')
+          throw err;
       }
     }
   }
 
-  async delete(ctx: RequestContext, target: Target, name: string, options: { resourceVersion?: string; version?: string } = {}) {
+  async delete(
+    ctx: RequestContext,
+    target: Target,
+    name: string,
+    options: { resourceVersion?: string; version?: string } = {},
+  ) {
     const { kind } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
@@ -194,7 +241,13 @@ export class ResourceService {
   }
 
   /** Status is written only by the platform (controllers, agents through their gateway). */
-  async updateStatus(ctx: RequestContext, target: Target, name: string, status: unknown, resourceVersion?: string) {
+  async updateStatus(
+    ctx: RequestContext,
+    target: Target,
+    name: string,
+    status: unknown,
+    resourceVersion?: string,
+  ) {
     if (ctx.principal.type !== 'system') {
       throw new StrataError('STRATA_FORBIDDEN', 'status is written only by the platform');
     }
@@ -210,7 +263,13 @@ export class ResourceService {
   }
 
   /** Reads the raw stored object after authorization (404 when absent or invisible). */
-  async #read(ctx: RequestContext, target: Target, name: string, version: string | undefined, verb: string): Promise<Resource> {
+  async #read(
+    ctx: RequestContext,
+    target: Target,
+    name: string,
+    version: string | undefined,
+    verb: string,
+  ): Promise<Resource> {
     const { kind, project } = target;
     checkScope(target);
     const scope = this.#scope(ctx, kind);
@@ -231,23 +290,46 @@ export class ResourceService {
     if (!selfRead && !ownKey) authorize(ctx.principal, target, verb);
     if (!obj) {
       const where = project === undefined ? '' : ` in project "${project}"`;
-      throw new StrataError('STRATA_NOT_FOUND', `${kind.kind} "${name}"${version ? ` version ${version}` : ''} not found${where}`);
+      throw new StrataError(
+        'STRATA_NOT_FOUND',
+        `${kind.kind} "${name}"${version ? ` version ${version}` : ''} not found${where}`,
+      );
     }
     return obj;
   }
 
-  async #write(ctx: RequestContext, target: Target, previous: Resource, input: ValidInput, rv: string | undefined) {
+  async #write(
+    ctx: RequestContext,
+    target: Target,
+    previous: Resource,
+    input: ValidInput,
+    rv: string | undefined,
+  ) {
     const { kind, project } = target;
     if (input.spec.version !== undefined && kind.versioned && input.spec.version !== previous.spec.version) {
-      throw validationError([{ path: '/spec/version', message: 'the version of an existing object cannot change; create a new version' }]);
+      throw validationError([
+        {
+          path: '/spec/version',
+          message: 'the version of an existing object cannot change; create a new version',
+        },
+      ]);
     }
     const scope = this.#scope(ctx, kind);
-    const issues = await checkKindRules(kind.kind, { store: this.#o.store, scope, principal: ctx.principal, project, previous }, input.spec);
+    const issues = await checkKindRules(
+      kind.kind,
+      { store: this.#o.store, scope, principal: ctx.principal, project, previous },
+      input.spec,
+    );
     this.#throwIssues(issues);
     const hooks = this.#hooks(kind);
     hooks?.guardUpdate?.(previous, input);
     await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input, previous);
-    const spec = await sealSecrets({ kind, spec: hooks?.normalizeSpec?.(input) ?? input.spec, stored: previous.spec, cipher: this.#o.cipher });
+    const spec = await sealSecrets({
+      kind,
+      spec: hooks?.normalizeSpec?.(input) ?? input.spec,
+      stored: previous.spec,
+      cipher: this.#o.cipher,
+    });
     if (kind.kind === 'ApiKey') spec.user = previous.spec.user;
     const updated = await this.#o.store.update(
       scope,
@@ -270,7 +352,10 @@ export class ResourceService {
     if (issues.length === 0) {
       const b = body as ValidInput & { kind?: string; metadata: { project?: string } };
       if (b.metadata.project !== undefined && b.metadata.project !== (project ?? '')) {
-        issues.push({ path: '/metadata/project', message: `must match the project in the URL (${project ?? 'none: tenant scope'})` });
+        issues.push({
+          path: '/metadata/project',
+          message: `must match the project in the URL (${project ?? 'none: tenant scope'})`,
+        });
       }
     }
     this.#throwIssues(issues);
@@ -281,7 +366,11 @@ export class ResourceService {
     if (issues.length === 0) return;
     if (issues.every((i) => i.code === 'STRATA_REFERENCE_NOT_FOUND')) {
       const n = issues.length;
-      throw new StrataError('STRATA_REFERENCE_NOT_FOUND', `${n} referenced object${n === 1 ? ' does' : 's do'} not exist (listed in issues)`, issues);
+      throw new StrataError(
+        'STRATA_REFERENCE_NOT_FOUND',
+        `${n} referenced object${n === 1 ? ' does' : 's do'} not exist (listed in issues)`,
+        issues,
+      );
     }
     throw validationError(issues);
   }
@@ -294,15 +383,28 @@ export class ResourceService {
     return { principal: ctx.principal, store: this.#o.store, project };
   }
 
-  async #runValidateHook(hooks: KindHooks | undefined, hctx: HookContext, input: ValidInput, previous?: Resource): Promise<void> {
+  async #runValidateHook(
+    hooks: KindHooks | undefined,
+    hctx: HookContext,
+    input: ValidInput,
+    previous?: Resource,
+  ): Promise<void> {
     const issues = (await hooks?.validate?.(hctx, input, previous)) ?? [];
     if (issues.length === 0) return;
     const code = hooks?.invalidCode ?? 'STRATA_VALIDATION_FAILED';
-    throw new StrataError(code, `${issues.length} problem${issues.length === 1 ? '' : 's'} (listed in issues)`, issues);
+    throw new StrataError(
+      code,
+      `${issues.length} problem${issues.length === 1 ? '' : 's'} (listed in issues)`,
+      issues,
+    );
   }
 
   #refuseReadOnly(kind: KindDefinition): void {
-    if (kind.readOnly) throw new StrataError('STRATA_METHOD_NOT_ALLOWED', `${kind.kind} objects are written only by the platform`);
+    if (kind.readOnly)
+      throw new StrataError(
+        'STRATA_METHOD_NOT_ALLOWED',
+        `${kind.kind} objects are written only by the platform`,
+      );
   }
 
   async #requireProject(ctx: RequestContext, project: string | undefined): Promise<void> {
@@ -323,7 +425,10 @@ export class ResourceService {
       if (k.readOnly) continue;
       const page = await this.#o.store.list(scope, { kind: k.kind, project, limit: 1 });
       if (page.items.length > 0) {
-        throw new StrataError('STRATA_IN_USE', `project "${project}" still contains ${k.kind} objects; delete them first`);
+        throw new StrataError(
+          'STRATA_IN_USE',
+          `project "${project}" still contains ${k.kind} objects; delete them first`,
+        );
       }
     }
   }
@@ -345,7 +450,14 @@ export class ResourceService {
   /** Lists that are filtered instead of refused: your own API keys, the projects you can see. */
   #listFilter(principal: Principal, target: Target): ((o: Resource) => boolean) | undefined {
     const kind = target.kind.kind;
-    if (can(principal, { kind, verb: 'list', project: target.project, sharedWithProjects: target.kind.scope === 'tenant-or-project' })) {
+    if (
+      can(principal, {
+        kind,
+        verb: 'list',
+        project: target.project,
+        sharedWithProjects: target.kind.scope === 'tenant-or-project',
+      })
+    ) {
       return undefined;
     }
     if (kind === 'ApiKey') return (o) => o.spec.user === principal.name;
@@ -353,7 +465,13 @@ export class ResourceService {
     return undefined;
   }
 
-  #key(ctx: RequestContext, kind: KindDefinition, project: string | undefined, name: string, spec: Record<string, unknown>): ObjectKey {
+  #key(
+    ctx: RequestContext,
+    kind: KindDefinition,
+    project: string | undefined,
+    name: string,
+    spec: Record<string, unknown>,
+  ): ObjectKey {
     return {
       kind: kind.kind,
       tenant: this.#scope(ctx, kind).tenant,
@@ -412,6 +530,12 @@ export function compareVersions(a: string, b: string): number {
 
 interface ValidInput {
   apiVersion?: typeof API_VERSION;
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[]; resourceVersion?: string };
+  metadata: {
+    name: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    resourceVersion?: string;
+  };
   spec: Record<string, unknown>;
 }

@@ -43,7 +43,10 @@ export async function sealSecrets(options: {
       continue;
     }
     const plaintext = JSON.stringify(value);
-    out[name] = typeof previous === 'string' && safeDecrypt(cipher, previous) === plaintext ? previous : cipher.encrypt(plaintext);
+    out[name] =
+      typeof previous === 'string' && safeDecrypt(cipher, previous) === plaintext
+        ? previous
+        : cipher.encrypt(plaintext);
   }
   return out;
 }
@@ -63,10 +66,9 @@ export function revealSecret(cipher: SecretCipher, sealed: unknown): unknown {
 }
 
 /** What a reader sees: secret fields and hidden status fields removed; `status.secretFields` lists those that are set. */
-export function redact<T extends { kind: string; spec: Record<string, unknown>; status: Record<string, unknown> }>(
-  kind: KindDefinition,
-  object: T,
-): T {
+export function redact<
+  T extends { kind: string; spec: Record<string, unknown>; status: Record<string, unknown> },
+>(kind: KindDefinition, object: T): T {
   const secrets = kind.secretFields ?? [];
   const hidden = HIDDEN_STATUS_FIELDS[kind.kind] ?? [];
   if (secrets.length === 0 && hidden.length === 0) return object;

@@ -29,13 +29,23 @@ const LoginBody = {
 export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): void {
   app.post<{ Body: { username: string; password: string; tenant?: string } }>(
     '/v1/login',
-    { schema: { tags: ['Auth'], summary: 'Sign in with a password; returns a session API key', body: LoginBody }, config: { public: true } },
+    {
+      schema: {
+        tags: ['Auth'],
+        summary: 'Sign in with a password; returns a session API key',
+        body: LoginBody,
+      },
+      config: { public: true },
+    },
     async (req) => {
       const tenant = req.body.tenant ?? 'default';
       const scope = { tenant, projects: '*' as const };
       const user = await o.store.get(scope, { kind: 'User', tenant, project: '', name: req.body.username });
       const hash = user?.spec.password;
-      const ok = typeof hash === 'string' && user?.spec.disabled !== true && (await verifyPassword(hash, req.body.password));
+      const ok =
+        typeof hash === 'string' &&
+        user?.spec.disabled !== true &&
+        (await verifyPassword(hash, req.body.password));
       if (!ok) throw new StrataError('STRATA_UNAUTHENTICATED', 'wrong username or password');
       const secret = newSecret();
       const name = `session-${randomBytes(6).toString('hex')}`;
@@ -55,13 +65,17 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
     },
   );
 
-  app.get('/v1/whoami', { schema: { tags: ['Auth'], summary: 'The calling user and what it may do' } }, async (req) => {
-    const p = o.principal(req);
-    return {
-      user: p.name,
-      tenant: p.tenant,
-      tenantPermissions: p.tenantPermissions,
-      projects: Object.fromEntries(p.projectPermissions),
-    };
-  });
+  app.get(
+    '/v1/whoami',
+    { schema: { tags: ['Auth'], summary: 'The calling user and what it may do' } },
+    async (req) => {
+      const p = o.principal(req);
+      return {
+        user: p.name,
+        tenant: p.tenant,
+        tenantPermissions: p.tenantPermissions,
+        projects: Object.fromEntries(p.projectPermissions),
+      };
+    },
+  );
 }

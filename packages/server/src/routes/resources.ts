@@ -29,7 +29,12 @@ function basesFor(kind: KindDefinition): string[] {
   return [tenant];
 }
 
-function registerKind(app: FastifyInstance, o: ResourceRoutesOptions, kind: KindDefinition, base: string): void {
+function registerKind(
+  app: FastifyInstance,
+  o: ResourceRoutesOptions,
+  kind: KindDefinition,
+  base: string,
+): void {
   const tags = [kind.kind];
   const body = { $ref: `${kind.kind}Input#` };
   const target = (req: FastifyRequest<{ Params: Params }>) => ({ kind, project: req.params.project });
@@ -42,7 +47,16 @@ function registerKind(app: FastifyInstance, o: ResourceRoutesOptions, kind: Kind
     async (req, reply) => {
       const ctx = o.context(req);
       if (req.query.watch === 'true' || req.query.watch === '1') {
-        return streamWatch({ req, reply, hub: o.hub, service: o.service, ctx, target: target(req), resourceVersion: req.query.resourceVersion, labelSelector: req.query.labelSelector });
+        return streamWatch({
+          req,
+          reply,
+          hub: o.hub,
+          service: o.service,
+          ctx,
+          target: target(req),
+          resourceVersion: req.query.resourceVersion,
+          labelSelector: req.query.labelSelector,
+        });
       }
       return o.service.list(ctx, target(req), {
         labelSelector: req.query.labelSelector,
@@ -53,10 +67,14 @@ function registerKind(app: FastifyInstance, o: ResourceRoutesOptions, kind: Kind
   );
 
   if (!kind.readOnly) {
-    app.post<{ Params: Params }>(base, { schema: { tags, summary: `Create a ${kind.kind}`, body }, ...noValidate }, async (req, reply) => {
-      const created = await o.service.create(o.context(req), target(req), req.body);
-      return reply.code(201).send(created);
-    });
+    app.post<{ Params: Params }>(
+      base,
+      { schema: { tags, summary: `Create a ${kind.kind}`, body }, ...noValidate },
+      async (req, reply) => {
+        const created = await o.service.create(o.context(req), target(req), req.body);
+        return reply.code(201).send(created);
+      },
+    );
   }
 
   for (const path of itemPaths) {
@@ -64,32 +82,50 @@ function registerKind(app: FastifyInstance, o: ResourceRoutesOptions, kind: Kind
       o.service.get(o.context(req), target(req), req.params.name!, req.params.version),
     );
     if (kind.readOnly) continue;
-    app.put<{ Params: Params }>(path, { schema: { tags, summary: `Replace a ${kind.kind}`, body }, ...noValidate }, async (req) =>
-      o.service.update(o.context(req), target(req), req.params.name!, req.body, req.params.version),
+    app.put<{ Params: Params }>(
+      path,
+      { schema: { tags, summary: `Replace a ${kind.kind}`, body }, ...noValidate },
+      async (req) =>
+        o.service.update(o.context(req), target(req), req.params.name!, req.body, req.params.version),
     );
-    app.patch<{ Params: Params }>(path, { schema: { tags, summary: `Merge-patch a ${kind.kind} (RFC 7396)` }, ...noValidate }, async (req) =>
-      o.service.patch(o.context(req), target(req), req.params.name!, req.body, req.params.version),
+    app.patch<{ Params: Params }>(
+      path,
+      { schema: { tags, summary: `Merge-patch a ${kind.kind} (RFC 7396)` }, ...noValidate },
+      async (req) =>
+        o.service.patch(o.context(req), target(req), req.params.name!, req.body, req.params.version),
     );
-    app.delete<{ Params: Params; Querystring: Query }>(path, { schema: { tags, summary: `Delete a ${kind.kind}` } }, async (req) => {
-      const { object } = await o.service.delete(o.context(req), target(req), req.params.name!, {
-        ...(req.query.resourceVersion ? { resourceVersion: req.query.resourceVersion } : {}),
-        ...(req.params.version ? { version: req.params.version } : {}),
-      });
-      return object;
-    });
+    app.delete<{ Params: Params; Querystring: Query }>(
+      path,
+      { schema: { tags, summary: `Delete a ${kind.kind}` } },
+      async (req) => {
+        const { object } = await o.service.delete(o.context(req), target(req), req.params.name!, {
+          ...(req.query.resourceVersion ? { resourceVersion: req.query.resourceVersion } : {}),
+          ...(req.params.version ? { version: req.params.version } : {}),
+        });
+        return object;
+      },
+    );
     app.put<{ Params: Params }>(
       `${path}/status`,
       { schema: { tags, summary: `Write the status of a ${kind.kind} (platform only)` }, ...noValidate },
       async (req) => {
         const b = (req.body ?? {}) as { status?: unknown; metadata?: { resourceVersion?: string } };
-        return o.service.updateStatus(o.context(req), target(req), req.params.name!, b.status, b.metadata?.resourceVersion);
+        return o.service.updateStatus(
+          o.context(req),
+          target(req),
+          req.params.name!,
+          b.status,
+          b.metadata?.resourceVersion,
+        );
       },
     );
   }
 
   if (kind.versioned) {
-    app.get<{ Params: Params }>(`${base}/:name/versions`, { schema: { tags, summary: `List the versions of a ${kind.kind}` } }, async (req) =>
-      o.service.versions(o.context(req), target(req), req.params.name!),
+    app.get<{ Params: Params }>(
+      `${base}/:name/versions`,
+      { schema: { tags, summary: `List the versions of a ${kind.kind}` } },
+      async (req) => o.service.versions(o.context(req), target(req), req.params.name!),
     );
   }
 }
@@ -97,11 +133,22 @@ function registerKind(app: FastifyInstance, o: ResourceRoutesOptions, kind: Kind
 const listQuery = {
   type: 'object',
   properties: {
-    labelSelector: { type: 'string', description: 'kubectl syntax: env=prod,tier!=web,region in (a,b),!legacy' },
+    labelSelector: {
+      type: 'string',
+      description: 'kubectl syntax: env=prod,tier!=web,region in (a,b),!legacy',
+    },
     limit: { type: 'string', pattern: '^[0-9]+$', description: 'page size, 1..1000 (default 500)' },
     continue: { type: 'string', description: 'token from the previous page' },
-    watch: { type: 'string', enum: ['true', 'false', '1', '0'], description: 'stream changes as server-sent events' },
-    resourceVersion: { type: 'string', pattern: '^[0-9]+$', description: 'watch: resume after this resourceVersion' },
+    watch: {
+      type: 'string',
+      enum: ['true', 'false', '1', '0'],
+      description: 'stream changes as server-sent events',
+    },
+    resourceVersion: {
+      type: 'string',
+      pattern: '^[0-9]+$',
+      description: 'watch: resume after this resourceVersion',
+    },
   },
   additionalProperties: false,
 } as const;
@@ -110,7 +157,9 @@ function parseLimit(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new StrataError('STRATA_BAD_REQUEST', 'limit must be an integer from 1 to 1000', [{ path: '/query/limit', message: 'must be 1..1000' }]);
+    throw new StrataError('STRATA_BAD_REQUEST', 'limit must be an integer from 1 to 1000', [
+      { path: '/query/limit', message: 'must be 1..1000' },
+    ]);
   }
   return n;
 }

@@ -34,14 +34,23 @@ export async function streamWatch(o: WatchOptions): Promise<FastifyReply> {
   if (since === undefined) {
     let cont: string | undefined;
     do {
-      const page = await o.service.list(o.ctx, o.target, { limit: 1000, labelSelector: o.labelSelector, ...(cont ? { continue: cont } : {}) });
+      const page = await o.service.list(o.ctx, o.target, {
+        limit: 1000,
+        labelSelector: o.labelSelector,
+        ...(cont ? { continue: cont } : {}),
+      });
       for (const item of page.items) initial.push({ type: 'ADDED', object: item });
       since ??= page.resourceVersion;
       cont = page.continue;
     } while (cont);
   } else {
     // Fails with STRATA_GONE (410) before any byte is streamed when `since` is too old.
-    await o.service.store.changes(scope, { kind: kind.kind, project: project ?? '', sinceResourceVersion: since, limit: 1 });
+    await o.service.store.changes(scope, {
+      kind: kind.kind,
+      project: project ?? '',
+      sinceResourceVersion: since,
+      limit: 1,
+    });
   }
   const raw = o.reply.raw;
   o.reply.hijack();
@@ -53,7 +62,10 @@ export async function streamWatch(o: WatchOptions): Promise<FastifyReply> {
   });
   const send = (e: WatchEvent) => raw.write(`data: ${JSON.stringify(e)}\n\n`);
   const bookmark = (rv: string) =>
-    send({ type: 'BOOKMARK', object: { kind: kind.kind, metadata: { resourceVersion: rv } } as unknown as Resource });
+    send({
+      type: 'BOOKMARK',
+      object: { kind: kind.kind, metadata: { resourceVersion: rv } } as unknown as Resource,
+    });
   for (const e of initial) send(e);
   bookmark(since);
   let lastRv = since;
@@ -68,7 +80,10 @@ export async function streamWatch(o: WatchOptions): Promise<FastifyReply> {
       lastRv = rv;
     },
     onError(err) {
-      const problem = err instanceof StrataError ? err.toProblem() : new StrataError('STRATA_INTERNAL', 'watch failed').toProblem();
+      const problem =
+        err instanceof StrataError
+          ? err.toProblem()
+          : new StrataError('STRATA_INTERNAL', 'watch failed').toProblem();
       raw.write(`event: error\ndata: ${JSON.stringify(problem)}\n\n`);
       raw.end();
     },

@@ -65,7 +65,13 @@ export async function startTestServer(backend: TestBackend): Promise<TestServer>
   const builtinPacks = await builtinCatalog();
   await seedBuiltinPacksEverywhere(store, builtinPacks);
   const adminKey = (await readFile(boot.apiKeyFile, 'utf8')).trim();
-  const { app, routes, catalogs } = await buildApp({ store, cipher, logger: false, watchPollIntervalMs: 50, builtinPacks });
+  const { app, routes, catalogs } = await buildApp({
+    store,
+    cipher,
+    logger: false,
+    watchPollIntervalMs: 50,
+    builtinPacks,
+  });
   await app.ready();
   const call = async (o: CallOptions): Promise<CallResult> => {
     const key = o.key === undefined ? adminKey : o.key;
@@ -74,7 +80,12 @@ export async function startTestServer(backend: TestBackend): Promise<TestServer>
     let payload: string | Buffer | undefined = o.payload;
     if (o.body !== undefined) payload = JSON.stringify(o.body);
     if (payload !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
-    const res = await app.inject({ method: o.method, url: o.url, headers, ...(payload !== undefined ? { payload } : {}) });
+    const res = await app.inject({
+      method: o.method,
+      url: o.url,
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    });
     let body: CallResult['body'] = {};
     try {
       body = JSON.parse(res.body) as CallResult['body'];
@@ -107,16 +118,31 @@ export async function createUserWithRole(
   options: { user: string; role: string; project?: string },
 ): Promise<string> {
   const { user, role, project } = options;
-  await expectOk(server.call({ method: 'POST', url: '/v1/users', body: { metadata: { name: user }, spec: { password: 'correct horse battery' } } }));
+  await expectOk(
+    server.call({
+      method: 'POST',
+      url: '/v1/users',
+      body: { metadata: { name: user }, spec: { password: 'correct horse battery' } },
+    }),
+  );
   const bindingUrl = project ? `/v1/projects/${project}/rolebindings` : '/v1/rolebindings';
   await expectOk(
     server.call({
       method: 'POST',
       url: bindingUrl,
-      body: { metadata: { name: `${user}-${role}` }, spec: { role, subjects: [{ kind: 'User', name: user }] } },
+      body: {
+        metadata: { name: `${user}-${role}` },
+        spec: { role, subjects: [{ kind: 'User', name: user }] },
+      },
     }),
   );
-  const res = await expectOk(server.call({ method: 'POST', url: '/v1/apikeys', body: { metadata: { name: `${user}-key` }, spec: { user } } }));
+  const res = await expectOk(
+    server.call({
+      method: 'POST',
+      url: '/v1/apikeys',
+      body: { metadata: { name: `${user}-key` }, spec: { user } },
+    }),
+  );
   return res.body.key as string;
 }
 

@@ -1,5 +1,10 @@
 import type { WatchEvent } from '@strata/api';
-import { matchesLabelSelector, type AccessScope, type LabelRequirement, type ResourceRepository } from '@strata/store';
+import {
+  matchesLabelSelector,
+  type AccessScope,
+  type LabelRequirement,
+  type ResourceRepository,
+} from '@strata/store';
 
 export interface Subscription {
   scope: AccessScope;
@@ -89,7 +94,10 @@ export class ChangeHub {
     for (;;) {
       let page: { events: WatchEvent[]; resourceVersion: string };
       try {
-        page = await this.#store.changes({ tenant, projects: '*' }, { sinceResourceVersion: since, limit: 1000 });
+        page = await this.#store.changes(
+          { tenant, projects: '*' },
+          { sinceResourceVersion: since, limit: 1000 },
+        );
       } catch (err) {
         for (const s of subs) {
           if (s.since === since) {
@@ -100,7 +108,9 @@ export class ChangeHub {
         return;
       }
       for (const s of subs) {
-        const mine = page.events.filter((e) => BigInt(e.object.metadata.resourceVersion) > BigInt(s.since) && matches(s, e));
+        const mine = page.events.filter(
+          (e) => BigInt(e.object.metadata.resourceVersion) > BigInt(s.since) && matches(s, e),
+        );
         if (mine.length > 0 || BigInt(page.resourceVersion) > BigInt(s.since)) {
           s.onEvents(mine, page.resourceVersion);
           s.since = page.resourceVersion;

@@ -34,16 +34,27 @@ export class PackSourceController implements Controller {
     const scope = { tenant: key.tenant, projects: '*' as const };
     const source = await this.#o.store.get(scope, key);
     if (!source || source.metadata.deletedAt) return Result.done();
-    const interval = parseInterval(source.spec.interval as string | undefined, this.#o.defaultIntervalMs ?? 600_000);
+    const interval = parseInterval(
+      source.spec.interval as string | undefined,
+      this.#o.defaultIntervalMs ?? 600_000,
+    );
     const now = ctx.clock.now();
-    const last = typeof source.status.lastFetchedAt === 'string' ? Date.parse(source.status.lastFetchedAt) : 0;
+    const last =
+      typeof source.status.lastFetchedAt === 'string' ? Date.parse(source.status.lastFetchedAt) : 0;
     const fresh = source.status.observedGeneration === source.metadata.generation && now - last < interval;
     if (fresh) return Result.requeueAfter(interval - (now - last));
     if (source.spec.type !== 'helm') {
-      await this.#write(source, now, { ok: false, reason: 'Unsupported', message: `${String(source.spec.type)} sources are not supported yet; use a Helm repository` });
+      await this.#write(source, now, {
+        ok: false,
+        reason: 'Unsupported',
+        message: `${String(source.spec.type)} sources are not supported yet; use a Helm repository`,
+      });
       return Result.requeueAfter(interval);
     }
-    const credentials = revealSecret(this.#o.cipher, source.spec.credentials) as ReadHelmIndexOptions['credentials'];
+    const credentials = revealSecret(
+      this.#o.cipher,
+      source.spec.credentials,
+    ) as ReadHelmIndexOptions['credentials'];
     const result = await readHelmIndex({
       url: String(source.spec.url),
       timeoutMs: this.#o.timeoutMs ?? 15_000,
@@ -51,16 +62,23 @@ export class PackSourceController implements Controller {
       ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
     });
     if (ctx.signal.aborted) return Result.done();
-    await this.#write(source, now, result.ok ? { ok: true, charts: result.charts, message: result.condition.message } : { ok: false, reason: result.condition.reason, message: result.condition.message });
+    await this.#write(
+      source,
+      now,
+      result.ok
+        ? { ok: true, charts: result.charts, message: result.condition.message }
+        : { ok: false, reason: result.condition.reason, message: result.condition.message },
+    );
     return Result.requeueAfter(interval);
   }
 
   async #write(
     source: Resource,
     now: number,
-    outcome: { ok: true; charts: unknown[]; message: string } | { ok: false; reason: string; message: string },
+    outcome:
+      { ok: true; charts: unknown[]; message: string } | { ok: false; reason: string; message: string },
   ): Promise<void> {
-    const previous = ((source.status.conditions as Condition[] | undefined) ?? []).find((c) => c.type === 'Ready');
+    const previous = (source.status.conditions ?? []).find((c) => c.type === 'Ready');
     const status = outcome.ok ? 'True' : 'False';
     const reason = outcome.ok ? 'IndexRead' : outcome.reason;
     const changed = previous?.status !== status || previous.reason !== reason;
@@ -76,7 +94,13 @@ export class PackSourceController implements Controller {
     const scope = { tenant: source.metadata.tenant, projects: '*' as const };
     await this.#o.store.updateStatus(scope, {
       key: { kind: 'PackSource', tenant: source.metadata.tenant, project: '', name: source.metadata.name },
-      status: { ...source.status, observedGeneration: source.metadata.generation, lastFetchedAt: new Date(now).toISOString(), conditions: [condition], charts },
+      status: {
+        ...source.status,
+        observedGeneration: source.metadata.generation,
+        lastFetchedAt: new Date(now).toISOString(),
+        conditions: [condition],
+        charts,
+      },
     });
     if (outcome.ok) this.#o.onChartsChanged?.(source.metadata.tenant);
     if (changed) {
