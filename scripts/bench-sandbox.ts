@@ -38,6 +38,17 @@ const median = (xs: number[]): number => {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (bytes: number): number => Math.round(bytes / 1048576);
 
+/** utime+stime of the processes, in clock ticks (100 per second on Linux). */
+async function cpuTicks(pids: number[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return total;
+}
+
 async function memAvailable(): Promise<number> {
   const match = /^MemAvailable:\s+(\d+) kB/m.exec(await readFile('/proc/meminfo', 'utf8'));
   return Number(match?.[1] ?? 0) * 1024;
@@ -136,8 +147,12 @@ async function idleClusters(root: string): Promise<Record<string, number>> {
     for (let i = 0; i < IDLE; i++)
       created.push(await sb.createCluster({ name: `idle-${i}`, nodePools: POOLS, cost }));
     const allUpMs = performance.now() - t;
-    await sleep(30_000);
     const pids = created.flatMap((c) => c.processes.map((p) => p.pid));
+    await sleep(15_000); // let start-up work settle
+    const cpuBefore = await cpuTicks(pids);
+    await sleep(30_000);
+    const idleCpuPercentPerCluster =
+      Math.round((((await cpuTicks(pids)) - cpuBefore) / 100 / 30 / IDLE) * 1000) / 10;
     const rss = (await Promise.all(pids.map((pid) => rssBytes(pid)))).reduce((a, b) => a + b, 0);
     const pss = (await Promise.all(pids.map((pid) => pssBytes(pid)))).reduce((a, b) => a + b, 0);
     const after = await memAvailable();
@@ -151,6 +166,7 @@ async function idleClusters(root: string): Promise<Record<string, number>> {
       pssPerClusterMiB: mib(pss / IDLE),
       memAvailableDropPerClusterMiB: mib((before - after) / IDLE),
       loadavg1: Number(load.split(' ')[0]),
+      idleCpuPercentPerCluster,
       goGC: values['go-gc'] ? Number(values['go-gc']) : 100,
     };
   } finally {
@@ -200,6 +216,7 @@ try {
     ['RSS per idle cluster (sum of 5 processes)', `${idle['rssPerClusterMiB']} MiB`],
     ['PSS per idle cluster (shared binary pages split)', `${idle['pssPerClusterMiB']} MiB`],
     ['MemAvailable drop per idle cluster', `${idle['memAvailableDropPerClusterMiB']} MiB`],
+    ['CPU per idle cluster (30 s window)', `${idle['idleCpuPercentPerCluster']} % of one core`],
   ];
   console.log(
     `| sandbox (${result.cores} cores, ${Math.round(result.memMiB / 1024)} GiB, GOGC ${idle['goGC']}) | value |\n|---|---|`,

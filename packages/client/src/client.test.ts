@@ -36,6 +36,10 @@ describe('StrataClient requests', () => {
     'PUT /v1/projects/retail/clusterprofiles/base/versions/1.2.0': { body: profile('base', '1.2.0') },
     'GET /v1/clusterprofiles/base/versions': { body: cannedList([profile('base', '1.0.0')]) },
     'POST /v1/projects/retail/clusterprofiles/base/versions/1.2.0/publish': { body: { published: true } },
+    'POST /v1/packs/push': [
+      { status: 201, body: { action: 'created', object: cannedObject({ kind: 'Pack', name: 'p' }) } },
+      problemReply('STRATA_IMMUTABLE', 'pack p@1.0.0 exists with other content'),
+    ],
     'POST /v1/login': {
       body: { token: 'tok', expiresAt: '2027-01-01T00:00:00Z', user: 'admin', tenant: 'acme' },
     },
@@ -176,6 +180,15 @@ describe('StrataClient requests', () => {
     const me = await anonymous.withApiKey(result.token).whoami();
     assert.deepEqual(me.roles, ['tenant-admin']);
     assert.equal(last().headers.authorization, 'Bearer tok');
+  });
+
+  it('pushPack posts the files and returns the action; refusals are StrataErrors', async () => {
+    const files = { 'pack.yaml': 'name: p\n', 'chart.tgz': { base64: 'AAE=' } };
+    const result = await client.pushPack(files);
+    assert.equal(result.action, 'created');
+    assert.equal(`${last().method} ${last().path}`, 'POST /v1/packs/push');
+    assert.deepEqual(JSON.parse(last().body), { files });
+    await assert.rejects(client.pushPack(files), { code: 'STRATA_IMMUTABLE' });
   });
 
   it('surfaces problems as StrataError', async () => {

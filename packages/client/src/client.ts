@@ -21,6 +21,8 @@ import type {
   ListOptions,
   LoginRequest,
   LoginResult,
+  PackFiles,
+  PackPushResult,
   ScopeOptions,
   WatchOptions,
   WhoAmI,
@@ -221,6 +223,22 @@ export class StrataClient {
       object,
       options,
     );
+  }
+
+  /**
+   * Uploads a pack directory (`POST /v1/packs/push`). The server validates it (422 STRATA_PACK_INVALID with every
+   * issue); a name+version is immutable: the same content again is `unchanged`, other content 409 STRATA_IMMUTABLE.
+   */
+  async pushPack<T extends Resource = Resource>(
+    files: PackFiles,
+    options: CallOptions = {},
+  ): Promise<PackPushResult<T>> {
+    return this.request<PackPushResult<T>>({
+      method: 'POST',
+      path: '/v1/packs/push',
+      body: { files },
+      signal: options.signal,
+    });
   }
 
   /** Exchanges a user name and password for a token; use it with `withApiKey(result.token)`. */

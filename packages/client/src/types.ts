@@ -84,4 +84,16 @@ export interface WhoAmI {
   roles: string[];
 }
 
+/** One file of a pack directory: UTF-8 text, or `{base64}` for binary content (a chart `.tgz`). */
+export type PackFile = string | { base64: string };
+
+/** A pack directory for `pushPack`: path relative to the pack root (`/`-separated) → content. */
+export type PackFiles = Record<string, PackFile>;
+
+/** `created` for a new name+version; `unchanged` when the same content was pushed before. */
+export interface PackPushResult<T = Resource> {
+  action: 'created' | 'unchanged';
+  object: T;
+}
+
 export type { ResourceInput };

@@ -1,4 +1,3 @@
-import type { Resource } from '@strata/api';
 import type { MacroScopes } from '@strata/core';
 import type { ResourceRepository } from '@strata/store';
 

@@ -1,5 +1,5 @@
 import { PackKind, StrataError } from '@strata/api';
-import { checkPackPush, packFromResource, packToResource, parsePack, type PackFiles } from '@strata/core';
+import { checkPackPush, packFromResource, packToResource, parsePack } from '@strata/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
 
