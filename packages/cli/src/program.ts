@@ -1,10 +1,12 @@
-import { Command } from '@commander-js/extra-typings';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { KINDS } from '@strata/api';
 import { registerApply } from './commands/apply.js';
 import { registerDelete } from './commands/delete.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGet } from './commands/get.js';
 import { registerLogin } from './commands/login.js';
+import { registerPack } from './commands/pack.js';
+import { registerProfile } from './commands/profile.js';
 import { registerWait } from './commands/wait.js';
 import { CommandContext } from './context.js';
 import type { CliIO } from './io.js';
@@ -47,11 +49,20 @@ environment wins over the config file). Exit codes: 0 ok, 1 error, 2 usage, 3 se
   registerDescribe(program, context);
   registerDelete(program, context);
   registerWait(program, context);
-  for (const command of program.commands) {
+  registerProfile(program, context);
+  registerPack(program, context);
+  configureSubcommands(program, io, 'strata');
+  return { program, context };
+}
+
+/** Every command, nested ones included, throws instead of exiting and writes to the given I/O. */
+function configureSubcommands(parent: CommandUnknownOpts, io: CliIO, path: string): void {
+  for (const command of parent.commands) {
+    const full = `${path} ${command.name()}`;
     command
       .exitOverride()
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-    command.showHelpAfterError(`(run "strata ${command.name()} --help" for usage)`);
+    command.showHelpAfterError(`(run "${full} --help" for usage)`);
+    configureSubcommands(command, io, full);
   }
-  return { program, context };
 }

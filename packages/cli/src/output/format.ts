@@ -13,6 +13,13 @@ export function parseOutputFormat(value: string | undefined): OutputFormat {
   throw new UsageError(`unknown output format "${format}": use one of ${OUTPUT_FORMATS.join(', ')}`);
 }
 
+/** An `-o` value from a command's own list of formats; the first one is the default. */
+export function parseFormat<T extends string>(value: string | undefined, allowed: readonly [T, ...T[]]): T {
+  const format = value ?? allowed[0];
+  if ((allowed as readonly string[]).includes(format)) return format as T;
+  throw new UsageError(`unknown output format "${format}": use one of ${allowed.join(', ')}`);
+}
+
 /** `kind/name`, lowercase kind; versioned kinds add `@version`: `clusterprofile/base@1.2.0`. */
 export function nameOf(object: {
   kind?: string | undefined;

@@ -29,7 +29,7 @@ describe('built-in catalog', async () => {
 
   it('loads every pack directory without an issue', () => {
     assert.deepEqual(failures, []);
-    assert.ok(packs.length >= 28, `${packs.length} packs`);
+    assert.ok(packs.length >= 30, `${packs.length} packs`);
     for (const pack of packs) assert.deepEqual(validatePack(pack), [], `${pack.name}@${pack.version}`);
   });
 
@@ -126,6 +126,40 @@ describe('built-in catalog', async () => {
     assert.deepEqual(
       by('sandbox-csi')?.manifests.map((m) => m.kind),
       ['CSIDriver', 'StorageClass', 'Namespace', 'DaemonSet'],
+    );
+  });
+
+  it('a cloud infra profile with an upstream CNI validates; the Kubernetes range of the CNI is enforced', () => {
+    const infra = (k8s: { pack: string; version: string }, cni: string) => ({
+      metadata: { name: 'aws-infra' },
+      spec: {
+        type: 'full' as const,
+        version: '1.0.0',
+        layers: [
+          { pack: 'ubuntu', version: '22.04.5' },
+          k8s,
+          { pack: cni.split('@')[0] as string, version: cni.split('@')[1] as string },
+          { pack: 'aws-ebs-csi-driver', version: '2.38.1' },
+          { pack: 'cert-manager', version: '1.18.2' },
+          { pack: 'kube-prometheus-stack', version: '75.15.0', presets: ['minimal'] },
+        ],
+      },
+    });
+    assert.deepEqual(
+      validateProfile({ profile: infra({ pack: 'kubeadm', version: '1.33.4' }, 'calico@3.30.1'), catalog }),
+      [],
+    );
+    assert.deepEqual(
+      validateProfile({ profile: infra({ pack: 'kubeadm', version: '1.33.4' }, 'cilium@1.18.4'), catalog }),
+      [],
+    );
+    const tooNew = validateProfile({
+      profile: infra({ pack: 'kubernetes', version: '1.36.3' }, 'calico@3.30.1'),
+      catalog,
+    });
+    assert.deepEqual(
+      tooNew.map((i) => [i.path, i.code]),
+      [['/spec/layers/2/version', 'STRATA_KUBERNETES_VERSION']],
     );
   });
 
