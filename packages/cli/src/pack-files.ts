@@ -37,7 +37,9 @@ export async function readPackDirectory(dir: string, limits: PackFileLimits = {}
     const content = await readFile(join(dir, path));
     total += content.length;
     if (total > maxBytes)
-      throw new InputError(`${dir}: more than ${formatBytes(maxBytes)} in total; a pack may have at most that`);
+      throw new InputError(
+        `${dir}: more than ${formatBytes(maxBytes)} in total; a pack may have at most that`,
+      );
     files[path] = encodeFile(path, content);
   }
   return files;
@@ -62,7 +64,8 @@ async function walk(root: string, prefix: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of entries) {
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(join(root, path))).isDirectory());
+    const isDir =
+      entry.isDirectory() || (entry.isSymbolicLink() && (await stat(join(root, path))).isDirectory());
     if (isDir) {
       if (!entry.name.startsWith('.') && !entry.isSymbolicLink()) out.push(...(await walk(root, path)));
     } else if (entry.isFile() || entry.isSymbolicLink()) out.push(path);

@@ -53,10 +53,13 @@ async function readValuesFile(path: string, io: Pick<CliIO, 'stdin'>): Promise<P
   try {
     value = parse(text);
   } catch (err) {
-    throw new InputError(`${path}: not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+    throw new InputError(
+      `${path}: not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`,
+    );
   }
   if (value === null || value === undefined) return {};
-  if (!isRecord(value)) throw new InputError(`${path}: must be a map with variables, overrides and/or system`);
+  if (!isRecord(value))
+    throw new InputError(`${path}: must be a map with variables, overrides and/or system`);
   const issues: Issue[] = [];
   for (const [key, v] of Object.entries(value)) {
     if (!(VALUES_FILE_KEYS as readonly string[]).includes(key))

@@ -23,6 +23,8 @@ import { registerProfileRoutes } from './profiles/profile-routes.js';
 import { registerPackPushRoute } from './profiles/pack-push-route.js';
 import { ensureBuiltinRoles } from './auth/bootstrap.js';
 import type { Pack } from '@strata/core';
+import type { BinaryInstaller } from '@strata/sandbox';
+import { registerSandboxRoutes } from './routes/sandbox.js';
 
 export interface AppOptions {
   store: ResourceRepository;
@@ -33,6 +35,8 @@ export interface AppOptions {
   /** How often watchers poll the store for changes made by other replicas. */
   watchPollIntervalMs?: number;
   ready?: () => Promise<boolean>;
+  /** Builds and reports the sandbox's Kubernetes binaries (omit in tests that do not need it). */
+  sandboxInstaller?: BinaryInstaller;
   /** The built-in pack catalog (packs/), seeded into every new tenant. */
   builtinPacks?: readonly Pack[];
 }
@@ -198,6 +202,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerResourceRoutes(app, { service, hub, context });
   registerProfileRoutes(app, { service, catalogs, context });
   registerPackPushRoute(app, { service, context });
+  if (options.sandboxInstaller) registerSandboxRoutes(app, options.sandboxInstaller);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => hub.close());
 

@@ -7,6 +7,7 @@ import { bootstrap } from './auth/bootstrap.js';
 import { parseServerArgs, SERVER_HELP } from './config.js';
 import { openCipher } from './secrets.js';
 import { startControllers } from './controllers/index.js';
+import { BinaryInstaller } from '@strata/sandbox';
 import { loadCatalogDirectory } from './packs/catalog-loader.js';
 import { seedBuiltinPacksEverywhere } from './catalog/builtin-packs.js';
 
@@ -37,7 +38,23 @@ export async function runServer(argv: string[]): Promise<number> {
     log.error({ dir: f.dir, issues: f.issues }, 'built-in pack is invalid and was skipped');
   await seedBuiltinPacksEverywhere(store, builtin.packs);
   log.info({ packs: builtin.packs.length }, 'built-in pack catalog loaded');
+  const installer = new BinaryInstaller({
+    onProgress: (s) => {
+      if (s.state === 'installing' && s.step === lastStep) return;
+      lastStep = s.step;
+      const progress = `${s.percent}% (step ${s.step}/${s.totalSteps}, ${Math.round(s.elapsedMs / 1000)} s)`;
+      if (s.state === 'installing')
+        log.info({ sandbox: s }, `sandbox binaries: building ${progress} ${s.message}`);
+      else if (s.state === 'installed') log.info({ binDir: s.binDir }, 'sandbox binaries: installed');
+      else if (s.state === 'failed')
+        log.error({ errorTail: s.errorTail }, `sandbox binaries: build failed: ${s.message}`);
+    },
+  });
+  let lastStep = -1;
+  const sandboxReady = await installer.isInstalled();
+  if (!sandboxReady && process.env.STRATA_SANDBOX_AUTO_INSTALL !== 'false') void installer.start();
   const { app, catalogs } = await buildApp({
+    sandboxInstaller: installer,
     builtinPacks: builtin.packs,
     store,
     cipher,
@@ -80,6 +97,9 @@ export async function runServer(argv: string[]): Promise<number> {
       `  data directory:       ${config.dataDir} (${handle.dialect})`,
       `  admin API key:        ${boot.apiKeyFile}   (export STRATA_API_KEY=$(cat ${boot.apiKeyFile}))`,
       ...(boot.passwordFile ? [`  admin password:       ${boot.passwordFile}   (user "admin")`] : []),
+      sandboxReady
+        ? `  sandbox:              Kubernetes binaries installed (${installer.status().binDir ?? ''})`
+        : `  sandbox:              building Kubernetes binaries in the background (tens of minutes, once); progress: GET ${url}/v1/sandbox/status`,
       `  try:                  STRATA_SERVER=${url} STRATA_API_KEY=$(cat ${boot.apiKeyFile}) npx strata get projects`,
       '',
     ].join('\n') + '\n',

@@ -9,14 +9,19 @@ const kind = PackKind;
 
 /** `strata pack list|show|push`: the tenant's pack catalog. */
 export function registerPack(program: Command, ctx: CommandContext): void {
-  const pack = program.command('pack').description('List, inspect and upload packs (the building blocks of profiles)');
+  const pack = program
+    .command('pack')
+    .description('List, inspect and upload packs (the building blocks of profiles)');
 
   pack
     .command('list')
     .description('List the packs in the catalog (built-in and pushed)')
     .option('-o, --output <format>', 'table | json | yaml | name', 'table')
     .option('-l, --selector <selector>', 'label selector, e.g. strata.dev/builtin!=true')
-    .addHelpText('after', '\nExamples:\n  strata pack list\n  strata pack list -l strata.dev/builtin!=true -o name')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  strata pack list\n  strata pack list -l strata.dev/builtin!=true -o name',
+    )
     .action(async (options) => {
       const format = parseFormat(options.output, ['table', 'json', 'yaml', 'name']);
       const client = await ctx.client();
@@ -35,7 +40,10 @@ export function registerPack(program: Command, ctx: CommandContext): void {
     .argument('<name>', 'pack name')
     .option('--version <version>', 'the version to show (default: the newest)')
     .option('-o, --output <format>', 'text | yaml | json', 'text')
-    .addHelpText('after', '\nExamples:\n  strata pack show cilium\n  strata pack show ubuntu --version 24.04.1 -o yaml')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  strata pack show cilium\n  strata pack show ubuntu --version 24.04.1 -o yaml',
+    )
     .action(async (name, options) => {
       const format = parseFormat(options.output, ['text', 'yaml', 'json']);
       const client = await ctx.client();
@@ -45,7 +53,9 @@ export function registerPack(program: Command, ctx: CommandContext): void {
 
   pack
     .command('push')
-    .description('Upload a pack directory; the server validates it, and a name+version is immutable once pushed')
+    .description(
+      'Upload a pack directory; the server validates it, and a name+version is immutable once pushed',
+    )
     .argument('<dir>', 'the pack directory (with pack.yaml)')
     .addHelpText(
       'after',

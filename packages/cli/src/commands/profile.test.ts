@@ -73,7 +73,16 @@ describe('strata profile', () => {
       }),
       'POST /v1/projects/retail/clusterprofiles/web/diff': { body: diff },
       'POST /v1/clusterprofiles/web/diff': {
-        body: { ...diff, added: [], removed: [], reordered: [], changed: [], fields: [], unchanged: true, variables: { added: [], removed: [], changed: [] } },
+        body: {
+          ...diff,
+          added: [],
+          removed: [],
+          reordered: [],
+          changed: [],
+          fields: [],
+          unchanged: true,
+          variables: { added: [], removed: [], changed: [] },
+        },
       },
       'POST /v1/projects/retail/clusterprofiles/web/versions/1.1.0/resolve': { body: stack },
       'POST /v1/clusterprofiles/web/versions/2.0.0/resolve': problemReply(
@@ -193,7 +202,21 @@ Profile:
       'variables: {team: from-file, replicas: 2}\noverrides:\n  sandbox-csi: {values: "x: 1\\n"}\nsystem: {region: eu-west-1}\n',
     );
     const r = await run(
-      ['profile', 'resolve', 'web', '--version', '1.1.0', '-p', 'retail', '--values-file', values, '--set', 'team=x', '--set', 'note=a=b'],
+      [
+        'profile',
+        'resolve',
+        'web',
+        '--version',
+        '1.1.0',
+        '-p',
+        'retail',
+        '--values-file',
+        values,
+        '--set',
+        'team=x',
+        '--set',
+        'note=a=b',
+      ],
       { env: env() },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -211,14 +234,19 @@ Profile:
     const first = await run(args, { env: env() });
     const second = await run(args, { env: env() });
     assert.equal(first.stdout, second.stdout);
-    assert.equal(first.stdout, 'layers:\n  - name: ubuntu\n    hash: sha256:aa\nhash: sha256:ff\nsensitive: []\n');
+    assert.equal(
+      first.stdout,
+      'layers:\n  - name: ubuntu\n    hash: sha256:aa\nhash: sha256:ff\nsensitive: []\n',
+    );
     const json = await run([...args, '-o', 'json'], { env: env() });
     assert.equal(json.stdout, `${JSON.stringify(stack, null, 2)}\n`);
     assert.deepEqual(JSON.parse(server.requests[0]!.body), { variables: { team: 'x' } });
   });
 
   it('resolve refuses a bad --set or values file before sending anything', async () => {
-    const bad = await run(['profile', 'resolve', 'web', '--version', '1.1.0', '--set', 'team'], { env: env() });
+    const bad = await run(['profile', 'resolve', 'web', '--version', '1.1.0', '--set', 'team'], {
+      env: env(),
+    });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--set expects NAME=VALUE, got "team"/);
     const file = join(dir, 'bad.yaml');
@@ -227,7 +255,10 @@ Profile:
       env: env(),
     });
     assert.equal(badFile.code, 1);
-    assert.match(badFile.stderr, /not a valid values file\n {2}\/variables: must be a map\n {2}\/layers: unknown key/);
+    assert.match(
+      badFile.stderr,
+      /not a valid values file\n {2}\/variables: must be a map\n {2}\/layers: unknown key/,
+    );
     assert.equal(server.requests.length, 0);
   });
 

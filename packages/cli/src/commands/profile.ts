@@ -93,8 +93,16 @@ Example:
     .description('Preview the resolved stack of a version for given variable values')
     .argument('<name>', 'profile name')
     .requiredOption('--version <version>', 'the version to resolve')
-    .option('--set <name=value>', 'a variable value (repeatable; wins over --values-file)', collect, [] as string[])
-    .option('--values-file <file>', 'YAML/JSON with variables, overrides (per layer) and system values; "-" for stdin')
+    .option(
+      '--set <name=value>',
+      'a variable value (repeatable; wins over --values-file)',
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--values-file <file>',
+      'YAML/JSON with variables, overrides (per layer) and system values; "-" for stdin',
+    )
     .option('-o, --output <format>', 'yaml | json', 'yaml')
     .addHelpText(
       'after',

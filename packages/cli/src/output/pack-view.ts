@@ -76,7 +76,9 @@ function contentLines(s: Partial<PackSpec>): string[] {
 function presetLines(s: Partial<PackSpec>): string[] {
   if (!s.presets?.length) return ['<none>'];
   const rows = s.presets.map((p) => [p.name, p.group ?? '', oneLine(p.description ?? p.displayName ?? '')]);
-  return renderTable({ headers: ['NAME', 'GROUP', 'DESCRIPTION'], rows }).trimEnd().split('\n');
+  return renderTable({ headers: ['NAME', 'GROUP', 'DESCRIPTION'], rows })
+    .trimEnd()
+    .split('\n');
 }
 
 function isBuiltin(object: Resource): boolean {

@@ -50,16 +50,15 @@ export function formatProfileDiff(diff: ProfileDiff, format: DiffFormat): string
  * values and manifest of each changed layer below it; then variables and profile fields. Positions are 1-based.
  */
 export function profileDiffText(diff: ProfileDiff): string {
-  const lines = [
-    `clusterprofile/${diff.from.name} ${diff.from.version} -> ${diff.to.version}`,
-  ];
+  const lines = [`clusterprofile/${diff.from.name} ${diff.from.version} -> ${diff.to.version}`];
   if (diff.unchanged) return `${lines[0]}: no differences besides the version\n`;
   const layerCount = diff.added.length + diff.removed.length + diff.reordered.length + diff.changed.length;
   if (layerCount > 0) {
     lines.push('Layers:');
     for (const l of diff.added) lines.push(`  + ${l.name} (added at position ${l.index + 1})`);
     for (const l of diff.removed) lines.push(`  - ${l.name} (removed from position ${l.index + 1})`);
-    for (const l of diff.reordered) lines.push(`  > ${l.name} (moved from position ${l.from + 1} to ${l.to + 1})`);
+    for (const l of diff.reordered)
+      lines.push(`  > ${l.name} (moved from position ${l.from + 1} to ${l.to + 1})`);
     for (const l of diff.changed) lines.push(...layerLines(l));
   }
   const v = diff.variables;
@@ -82,7 +81,8 @@ function layerLines(change: LayerChange): string[] {
   if (change.values) {
     lines.push('      values:');
     // Structured changes read best; the text diff covers what they cannot show (templates, comments, whitespace).
-    if (change.values.changes.length > 0) lines.push(...change.values.changes.map((c) => `        ${valueLine(c)}`));
+    if (change.values.changes.length > 0)
+      lines.push(...change.values.changes.map((c) => `        ${valueLine(c)}`));
     else lines.push(...indentText(change.values.text, 8));
   }
   if (change.manifest) lines.push('      manifest:', ...indentText(change.manifest, 8));

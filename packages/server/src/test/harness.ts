@@ -6,7 +6,7 @@ import type { SecretCipher } from '../resources/secret-fields.js';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import type { TestBackend, TestDatabase } from '@strata/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type RouteInfo } from '../app.js';
+import { buildApp, type AppOptions, type RouteInfo } from '../app.js';
 import { bootstrap } from '../auth/bootstrap.js';
 import { openCipher } from '../secrets.js';
 import type { Pack } from '@strata/core';
@@ -56,7 +56,10 @@ export interface CallResult {
   text: string;
 }
 
-export async function startTestServer(backend: TestBackend): Promise<TestServer> {
+export async function startTestServer(
+  backend: TestBackend,
+  extra: Partial<AppOptions> = {},
+): Promise<TestServer> {
   const database = await backend.create();
   const dataDir = await mkdtemp(join(tmpdir(), 'strata-server-'));
   const store = new KyselyResourceRepository({ db: database.handle.db });
@@ -71,6 +74,7 @@ export async function startTestServer(backend: TestBackend): Promise<TestServer>
     logger: false,
     watchPollIntervalMs: 50,
     builtinPacks,
+    ...extra,
   });
   await app.ready();
   const call = async (o: CallOptions): Promise<CallResult> => {
