@@ -66,6 +66,16 @@ spec: {value: ${region}}
     assert.match(table.stdout, /region/);
   });
 
+  it('the examples in docs/examples apply cleanly, twice', async () => {
+    const examples = new URL('../../docs/examples/', import.meta.url).pathname;
+    const first = await strata(['apply', '-f', examples], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /clusterprofile\/base@1\.0\.0 created/);
+    const again = await strata(['apply', '-f', examples], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stdout, /created|configured/);
+  });
+
   it('a bad document in a multi-document file sends nothing', async () => {
     const file = join(dir, 'bad.yaml');
     await writeFile(

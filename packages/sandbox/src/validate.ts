@@ -77,7 +77,10 @@ export function validateClusterSpec(spec: ClusterSpec, ctx: ValidationContext): 
       });
     }
   }
-  if (issues.length > 0) throw validationError(issues);
+  if (issues.length > 0) {
+    const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw validationError(issues, `invalid sandbox cluster "${spec.name}": ${summary}`);
+  }
   if (ctx.existingNames.has(spec.name)) {
     throw new StrataError('STRATA_ALREADY_EXISTS', `a sandbox cluster named "${spec.name}" already exists`, [
       { path: '/name', message: 'already exists' },
