@@ -9,7 +9,11 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 import { strata } from './support/run-strata.js';
 
 /** The profile `web` in project default; `storageClass` is the sandbox-csi layer's StorageClass name. */
-const profileYaml = (o: { version: string; namespacePrefix: string; storageClass: string }) => `apiVersion: strata.dev/v1alpha1
+const profileYaml = (o: {
+  version: string;
+  namespacePrefix: string;
+  storageClass: string;
+}) => `apiVersion: strata.dev/v1alpha1
 kind: ClusterProfile
 metadata: {name: web}
 spec:
@@ -58,12 +62,13 @@ describe('strata profile and pack commands against a real server', () => {
     assert.equal(list.code, 0, list.stderr);
     const rows = list.stdout.trimEnd().split('\n');
     assert.match(rows[0]!, /^NAME +VERSION +LAYER +TYPE +BUILTIN +DESCRIPTION$/);
-    for (const [name, version, layer] of [
+    const builtins: [name: string, version: string, layer: string][] = [
       ['ubuntu', '24.04.1', 'os'],
       ['kubernetes', '1.36.3', 'k8s'],
       ['sandbox-cni', '0.1.0', 'cni'],
       ['sandbox-csi', '0.1.0', 'csi'],
-    ]) {
+    ];
+    for (const [name, version, layer] of builtins) {
       assert.ok(
         rows.some((r) =>
           new RegExp(`^${name} +${version.replace(/\./g, '\\.')} +${layer} +manifest +yes `).test(r),
@@ -109,7 +114,10 @@ describe('strata profile and pack commands against a real server', () => {
 
   it('a profile goes draft → published → cloned, edited, compared and resolved deterministically', async () => {
     const file = join(dir, 'web.yaml');
-    await writeFile(file, profileYaml({ version: '1.0.0', namespacePrefix: 'team', storageClass: 'standard' }));
+    await writeFile(
+      file,
+      profileYaml({ version: '1.0.0', namespacePrefix: 'team', storageClass: 'standard' }),
+    );
     const created = await strata(['apply', '-f', file, '-p', 'default'], env);
     assert.equal(created.code, 0, created.stderr);
     assert.equal(created.stdout, 'clusterprofile/web@1.0.0 created\n');
@@ -123,7 +131,10 @@ describe('strata profile and pack commands against a real server', () => {
     );
     assert.equal((JSON.parse(state.stdout) as { status: { state: string } }).status.state, 'Published');
 
-    await writeFile(file, profileYaml({ version: '1.0.0', namespacePrefix: 'squad', storageClass: 'standard' }));
+    await writeFile(
+      file,
+      profileYaml({ version: '1.0.0', namespacePrefix: 'squad', storageClass: 'standard' }),
+    );
     const refused = await strata(['apply', '-f', file, '-p', 'default'], env);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /code: STRATA_PROFILE_PUBLISHED/);
@@ -134,10 +145,7 @@ describe('strata profile and pack commands against a real server', () => {
     );
     assert.equal(cloned.code, 0, cloned.stderr);
     assert.equal(cloned.stdout, 'clusterprofile/web@1.1.0 created (draft)\n');
-    await writeFile(
-      file,
-      profileYaml({ version: '1.1.0', namespacePrefix: 'squad', storageClass: 'fast' }),
-    );
+    await writeFile(file, profileYaml({ version: '1.1.0', namespacePrefix: 'squad', storageClass: 'fast' }));
     const edited = await strata(['apply', '-f', file, '-p', 'default'], env);
     assert.equal(edited.code, 0, edited.stderr);
     assert.equal(edited.stdout, 'clusterprofile/web@1.1.0 configured\n');
@@ -152,7 +160,7 @@ describe('strata profile and pack commands against a real server', () => {
     assert.match(diff.stdout, /~ team-namespace \(changed\)\n {6}manifest:\n/);
     assert.match(
       diff.stdout,
-      /\n {8}- {3}name: team-\{\{ \.var\.team \}\}\n {8}\+ {3}name: squad-\{\{ \.var\.team \}\}\n/,
+      /\n {8}- {2}name: team-\{\{ \.var\.team \}\}\n {8}\+ {2}name: squad-\{\{ \.var\.team \}\}\n/,
     );
     assert.doesNotMatch(diff.stdout, /ubuntu|kubernetes|sandbox-cni/, 'unchanged layers are not listed');
     const diffJson = await strata(

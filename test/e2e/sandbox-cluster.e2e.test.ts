@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises the runner tracks */
 /**
  * Issue 4 must-shows against the real binaries (etcd, kube-apiserver, kube-controller-manager,
  * kube-scheduler, kwok, helm): one 1 CP + 3 worker cluster serves most assertions; a second cluster

@@ -67,7 +67,9 @@ async function readValuesFile(path: string, io: Pick<CliIO, 'stdin'>): Promise<P
     else if (v !== null && !isRecord(v)) issues.push({ path: `/${key}`, message: 'must be a map' });
   }
   if (issues.length > 0) throw new InputError(`${path}: not a valid values file`, issues);
-  return value as Partial<ResolveRequest>;
+  const section = (key: (typeof VALUES_FILE_KEYS)[number]) =>
+    isRecord(value[key]) ? { [key]: value[key] } : {};
+  return { ...section('variables'), ...section('overrides'), ...section('system') };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

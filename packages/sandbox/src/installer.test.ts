@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BinaryInstaller, type InstallStatus } from './installer.js';
+import { BinaryInstaller, estimatePercent, type InstallStatus } from './installer.js';
 import { REQUIRED_BINARIES } from './binaries.js';
 
 /** A stand-in for setup-local-k8s.sh that prints the same progress lines and "builds" empty binaries. */
@@ -66,5 +66,18 @@ describe('BinaryInstaller', async () => {
     assert.equal(final.state, 'failed');
     assert.match(final.message, /exited with code 1/);
     assert.match(final.errorTail ?? '', /example.com\/x@v1.0.0 not served/);
+  });
+});
+
+describe('estimatePercent', () => {
+  it('moves through a long step and never reaches 100 before the end', () => {
+    assert.equal(estimatePercent(0, 0), 0);
+    assert.equal(estimatePercent(1, 0), 0);
+    const startK8s = estimatePercent(2, 0);
+    const midK8s = estimatePercent(2, 365);
+    const lateK8s = estimatePercent(2, 10_000);
+    assert.ok(startK8s < midK8s && midK8s < lateK8s, `${startK8s} < ${midK8s} < ${lateK8s}`);
+    assert.ok(lateK8s < estimatePercent(3, 0) + 1);
+    assert.ok(estimatePercent(6, 1_000) <= 99);
   });
 });

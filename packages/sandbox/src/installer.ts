@@ -6,7 +6,7 @@
  *
  *   const installer = new BinaryInstaller();
  *   if (!(await installer.isInstalled())) installer.start();      // returns at once
- *   installer.status();   // { state: 'installing', step: 2, totalSteps: 6, percent: 17, elapsedMs, message }
+ *   installer.status();   // { state: "installing", step: 2, totalSteps: 6, percent: 7, elapsedMs, message }
  *   await installer.done(); // resolves with the final status
  */
 import { spawn } from 'node:child_process';
@@ -41,8 +41,20 @@ export interface BinaryInstallerOptions {
   now?: () => number;
 }
 
-/** Share of total cold build time that is done when step N starts (6 steps; the k8s build dominates). */
-const STEP_START_PERCENT = [0, 0, 5, 65, 75, 88, 98];
+/**
+ * Cold duration of each step in seconds, measured on 2 cores (docs/benchmarks.md): downloads, k8s,
+ * etcd, kwok, helm, verify. Percent = finished steps + the elapsed share of the current one (capped
+ * at 95 % of it), so the number keeps moving during the 12-minute Kubernetes build.
+ */
+const STEP_SECONDS = [40, 730, 45, 120, 100, 2];
+const TOTAL_SECONDS = STEP_SECONDS.reduce((a, b) => a + b, 0);
+
+export function estimatePercent(step: number, secondsInStep: number): number {
+  if (step < 1) return 0;
+  const before = STEP_SECONDS.slice(0, step - 1).reduce((a, b) => a + b, 0);
+  const current = STEP_SECONDS[step - 1] ?? 0;
+  return Math.min(99, Math.floor(((before + Math.min(secondsInStep, current * 0.95)) / TOTAL_SECONDS) * 100));
+}
 
 export class BinaryInstaller {
   private readonly options: BinaryInstallerOptions;
@@ -55,6 +67,7 @@ export class BinaryInstaller {
     message: '',
   };
   private startedAt = 0;
+  private stepStartedAt = 0;
   private running: Promise<InstallStatus> | undefined;
 
   constructor(options: BinaryInstallerOptions = {}) {
@@ -87,11 +100,11 @@ export class BinaryInstaller {
   }
 
   status(): InstallStatus {
-    const elapsedMs =
-      this.current.state === 'installing' && this.startedAt
-        ? this.now() - this.startedAt
-        : this.current.elapsedMs;
-    return { ...this.current, elapsedMs };
+    if (this.current.state !== 'installing' || !this.startedAt) return { ...this.current };
+    const now = this.now();
+    const inStep = (now - this.stepStartedAt) / 1000;
+    const percent = Math.max(this.current.percent, estimatePercent(this.current.step, inStep));
+    return { ...this.current, elapsedMs: now - this.startedAt, percent };
   }
 
   /** Starts the setup script in the background unless it is already running. Never throws; see status(). */
@@ -128,11 +141,12 @@ export class BinaryInstaller {
           const step = Number(match[1]);
           const totalSteps = Number(match[2]);
           const done = line.includes('] done:');
+          if (step !== this.current.step) this.stepStartedAt = this.now();
           this.update({
             step,
             totalSteps,
             message: match[4] ?? '',
-            percent: done ? 100 : (STEP_START_PERCENT[step] ?? 0),
+            percent: done ? 100 : estimatePercent(step, 0),
           });
         }
       };

@@ -13,7 +13,12 @@ import { parse } from 'yaml';
 import { run, tempDir } from '../testing/run.js';
 
 const builtin = { 'strata.dev/builtin': 'true' };
-const pack = (name: string, version: string, spec: Record<string, unknown> = {}, labels = builtin) =>
+const pack = (
+  name: string,
+  version: string,
+  spec: Record<string, unknown> = {},
+  labels: Record<string, string> = builtin,
+) =>
   cannedObject({
     kind: 'Pack',
     name,
