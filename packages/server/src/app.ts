@@ -6,7 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
 import { Authenticator } from './auth/authenticator.js';
-import type { Principal } from './auth/principal.js';
+import { canSeeProject, type Principal } from './auth/principal.js';
 import { PrincipalLoader } from './auth/principal-loader.js';
 import { toStrataError } from './http/problem.js';
 import { ResourceService, type RequestContext } from './resources/resource-service.js';
@@ -169,6 +169,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     reply.header('x-request-id', req.id);
     if (req.routeOptions.config.public) return;
     req.principal = await authenticator.authenticate(req.headers.authorization);
+    // Every project route is gated here, before body validation: a caller who cannot see the project learns
+    // nothing about it, not even whether a request body would have been valid.
+    const project = (req.params as { project?: string } | undefined)?.project;
+    if (project !== undefined && !canSeeProject(req.principal, project)) {
+      throw new StrataError('STRATA_NOT_FOUND', `project "${project}" not found`);
+    }
   });
   app.addHook('onResponse', async (req, reply) => {
     latency.observe(
