@@ -1,11 +1,7 @@
 import {
-  API_VERSION,
   findKind,
-  KINDS,
   StrataError,
-  validateObject,
   validationError,
-  type Issue,
   type KindDefinition,
   type ListResult,
   type Resource,
@@ -18,11 +14,15 @@ import {
   type ResourceRepository,
 } from '@strata/store';
 import { ACCESS_KINDS } from '../auth/builtin-roles.js';
-import { accessScope, can, canSeeProject, type Principal } from '../auth/principal.js';
+import { accessScope, type Principal } from '../auth/principal.js';
 import type { PrincipalLoader } from '../auth/principal-loader.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, checkScope, type Target } from './access.js';
 import { checkKindRules } from './kind-rules.js';
+import { throwIssues, validateInput, type ValidInput } from './input-validation.js';
+import { refuseNonEmptyProject, requireProject } from './project-rules.js';
+import { listFilter, ownsKey, selfAccess } from './self-service.js';
+import { compareVersions } from './versions.js';
 import type { HookContext, KindHooks } from './kind-hooks.js';
 import { applyMergePatch, isPlainObject } from './merge-patch.js';
 import { redact, sealSecrets, type SecretCipher } from './secret-fields.js';
@@ -89,17 +89,17 @@ export class ResourceService {
     const { kind, project } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
-    const selfService = kind.kind === 'ApiKey' && this.#ownsKey(ctx.principal, body);
+    const selfService = kind.kind === 'ApiKey' && ownsKey(ctx.principal, body);
     if (!selfService) authorize(ctx.principal, target, 'create');
-    const input = this.#validate(kind, project, body);
-    await this.#requireProject(ctx, project);
+    const input = validateInput(kind, project, body);
+    await requireProject(this.#o.store, ctx.principal, project);
     const scope = this.#scope(ctx, kind);
     const ruleIssues = await checkKindRules(
       kind.kind,
       { store: this.#o.store, scope, principal: ctx.principal, project },
       input.spec,
     );
-    this.#throwIssues(ruleIssues);
+    throwIssues(ruleIssues);
     const hooks = this.#hooks(kind);
     await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input);
     let spec = await sealSecrets({
@@ -141,7 +141,7 @@ export class ResourceService {
   async list(ctx: RequestContext, target: Target, options: ListOptions = {}): Promise<ListResult<Resource>> {
     const { kind, project } = target;
     checkScope(target);
-    const filter = this.#listFilter(ctx.principal, target);
+    const filter = listFilter(ctx.principal, target);
     if (!filter) authorize(ctx.principal, target, 'list');
     const result = await this.#o.store.list(this.#scope(ctx, kind), {
       kind: kind.kind,
@@ -165,7 +165,7 @@ export class ResourceService {
     checkScope(target);
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, version, 'update');
-    const input = this.#validate(kind, project, body);
+    const input = validateInput(kind, project, body);
     if (input.metadata.name !== name) {
       throw validationError([
         { path: '/metadata/name', message: `must match the name in the URL ("${name}")` },
@@ -201,7 +201,7 @@ export class ResourceService {
       const merged = applyMergePatch(base, patch) as Record<string, unknown>;
       const pm = isPlainObject(patch.metadata) ? patch.metadata : {};
       const explicitRv = typeof pm.resourceVersion === 'string' ? pm.resourceVersion : undefined;
-      const input = this.#validate(kind, project, merged);
+      const input = validateInput(kind, project, merged);
       try {
         return await this.#write(
           ctx,
@@ -228,7 +228,7 @@ export class ResourceService {
     checkScope(target);
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, options.version, 'delete');
-    if (kind.kind === 'Project') await this.#refuseNonEmptyProject(ctx, name);
+    if (kind.kind === 'Project') await refuseNonEmptyProject(this.#o.store, ctx.principal.tenant, name);
     await this.#hooks(kind)?.guardDelete?.(this.#hookContext(ctx, target.project), previous);
     const result = await this.#o.store.delete(
       this.#scope(ctx, kind),
@@ -273,7 +273,7 @@ export class ResourceService {
     const { kind, project } = target;
     checkScope(target);
     const scope = this.#scope(ctx, kind);
-    const selfRead = this.#selfAccess(ctx.principal, target, name, verb);
+    const selfRead = selfAccess(ctx.principal, target, name, verb);
     if (kind.versioned && !version) {
       authorize(ctx.principal, target, verb);
       const all = await this.versions(ctx, target, name);
@@ -320,7 +320,7 @@ export class ResourceService {
       { store: this.#o.store, scope, principal: ctx.principal, project, previous },
       input.spec,
     );
-    this.#throwIssues(issues);
+    throwIssues(issues);
     const hooks = this.#hooks(kind);
     hooks?.guardUpdate?.(previous, input);
     await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input, previous);
@@ -345,34 +345,6 @@ export class ResourceService {
     );
     this.#written(ctx, kind);
     return redact(kind, updated);
-  }
-
-  #validate(kind: KindDefinition, project: string | undefined, body: unknown): ValidInput {
-    const issues = validateObject(kind, body);
-    if (issues.length === 0) {
-      const b = body as ValidInput & { kind?: string; metadata: { project?: string } };
-      if (b.metadata.project !== undefined && b.metadata.project !== (project ?? '')) {
-        issues.push({
-          path: '/metadata/project',
-          message: `must match the project in the URL (${project ?? 'none: tenant scope'})`,
-        });
-      }
-    }
-    this.#throwIssues(issues);
-    return body as ValidInput;
-  }
-
-  #throwIssues(issues: Issue[]): void {
-    if (issues.length === 0) return;
-    if (issues.every((i) => i.code === 'STRATA_REFERENCE_NOT_FOUND')) {
-      const n = issues.length;
-      throw new StrataError(
-        'STRATA_REFERENCE_NOT_FOUND',
-        `${n} referenced object${n === 1 ? ' does' : 's do'} not exist (listed in issues)`,
-        issues,
-      );
-    }
-    throw validationError(issues);
   }
 
   #hooks(kind: KindDefinition): KindHooks | undefined {
@@ -405,64 +377,6 @@ export class ResourceService {
         'STRATA_METHOD_NOT_ALLOWED',
         `${kind.kind} objects are written only by the platform`,
       );
-  }
-
-  async #requireProject(ctx: RequestContext, project: string | undefined): Promise<void> {
-    if (project === undefined) return;
-    const found = await this.#o.store.get(accessScope(ctx.principal), {
-      kind: 'Project',
-      tenant: ctx.principal.tenant,
-      project: '',
-      name: project,
-    });
-    if (!found) throw new StrataError('STRATA_NOT_FOUND', `project "${project}" not found`);
-  }
-
-  async #refuseNonEmptyProject(ctx: RequestContext, project: string): Promise<void> {
-    const scope = { tenant: ctx.principal.tenant, projects: [project] };
-    for (const k of KINDS) {
-      if (k.scope !== 'project' && k.scope !== 'tenant-or-project') continue;
-      if (k.readOnly) continue;
-      const page = await this.#o.store.list(scope, { kind: k.kind, project, limit: 1 });
-      if (page.items.length > 0) {
-        throw new StrataError(
-          'STRATA_IN_USE',
-          `project "${project}" still contains ${k.kind} objects; delete them first`,
-        );
-      }
-    }
-  }
-
-  #ownsKey(principal: Principal, body: unknown): boolean {
-    if (!isPlainObject(body) || !isPlainObject(body.spec)) return false;
-    const user = body.spec.user;
-    return user === undefined || user === principal.name;
-  }
-
-  /** Reads anyone may do about themselves: their user object, projects they can see. */
-  #selfAccess(principal: Principal, target: Target, name: string, verb: string): boolean {
-    if (verb !== 'get') return false;
-    if (target.kind.kind === 'User') return name === principal.name;
-    if (target.kind.kind === 'Project') return canSeeProject(principal, name);
-    return false;
-  }
-
-  /** Lists that are filtered instead of refused: your own API keys, the projects you can see. */
-  #listFilter(principal: Principal, target: Target): ((o: Resource) => boolean) | undefined {
-    const kind = target.kind.kind;
-    if (
-      can(principal, {
-        kind,
-        verb: 'list',
-        project: target.project,
-        sharedWithProjects: target.kind.scope === 'tenant-or-project',
-      })
-    ) {
-      return undefined;
-    }
-    if (kind === 'ApiKey') return (o) => o.spec.user === principal.name;
-    if (kind === 'Project') return (o) => canSeeProject(principal, o.metadata.name);
-    return undefined;
   }
 
   #key(
@@ -508,34 +422,4 @@ export class ResourceService {
     }
     this.#o.onWrite?.(kind.kind, ctx.principal.tenant);
   }
-}
-
-/** Orders semantic versions (numeric parts compared as numbers; a pre-release sorts before its release). */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const [core = '', pre] = v.replace(/^v/, '').split('-', 2);
-    return { nums: core.split('.').map((n) => Number.parseInt(n, 10) || 0), pre };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < Math.max(x.nums.length, y.nums.length); i++) {
-    const d = (x.nums[i] ?? 0) - (y.nums[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  if (x.pre === y.pre) return 0;
-  if (x.pre === undefined) return 1;
-  if (y.pre === undefined) return -1;
-  return x.pre.localeCompare(y.pre, 'en', { numeric: true });
-}
-
-interface ValidInput {
-  apiVersion?: typeof API_VERSION;
-  metadata: {
-    name: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    resourceVersion?: string;
-  };
-  spec: Record<string, unknown>;
 }

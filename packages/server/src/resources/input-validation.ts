@@ -1,0 +1,44 @@
+import { StrataError, validateObject, validationError, type Issue, type KindDefinition } from '@strata/api';
+
+/** A request body that passed its kind's strict schema. */
+export interface ValidInput {
+  apiVersion?: string;
+  metadata: {
+    name: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    resourceVersion?: string;
+  };
+  spec: Record<string, unknown>;
+}
+
+/** Checks a whole object against its kind's schema and the URL's project; throws with every issue. */
+export function validateInput(kind: KindDefinition, project: string | undefined, body: unknown): ValidInput {
+  const issues = validateObject(kind, body);
+  if (issues.length === 0) {
+    const b = body as ValidInput & { metadata: { project?: string } };
+    if (b.metadata.project !== undefined && b.metadata.project !== (project ?? '')) {
+      issues.push({
+        path: '/metadata/project',
+        message: `must match the project in the URL (${project ?? 'none: tenant scope'})`,
+      });
+    }
+  }
+  throwIssues(issues);
+  return body as ValidInput;
+}
+
+/** Throws the right error for a list of issues: missing references get their own code. */
+export function throwIssues(issues: Issue[]): void {
+  if (issues.length === 0) return;
+  if (issues.every((i) => i.code === 'STRATA_REFERENCE_NOT_FOUND')) {
+    const n = issues.length;
+    throw new StrataError(
+      'STRATA_REFERENCE_NOT_FOUND',
+      `${n} referenced object${n === 1 ? ' does' : 's do'} not exist (listed in issues)`,
+      issues,
+    );
+  }
+  throw validationError(issues);
+}
