@@ -159,6 +159,46 @@ for (const backend of await testBackends()) {
       assert.equal(grant.status, 403);
     });
 
+    it('tenant-scoped profiles and macros are shared read-only with projects', async () => {
+      await expectOk(
+        s.call({
+          method: 'POST',
+          url: '/v1/macros',
+          body: { metadata: { name: 'shared' }, spec: { value: 'v' } },
+        }),
+      );
+      const profile = {
+        metadata: { name: 'shared-base' },
+        spec: {
+          type: 'addon',
+          version: '1.0.0',
+          layers: [{ name: 'cm', manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n' }],
+        },
+      };
+      await expectOk(s.call({ method: 'POST', url: '/v1/clusterprofiles', body: profile }));
+      for (const key of [viewerA, editorA]) {
+        assert.equal(
+          (await s.call({ method: 'GET', url: '/v1/clusterprofiles/shared-base', key })).status,
+          200,
+        );
+        assert.equal((await s.call({ method: 'GET', url: '/v1/macros/shared', key })).status, 200);
+      }
+      const edit = await s.call({
+        method: 'PUT',
+        url: '/v1/clusterprofiles/shared-base/versions/1.0.0',
+        key: editorA,
+        body: profile,
+      });
+      assert.equal(edit.status, 403);
+      const create = await s.call({
+        method: 'POST',
+        url: '/v1/macros',
+        key: editorA,
+        body: { metadata: { name: 'mine' }, spec: { value: 'v' } },
+      });
+      assert.equal(create.status, 403, 'project editors cannot write tenant-wide objects');
+    });
+
     it('users manage their own API keys only; revoked keys stop working at once', async () => {
       const mine = await s.call({
         method: 'POST',
