@@ -69,6 +69,17 @@ export const ErrorCatalogue = {
     title: 'The pack source (Helm repository) could not be read',
     retriable: true,
   },
+  // providers
+  STRATA_PROVIDER_UNSUPPORTED: {
+    status: 422,
+    title: 'The provider cannot satisfy the cluster spec (e.g. the Kubernetes version is not available)',
+    retriable: false,
+  },
+  STRATA_PROVIDER_FAILED: {
+    status: 502,
+    title: 'The provider failed to reach or change the infrastructure; the operation will be retried',
+    retriable: true,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

@@ -3,3 +3,4 @@ export * from './meta.js';
 export * from './paths.js';
 export * from './kinds/index.js';
 export * from './validate.js';
+export * from './kinds/cluster.js';

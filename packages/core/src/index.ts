@@ -5,3 +5,4 @@ export * from './values/index.js';
 export * from './template/index.js';
 export * from './packs/index.js';
 export * from './profiles/index.js';
+export * from './clusters/index.js';

@@ -1,1 +1,3 @@
-export {};
+export * from './provider.js';
+export * from './provider-error.js';
+export { kubeGet, kubeWatch, type WatchEvent } from './kube-get.js';

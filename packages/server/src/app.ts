@@ -119,10 +119,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
       try {
-        done(null, parseYaml(body as string, { prettyErrors: true, maxAliasCount: 100 }) as unknown);
+        done(null, parseYaml(body as string, { prettyErrors: false, maxAliasCount: 100 }) as unknown);
       } catch (err) {
         done(
-          new StrataError('STRATA_MALFORMED_BODY', `the body is not valid YAML: ${(err as Error).message}`),
+          // Only the position: the YAML library's message quotes the source line, which may hold a secret.
+          new StrataError('STRATA_MALFORMED_BODY', `the body is not valid YAML${yamlPosition(err)}`),
           undefined,
         );
       }
@@ -186,7 +187,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setErrorHandler((err, req, reply) => {
     const e = toStrataError(err);
     if (e.code === 'STRATA_INTERNAL') req.log.error({ err }, 'request failed');
-    else req.log.info({ code: e.code, status: e.status }, e.message);
+    // Client errors are logged by code only: their details may quote the request body.
+    else req.log.info({ code: e.code, status: e.status }, 'request refused');
     return reply.code(e.status).type('application/problem+json').send(e.toProblem(req.url));
   });
   app.setNotFoundHandler((req, reply) => {
@@ -205,12 +207,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true) });
   registerAuthRoutes(app, { store: options.store, principal: principalOf, onWrite: () => hub.notify() });
-  registerResourceRoutes(app, { service, hub, context });
-  registerProfileRoutes(app, { service, catalogs, context });
+  registerResourceRoutes(app, {
+    service,
+    hub,
+    context,
+    reauthenticate: (req) => authenticator.authenticate(req.headers.authorization),
+  });
+  registerProfileRoutes(app, { service, catalogs, context, onWrite: () => hub.notify() });
   registerPackPushRoute(app, { service, context });
   if (options.sandboxInstaller) registerSandboxRoutes(app, options.sandboxInstaller);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => hub.close());
 
   return { app, routes, service, hub, principals, registry, catalogs };
+}
+
+function yamlPosition(err: unknown): string {
+  const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  return pos ? ` at line ${pos.line}, column ${pos.col}` : '';
 }

@@ -273,6 +273,24 @@ for (const backend of await testBackends()) {
         body: body('two'),
       });
       assert.equal((c.body.metadata as { generation: number }).generation, 2);
+      const labelled = await s.call({
+        method: 'PATCH',
+        url: '/v1/projects/default/cloudaccounts/gcp',
+        contentType: 'application/merge-patch+json',
+        body: { metadata: { labels: { env: 'prod' } } },
+      });
+      assert.equal(labelled.status, 200, labelled.text);
+      const noSecret = await s.call({
+        method: 'PUT',
+        url: '/v1/projects/default/cloudaccounts/gcp',
+        body: { metadata: { name: 'gcp' }, spec: { provider: 'gcp' } },
+      });
+      assert.equal(noSecret.status, 200, 'a PUT without the secret keeps it');
+      const stored = await s.store.get(
+        { tenant: 'default', projects: '*' },
+        { kind: 'CloudAccount', tenant: 'default', project: 'default', name: 'gcp' },
+      );
+      assert.deepEqual(JSON.parse(s.cipher.decrypt(stored!.spec.credentials as string)), { json: 'two' });
     });
   });
 }

@@ -9,7 +9,7 @@ import { openCipher } from './secrets.js';
 import { startControllers } from './controllers/index.js';
 import { BinaryInstaller } from '@strata/sandbox';
 import { loadCatalogDirectory } from './packs/catalog-loader.js';
-import { seedBuiltinPacksEverywhere } from './catalog/builtin-packs.js';
+import { repairTenants } from './catalog/builtin-packs.js';
 
 /**
  * `strata server`: opens the store (SQLite by default), bootstraps an admin, serves the API, and shuts down
@@ -36,7 +36,7 @@ export async function runServer(argv: string[]): Promise<number> {
   const builtin = await loadCatalogDirectory();
   for (const f of builtin.failures)
     log.error({ dir: f.dir, issues: f.issues }, 'built-in pack is invalid and was skipped');
-  await seedBuiltinPacksEverywhere(store, builtin.packs);
+  await repairTenants(store, builtin.packs);
   log.info({ packs: builtin.packs.length }, 'built-in pack catalog loaded');
   const installer = new BinaryInstaller({
     onProgress: (s) => {
@@ -97,6 +97,11 @@ export async function runServer(argv: string[]): Promise<number> {
       `  data directory:       ${config.dataDir} (${handle.dialect})`,
       `  admin API key:        ${boot.apiKeyFile}   (export STRATA_API_KEY=$(cat ${boot.apiKeyFile}))`,
       ...(boot.passwordFile ? [`  admin password:       ${boot.passwordFile}   (user "admin")`] : []),
+      ...(boot.keyState === 'revoked'
+        ? [
+            `  warning:              the key in ${boot.apiKeyFile} was revoked; delete the file and restart to mint a new one`,
+          ]
+        : []),
       sandboxReady
         ? `  sandbox:              Kubernetes binaries installed (${installer.status().binDir ?? ''})`
         : `  sandbox:              building Kubernetes binaries in the background (tens of minutes, once); progress: GET ${url}/v1/sandbox/status`,

@@ -116,6 +116,42 @@ for (const backend of await testBackends()) {
       assert.equal(res.status, 401);
     });
 
+    it('ends an open watch when its key is revoked', async () => {
+      const made = await s.call({
+        method: 'POST',
+        url: '/v1/apikeys',
+        body: { metadata: { name: 'watcher' }, spec: {} },
+      });
+      const key = made.body.key as string;
+      const controller = new AbortController();
+      const res = await fetch(`${base}/v1/projects/default/macros?watch=true`, {
+        headers: { authorization: `Bearer ${key}` },
+        signal: controller.signal,
+      });
+      assert.equal(res.status, 200);
+      await s.call({
+        method: 'PATCH',
+        url: '/v1/apikeys/watcher',
+        contentType: 'application/merge-patch+json',
+        body: { spec: { revoked: true } },
+      });
+      await new Promise((r) => setTimeout(r, 2100)); // the key cache's lifetime
+      await post('after-revoke', 'x');
+      let text = '';
+      const timer = setTimeout(() => controller.abort(), 5000);
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+          text += Buffer.from(chunk).toString();
+      } catch {
+        // aborted by the timer: the stream did not end by itself
+      } finally {
+        clearTimeout(timer);
+      }
+      assert.match(text, /event: error/);
+      assert.match(text, /STRATA_UNAUTHENTICATED/);
+      assert.doesNotMatch(text, /after-revoke/);
+    });
+
     it('filters by label selector', async () => {
       const rv = await s.store.currentResourceVersion();
       await s.call({

@@ -5,6 +5,7 @@ export const MacroKind = defineKind({
   kind: 'Macro',
   plural: 'macros',
   scope: 'tenant-or-project',
+  sharedWithProjects: true,
   description:
     'A named value usable in profiles as `{{ .macro.NAME }}`; a project macro wins over a tenant macro.',
   spec: Type.Object(
@@ -21,6 +22,7 @@ export const CloudAccountKind = defineKind({
   plural: 'cloudaccounts',
   aliases: ['account', 'accounts'],
   scope: 'tenant-or-project',
+  sharedWithProjects: true,
   description: 'Credentials for one provider. Credentials are encrypted at rest and never returned.',
   spec: Type.Object(
     {

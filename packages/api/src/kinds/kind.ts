@@ -33,6 +33,12 @@ export interface KindDefinition {
   readonly readOnly?: boolean;
   /** Extra verbs (actions) beyond the standard ones, used in permissions as `kind.verb`. */
   readonly actions?: readonly string[];
+  /**
+   * Tenant-scoped objects of this kind are readable by every project of the tenant (shared catalog: profiles,
+   * macros, cloud accounts). Other tenant-scoped objects (role bindings, audit entries, events) need tenant-level
+   * permissions.
+   */
+  readonly sharedWithProjects?: boolean;
   /** Identity includes spec.version (ClusterProfile, Pack): each version is its own object. */
   readonly versioned?: boolean;
 }

@@ -288,6 +288,7 @@ export const ClusterProfileKind = defineKind({
   plural: 'clusterprofiles',
   aliases: ['profile', 'profiles'],
   scope: 'tenant-or-project',
+  sharedWithProjects: true,
   versioned: true,
   description: 'An ordered, versioned stack of layers.',
   spec: ClusterProfileSpec,

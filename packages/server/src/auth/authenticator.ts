@@ -80,7 +80,7 @@ export class Authenticator {
       project: '',
       name: userName,
     });
-    if (!user || user.spec.disabled === true) throw denied;
+    if (!user || user.spec.disabled === true || user.metadata.deletedAt) throw denied;
     const principal = await this.#principals.load(token.tenant, userName);
     return { principal, ...(typeof expiresAt === 'string' ? { expiresAt: Date.parse(expiresAt) } : {}) };
   }

@@ -15,6 +15,8 @@ export interface BootstrapResult {
   apiKeyFile: string;
   passwordFile?: string;
   created: boolean;
+  /** valid: the file's key works; minted: a new key was written; revoked: an operator revoked the file's key. */
+  keyState: 'valid' | 'minted' | 'revoked';
 }
 
 /**
@@ -24,17 +26,12 @@ export interface BootstrapResult {
 export async function bootstrap(store: ResourceRepository, dataDir: string): Promise<BootstrapResult> {
   const t = DEFAULT_TENANT;
   const scope = { tenant: t, projects: '*' as const };
-  let created = false;
-  if (
-    !(await store.get({ tenant: '', projects: '*' }, { kind: 'Tenant', tenant: '', project: '', name: t }))
-  ) {
-    await store.create(
-      { tenant: '', projects: '*' },
-      { key: { kind: 'Tenant', tenant: '', project: '', name: t }, spec: { displayName: 'Default tenant' } },
-      actor,
-    );
-    created = true;
-  }
+  const created = await createIfMissing(
+    store,
+    { tenant: '', projects: '*' },
+    { kind: 'Tenant', tenant: '', project: '', name: t },
+    { displayName: 'Default tenant' },
+  );
   await ensureBuiltinRoles(store, t);
   await ensureObject(
     store,
@@ -44,16 +41,14 @@ export async function bootstrap(store: ResourceRepository, dataDir: string): Pro
   let passwordFile: string | undefined;
   if (!(await store.get(scope, { kind: 'User', tenant: t, project: '', name: ADMIN_USER }))) {
     const password = randomBytes(18).toString('base64url');
-    await store.create(
-      scope,
-      {
-        key: { kind: 'User', tenant: t, project: '', name: ADMIN_USER },
-        spec: { displayName: 'Administrator', password: await hashPassword(password) },
-      },
-      actor,
-    );
-    passwordFile = join(dataDir, 'admin-password');
-    await writeSecretFile(passwordFile, `${password}\n`);
+    const spec = { displayName: 'Administrator', password: await hashPassword(password) };
+    // Several replicas may bootstrap at once: only the one that created the user writes its password.
+    if (
+      await createIfMissing(store, scope, { kind: 'User', tenant: t, project: '', name: ADMIN_USER }, spec)
+    ) {
+      passwordFile = join(dataDir, 'admin-password');
+      await writeSecretFile(passwordFile, `${password}\n`);
+    }
   }
   const subjects = [{ kind: 'User', name: ADMIN_USER }];
   await ensureObject(
@@ -67,8 +62,24 @@ export async function bootstrap(store: ResourceRepository, dataDir: string): Pro
     t,
   );
   const apiKeyFile = join(dataDir, 'admin-api-key');
-  await ensureAdminKey(store, apiKeyFile);
-  return { apiKeyFile, created, ...(passwordFile ? { passwordFile } : {}) };
+  const keyState = await ensureAdminKey(store, apiKeyFile);
+  return { apiKeyFile, created, keyState, ...(passwordFile ? { passwordFile } : {}) };
+}
+
+async function createIfMissing(
+  store: ResourceRepository,
+  scope: { tenant: string; projects: '*' },
+  key: { kind: string; tenant: string; project: string; name: string },
+  spec: Record<string, unknown>,
+): Promise<boolean> {
+  if (await store.get(scope, key)) return false;
+  try {
+    await store.create(scope, { key, spec }, actor);
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'STRATA_ALREADY_EXISTS') return false;
+    throw err;
+  }
 }
 
 /** Creates any missing built-in role in a tenant (users may not delete them for long: they return at start). */
@@ -103,33 +114,35 @@ async function ensureObject(
   }
 }
 
-async function ensureAdminKey(store: ResourceRepository, file: string): Promise<void> {
+/**
+ * The admin key file of this data directory: kept while its key is valid; when the file is missing (a new data
+ * directory, e.g. another replica) a new key with its own name is minted, so replicas never invalidate each other's
+ * files. A key an operator revoked is not re-minted: the server says so instead.
+ */
+async function ensureAdminKey(store: ResourceRepository, file: string): Promise<BootstrapResult['keyState']> {
   const t = DEFAULT_TENANT;
   const scope = { tenant: t, projects: '*' as const };
-  const key = { kind: 'ApiKey', tenant: t, project: '', name: ADMIN_KEY_NAME };
-  const existing = await store.get(scope, key);
   const onDisk = parseToken((await readFile(file, 'utf8').catch(() => '')).trim());
-  const hash = existing?.status.keyHash;
-  if (
-    existing &&
-    onDisk &&
-    typeof hash === 'string' &&
-    secretMatches(onDisk.secret, hash) &&
-    existing.spec.revoked !== true
-  )
-    return;
-  if (existing) await store.delete(scope, key, {}, actor);
+  if (onDisk) {
+    const existing = await store.get(scope, { kind: 'ApiKey', tenant: t, project: '', name: onDisk.name });
+    const hash = existing?.status.keyHash;
+    if (existing && typeof hash === 'string' && secretMatches(onDisk.secret, hash)) {
+      return existing.spec.revoked === true ? 'revoked' : 'valid';
+    }
+  }
+  const name = `${ADMIN_KEY_NAME}-${randomBytes(4).toString('hex')}`;
   const secret = newSecret();
   await store.create(
     scope,
     {
-      key,
+      key: { kind: 'ApiKey', tenant: t, project: '', name },
       spec: { user: ADMIN_USER, description: 'bootstrap admin key (see the data directory)' },
       status: { keyHash: hashSecret(secret) },
     },
     actor,
   );
-  await writeSecretFile(file, `${formatToken(t, ADMIN_KEY_NAME, secret)}\n`);
+  await writeSecretFile(file, `${formatToken(t, name, secret)}\n`);
+  return 'minted';
 }
 
 async function writeSecretFile(file: string, content: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { packDigest, packToResource, type Pack } from '@strata/core';
 import type { ResourceRepository } from '@strata/store';
+import { ensureBuiltinRoles } from '../auth/bootstrap.js';
 
 export const BUILTIN_LABEL = 'strata.dev/builtin';
 const actor = { name: 'system:catalog' };
@@ -36,11 +37,11 @@ export async function seedBuiltinPacks(
   return { created, updated };
 }
 
-/** Seeds the built-in packs into every tenant (at start: a new release may bring new or fixed packs). */
-export async function seedBuiltinPacksEverywhere(
-  store: ResourceRepository,
-  packs: readonly Pack[],
-): Promise<void> {
+/** At start: every tenant gets any missing built-in role and the current built-in packs (repairs half-made tenants). */
+export async function repairTenants(store: ResourceRepository, packs: readonly Pack[]): Promise<void> {
   const page = await store.list({ tenant: '', projects: '*' }, { kind: 'Tenant', project: '', limit: 1000 });
-  for (const t of page.items) await seedBuiltinPacks(store, t.metadata.name, packs);
+  for (const t of page.items) {
+    await ensureBuiltinRoles(store, t.metadata.name);
+    await seedBuiltinPacks(store, t.metadata.name, packs);
+  }
 }

@@ -18,6 +18,8 @@ export interface ProfileRoutesOptions {
   service: ResourceService;
   catalogs: TenantCatalogs;
   context: (req: FastifyRequest) => RequestContext;
+  /** Wakes watchers after a publish (a status write the ResourceService does not see). */
+  onWrite?: () => void;
 }
 
 type Params = { project?: string; name: string; version?: string };
@@ -103,6 +105,7 @@ export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOpti
           },
           { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
         );
+        o.onWrite?.();
         return stored;
       },
     );

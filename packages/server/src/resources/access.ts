@@ -37,7 +37,7 @@ export function authorize(principal: Principal, target: Target, verb: string): v
     kind: kind.kind,
     verb,
     project,
-    sharedWithProjects: kind.scope === 'tenant-or-project',
+    sharedWithProjects: kind.sharedWithProjects === true,
   });
   if (!allowed) {
     const where = project === undefined ? 'at tenant scope' : `in project "${project}"`;

@@ -14,8 +14,21 @@ export interface ValidInput {
 }
 
 /** Checks a whole object against its kind's schema and the URL's project; throws with every issue. */
-export function validateInput(kind: KindDefinition, project: string | undefined, body: unknown): ValidInput {
-  const issues = validateObject(kind, body);
+export function validateInput(
+  kind: KindDefinition,
+  project: string | undefined,
+  body: unknown,
+  options: { stored?: Record<string, unknown> | undefined } = {},
+): ValidInput {
+  // A secret field left out of an update keeps its stored value, so it is not "missing" then.
+  const kept = new Set(
+    (kind.secretFields ?? [])
+      .filter((p) => options.stored?.[p.slice(1)] !== undefined)
+      .map((p) => `/spec${p}`),
+  );
+  const issues = validateObject(kind, body).filter(
+    (i) => !(kept.has(i.path) && i.message === 'required field is missing'),
+  );
   if (issues.length === 0) {
     const b = body as ValidInput & { metadata: { project?: string } };
     if (b.metadata.project !== undefined && b.metadata.project !== (project ?? '')) {

@@ -1,6 +1,8 @@
 import { isDateTime, type Issue, type Resource } from '@strata/api';
 import type { AccessScope, ResourceRepository } from '@strata/store';
 import type { Principal } from '../auth/principal.js';
+import type { PrincipalLoader } from '../auth/principal-loader.js';
+import { allPermissions, requireCovers } from '../auth/escalation.js';
 
 /** Per-kind checks that need the store: references to other objects, and fields with rules beyond the schema. */
 export interface RuleContext {
@@ -10,6 +12,8 @@ export interface RuleContext {
   project: string | undefined;
   /** The stored object when updating. */
   previous?: Resource | undefined;
+  /** Loads other users' permissions (for the escalation checks). */
+  principals: PrincipalLoader;
 }
 
 type Rule = (ctx: RuleContext, spec: Record<string, unknown>) => Promise<Issue[]>;
@@ -21,7 +25,18 @@ async function exists(ctx: RuleContext, kind: string, name: string, project = ''
 
 const roleBinding: Rule = async (ctx, spec) => {
   const issues: Issue[] = [];
-  if (!(await exists(ctx, 'Role', String(spec.role)))) {
+  const role = await ctx.store.get(
+    { tenant: ctx.scope.tenant, projects: '*' },
+    { kind: 'Role', tenant: ctx.scope.tenant, project: '', name: String(spec.role) },
+  );
+  if (role)
+    requireCovers(
+      ctx.principal,
+      ctx.project,
+      (role.spec.permissions as string[] | undefined) ?? [],
+      `bind role "${String(spec.role)}"`,
+    );
+  if (!role) {
     issues.push({
       path: '/spec/role',
       message: `role "${String(spec.role)}" does not exist`,
@@ -55,9 +70,42 @@ const team: Rule = async (ctx, spec) => {
   return issues;
 };
 
+/** Acting for another user (their keys, their password) needs every permission they hold. */
+async function requireCoversUser(ctx: RuleContext, user: string, what: string): Promise<void> {
+  if (user === ctx.principal.name) return;
+  const target = await ctx.principals.load(ctx.scope.tenant, user);
+  requireCovers(ctx.principal, undefined, allPermissions(target), what);
+}
+
+const role: Rule = async (ctx, spec) => {
+  requireCovers(
+    ctx.principal,
+    undefined,
+    (spec.permissions as string[] | undefined) ?? [],
+    'define this role',
+  );
+  if (ctx.previous) {
+    // Changing a role changes what everyone bound to it may do: the old permissions must be held too.
+    requireCovers(
+      ctx.principal,
+      undefined,
+      (ctx.previous.spec.permissions as string[] | undefined) ?? [],
+      'change this role',
+    );
+  }
+  return [];
+};
+
+const user: Rule = async (ctx) => {
+  if (ctx.previous)
+    await requireCoversUser(ctx, ctx.previous.metadata.name, `change user "${ctx.previous.metadata.name}"`);
+  return [];
+};
+
 const apiKey: Rule = async (ctx, spec) => {
   const issues: Issue[] = [];
   const user = typeof spec.user === 'string' ? spec.user : ctx.principal.name;
+  await requireCoversUser(ctx, user, `create or change API keys of "${user}"`);
   if (ctx.previous && ctx.previous.spec.user !== user) {
     issues.push({ path: '/spec/user', message: 'the owner of an API key cannot change' });
   } else if (!ctx.previous && !(await exists(ctx, 'User', user))) {
@@ -75,13 +123,30 @@ const apiKey: Rule = async (ctx, spec) => {
       issues.push({ path: '/spec/expiresAt', message: 'must be in the future' });
     }
   }
+  const before = ctx.previous?.spec.expiresAt;
+  if (ctx.previous && before !== spec.expiresAt) {
+    const later =
+      typeof before === 'string' &&
+      (typeof spec.expiresAt !== 'string' || Date.parse(spec.expiresAt) > Date.parse(before));
+    if (later)
+      issues.push({
+        path: '/spec/expiresAt',
+        message: 'an API key’s expiry can only be brought forward, never removed or extended',
+      });
+  }
   if (ctx.previous?.spec.revoked === true && spec.revoked !== true) {
     issues.push({ path: '/spec/revoked', message: 'a revoked key cannot be reinstated; create a new key' });
   }
   return issues;
 };
 
-const RULES: Record<string, Rule> = { RoleBinding: roleBinding, Team: team, ApiKey: apiKey };
+const RULES: Record<string, Rule> = {
+  RoleBinding: roleBinding,
+  Role: role,
+  User: user,
+  Team: team,
+  ApiKey: apiKey,
+};
 
 export async function checkKindRules(
   kind: string,

@@ -96,7 +96,7 @@ export class ResourceService {
     const scope = this.#scope(ctx, kind);
     const ruleIssues = await checkKindRules(
       kind.kind,
-      { store: this.#o.store, scope, principal: ctx.principal, project },
+      { store: this.#o.store, scope, principal: ctx.principal, project, principals: this.#o.principals },
       input.spec,
     );
     throwIssues(ruleIssues);
@@ -146,7 +146,7 @@ export class ResourceService {
     const result = await this.#o.store.list(this.#scope(ctx, kind), {
       kind: kind.kind,
       project: project ?? '',
-      ...(options.labelSelector ? { labelSelector: parseLabelSelector(options.labelSelector) } : {}),
+      ...(options.labelSelector ? { labelSelector: boundedSelector(options.labelSelector) } : {}),
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
       ...(options.continue ? { continue: options.continue } : {}),
     });
@@ -165,7 +165,7 @@ export class ResourceService {
     checkScope(target);
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, version, 'update');
-    const input = validateInput(kind, project, body);
+    const input = validateInput(kind, project, body, { stored: previous.spec });
     if (input.metadata.name !== name) {
       throw validationError([
         { path: '/metadata/name', message: `must match the name in the URL ("${name}")` },
@@ -201,7 +201,7 @@ export class ResourceService {
       const merged = applyMergePatch(base, patch) as Record<string, unknown>;
       const pm = isPlainObject(patch.metadata) ? patch.metadata : {};
       const explicitRv = typeof pm.resourceVersion === 'string' ? pm.resourceVersion : undefined;
-      const input = validateInput(kind, project, merged);
+      const input = validateInput(kind, project, merged, { stored: previous.spec });
       try {
         return await this.#write(
           ctx,
@@ -317,7 +317,14 @@ export class ResourceService {
     const scope = this.#scope(ctx, kind);
     const issues = await checkKindRules(
       kind.kind,
-      { store: this.#o.store, scope, principal: ctx.principal, project, previous },
+      {
+        store: this.#o.store,
+        scope,
+        principal: ctx.principal,
+        project,
+        previous,
+        principals: this.#o.principals,
+      },
       input.spec,
     );
     throwIssues(issues);
@@ -422,4 +429,19 @@ export class ResourceService {
     }
     this.#o.onWrite?.(kind.kind, ctx.principal.tenant);
   }
+}
+
+const MAX_SELECTOR_CHARS = 4096;
+const MAX_SELECTOR_REQUIREMENTS = 64;
+
+/** Parses a label selector, refusing ones too large to be a real query (they would only load the database). */
+function boundedSelector(text: string) {
+  const fail = (message: string) =>
+    new StrataError('STRATA_BAD_REQUEST', message, [{ path: '/labelSelector', message }]);
+  if (text.length > MAX_SELECTOR_CHARS)
+    throw fail(`a label selector may be at most ${MAX_SELECTOR_CHARS} characters`);
+  const parsed = parseLabelSelector(text);
+  if (parsed.length > MAX_SELECTOR_REQUIREMENTS)
+    throw fail(`a label selector may have at most ${MAX_SELECTOR_REQUIREMENTS} requirements`);
+  return parsed;
 }

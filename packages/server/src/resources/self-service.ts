@@ -21,7 +21,7 @@ export function selfAccess(principal: Principal, target: Target, name: string, v
 /** Lists that are filtered instead of refused: your own API keys, the projects you can see. */
 export function listFilter(principal: Principal, target: Target): ((o: Resource) => boolean) | undefined {
   const kind = target.kind.kind;
-  const sharedWithProjects = target.kind.scope === 'tenant-or-project';
+  const sharedWithProjects = target.kind.sharedWithProjects === true;
   if (can(principal, { kind, verb: 'list', project: target.project, sharedWithProjects })) return undefined;
   if (kind === 'ApiKey') return (o) => o.spec.user === principal.name;
   if (kind === 'Project') return (o) => canSeeProject(principal, o.metadata.name);

@@ -1,7 +1,8 @@
 import { StrataError } from '@strata/api';
 import type { ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { verifyPassword } from '../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { LoginGuard } from '../auth/login-guard.js';
 import type { Principal } from '../auth/principal.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +13,14 @@ export interface AuthRoutesOptions {
   /** Lifetime of a session key made by /v1/login. */
   sessionTtlMs?: number;
   onWrite?: () => void;
+  guard?: LoginGuard;
+}
+
+let dummy: Promise<string> | undefined;
+/** A real argon2id hash of a random password, verified when the user does not exist. */
+function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(16).toString('hex'));
+  return dummy;
 }
 
 const LoginBody = {
@@ -27,6 +36,7 @@ const LoginBody = {
 
 /** Sign-in with a password (gives a session API key) and "who am I". */
 export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): void {
+  const guard = o.guard ?? new LoginGuard();
   app.post<{ Body: { username: string; password: string; tenant?: string } }>(
     '/v1/login',
     {
@@ -40,13 +50,18 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
     async (req) => {
       const tenant = req.body.tenant ?? 'default';
       const scope = { tenant, projects: '*' as const };
+      const keys = [`user:${tenant}/${req.body.username}`, `ip:${req.ip}`];
+      guard.check(keys);
       const user = await o.store.get(scope, { kind: 'User', tenant, project: '', name: req.body.username });
-      const hash = user?.spec.password;
-      const ok =
-        typeof hash === 'string' &&
-        user?.spec.disabled !== true &&
-        (await verifyPassword(hash, req.body.password));
-      if (!ok) throw new StrataError('STRATA_UNAUTHENTICATED', 'wrong username or password');
+      const hash = typeof user?.spec.password === 'string' ? user.spec.password : await dummyHash();
+      // Always verify a hash, so a missing user takes as long as a wrong password.
+      const verified = await guard.limit(() => verifyPassword(hash, req.body.password));
+      const ok = verified && user !== undefined && user.spec.disabled !== true && !user.metadata.deletedAt;
+      if (!ok) {
+        guard.recordFailure(keys);
+        throw new StrataError('STRATA_UNAUTHENTICATED', 'wrong username or password');
+      }
+      guard.recordSuccess(keys);
       const secret = newSecret();
       const name = `session-${randomBytes(6).toString('hex')}`;
       const expiresAt = new Date(Date.now() + (o.sessionTtlMs ?? 12 * 3600_000)).toISOString();

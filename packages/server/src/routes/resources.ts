@@ -3,11 +3,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
 import { streamWatch } from './watch.js';
 import type { ChangeHub } from '../watch/change-hub.js';
+import type { Principal } from '../auth/principal.js';
+import { authorize } from '../resources/access.js';
 
 export interface ResourceRoutesOptions {
   service: ResourceService;
   hub: ChangeHub;
   context: (req: FastifyRequest) => RequestContext;
+  /** Authenticates the request's credentials again (watch streams re-check access while open). */
+  reauthenticate: (req: FastifyRequest) => Promise<Principal>;
 }
 
 type Params = { project?: string; name?: string; version?: string };
@@ -56,6 +60,7 @@ function registerKind(
           target: target(req),
           resourceVersion: req.query.resourceVersion,
           labelSelector: req.query.labelSelector,
+          recheck: async () => authorize(await o.reauthenticate(req), target(req), 'watch'),
         });
       }
       return o.service.list(ctx, target(req), {

@@ -17,6 +17,13 @@ export interface WatchOptions {
   resourceVersion?: string | undefined;
   labelSelector?: string | undefined;
   bookmarkIntervalMs?: number;
+  /**
+   * Checks again that the caller may still watch (key not revoked, role not removed); called before every delivery
+   * and bookmark, and the stream ends with an error event when it throws.
+   */
+  recheck?: () => Promise<void>;
+  /** A client that reads slower than this many buffered bytes is disconnected. */
+  maxBufferedBytes?: number;
 }
 
 /**
@@ -28,7 +35,8 @@ export async function streamWatch(o: WatchOptions): Promise<FastifyReply> {
   const { kind, project } = o.target;
   checkScope(o.target);
   authorize(o.ctx.principal, o.target, 'watch');
-  const scope = accessScope(o.ctx.principal);
+  const scope =
+    kind.scope === 'system' ? { tenant: '', projects: '*' as const } : accessScope(o.ctx.principal);
   let since = o.resourceVersion;
   const initial: WatchEvent[] = [];
   if (since === undefined) {
@@ -69,6 +77,35 @@ export async function streamWatch(o: WatchOptions): Promise<FastifyReply> {
   for (const e of initial) send(e);
   bookmark(since);
   let lastRv = since;
+  let closed = false;
+  let chain = Promise.resolve();
+  const fail = (err: unknown) => {
+    if (closed) return;
+    closed = true;
+    const problem =
+      err instanceof StrataError
+        ? err.toProblem()
+        : new StrataError('STRATA_INTERNAL', 'watch failed').toProblem();
+    raw.write(`event: error\ndata: ${JSON.stringify(problem)}\n\n`);
+    raw.end();
+  };
+  /** Deliveries run one after another, each after the access re-check. */
+  const deliver = (write: () => void) => {
+    chain = chain
+      .then(async () => {
+        if (closed) return;
+        await o.recheck?.();
+        if (closed) return;
+        write();
+        if (raw.writableLength > (o.maxBufferedBytes ?? 8 * 1024 * 1024)) {
+          throw new StrataError(
+            'STRATA_RATE_LIMITED',
+            'the watch client reads too slowly; reconnect and resume from the last resourceVersion',
+          );
+        }
+      })
+      .catch(fail);
+  };
   const unsubscribe = o.hub.subscribe({
     scope,
     kind: kind.kind,
@@ -76,21 +113,17 @@ export async function streamWatch(o: WatchOptions): Promise<FastifyReply> {
     labelSelector: o.labelSelector ? parseLabelSelector(o.labelSelector) : undefined,
     since: since,
     onEvents(events, rv) {
-      for (const e of events) send({ type: e.type, object: redact(kind, e.object) });
-      lastRv = rv;
+      deliver(() => {
+        for (const e of events) send({ type: e.type, object: redact(kind, e.object) });
+        lastRv = rv;
+      });
     },
-    onError(err) {
-      const problem =
-        err instanceof StrataError
-          ? err.toProblem()
-          : new StrataError('STRATA_INTERNAL', 'watch failed').toProblem();
-      raw.write(`event: error\ndata: ${JSON.stringify(problem)}\n\n`);
-      raw.end();
-    },
+    onError: fail,
   });
-  const timer = setInterval(() => bookmark(lastRv), o.bookmarkIntervalMs ?? 15_000);
+  const timer = setInterval(() => deliver(() => bookmark(lastRv)), o.bookmarkIntervalMs ?? 15_000);
   timer.unref();
   o.req.raw.on('close', () => {
+    closed = true;
     clearInterval(timer);
     unsubscribe();
   });

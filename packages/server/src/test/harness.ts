@@ -10,7 +10,7 @@ import { buildApp, type AppOptions, type RouteInfo } from '../app.js';
 import { bootstrap } from '../auth/bootstrap.js';
 import { openCipher } from '../secrets.js';
 import type { Pack } from '@strata/core';
-import { seedBuiltinPacksEverywhere } from '../catalog/builtin-packs.js';
+import { repairTenants } from '../catalog/builtin-packs.js';
 import { loadCatalogDirectory } from '../packs/catalog-loader.js';
 
 let builtinPacks: Promise<Pack[]> | undefined;
@@ -66,7 +66,7 @@ export async function startTestServer(
   const cipher = await openCipher({ dataDir, env: {} });
   const boot = await bootstrap(store, dataDir);
   const builtinPacks = await builtinCatalog();
-  await seedBuiltinPacksEverywhere(store, builtinPacks);
+  await repairTenants(store, builtinPacks);
   const adminKey = (await readFile(boot.apiKeyFile, 'utf8')).trim();
   const { app, routes, catalogs } = await buildApp({
     store,

@@ -1,0 +1,209 @@
+/**
+ * The Cluster kind (SPEC.md §2): desired state of one Kubernetes cluster, and the status the platform writes.
+ * Not in KINDS yet: the API serves it once its controller exists.
+ */
+import { Type, type Static } from 'typebox';
+import { Condition, Labels, Name } from '../meta.js';
+import { defineKind } from './kind.js';
+
+const strict = { additionalProperties: false } as const;
+
+export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+export const NodeTaint = Type.Object(
+  {
+    key: Type.String({ minLength: 1, maxLength: 253 }),
+    value: Type.Optional(Type.String({ maxLength: 63 })),
+    effect: Type.Union([
+      Type.Literal('NoSchedule'),
+      Type.Literal('PreferNoSchedule'),
+      Type.Literal('NoExecute'),
+    ]),
+  },
+  strict,
+);
+export type NodeTaint = Static<typeof NodeTaint>;
+
+/** A count (`1`) or a percentage of the pool (`"25%"`), like Kubernetes' IntOrString. */
+export const IntOrPercent = Type.Union([
+  Type.Integer({ minimum: 0, maximum: 1000 }),
+  Type.String({ pattern: '^(100|[1-9]?[0-9])%$' }),
+]);
+export type IntOrPercent = Static<typeof IntOrPercent>;
+
+export const UpdateStrategy = Type.Object(
+  {
+    /** Nodes created above `count` during a repave (default 1). */
+    maxSurge: Type.Optional(IntOrPercent),
+    /** Nodes that may be missing below `count` during a repave (default 0). */
+    maxUnavailable: Type.Optional(IntOrPercent),
+  },
+  strict,
+);
+export type UpdateStrategy = Static<typeof UpdateStrategy>;
+
+export const NodePool = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', minLength: 1, maxLength: 50 }),
+    controlPlane: Type.Optional(Type.Boolean()),
+    count: Type.Integer({ minimum: 0, maximum: 1000 }),
+    min: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    max: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    /** Provider machine type (e.g. m7i.large); alternative to cpu/memory. */
+    instanceType: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    /** Kubernetes quantity, e.g. "4". */
+    cpu: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?m?$', maxLength: 16 })),
+    /** Kubernetes quantity, e.g. "16Gi". */
+    memory: Type.Optional(
+      Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$', maxLength: 16 }),
+    ),
+    labels: Type.Optional(Labels),
+    taints: Type.Optional(Type.Array(NodeTaint, { maxItems: 64 })),
+    updateStrategy: Type.Optional(UpdateStrategy),
+  },
+  strict,
+);
+export type NodePool = Static<typeof NodePool>;
+
+export const ClusterLayerOverride = Type.Object(
+  {
+    values: Type.Optional(Type.String({ maxLength: 1048576 })),
+    presets: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 64 })),
+  },
+  strict,
+);
+export type ClusterLayerOverride = Static<typeof ClusterLayerOverride>;
+
+export const ClusterProfileRef = Type.Object(
+  {
+    name: Name,
+    version: Type.String({ minLength: 1, maxLength: 64 }),
+    /** Defaults to the cluster's project; a tenant-scoped profile is found by name. */
+    project: Type.Optional(Name),
+    variables: Type.Optional(
+      Type.Record(
+        Type.String({ maxLength: 128 }),
+        Type.Union([Type.String({ maxLength: 65536 }), Type.Number(), Type.Boolean()]),
+      ),
+    ),
+    /** Per-layer overrides, by layer name. */
+    overrides: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), ClusterLayerOverride)),
+  },
+  strict,
+);
+export type ClusterProfileRef = Static<typeof ClusterProfileRef>;
+
+export const DRIFT_POLICIES = ['remediate', 'report'] as const;
+export const REPAVE_POLICIES = ['require-approval', 'automatic'] as const;
+export const ClusterPolicy = Type.Object(
+  {
+    drift: Type.Optional(Type.Union([Type.Literal('remediate'), Type.Literal('report')])),
+    repave: Type.Optional(Type.Union([Type.Literal('require-approval'), Type.Literal('automatic')])),
+    /** Stops all changes; status says so. */
+    paused: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+export type ClusterPolicy = Static<typeof ClusterPolicy>;
+
+export const ClusterSpec = Type.Object(
+  {
+    provider: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 32 }),
+    /** CloudAccount name; not needed for sandbox. */
+    cloudAccount: Type.Optional(Name),
+    region: Type.Optional(Type.String({ maxLength: 64 })),
+    providerConfig: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.Unknown())),
+    /** `from-profile` (default): the k8s layer decides. Otherwise an explicit version such as v1.36.3. */
+    kubernetesVersion: Type.Optional(Type.String({ pattern: '^(from-profile|v?[0-9]+\\.[0-9]+\\.[0-9]+)$' })),
+    nodePools: Type.Array(NodePool, { minItems: 1, maxItems: 100 }),
+    profiles: Type.Optional(Type.Array(ClusterProfileRef, { maxItems: 32 })),
+    policy: Type.Optional(ClusterPolicy),
+  },
+  strict,
+);
+export type ClusterSpec = Static<typeof ClusterSpec>;
+
+export const CLUSTER_PHASES = [
+  'Pending',
+  'Provisioning',
+  'Running',
+  'Updating',
+  'Deleting',
+  'Deleted',
+  'Failed',
+] as const;
+export type ClusterPhase = (typeof CLUSTER_PHASES)[number];
+const ClusterPhaseSchema = Type.Union([
+  Type.Literal('Pending'),
+  Type.Literal('Provisioning'),
+  Type.Literal('Running'),
+  Type.Literal('Updating'),
+  Type.Literal('Deleting'),
+  Type.Literal('Deleted'),
+  Type.Literal('Failed'),
+]);
+export const CLUSTER_HEALTH = ['Healthy', 'Degraded', 'Unknown'] as const;
+export const LAYER_STATES = ['Pending', 'Applying', 'Applied', 'Failed', 'Drifted', 'Removing'] as const;
+
+export const NodePoolStatus = Type.Object({
+  name: Type.String(),
+  desired: Type.Integer(),
+  ready: Type.Integer(),
+  version: Type.Optional(Type.String()),
+});
+export type NodePoolStatus = Static<typeof NodePoolStatus>;
+
+export const ClusterStatus = Type.Object({
+  observedGeneration: Type.Optional(Type.Integer()),
+  phase: Type.Optional(ClusterPhaseSchema),
+  health: Type.Optional(
+    Type.Union([Type.Literal('Healthy'), Type.Literal('Degraded'), Type.Literal('Unknown')]),
+  ),
+  conditions: Type.Optional(Type.Array(Condition)),
+  kubernetesVersion: Type.Optional(Type.String()),
+  endpoint: Type.Optional(Type.String()),
+  nodePools: Type.Optional(Type.Array(NodePoolStatus)),
+  layers: Type.Optional(
+    Type.Array(
+      Type.Object({
+        profile: Type.String(),
+        name: Type.String(),
+        version: Type.Optional(Type.String()),
+        hash: Type.String(),
+        state: Type.Union([
+          Type.Literal('Pending'),
+          Type.Literal('Applying'),
+          Type.Literal('Applied'),
+          Type.Literal('Failed'),
+          Type.Literal('Drifted'),
+          Type.Literal('Removing'),
+        ]),
+        message: Type.Optional(Type.String()),
+        drift: Type.Optional(Type.Array(Type.Unknown())),
+      }),
+    ),
+  ),
+  agent: Type.Optional(
+    Type.Object({
+      connected: Type.Boolean(),
+      version: Type.Optional(Type.String()),
+      lastSeen: Type.Optional(Type.String()),
+    }),
+  ),
+  updatesAvailable: Type.Optional(
+    Type.Array(Type.Object({ profile: Type.String(), from: Type.String(), to: Type.String() })),
+  ),
+  pendingRepave: Type.Optional(
+    Type.Object({ reason: Type.String(), pools: Type.Array(Type.String()), approved: Type.Boolean() }),
+  ),
+});
+export type ClusterStatus = Static<typeof ClusterStatus>;
+
+export const ClusterKind = defineKind({
+  kind: 'Cluster',
+  plural: 'clusters',
+  scope: 'project',
+  description:
+    'Desired state of one Kubernetes cluster: provider, node pools, attached profile versions and policies.',
+  spec: ClusterSpec,
+  actions: ['plan', 'upgrade', 'scale', 'approve-repave', 'kubeconfig'],
+});

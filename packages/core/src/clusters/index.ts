@@ -1,0 +1,3 @@
+export * from './cluster-spec-issues.js';
+export * from './plan-cluster-change.js';
+export * from './update-strategy.js';

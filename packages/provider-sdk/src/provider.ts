@@ -1,0 +1,93 @@
+/**
+ * The provider contract: the only way Strata reaches infrastructure. docs/contracts/provider.md lists the
+ * MUST/SHOULD rules; runProviderConformance() checks them against a real provider.
+ */
+import type { ClusterSpec, Issue } from '@strata/api';
+
+/** Label every node MUST carry: the name of its node pool. */
+export const NODE_POOL_LABEL = 'strata.dev/node-pool';
+
+/** What a provider is asked to make real: one Cluster, as the controller resolved it. */
+export interface ProviderCluster {
+  /** Unique per provider instance (DNS-1123 label); the provider names its infrastructure after it. */
+  name: string;
+  spec: ClusterSpec;
+  /** The resolved Kubernetes version (explicit spec.kubernetesVersion or the k8s layer's), e.g. `v1.36.3`. */
+  kubernetesVersion: string;
+  /** Identity of the OS layer (e.g. `ubuntu@24.04.1#<hash>`); a change means the machines are repaved. */
+  osImage?: string;
+}
+
+/** The decrypted CloudAccount (never logged, never stored by the provider). Absent for sandbox. */
+export interface ProviderAccount {
+  provider: string;
+  region?: string;
+  config?: Readonly<Record<string, string>>;
+  credentials: Readonly<Record<string, string>>;
+}
+
+export interface NodePoolProgress {
+  name: string;
+  /** The count the spec asks for. */
+  desired: number;
+  /** Nodes of the pool that are Ready. */
+  ready: number;
+  /** Nodes of the pool that exist but do not match the desired machine (OS, version, shape): a repave replaces them. */
+  outdated: number;
+  /** Kubernetes version of the pool's nodes (the oldest when mixed). */
+  version?: string;
+}
+
+/** Observed state after one ensure/scale/repave step. `ready` = everything matches the spec (except outdated nodes). */
+export interface ClusterProgress {
+  infrastructureReady: boolean;
+  controlPlaneReady: boolean;
+  nodePools: NodePoolProgress[];
+  /** The version the control plane runs. */
+  kubernetesVersion?: string;
+  /** API server URL. */
+  endpoint?: string;
+  /** One line for status/conditions, e.g. "2/3 nodes of workers Ready". */
+  message: string;
+  ready: boolean;
+}
+
+export type DeleteResult = { done: true } | { done: false; message: string };
+
+export interface ProviderCapabilities {
+  /** Versions `ensure` can create right now (normalised `vX.Y.Z`). */
+  kubernetesVersions: string[];
+  scaling: boolean;
+  repave: boolean;
+  /** Can move a running control plane to another Kubernetes version (needs at least two versions). */
+  upgrade: boolean;
+}
+
+export interface PoolOptions {
+  /** Name of a pool in cluster.spec.nodePools. */
+  pool: string;
+}
+
+export interface Provider {
+  /** The value of spec.provider this provider serves, e.g. `sandbox`. */
+  readonly name: string;
+  capabilities(): Promise<ProviderCapabilities>;
+  /** Every problem with the cluster's infrastructure spec and account, with JSON pointers (`/spec/...`). Pure of side effects. */
+  validate(cluster: ProviderCluster, account?: ProviderAccount): Promise<Issue[]>;
+  /**
+   * One idempotent step towards the spec: creates missing infrastructure and control plane, brings pool counts to
+   * the spec, applies labels and taints in place. Never repaves and never changes the running Kubernetes version.
+   */
+  ensure(cluster: ProviderCluster): Promise<ClusterProgress>;
+  /** Brings one pool's node count to its spec count (new nodes Ready before it returns). */
+  scalePool(cluster: ProviderCluster, options: PoolOptions): Promise<ClusterProgress>;
+  /**
+   * Replaces the pool's outdated nodes, rolling per updateStrategy: a replacement is Ready before the node it replaces
+   * goes. On a control-plane pool this also moves the control plane to cluster.kubernetesVersion. Idempotent.
+   */
+  repavePool(cluster: ProviderCluster, options: PoolOptions): Promise<ClusterProgress>;
+  /** An admin kubeconfig for the cluster (a secret: never log it). */
+  kubeconfig(cluster: ProviderCluster): Promise<string>;
+  /** Destroys everything the provider made for the cluster. Idempotent: a missing cluster is `{done: true}`. */
+  delete(cluster: ProviderCluster): Promise<DeleteResult>;
+}
