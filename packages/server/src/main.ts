@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { StrataError } from '@strata/api';
 import { KyselyResourceRepository, openDatabase } from '@strata/store';
 import { pino } from 'pino';
@@ -31,6 +31,7 @@ export async function runServer(argv: string[]): Promise<number> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const cipher = await openCipher({ dataDir: config.dataDir, warn: (m) => log.warn(m) });
   const handle = await openDatabase({ url: config.databaseUrl });
+  if (handle.dialect === 'sqlite') await restrictSqliteFiles(config.databaseUrl);
   const store = new KyselyResourceRepository({ db: handle.db });
   const boot = await bootstrap(store, config.dataDir);
   const builtin = await loadCatalogDirectory();
@@ -133,4 +134,11 @@ export async function runServer(argv: string[]): Promise<number> {
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
+}
+
+/** The SQLite file holds hashes and ciphertexts: readable by the server's user only, like the key files. */
+async function restrictSqliteFiles(url: string): Promise<void> {
+  const file = url.replace(/^sqlite:/, '');
+  if (file === ':memory:') return;
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) await chmod(f, 0o600).catch(() => undefined);
 }
