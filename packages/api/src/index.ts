@@ -4,3 +4,4 @@ export * from './paths.js';
 export * from './kinds/index.js';
 export * from './validate.js';
 export * from './kinds/cluster.js';
+export * from './diffs.js';

@@ -1,40 +1,13 @@
 import { toJson, toYaml } from './format.js';
 
-// The response of `POST {profile}/diff` (ProfileDiff in @strata/core), as far as the CLI reads it.
-type JsonValue = unknown;
+import type {
+  LayerFieldChange as FieldChange,
+  ProfileDiff,
+  ProfileLayerChange as LayerChange,
+  ValueChange,
+} from '@strata/api';
 
-export interface FieldChange {
-  field: string;
-  from?: JsonValue;
-  to?: JsonValue;
-}
-
-export interface ValueChange {
-  path: string;
-  type: 'added' | 'removed' | 'changed';
-  from?: JsonValue;
-  to?: JsonValue;
-}
-
-export interface LayerChange {
-  name: string;
-  index: { from: number; to: number };
-  fields: FieldChange[];
-  values?: { changes: ValueChange[]; text: string };
-  manifest?: string;
-}
-
-export interface ProfileDiff {
-  from: { name: string; version: string };
-  to: { name: string; version: string };
-  added: { name: string; index: number }[];
-  removed: { name: string; index: number }[];
-  reordered: { name: string; from: number; to: number }[];
-  changed: LayerChange[];
-  variables: { added: string[]; removed: string[]; changed: { name: string; fields: string[] }[] };
-  fields: FieldChange[];
-  unchanged: boolean;
-}
+export type { ProfileDiff };
 
 export const DIFF_FORMATS = ['text', 'json', 'yaml'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -100,7 +73,7 @@ function valueLine(c: ValueChange): string {
   return `~ ${path}: ${show(c.from)} -> ${show(c.to)}`;
 }
 
-function show(value: JsonValue): string {
+function show(value: unknown): string {
   return value === undefined || value === null ? '<none>' : JSON.stringify(value);
 }
 

@@ -1,42 +1,12 @@
 import type { ProfileLayer, ProfileVariable } from '@strata/api';
-import { canonicalJson, type JsonValue } from '../util/json.js';
+import { canonicalJson } from '../util/json.js';
 import { parseSingleYaml } from '../yaml/load-yaml.js';
 import { compareOrder } from './layer-moves.js';
 import { layerName, type ProfileDocument } from './profile.js';
-import { textDiff, valueChanges, type ValueChange } from './values-diff.js';
+import type { LayerFieldChange, ProfileDiff, ProfileLayerChange } from '@strata/api';
+import { textDiff, valueChanges } from './values-diff.js';
 
-export interface LayerFieldChange {
-  field: string;
-  from?: JsonValue;
-  to?: JsonValue;
-}
-
-export interface ProfileLayerChange {
-  name: string;
-  /** Positions in the old and new layer lists. */
-  index: { from: number; to: number };
-  /** Changed fields other than values (version, pack, presets, chart, namespace, manifest). */
-  fields: LayerFieldChange[];
-  /** Values diff: structured when both sides parse as YAML (templates may prevent it), always as text. */
-  values?: { changes: ValueChange[]; text: string };
-  /** Text diff of an inline manifest. */
-  manifest?: string;
-}
-
-export interface ProfileDiff {
-  from: { name: string; version: string };
-  to: { name: string; version: string };
-  added: { name: string; index: number }[];
-  removed: { name: string; index: number }[];
-  /** Layers present in both whose position relative to the others changed. */
-  reordered: { name: string; from: number; to: number }[];
-  changed: ProfileLayerChange[];
-  variables: { added: string[]; removed: string[]; changed: { name: string; fields: string[] }[] };
-  /** Other spec fields that changed (type, description, providers). */
-  fields: LayerFieldChange[];
-  /** True when nothing but the version differs. */
-  unchanged: boolean;
-}
+export type { LayerFieldChange, ProfileDiff, ProfileLayerChange } from '@strata/api';
 
 /** Compares two versions of a profile layer by layer (layers are matched by name). */
 export function diffProfiles(from: ProfileDocument, to: ProfileDocument): ProfileDiff {
@@ -88,7 +58,7 @@ function diffLayer(a: ProfileLayer, b: ProfileLayer): Omit<ProfileLayerChange, '
   for (const key of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) {
     if (key === 'values' || key === 'manifest') continue;
     if (canonicalJson(ra[key]) !== canonicalJson(rb[key]))
-      fields.push({ field: key, from: (ra[key] ?? null) as JsonValue, to: (rb[key] ?? null) as JsonValue });
+      fields.push({ field: key, from: (ra[key] ?? null), to: (rb[key] ?? null) });
   }
   const out: Omit<ProfileLayerChange, 'name' | 'index'> = { fields };
   const va = typeof ra.values === 'string' ? ra.values : '';

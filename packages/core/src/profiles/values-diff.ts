@@ -1,15 +1,11 @@
+import type { ValueChange } from '@strata/api';
 import { createTwoFilesPatch } from 'diff';
 import microdiff from 'microdiff';
 import { pointer, type JsonValue } from '../util/json.js';
 import { emitYaml } from '../yaml/emit-yaml.js';
 
 /** One changed value, with a JSON pointer into the values. */
-export interface ValueChange {
-  path: string;
-  type: 'added' | 'removed' | 'changed';
-  from?: JsonValue;
-  to?: JsonValue;
-}
+export type { ValueChange } from '@strata/api';
 
 /** A readable diff: structured changes plus a unified text diff of the two YAML renderings. */
 export interface ValuesDiff {
