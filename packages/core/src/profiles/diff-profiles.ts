@@ -58,7 +58,7 @@ function diffLayer(a: ProfileLayer, b: ProfileLayer): Omit<ProfileLayerChange, '
   for (const key of [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()) {
     if (key === 'values' || key === 'manifest') continue;
     if (canonicalJson(ra[key]) !== canonicalJson(rb[key]))
-      fields.push({ field: key, from: (ra[key] ?? null), to: (rb[key] ?? null) });
+      fields.push({ field: key, from: ra[key] ?? null, to: rb[key] ?? null });
   }
   const out: Omit<ProfileLayerChange, 'name' | 'index'> = { fields };
   const va = typeof ra.values === 'string' ? ra.values : '';
