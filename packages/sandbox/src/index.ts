@@ -16,6 +16,7 @@ export {
 export { isDns1123Label, normalizeKubernetesVersion } from './names.js';
 export { specIssues, validateClusterSpec } from './validate.js';
 export { POOL_LABEL, CONTROL_PLANE_ROLE, isNodeReady } from './nodes.js';
+export { KWOK_NODE_ANNOTATION } from './components.js';
 export { defaultStateRoot } from './state.js';
 export { pssBytes, rssBytes } from './process.js';
 export {

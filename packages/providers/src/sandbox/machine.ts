@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { V1Node, V1Taint } from '@kubernetes/client-node';
 import type { NodePool } from '@strata/api';
 import { NODE_POOL_LABEL, type ProviderCluster } from '@strata/provider-sdk';
-import { CONTROL_PLANE_ROLE } from '@strata/sandbox';
+import { CONTROL_PLANE_ROLE, KWOK_NODE_ANNOTATION } from '@strata/sandbox';
 
 /** Hash of the machine a node was built for; a node whose label differs is outdated (repave replaces it). */
 export const MACHINE_HASH_LABEL = 'strata.dev/machine-hash';
@@ -14,8 +14,6 @@ export const MACHINE_HASH_LABEL = 'strata.dev/machine-hash';
 export const NODE_VERSION_LABEL = 'strata.dev/kubernetes-version';
 /** Annotation with the user label keys the provider applied (so removed labels can be taken off in place). */
 export const APPLIED_LABELS_ANNOTATION = 'strata.dev/applied-labels';
-/** kwok's node selector annotation (the sandbox runtime's KWOK_NODE_ANNOTATION; not exported by @strata/sandbox). */
-export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 const INSTANCE_TYPE_LABEL = 'node.kubernetes.io/instance-type';
 
 export function machineHash(cluster: ProviderCluster, pool: NodePool): string {
