@@ -4,7 +4,8 @@
  * (with a tainted pool) runs alongside it to prove isolation. Fails, never skips, without binaries.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -36,6 +37,31 @@ describe('sandbox cluster (1 control-plane + 3 workers)', () => {
     assert.equal(cp.length, 1);
     assert.ok(cp[0]?.spec?.taints?.some((t) => t.key === CONTROL_PLANE_ROLE && t.effect === 'NoSchedule'));
     assert.equal(nodes.filter((n) => n.metadata?.labels?.[POOL_LABEL] === 'workers').length, 3);
+  });
+
+  it('etcd accepts only clients with a certificate from the cluster CA', async () => {
+    const state = JSON.parse(await readFile(join(sandbox.cluster.stateDir, 'state.json'), 'utf8')) as {
+      ports: { etcdClient: number };
+    };
+    const port = state.ports.etcdClient;
+    const plain = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    assert.notEqual(plain, 200, 'plain HTTP to etcd is refused');
+    const anonymous = await new Promise<number>((resolve) => {
+      const req = httpsRequest(
+        `https://127.0.0.1:${port}/v3/kv/range`,
+        { method: 'POST', rejectUnauthorized: false },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', () => resolve(0));
+      req.end('{"key":"Lw=="}');
+    });
+    assert.equal(anonymous, 0, 'TLS without a client certificate is refused');
   });
 
   it('answers client-node calls with the returned kubeconfig (version, create/read/list)', async () => {

@@ -43,8 +43,9 @@ export interface ComponentCommand {
 const ALWAYS_ALLOW = '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics';
 
 export function etcdCommand(bins: BinarySet, layout: StateLayout, ports: ClusterPorts): ComponentCommand {
-  const client = `http://127.0.0.1:${ports.etcdClient}`;
-  const peer = `http://127.0.0.1:${ports.etcdPeer}`;
+  const client = `https://127.0.0.1:${ports.etcdClient}`;
+  const peer = `https://127.0.0.1:${ports.etcdPeer}`;
+  const pki = (file: string): string => join(layout.pki, file);
   return {
     component: 'etcd',
     binary: binaryPath(bins, 'etcd'),
@@ -56,6 +57,15 @@ export function etcdCommand(bins: BinarySet, layout: StateLayout, ports: Cluster
       `--listen-peer-urls=${peer}`,
       `--initial-advertise-peer-urls=${peer}`,
       `--initial-cluster=node0=${peer}`,
+      // Mutual TLS on both ports: only holders of a certificate from this cluster's CA get in.
+      `--cert-file=${pki(PKI_FILES.etcdCert)}`,
+      `--key-file=${pki(PKI_FILES.etcdKey)}`,
+      `--trusted-ca-file=${pki(PKI_FILES.caCert)}`,
+      '--client-cert-auth=true',
+      `--peer-cert-file=${pki(PKI_FILES.etcdCert)}`,
+      `--peer-key-file=${pki(PKI_FILES.etcdKey)}`,
+      `--peer-trusted-ca-file=${pki(PKI_FILES.caCert)}`,
+      '--peer-client-cert-auth=true',
       '--auto-compaction-retention=1',
       '--quota-backend-bytes=2147483648',
       '--unsafe-no-fsync=true',
@@ -75,7 +85,10 @@ export function apiserverCommand(
     component: 'kube-apiserver',
     binary: binaryPath(bins, 'kube-apiserver'),
     args: [
-      `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
+      `--etcd-servers=https://127.0.0.1:${ports.etcdClient}`,
+      `--etcd-cafile=${pki(PKI_FILES.caCert)}`,
+      `--etcd-certfile=${pki(PKI_FILES.etcdClientCert)}`,
+      `--etcd-keyfile=${pki(PKI_FILES.etcdClientKey)}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
       `--secure-port=${ports.apiserver}`,

@@ -35,6 +35,10 @@ export interface ClusterPki {
   scheduler: PemPair;
   kwok: PemPair;
   frontProxyClient: PemPair;
+  /** etcd's serving and peer certificate (both usages; loopback only). */
+  etcd: PemPair;
+  /** The client certificate kube-apiserver (and health probes) present to etcd. */
+  etcdClient: PemPair;
   serviceAccount: { publicKey: string; privateKey: string };
 }
 
@@ -50,6 +54,10 @@ export const PKI_FILES = {
   frontProxyKey: 'front-proxy-client.key',
   saPub: 'sa.pub',
   saKey: 'sa.key',
+  etcdCert: 'etcd.crt',
+  etcdKey: 'etcd.key',
+  etcdClientCert: 'etcd-client.crt',
+  etcdClientKey: 'etcd-client.key',
 } as const;
 
 /** Client cert files of the components that talk to the apiserver (`<name>.crt` / `<name>.key`). */
@@ -77,7 +85,7 @@ interface Issuer {
 
 interface LeafOptions {
   subject: string;
-  usage: 'server' | 'client';
+  usage: 'server' | 'client' | 'peer';
   dns?: string[];
   ips?: string[];
 }
@@ -95,7 +103,9 @@ async function issueLeaf(ca: Issuer, opts: LeafOptions): Promise<PemPair> {
       true,
     ),
     new x509.ExtendedKeyUsageExtension(
-      [opts.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth],
+      opts.usage === 'peer'
+        ? [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]
+        : [opts.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth],
       false,
     ),
     await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false),
@@ -152,15 +162,19 @@ export async function generatePki(options: {
   });
   const ca: Issuer = { cert: caCert, keys: caKeys };
   const sans = apiserverSans(options.firstServiceIp);
-  const [apiserver, admin, controllerManager, scheduler, kwok, frontProxyClient] = await Promise.all([
-    issueLeaf(ca, { subject: 'CN=kube-apiserver', usage: 'server', ...sans }),
-    issueLeaf(ca, { subject: 'CN=strata-admin, O=system:masters', usage: 'client' }),
-    issueLeaf(ca, { subject: 'CN=system:kube-controller-manager', usage: 'client' }),
-    issueLeaf(ca, { subject: 'CN=system:kube-scheduler', usage: 'client' }),
-    // kwok patches node and pod status for every node; system:masters keeps its RBAC simple.
-    issueLeaf(ca, { subject: 'CN=strata-kwok, O=system:masters', usage: 'client' }),
-    issueLeaf(ca, { subject: 'CN=front-proxy-client', usage: 'client' }),
-  ]);
+  const [apiserver, admin, controllerManager, scheduler, kwok, frontProxyClient, etcd, etcdClient] =
+    await Promise.all([
+      issueLeaf(ca, { subject: 'CN=kube-apiserver', usage: 'server', ...sans }),
+      issueLeaf(ca, { subject: 'CN=strata-admin, O=system:masters', usage: 'client' }),
+      issueLeaf(ca, { subject: 'CN=system:kube-controller-manager', usage: 'client' }),
+      issueLeaf(ca, { subject: 'CN=system:kube-scheduler', usage: 'client' }),
+      // kwok patches node and pod status for every node; system:masters keeps its RBAC simple.
+      issueLeaf(ca, { subject: 'CN=strata-kwok, O=system:masters', usage: 'client' }),
+      issueLeaf(ca, { subject: 'CN=front-proxy-client', usage: 'client' }),
+      // etcd accepts only clients with a certificate from this cluster's CA: no other local user can read it.
+      issueLeaf(ca, { subject: 'CN=etcd', usage: 'peer', dns: ['localhost'], ips: ['127.0.0.1'] }),
+      issueLeaf(ca, { subject: 'CN=kube-apiserver-etcd-client', usage: 'client' }),
+    ]);
   const sa = await keyPair();
   return {
     ca: { cert: caCert.toString('pem'), key: await privatePem(caKeys.privateKey) },
@@ -170,6 +184,8 @@ export async function generatePki(options: {
     scheduler,
     kwok,
     frontProxyClient,
+    etcd,
+    etcdClient,
     serviceAccount: { publicKey: await publicPem(sa.publicKey), privateKey: await privatePem(sa.privateKey) },
   };
 }
@@ -194,6 +210,10 @@ export async function writePki(dir: string, pki: ClusterPki): Promise<void> {
     ['kube-scheduler.key', pki.scheduler.key],
     ['kwok.crt', pki.kwok.cert],
     ['kwok.key', pki.kwok.key],
+    [PKI_FILES.etcdCert, pki.etcd.cert],
+    [PKI_FILES.etcdKey, pki.etcd.key],
+    [PKI_FILES.etcdClientCert, pki.etcdClient.cert],
+    [PKI_FILES.etcdClientKey, pki.etcdClient.key],
   ];
   await Promise.all(files.map(([name, pem]) => writeFile(join(dir, name), pem, { mode: 0o600 })));
 }

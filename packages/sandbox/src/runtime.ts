@@ -40,6 +40,17 @@ export async function adminTls(layout: StateLayout): Promise<TlsMaterial> {
   return { ca, cert, key };
 }
 
+/** The client certificate etcd requires (health probes use the apiserver's). */
+export async function etcdClientTls(layout: StateLayout): Promise<TlsMaterial> {
+  const read = (f: string): Promise<string> => readFile(join(layout.pki, f), 'utf8');
+  const [ca, cert, key] = await Promise.all([
+    read(PKI_FILES.caCert),
+    read(PKI_FILES.etcdClientCert),
+    read(PKI_FILES.etcdClientKey),
+  ]);
+  return { ca, cert, key };
+}
+
 /** Error for a component that failed to start, carrying the last lines of its log. */
 export async function componentFailure(
   layout: StateLayout,
@@ -97,9 +108,10 @@ export async function startComponents(ctx: RuntimeContext): Promise<void> {
     ? undefined
     : await launch(ctx, apiserverCommand(bins, layout, state.ports, cost));
   if (etcd) {
+    const etcdTls = await etcdClientTls(layout);
     await waitUntil(
       async () => {
-        const res = await probe(`http://127.0.0.1:${state.ports.etcdClient}/health`);
+        const res = await probe(`https://127.0.0.1:${state.ports.etcdClient}/health`, etcdTls);
         return res.status === 200 && res.body.includes('"true"')
           ? true
           : `${res.status} ${res.body.slice(0, 200)}`;
