@@ -27,6 +27,7 @@ export async function* watchCollection<T extends Resource = Resource>(
   const known = options.relistOnGone ? new Map<string, Resource>() : undefined;
   let resourceVersion = options.resourceVersion;
   let failures = 0;
+  let gones = 0;
   while (!signal?.aborted) {
     let end: StreamEnd;
     try {
@@ -50,6 +51,14 @@ export async function* watchCollection<T extends Resource = Resource>(
     }
     if (end.kind === 'gone') {
       if (!known) throw end.error;
+      // Back off when re-listing keeps landing on a resourceVersion that is already gone (heavy write load).
+      if (gones++ > 0) {
+        try {
+          await sleep(backoffDelayMs(gones - 2, options.backoff), signal);
+        } catch {
+          return;
+        }
+      }
       const list = await source.listAll(signal);
       yield* relistEvents<T>(known, list.items);
       resourceVersion = list.resourceVersion;
@@ -57,7 +66,10 @@ export async function* watchCollection<T extends Resource = Resource>(
       continue;
     }
     if (isStrataError(end.error) && !end.error.retriable) throw end.error;
-    if (end.sawEvents) failures = 0;
+    if (end.sawEvents) {
+      failures = 0;
+      gones = 0;
+    }
     if (options.maxRetries !== undefined && failures >= options.maxRetries) throw end.error;
     try {
       await sleep(backoffDelayMs(failures, options.backoff), signal);
