@@ -4,7 +4,7 @@ import { testBackends } from '@strata/testing';
 import { startTestServer, type TestServer } from './test/harness.js';
 
 for (const backend of await testBackends()) {
-  describe(`resource API on ${backend.name}`, { skip: backend.skip }, () => {
+  describe(`resource API on ${backend.name}`, () => {
     let s: TestServer;
     before(async () => {
       s = await startTestServer(backend);

@@ -4,7 +4,7 @@ import { testBackends } from '@strata/testing';
 import { createUserWithRole, expectOk, startTestServer, type TestServer } from './test/harness.js';
 
 for (const backend of await testBackends()) {
-  describe(`tenant and project isolation on ${backend.name}`, { skip: backend.skip }, () => {
+  describe(`tenant and project isolation on ${backend.name}`, () => {
     let s: TestServer;
     let viewerA: string;
     let editorA: string;

@@ -42,7 +42,7 @@ async function collect(
 }
 
 for (const backend of await testBackends()) {
-  describe(`watch on ${backend.name}`, { skip: backend.skip }, () => {
+  describe(`watch on ${backend.name}`, () => {
     let s: TestServer;
     let base: string;
     before(async () => {

@@ -54,7 +54,7 @@ describe('openDatabase', () => {
 });
 
 for (const backend of await testBackends()) {
-  describe(`migrations [${backend.name}]`, { skip: backend.skip }, () => {
+  describe(`migrations [${backend.name}]`, () => {
     it('creates the same tables on every dialect and is idempotent', async () => {
       const db = await backend.create();
       try {

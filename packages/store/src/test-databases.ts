@@ -20,8 +20,6 @@ export type TestDatabaseFactory = (options?: { poolSize?: number }) => Promise<T
 export interface TestBackend {
   name: 'sqlite' | 'postgres';
   create: TestDatabaseFactory;
-  /** Set when the backend is unavailable and tests should be skipped (never under CI=true). */
-  skip?: string;
 }
 
 export const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -44,6 +42,12 @@ export const sqliteTestDatabase: TestDatabaseFactory = async () => {
 export function postgresTestDatabase(adminUrl: string = pgAdminUrl()): TestDatabaseFactory {
   return async (options) => {
     const name = `strata_test_${randomBytes(6).toString('hex')}`;
+    const unreachable = await postgresUnavailable(adminUrl);
+    if (unreachable) {
+      throw new Error(
+        `${unreachable}. The store and API suites run on PostgreSQL too: start it (npm test does) or set STRATA_TEST_PG_URL.`,
+      );
+    }
     await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
@@ -77,19 +81,14 @@ export async function postgresUnavailable(adminUrl: string = pgAdminUrl()): Prom
 }
 
 /**
- * Both backends for a suite that must run on each. PostgreSQL is skipped (with the reason printed) when it
- * is unreachable locally; under CI=true it is never skipped, so its tests fail instead.
+ * Both backends for a suite that must run on each. PostgreSQL is never skipped: when it is unreachable its tests
+ * fail, naming the server and how to start it.
  */
 export async function testBackends(): Promise<TestBackend[]> {
-  const reason = await postgresUnavailable();
-  const backends: TestBackend[] = [{ name: 'sqlite', create: sqliteTestDatabase }];
-  if (reason === undefined || process.env.CI === 'true') {
-    backends.push({ name: 'postgres', create: postgresTestDatabase() });
-  } else {
-    console.warn(`[store tests] skipping PostgreSQL: ${reason} (set CI=true to make this a failure)`);
-    backends.push({ name: 'postgres', create: postgresTestDatabase(), skip: reason });
-  }
-  return backends;
+  return [
+    { name: 'sqlite', create: sqliteTestDatabase },
+    { name: 'postgres', create: postgresTestDatabase() },
+  ];
 }
 
 async function adminQuery(adminUrl: string, text: string, values: unknown[] = []): Promise<number> {

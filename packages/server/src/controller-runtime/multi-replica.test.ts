@@ -3,18 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import {
-  KyselyResourceRepository,
-  postgresTestDatabase,
-  postgresUnavailable,
-  type TestDatabase,
-} from '@strata/store';
+import { KyselyResourceRepository, postgresTestDatabase, type TestDatabase } from '@strata/store';
 import { keyId } from './controller.js';
 
 const OBJECTS = 200;
-const unavailable = await postgresUnavailable();
-const skip = unavailable !== undefined && process.env.CI !== 'true' ? unavailable : undefined;
-if (skip) console.warn(`[multi-replica] skipping: ${skip} (set CI=true to make this a failure)`);
 
 interface Replica {
   child: ChildProcess;
@@ -51,7 +43,7 @@ async function waitFor(
   }
 }
 
-describe('multi-replica controller runtime on one PostgreSQL database', { skip }, () => {
+describe('multi-replica controller runtime on one PostgreSQL database', () => {
   let db: TestDatabase;
   const replicas: Replica[] = [];
   before(async () => {

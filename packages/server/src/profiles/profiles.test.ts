@@ -30,7 +30,7 @@ const small = (version: string, extra: Record<string, unknown> = {}) => ({
 });
 
 for (const backend of await testBackends()) {
-  describe(`cluster profiles through the API on ${backend.name}`, { skip: backend.skip }, () => {
+  describe(`cluster profiles through the API on ${backend.name}`, () => {
     let s: TestServer;
     before(async () => {
       s = await startTestServer(backend);

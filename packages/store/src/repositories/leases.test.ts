@@ -4,7 +4,7 @@ import { testBackends, type TestDatabase } from '../test-databases.js';
 import { LeaseRepository } from './leases.js';
 
 for (const backend of await testBackends()) {
-  describe(`LeaseRepository [${backend.name}]`, { skip: backend.skip }, () => {
+  describe(`LeaseRepository [${backend.name}]`, () => {
     let db: TestDatabase;
     let leases: LeaseRepository;
     before(async () => {

@@ -6,7 +6,7 @@ import { actor, key, tenantAdmin, uniqueName, useDatabase } from './suite-suppor
 
 /** Concurrent writers: preconditions are race-free, and writers without one never lose an update. */
 export function concurrencySuite(backend: TestBackend): void {
-  describe(`resources concurrency [${backend.name}]`, { skip: backend.skip }, () => {
+  describe(`resources concurrency [${backend.name}]`, () => {
     // On PostgreSQL the default test pool has 10 connections, so the writers really race in the server.
     const ctx = useDatabase(backend);
 

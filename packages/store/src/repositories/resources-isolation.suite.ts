@@ -6,7 +6,7 @@ import { actor, key, rejectsWith, tenantAdmin, uniqueName, useDatabase } from '.
 
 /** Tenant and project isolation enforced by the store itself. */
 export function isolationSuite(backend: TestBackend): void {
-  describe(`resources isolation [${backend.name}]`, { skip: backend.skip }, () => {
+  describe(`resources isolation [${backend.name}]`, () => {
     const ctx = useDatabase(backend);
 
     it('scope A cannot get, list, update, delete or watch scope B objects', async () => {

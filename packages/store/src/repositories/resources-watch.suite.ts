@@ -5,7 +5,7 @@ import { actor, key, rejectsWith, tenantAdmin, uniqueName, useDatabase } from '.
 
 /** Changes / resume, soft deletion with finalizers, and audit entries. */
 export function watchSuite(backend: TestBackend): void {
-  describe(`resources changes, finalizers, audit [${backend.name}]`, { skip: backend.skip }, () => {
+  describe(`resources changes, finalizers, audit [${backend.name}]`, () => {
     const ctx = useDatabase(backend);
 
     it('records ordered changes and resumes from any resourceVersion', async () => {
@@ -148,7 +148,7 @@ export function watchSuite(backend: TestBackend): void {
     });
   });
 
-  describe(`resources change window [${backend.name}]`, { skip: backend.skip }, () => {
+  describe(`resources change window [${backend.name}]`, () => {
     const ctx = useDatabase(backend, { retention: { window: 20, pruneEvery: 5 } });
 
     it('answers STRATA_GONE for a resourceVersion older than the kept window', async () => {
