@@ -24,3 +24,4 @@ export {
   type TestDatabase,
   type TestDatabaseFactory,
 } from './test-databases.js';
+export { listAll } from './list-all.js';

@@ -1,5 +1,4 @@
-import type { Resource } from '@strata/api';
-import type { ResourceRepository } from '@strata/store';
+import { listAll, type ResourceRepository } from '@strata/store';
 import type { Principal } from './principal.js';
 
 interface TenantAccessData {
@@ -55,9 +54,9 @@ export class PrincipalLoader {
     if (cached && this.#now() - cached.loadedAt < this.#ttlMs) return cached;
     const scope = { tenant, projects: '*' as const };
     const [roles, teams, bindings] = await Promise.all([
-      this.#all(scope, 'Role'),
-      this.#all(scope, 'Team'),
-      this.#all(scope, 'RoleBinding'),
+      listAll(this.#store, scope, { kind: 'Role' }),
+      listAll(this.#store, scope, { kind: 'Team' }),
+      listAll(this.#store, scope, { kind: 'RoleBinding' }),
     ]);
     const data: TenantAccessData = {
       roles: new Map(roles.map((r) => [r.metadata.name, (r.spec.permissions as string[] | undefined) ?? []])),
@@ -76,16 +75,5 @@ export class PrincipalLoader {
     }
     this.#cache.set(tenant, data);
     return data;
-  }
-
-  async #all(scope: { tenant: string; projects: '*' }, kind: string): Promise<Resource[]> {
-    const items: Resource[] = [];
-    let cont: string | undefined;
-    do {
-      const page = await this.#store.list(scope, { kind, limit: 1000, ...(cont ? { continue: cont } : {}) });
-      items.push(...page.items);
-      cont = page.continue;
-    } while (cont);
-    return items;
   }
 }

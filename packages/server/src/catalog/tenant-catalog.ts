@@ -1,6 +1,6 @@
-import type { PackSourceChart, Resource } from '@strata/api';
+import type { PackSourceChart } from '@strata/api';
 import { createPackCatalog, packFromResource, type InMemoryPackCatalog, type Pack } from '@strata/core';
-import type { ResourceRepository } from '@strata/store';
+import { listAll, type ResourceRepository } from '@strata/store';
 import { packsFromHelmIndex, type HelmIndexEntry } from '../packs/helm-index.js';
 
 export interface TenantCatalogsOptions {
@@ -32,10 +32,10 @@ export class TenantCatalogs {
     const hit = this.#cache.get(tenant);
     if (hit && Date.now() - hit.at < this.#ttlMs) return hit.catalog;
     const scope = { tenant, projects: '*' as const };
-    const packs: Pack[] = (await this.#all(scope, 'Pack')).map((r) =>
+    const packs: Pack[] = (await listAll(this.#store, scope, { kind: 'Pack', project: '' })).map((r) =>
       packFromResource(r as unknown as Parameters<typeof packFromResource>[0]),
     );
-    for (const source of await this.#all(scope, 'PackSource')) {
+    for (const source of await listAll(this.#store, scope, { kind: 'PackSource', project: '' })) {
       const charts = (source.status.charts as PackSourceChart[] | undefined) ?? [];
       const entries: HelmIndexEntry[] = charts.flatMap((c) =>
         c.versions.map((v) => ({ name: c.name, version: v.version, urls: [] })),
@@ -45,21 +45,5 @@ export class TenantCatalogs {
     const catalog = createPackCatalog(packs);
     this.#cache.set(tenant, { catalog, at: Date.now() });
     return catalog;
-  }
-
-  async #all(scope: { tenant: string; projects: '*' }, kind: string): Promise<Resource[]> {
-    const items: Resource[] = [];
-    let cont: string | undefined;
-    do {
-      const page = await this.#store.list(scope, {
-        kind,
-        project: '',
-        limit: 1000,
-        ...(cont ? { continue: cont } : {}),
-      });
-      items.push(...page.items);
-      cont = page.continue;
-    } while (cont);
-    return items;
   }
 }
