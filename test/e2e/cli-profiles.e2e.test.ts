@@ -1,11 +1,10 @@
 // Profiles and packs through the strata CLI against a real server process (SQLite): push a pack, write a profile,
 // publish it, clone and edit the next version, compare the two, and preview the resolved stack.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { describe, it } from 'node:test';
+import { useCliSession } from './support/cli-session.js';
 import { strata } from './support/run-strata.js';
 
 /** The profile `web` in project default; `storageClass` is the sandbox-csi layer's StorageClass name. */
@@ -40,25 +39,10 @@ spec:
 `;
 
 describe('strata profile and pack commands against a real server', () => {
-  let server: ServerProcess;
-  let dir: string;
-  let env: Record<string, string>;
-  before(async () => {
-    server = await startServerProcess();
-    dir = await mkdtemp(join(tmpdir(), 'strata-cli-profiles-e2e-'));
-    env = {
-      STRATA_SERVER: server.url,
-      STRATA_API_KEY: server.adminKey,
-      STRATA_CONFIG: join(dir, 'config.json'),
-    };
-  });
-  after(async () => {
-    await server?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const session = useCliSession('strata-cli-profiles-e2e');
 
   it('pack list shows the built-in catalog', async () => {
-    const list = await strata(['pack', 'list'], env);
+    const list = await strata(['pack', 'list'], session.env);
     assert.equal(list.code, 0, list.stderr);
     const rows = list.stdout.trimEnd().split('\n');
     assert.match(rows[0]!, /^NAME +VERSION +LAYER +TYPE +BUILTIN +DESCRIPTION$/);
@@ -76,7 +60,7 @@ describe('strata profile and pack commands against a real server', () => {
         `${name}@${version} is listed as a built-in ${layer} pack:\n${list.stdout}`,
       );
     }
-    const show = await strata(['pack', 'show', 'sandbox-cni'], env);
+    const show = await strata(['pack', 'show', 'sandbox-cni'], session.env);
     assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, /^Name: +sandbox-cni\nVersion: +0\.1\.0\n/);
     assert.match(show.stdout, /Constraints:\n {2}conflicts calico \(one CNI per cluster\)/);
@@ -84,7 +68,7 @@ describe('strata profile and pack commands against a real server', () => {
   });
 
   it('pack push: created, then unchanged, then other content under the same version is refused', async () => {
-    const packDir = join(dir, 'team-quota');
+    const packDir = join(session.dir, 'team-quota');
     await mkdir(join(packDir, 'manifests'), { recursive: true });
     const write = async (limit: string) => {
       await writeFile(
@@ -98,36 +82,42 @@ describe('strata profile and pack commands against a real server', () => {
       );
     };
     await write('20');
-    const first = await strata(['pack', 'push', packDir], env);
+    const first = await strata(['pack', 'push', packDir], session.env);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stdout, 'pack/team-quota@1.0.0 created\n');
-    const again = await strata(['pack', 'push', packDir], env);
+    const again = await strata(['pack', 'push', packDir], session.env);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, 'pack/team-quota@1.0.0 unchanged\n');
     await write('50');
-    const changed = await strata(['pack', 'push', packDir], env);
+    const changed = await strata(['pack', 'push', packDir], session.env);
     assert.equal(changed.code, 1);
     assert.match(changed.stderr, /code: STRATA_IMMUTABLE/);
-    const listed = await strata(['pack', 'list', '-l', 'strata.dev/builtin!=true', '-o', 'name'], env);
+    const listed = await strata(
+      ['pack', 'list', '-l', 'strata.dev/builtin!=true', '-o', 'name'],
+      session.env,
+    );
     assert.equal(listed.stdout, 'pack/team-quota@1.0.0\n');
   });
 
   it('a profile goes draft → published → cloned, edited, compared and resolved deterministically', async () => {
-    const file = join(dir, 'web.yaml');
+    const file = join(session.dir, 'web.yaml');
     await writeFile(
       file,
       profileYaml({ version: '1.0.0', namespacePrefix: 'team', storageClass: 'standard' }),
     );
-    const created = await strata(['apply', '-f', file, '-p', 'default'], env);
+    const created = await strata(['apply', '-f', file, '-p', 'default'], session.env);
     assert.equal(created.code, 0, created.stderr);
     assert.equal(created.stdout, 'clusterprofile/web@1.0.0 created\n');
 
-    const published = await strata(['profile', 'publish', 'web', '--version', '1.0.0', '-p', 'default'], env);
+    const published = await strata(
+      ['profile', 'publish', 'web', '--version', '1.0.0', '-p', 'default'],
+      session.env,
+    );
     assert.equal(published.code, 0, published.stderr);
     assert.equal(published.stdout, 'clusterprofile/web@1.0.0 published\n');
     const state = await strata(
       ['get', 'profile', 'web', '--version', '1.0.0', '-p', 'default', '-o', 'json'],
-      env,
+      session.env,
     );
     assert.equal((JSON.parse(state.stdout) as { status: { state: string } }).status.state, 'Published');
 
@@ -135,22 +125,22 @@ describe('strata profile and pack commands against a real server', () => {
       file,
       profileYaml({ version: '1.0.0', namespacePrefix: 'squad', storageClass: 'standard' }),
     );
-    const refused = await strata(['apply', '-f', file, '-p', 'default'], env);
+    const refused = await strata(['apply', '-f', file, '-p', 'default'], session.env);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /code: STRATA_PROFILE_PUBLISHED/);
 
     const cloned = await strata(
       ['profile', 'clone', 'web', '--from', '1.0.0', '--to', '1.1.0', '-p', 'default'],
-      env,
+      session.env,
     );
     assert.equal(cloned.code, 0, cloned.stderr);
     assert.equal(cloned.stdout, 'clusterprofile/web@1.1.0 created (draft)\n');
     await writeFile(file, profileYaml({ version: '1.1.0', namespacePrefix: 'squad', storageClass: 'fast' }));
-    const edited = await strata(['apply', '-f', file, '-p', 'default'], env);
+    const edited = await strata(['apply', '-f', file, '-p', 'default'], session.env);
     assert.equal(edited.code, 0, edited.stderr);
     assert.equal(edited.stdout, 'clusterprofile/web@1.1.0 configured\n');
 
-    const diff = await strata(['profile', 'diff', 'web', '1.0.0', '1.1.0', '-p', 'default'], env);
+    const diff = await strata(['profile', 'diff', 'web', '1.0.0', '1.1.0', '-p', 'default'], session.env);
     assert.equal(diff.code, 0, diff.stderr);
     assert.match(diff.stdout, /^clusterprofile\/web 1\.0\.0 -> 1\.1\.0\nLayers:\n/);
     assert.match(
@@ -165,7 +155,7 @@ describe('strata profile and pack commands against a real server', () => {
     assert.doesNotMatch(diff.stdout, /ubuntu|kubernetes|sandbox-cni/, 'unchanged layers are not listed');
     const diffJson = await strata(
       ['profile', 'diff', 'web', '1.0.0', '1.1.0', '-p', 'default', '-o', 'json'],
-      env,
+      session.env,
     );
     const structured = JSON.parse(diffJson.stdout) as { changed: { name: string }[]; unchanged: boolean };
     assert.deepEqual(
@@ -186,8 +176,8 @@ describe('strata profile and pack commands against a real server', () => {
       '-o',
       'json',
     ];
-    const first = await strata(args, env);
-    const second = await strata(args, env);
+    const first = await strata(args, session.env);
+    const second = await strata(args, session.env);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(second.stdout, first.stdout, 'same input, byte-identical output');
     type Stack = {
@@ -205,17 +195,20 @@ describe('strata profile and pack commands against a real server', () => {
 
     const yaml = await strata(
       ['profile', 'resolve', 'web', '--version', '1.1.0', '-p', 'default', '--set', 'team=x'],
-      env,
+      session.env,
     );
     assert.equal(yaml.code, 0, yaml.stderr);
     assert.ok(yaml.stdout.includes(`\nhash: ${stack.hash}\n`), 'YAML output carries the same stack hash');
     const other = await strata(
       ['profile', 'resolve', 'web', '--version', '1.1.0', '-p', 'default', '--set', 'team=y', '-o', 'json'],
-      env,
+      session.env,
     );
     assert.notEqual((JSON.parse(other.stdout) as Stack).hash, stack.hash, 'another value, another hash');
 
-    const missing = await strata(['profile', 'resolve', 'web', '--version', '1.1.0', '-p', 'default'], env);
+    const missing = await strata(
+      ['profile', 'resolve', 'web', '--version', '1.1.0', '-p', 'default'],
+      session.env,
+    );
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /team/);
     assert.match(missing.stderr, /code: STRATA_VARIABLE_INVALID/);
