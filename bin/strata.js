@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `strata` command. Runs the TypeScript sources through tsx (no build step needed), with the
 // "development" export condition so workspace packages resolve to their sources.
-// `strata server ...` starts the management server, `strata sandbox ...` drives local sandbox clusters,
+// `strata server ...` starts the management server, `strata agent ...` runs strata-agent for one cluster,
+// `strata sandbox ...` drives local sandbox clusters,
 // everything else is the API client CLI (packages/cli), which only talks to a server over HTTP.
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +18,9 @@ let code;
 if (command === 'server') {
   const { runServer } = await import(new URL('packages/server/src/main.ts', root).href);
   code = await runServer(args.slice(1));
+} else if (command === 'agent') {
+  const { runAgentCli } = await import(new URL('packages/agent/src/index.ts', root).href);
+  code = await runAgentCli(args.slice(1));
 } else if (command === 'sandbox') {
   const { runSandboxCli } = await import(new URL('packages/sandbox/src/index.ts', root).href);
   code = await runSandboxCli(args.slice(1));

@@ -80,6 +80,12 @@ export const ErrorCatalogue = {
     title: 'The provider failed to reach or change the infrastructure; the operation will be retried',
     retriable: true,
   },
+  // agents
+  STRATA_PROTOCOL_UNSUPPORTED: {
+    status: 409,
+    title: 'The agent speaks a protocol version this server does not support',
+    retriable: false,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

@@ -5,3 +5,4 @@ export * from './kinds/index.js';
 export * from './validate.js';
 export * from './kinds/cluster.js';
 export * from './diffs.js';
+export * from './agent-protocol.js';

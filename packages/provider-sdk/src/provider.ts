@@ -2,7 +2,7 @@
  * The provider contract: the only way Strata reaches infrastructure. docs/contracts/provider.md lists the
  * MUST/SHOULD rules; runProviderConformance() checks them against a real provider.
  */
-import type { ClusterSpec, Issue } from '@strata/api';
+import type { AgentMode, ClusterSpec, Issue } from '@strata/api';
 
 /** Label every node MUST carry: the name of its node pool. */
 export const NODE_POOL_LABEL = 'strata.dev/node-pool';
@@ -68,6 +68,27 @@ export interface PoolOptions {
   pool: string;
 }
 
+/** How the cluster's strata-agent is to be run (docs/contracts/agent-protocol.md). */
+export interface AgentLaunch {
+  /** The server URL as reachable from where the agent runs. */
+  serverUrl: string;
+  /**
+   * The agent token, when newly issued or rotated (a secret: never log it). Omitted on later calls: the provider keeps
+   * the token it was given last; if it has none, it answers `tokenRequired` and the server issues a new one.
+   */
+  token?: string;
+  mode: AgentMode;
+}
+
+export interface AgentProgress {
+  running: boolean;
+  /** The provider has no token for the agent (e.g. its state was lost): issue one and call again. */
+  tokenRequired?: boolean;
+  /** True when this call (re)started the agent. */
+  started?: boolean;
+  message: string;
+}
+
 export interface Provider {
   /** The value of spec.provider this provider serves, e.g. `sandbox`. */
   readonly name: string;
@@ -88,6 +109,12 @@ export interface Provider {
   repavePool(cluster: ProviderCluster, options: PoolOptions): Promise<ClusterProgress>;
   /** An admin kubeconfig for the cluster (a secret: never log it). */
   kubeconfig(cluster: ProviderCluster): Promise<string>;
+  /**
+   * Runs the cluster's agent where the provider can supervise it (sandbox: a local process next to the control plane),
+   * restarting it when it died or its launch changed. Idempotent. Providers without it get the agent as a Deployment
+   * rendered by the server (`GET .../clusters/NAME/agent-manifest`).
+   */
+  ensureAgent?(cluster: ProviderCluster, launch: AgentLaunch): Promise<AgentProgress>;
   /** Destroys everything the provider made for the cluster. Idempotent: a missing cluster is `{done: true}`. */
   delete(cluster: ProviderCluster): Promise<DeleteResult>;
 }

@@ -27,11 +27,8 @@ describe('process ownership', async () => {
     const foreign = spawn('/bin/sleep', ['30'], { stdio: 'ignore' });
     try {
       const pid = foreign.pid!;
-      await stopProcess({ component: 'etcd', pid, binary: '/usr/bin/not-sleep', startedAt: '' }, 200);
-      await stopProcess(
-        { component: 'etcd', pid, binary: '/bin/sleep', startedAt: '', procStartTime: '1' },
-        200,
-      );
+      await stopProcess({ pid, binary: '/usr/bin/not-sleep', startedAt: '' }, 200);
+      await stopProcess({ pid, binary: '/bin/sleep', startedAt: '', procStartTime: '1' }, 200);
       assert.equal(foreign.exitCode, null);
       assert.equal(foreign.signalCode, null);
       assert.doesNotThrow(() => process.kill(pid, 0), 'the foreign process is still alive');

@@ -8,8 +8,9 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ComponentName, ProcessRecord } from './types.js';
 
-export interface StartProcessOptions {
-  component: ComponentName;
+export interface StartProcessOptions<C extends string = ComponentName> {
+  /** What the process is (a control-plane component, or a companion id). */
+  component: C;
   binary: string;
   args: string[];
   logFile: string;
@@ -18,11 +19,17 @@ export interface StartProcessOptions {
   env?: Record<string, string>;
 }
 
-/** Persisted identity of a started process (ProcessRecord + kernel start time). */
-export interface OwnedProcess extends ProcessRecord {
+/** Enough to recognise a process we started: PID, executable, and the kernel's start time. */
+export interface ProcessIdentity {
+  pid: number;
+  binary: string;
+  startedAt: string;
   /** Field 22 of /proc/PID/stat (clock ticks since boot) at start; guards against PID reuse. */
   procStartTime?: string;
 }
+
+/** Persisted identity of a started component process (ProcessRecord + kernel start time). */
+export interface OwnedProcess extends ProcessRecord, ProcessIdentity {}
 
 async function procStartTime(pid: number): Promise<string | undefined> {
   try {
@@ -49,7 +56,9 @@ async function procExecutable(pid: number): Promise<string | undefined> {
  * Spawns a component detached (own process group, survives the parent), stdout+stderr appended to
  * its log file. Resolves once the PID exists.
  */
-export async function startProcess(options: StartProcessOptions): Promise<OwnedProcess> {
+export async function startProcess<C extends string>(
+  options: StartProcessOptions<C>,
+): Promise<ProcessIdentity & { component: C }> {
   const fd = openSync(options.logFile, 'a', 0o600);
   try {
     const child = spawn(options.binary, options.args, {
@@ -63,7 +72,7 @@ export async function startProcess(options: StartProcessOptions): Promise<OwnedP
       child.once('spawn', () => (child.pid ? resolve(child.pid) : reject(new Error('no pid'))));
     });
     child.unref();
-    const record: OwnedProcess = {
+    const record: ProcessIdentity & { component: C } = {
       component: options.component,
       pid,
       binary: options.binary,
@@ -78,7 +87,7 @@ export async function startProcess(options: StartProcessOptions): Promise<OwnedP
 }
 
 /** True when PID is alive and is still the process described by the record. */
-export async function isOurs(record: OwnedProcess): Promise<boolean> {
+export async function isOurs(record: ProcessIdentity): Promise<boolean> {
   const [exe, startTime] = await Promise.all([procExecutable(record.pid), procStartTime(record.pid)]);
   if (exe === undefined || startTime === undefined) return false;
   if (exe !== record.binary) return false;
@@ -90,7 +99,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. Never signals a PID that is not ours. */
-export async function stopProcess(record: OwnedProcess, graceMs = 5000): Promise<void> {
+export async function stopProcess(record: ProcessIdentity, graceMs = 5000): Promise<void> {
   if (!(await isOurs(record))) return;
   try {
     process.kill(record.pid, 'SIGTERM');

@@ -8,12 +8,26 @@ import { mkdir, rm, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { StrataError } from '@strata/api';
-import { SETUP_HINT, availableKubernetesVersions, findBinarySet, type BinarySet } from './binaries.js';
+import {
+  SETUP_HINT,
+  availableKubernetesVersions,
+  binaryPath,
+  findBinarySet,
+  type BinaryName,
+  type BinarySet,
+} from './binaries.js';
 import { FIRST_SERVICE_IP, stateLayout, type StateLayout } from './components.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { coreApi, readyNodeCount, reconcilePoolNodes } from './nodes.js';
 import { CLIENT_COMPONENTS, generatePki, writePki } from './pki.js';
 import { freePorts, portsFree } from './ports.js';
+import {
+  companionDir,
+  ensureCompanion,
+  stopCompanions,
+  type CompanionSpec,
+  type CompanionStatus,
+} from './companions.js';
 import { isOurs } from './process.js';
 import { assertAllAlive, startComponents, stopComponents, type RuntimeContext } from './runtime.js';
 import { clusterDirNames, defaultStateRoot, readState, writeState, type StoredState } from './state.js';
@@ -207,12 +221,45 @@ export class Sandbox {
     return this.info(name, layout, state);
   }
 
-  /** Stops every process (etcd data, PKI and kubeconfig are kept). */
+  /** Stops every process, companions first (etcd data, PKI and kubeconfig are kept). */
   async stop(name: string): Promise<void> {
     const { layout, state } = await this.load(name);
     state.stopped = true;
     await writeState(layout.stateFile, state);
+    await stopCompanions(layout, state);
     await stopComponents({ layout, state });
+  }
+
+  /**
+   * Runs a companion process for the cluster (its strata-agent): started when absent, dead, or changed; recorded in
+   * state.json; stopped with the cluster. Call it again to supervise (it restarts a companion that died).
+   */
+  async ensureCompanion(name: string, spec: CompanionSpec): Promise<CompanionStatus> {
+    const { layout, state } = await this.load(name);
+    if (state.stopped) {
+      throw new StrataError('STRATA_CONFLICT', `sandbox cluster "${name}" is stopped; start it first`);
+    }
+    return ensureCompanion(layout, state, spec);
+  }
+
+  /** A file the companion was started with (e.g. its token), or undefined. */
+  async companionFile(name: string, id: string, file: string): Promise<string | undefined> {
+    const { layout } = await this.load(name);
+    if (file.includes('/')) return undefined;
+    return readFile(join(companionDir(layout, id), file), 'utf8').catch(() => undefined);
+  }
+
+  /** Path of a tool (helm, kubectl, ...) from the binary set the cluster runs on. */
+  async toolPath(name: string, tool: BinaryName): Promise<string> {
+    const { layout, state } = await this.load(name);
+    const ctx = await this.context(layout, state);
+    return binaryPath(ctx.bins, tool);
+  }
+
+  /** Stops a companion and forgets it (no error when it is not there). */
+  async stopCompanion(name: string, id: string): Promise<void> {
+    const { layout, state } = await this.load(name);
+    await stopCompanions(layout, state, id);
   }
 
   /** Starts a stopped (or degraded) cluster again on its previous ports when they are free. */
@@ -237,7 +284,10 @@ export class Sandbox {
     if (!state && !(await clusterDirNames(this.stateRoot)).includes(name)) {
       throw new StrataError('STRATA_NOT_FOUND', `no sandbox cluster named "${name}" in ${this.stateRoot}`);
     }
-    if (state) await stopComponents({ layout, state });
+    if (state) {
+      await stopCompanions(layout, state);
+      await stopComponents({ layout, state });
+    }
     await rm(layout.root, { recursive: true, force: true });
   }
 
@@ -298,6 +348,15 @@ export class Sandbox {
         binary,
         startedAt,
       })),
+      companions: await Promise.all(
+        (state.companions ?? []).map(async (c) => ({
+          id: c.id,
+          pid: c.pid,
+          binary: c.binary,
+          startedAt: c.startedAt,
+          running: await isOurs(c),
+        })),
+      ),
     };
   }
 }

@@ -2,11 +2,14 @@
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { CompanionRecord } from './companions.js';
 import type { OwnedProcess } from './process.js';
 import type { ClusterState } from './types.js';
 
 export interface StoredState extends ClusterState {
   processes: OwnedProcess[];
+  /** Companion processes (the cluster's agent); absent in state written before companions existed. */
+  companions?: CompanionRecord[];
 }
 
 /** `${STRATA_DATA_DIR:-~/.local/share/strata}/sandbox`. */

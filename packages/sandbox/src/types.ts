@@ -87,4 +87,6 @@ export interface ClusterInfo {
   kubeconfigPath: string;
   nodePools: NodePoolSpec[];
   processes: ProcessRecord[];
+  /** Companion processes (e.g. the cluster's agent) as recorded; `running` checked against /proc. */
+  companions: { id: string; pid: number; binary: string; startedAt: string; running: boolean }[];
 }

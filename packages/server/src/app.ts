@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import { StrataError } from '@strata/api';
-import type { ResourceRepository } from '@strata/store';
+import type { ClusterAgentRepository, ResourceRepository } from '@strata/store';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
@@ -25,6 +25,11 @@ import { ensureBuiltinRoles } from './auth/bootstrap.js';
 import type { Pack } from '@strata/core';
 import type { BinaryInstaller } from '@strata/sandbox';
 import { registerSandboxRoutes } from './routes/sandbox.js';
+import { registerAgentGateway } from './clusters/agent-gateway.js';
+import { ClusterAgents } from './clusters/cluster-agents.js';
+import { clusterHooks } from './clusters/cluster-hooks.js';
+import { registerClusterRoutes } from './clusters/cluster-routes.js';
+import { ProviderRegistry } from './clusters/provider-registry.js';
 
 export interface AppOptions {
   store: ResourceRepository;
@@ -39,6 +44,12 @@ export interface AppOptions {
   sandboxInstaller?: BinaryInstaller;
   /** The built-in pack catalog (packs/), seeded into every new tenant. */
   builtinPacks?: readonly Pack[];
+  /** Providers Clusters may use (default none: every Cluster is refused with "unknown provider"). */
+  providers?: ProviderRegistry;
+  /** Agent tokens and desired-state revisions, in the same database as `store`. Enables the agent gateway. */
+  clusterAgents?: ClusterAgentRepository;
+  /** The URL agents dial (known after listen()). */
+  agentServerUrl?: () => string;
 }
 
 export interface RouteInfo {
@@ -55,6 +66,9 @@ export interface App {
   principals: PrincipalLoader;
   registry: Registry;
   catalogs: TenantCatalogs;
+  providers: ProviderRegistry;
+  /** The agents' side of the clusters (present when `clusterAgents` was given). */
+  agents?: ClusterAgents;
 }
 
 declare module 'fastify' {
@@ -95,6 +109,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.watchPollIntervalMs ? { pollIntervalMs: options.watchPollIntervalMs } : {}),
   });
   const catalogs = new TenantCatalogs({ store: options.store });
+  const providers = options.providers ?? new ProviderRegistry();
+  const agents = options.clusterAgents
+    ? new ClusterAgents({ repository: options.clusterAgents, cipher: options.cipher })
+    : undefined;
+  const agentServerUrl = options.agentServerUrl ?? (() => 'http://127.0.0.1:7080');
   const service = new ResourceService({
     store: options.store,
     cipher: options.cipher,
@@ -106,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     hooks: {
       ClusterProfile: clusterProfileHooks(catalogs),
+      Cluster: clusterHooks({ catalogs, providers }),
       Pack: packHooks(),
       Tenant: {
         afterCreate: async (ctx, created) => {
@@ -215,11 +235,34 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   registerProfileRoutes(app, { service, catalogs, context, onWrite: () => hub.notify() });
   registerPackPushRoute(app, { service, context });
+  if (agents) {
+    registerClusterRoutes(app, {
+      service,
+      store: options.store,
+      catalogs,
+      providers,
+      agents,
+      context,
+      agentServerUrl,
+      onWrite: () => hub.notify(),
+    });
+    registerAgentGateway(app, { store: options.store, agents, onStatus: () => hub.notify() });
+  }
   if (options.sandboxInstaller) registerSandboxRoutes(app, options.sandboxInstaller);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => hub.close());
 
-  return { app, routes, service, hub, principals, registry, catalogs };
+  return {
+    app,
+    routes,
+    service,
+    hub,
+    principals,
+    registry,
+    catalogs,
+    providers,
+    ...(agents ? { agents } : {}),
+  };
 }
 
 function yamlPosition(err: unknown): string {

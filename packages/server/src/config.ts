@@ -9,9 +9,11 @@ export interface ServerConfig {
   host: string;
   port: number;
   logLevel: string;
+  /** The URL agents dial; default: the listen address. */
+  advertiseUrl?: string;
 }
 
-export const SERVER_HELP = `Usage: strata server [--data-dir DIR] [--database-url URL] [--listen HOST:PORT] [--log-level LEVEL]
+export const SERVER_HELP = `Usage: strata server [--data-dir DIR] [--database-url URL] [--listen HOST:PORT] [--advertise-url URL] [--log-level LEVEL]
 
 Starts the Strata management server.
 
@@ -20,6 +22,8 @@ Starts the Strata management server.
   --database-url URL   postgres://user@host:5432/db to use PostgreSQL (several replicas may share it);
                        default: SQLite at DIR/strata.db
   --listen HOST:PORT   address to listen on (default 127.0.0.1:7080, or $STRATA_LISTEN)
+  --advertise-url URL  the URL cluster agents dial to reach this server (default http://LISTEN,
+                       or $STRATA_ADVERTISE_URL)
   --log-level LEVEL    trace|debug|info|warn|error (default info)
 `;
 
@@ -31,6 +35,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
       listen: { type: 'string' },
+      'advertise-url': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -52,7 +57,15 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       `--log-level must be one of trace, debug, info, warn, error; got "${logLevel}"`,
     );
   }
+  const advertiseUrl = values['advertise-url'] ?? env.STRATA_ADVERTISE_URL;
+  if (advertiseUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(advertiseUrl)) {
+    throw new StrataError(
+      'STRATA_BAD_REQUEST',
+      `--advertise-url must be an http(s) URL, got "${advertiseUrl}"`,
+    );
+  }
   return {
+    ...(advertiseUrl ? { advertiseUrl: advertiseUrl.replace(/\/+$/, '') } : {}),
     dataDir,
     databaseUrl: values['database-url'] ?? env.STRATA_DATABASE_URL ?? `sqlite:${join(dataDir, 'strata.db')}`,
     host: m[1]!,

@@ -1,6 +1,10 @@
 import { chmod, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { StrataError } from '@strata/api';
-import { KyselyResourceRepository, openDatabase } from '@strata/store';
+import { ClusterAgentRepository, KyselyResourceRepository, openDatabase } from '@strata/store';
+import { SandboxProvider } from '@strata/providers';
+import { ProviderRegistry } from './clusters/provider-registry.js';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { bootstrap } from './auth/bootstrap.js';
@@ -54,8 +58,18 @@ export async function runServer(argv: string[]): Promise<number> {
   let lastStep = -1;
   const sandboxReady = await installer.isInstalled();
   if (!sandboxReady && process.env.STRATA_SANDBOX_AUTO_INSTALL !== 'false') void installer.start();
-  const { app, catalogs } = await buildApp({
+  const providers = new ProviderRegistry([
+    new SandboxProvider({
+      stateDir: join(config.dataDir, 'sandbox'),
+      agentCommand: { binary: process.execPath, args: [strataBin(), 'agent'] },
+    }),
+  ]);
+  let agentServerUrl = config.advertiseUrl ?? `http://${config.host}:${config.port}`;
+  const { app, catalogs, agents } = await buildApp({
     sandboxInstaller: installer,
+    providers,
+    clusterAgents: new ClusterAgentRepository({ db: handle.db }),
+    agentServerUrl: () => agentServerUrl,
     builtinPacks: builtin.packs,
     store,
     cipher,
@@ -67,6 +81,10 @@ export async function runServer(argv: string[]): Promise<number> {
   });
   try {
     await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    if (!config.advertiseUrl && address && typeof address === 'object') {
+      agentServerUrl = `http://${config.host}:${address.port}`;
+    }
   } catch (err) {
     log.error({ err }, 'cannot listen');
     await handle.close();
@@ -79,6 +97,7 @@ export async function runServer(argv: string[]): Promise<number> {
     store,
     handle,
     cipher,
+    ...(agents ? { clusters: { catalogs, providers, agents, agentServerUrl: () => agentServerUrl } } : {}),
     onChartsChanged: (tenant) => catalogs.invalidate(tenant),
     onError: (e) =>
       log.warn(
@@ -86,7 +105,8 @@ export async function runServer(argv: string[]): Promise<number> {
         'reconcile failed; retrying with backoff',
       ),
   });
-  const url = `http://${config.host}:${config.port}`;
+  const address = app.server.address();
+  const url = `http://${config.host}:${address && typeof address === 'object' ? address.port : config.port}`;
   log.info(
     { url, dataDir: config.dataDir, database: handle.dialect, encryptionKeys: cipher.source },
     'Strata server ready',
@@ -141,4 +161,9 @@ async function restrictSqliteFiles(url: string): Promise<void> {
   const file = url.replace(/^sqlite:/, '');
   if (file === ':memory:') return;
   for (const f of [file, `${file}-wal`, `${file}-shm`]) await chmod(f, 0o600).catch(() => undefined);
+}
+
+/** bin/strata.js of this checkout: the agent runs from the same sources as the server. */
+function strataBin(): string {
+  return fileURLToPath(new URL('../../../bin/strata.js', import.meta.url));
 }

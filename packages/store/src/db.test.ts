@@ -62,7 +62,15 @@ for (const backend of await testBackends()) {
         const tables = (await db.handle.db.introspection.getTables())
           .map((t) => t.name)
           .filter((n) => !n.startsWith('kysely_'));
-        assert.deepEqual(tables.sort(), ['changes', 'counters', 'leases', 'object_labels', 'objects']);
+        assert.deepEqual(tables.sort(), [
+          'changes',
+          'cluster_agents',
+          'counters',
+          'desired_states',
+          'leases',
+          'object_labels',
+          'objects',
+        ]);
       } finally {
         await db.dispose();
       }

@@ -25,3 +25,10 @@ export {
   type TestDatabaseFactory,
 } from './test-databases.js';
 export { listAll } from './list-all.js';
+export {
+  ClusterAgentRepository,
+  type AgentIdentity,
+  type AgentRecord,
+  type DesiredStateRow,
+  type ClusterAgentRepositoryOptions,
+} from './repositories/cluster-agents.js';

@@ -57,12 +57,34 @@ export interface LeasesTable {
   renewed_at: string;
 }
 
+export interface ClusterAgentsTable {
+  cluster_uid: string;
+  tenant: string;
+  project: string;
+  name: string;
+  token_hash: string;
+  token_issued_at: string;
+  last_seen: string | null;
+  agent_version: string | null;
+}
+
+export interface DesiredStatesTable {
+  cluster_uid: string;
+  revision: BigIntColumn;
+  content_hash: string;
+  /** Encrypted JSON (it holds resolved values, which may include sensitive variables). */
+  document: string;
+  created_at: string;
+}
+
 export interface Database {
   counters: CountersTable;
   objects: ObjectsTable;
   object_labels: ObjectLabelsTable;
   changes: ChangesTable;
   leases: LeasesTable;
+  cluster_agents: ClusterAgentsTable;
+  desired_states: DesiredStatesTable;
 }
 
 /** int8/bigint columns come back as strings from pg and as numbers from better-sqlite3. */

@@ -89,6 +89,8 @@ export interface ResourceRepository {
   list(scope: AccessScope, query: ListQuery): Promise<ListResult<Resource>>;
   update(scope: AccessScope, input: UpdateInput, actor: Actor): Promise<Resource>;
   updateStatus(scope: AccessScope, input: StatusInput, actor?: Actor): Promise<Resource>;
+  /** Audits a read that hands out a credential (verb `access`, with `detail`); the object does not change. */
+  recordAccess(scope: AccessScope, key: ObjectKey, actor: Actor, detail: string): Promise<void>;
   /**
    * Deletes the object, or, when it has finalizers, marks it deleted (deletedAt) and returns it; it then
    * disappears when the last finalizer is removed through update().

@@ -1,6 +1,5 @@
 /**
  * The Cluster kind (SPEC.md §2): desired state of one Kubernetes cluster, and the status the platform writes.
- * Not in KINDS yet: the API serves it once its controller exists.
  */
 import { Type, type Static } from 'typebox';
 import { Condition, Labels, Name } from '../meta.js';
@@ -192,9 +191,24 @@ export const ClusterStatus = Type.Object({
   updatesAvailable: Type.Optional(
     Type.Array(Type.Object({ profile: Type.String(), from: Type.String(), to: Type.String() })),
   ),
+  /** A repave the spec needs, waiting for `approve-repave` unless policy.repave is automatic. */
   pendingRepave: Type.Optional(
-    Type.Object({ reason: Type.String(), pools: Type.Array(Type.String()), approved: Type.Boolean() }),
+    Type.Object({
+      reason: Type.String(),
+      pools: Type.Array(Type.String()),
+      approved: Type.Boolean(),
+      /** The machine the pools are repaved to (Kubernetes version and OS layer); approval is for this target only. */
+      target: Type.String(),
+      approvedBy: Type.Optional(Type.String()),
+    }),
   ),
+  /** The desired-state revision published for the agent, and the revision its last report described. */
+  desired: Type.Optional(Type.Object({ revision: Type.Integer(), stackHash: Type.String() })),
+  reportedRevision: Type.Optional(Type.Integer()),
+  /** The name the provider knows the cluster's infrastructure by. */
+  infrastructureName: Type.Optional(Type.String()),
+  /** Set while policy.paused holds all changes. */
+  paused: Type.Optional(Type.Boolean()),
 });
 export type ClusterStatus = Static<typeof ClusterStatus>;
 
@@ -205,5 +219,13 @@ export const ClusterKind = defineKind({
   description:
     'Desired state of one Kubernetes cluster: provider, node pools, attached profile versions and policies.',
   spec: ClusterSpec,
-  actions: ['plan', 'upgrade', 'scale', 'approve-repave', 'kubeconfig'],
+  actions: [
+    'plan',
+    'upgrade',
+    'scale',
+    'approve-repave',
+    'kubeconfig',
+    'agent-manifest',
+    'rotate-agent-token',
+  ],
 });

@@ -1,6 +1,7 @@
 import { StrataError } from '../errors.js';
 import type { KindDefinition } from './kind.js';
 import { AuditEntryKind, EventKind } from './records.js';
+import { ClusterKind } from './cluster.js';
 import { CloudAccountKind, MacroKind } from './config.js';
 import { ClusterProfileKind, PackKind, PackSourceKind } from './packs.js';
 import {
@@ -33,6 +34,7 @@ export const KINDS: readonly KindDefinition[] = [
   PackKind,
   PackSourceKind,
   ClusterProfileKind,
+  ClusterKind,
   EventKind,
   AuditEntryKind,
 ];

@@ -12,6 +12,8 @@ import {
   type DeleteResult,
   type PoolOptions,
   type Provider,
+  type AgentLaunch,
+  type AgentProgress,
   type ProviderCapabilities,
   type ProviderCluster,
 } from '@strata/provider-sdk';
@@ -42,7 +44,15 @@ export interface SandboxProviderOptions {
   cost?: CostOptions;
   /** Timeout of one wait for nodes (default 60 s). */
   nodesTimeoutMs?: number;
+  /**
+   * The command that runs `strata agent` (e.g. node + bin/strata.js + `agent`). Without it the provider cannot run
+   * agents and ensureAgent reports that.
+   */
+  agentCommand?: { binary: string; args: string[] };
 }
+
+/** The companion id of the cluster's agent in the sandbox runtime. */
+export const AGENT_COMPANION = 'agent';
 
 const isNotFound = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && 'code' in err && err.code === 'STRATA_NOT_FOUND';
@@ -251,6 +261,45 @@ export class SandboxProvider implements Provider {
         });
       }
       throw wrapSandboxError(err, `reading the kubeconfig of ${cluster.name}`);
+    }
+  }
+
+  async ensureAgent(cluster: ProviderCluster, launch: AgentLaunch): Promise<AgentProgress> {
+    const command = this.options.agentCommand;
+    if (!command) return { running: false, message: 'this server was started without an agent command' };
+    const info = await this.info(cluster);
+    if (!info) return { running: false, message: `sandbox cluster ${cluster.name} does not exist yet` };
+    try {
+      const token =
+        launch.token ?? (await this.sandbox.companionFile(cluster.name, AGENT_COMPANION, 'token'));
+      if (token === undefined) {
+        return { running: false, tokenRequired: true, message: 'the agent has no token yet' };
+      }
+      const helm = await this.sandbox.toolPath(cluster.name, 'helm');
+      const status = await this.sandbox.ensureCompanion(cluster.name, {
+        id: AGENT_COMPANION,
+        binary: command.binary,
+        args: [
+          ...command.args,
+          '--server',
+          launch.serverUrl,
+          '--token-file',
+          '{dir}/token',
+          '--kubeconfig',
+          info.kubeconfigPath,
+          '--helm',
+          helm,
+          '--mode',
+          launch.mode,
+          '--listen',
+          '127.0.0.1:0',
+        ],
+        files: { token },
+      });
+      const how = status.started ? (status.restarts > 0 ? 'restarted' : 'started') : 'running';
+      return { running: true, started: status.started, message: `agent ${how} (pid ${status.pid})` };
+    } catch (err) {
+      throw wrapSandboxError(err, `running the agent of ${cluster.name}`);
     }
   }
 

@@ -8,6 +8,7 @@ import {
 } from '../controller-runtime/index.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
 import { PackSourceController } from './pack-source/pack-source-controller.js';
+import { ClusterController, type ClusterControllerOptions } from '../clusters/cluster-controller.js';
 
 export interface StartControllersOptions {
   store: KyselyResourceRepository;
@@ -15,6 +16,8 @@ export interface StartControllersOptions {
   cipher: SecretCipher;
   onChartsChanged?: (tenant: string) => void;
   onError?: (event: { controller: string; error: unknown; attempt: number }) => void;
+  /** Runs the Cluster controller when given. */
+  clusters?: Omit<ClusterControllerOptions, 'store'>;
 }
 
 /**
@@ -46,6 +49,23 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
         : {}),
     }),
   );
+  if (o.clusters) {
+    running.push(
+      await startController({
+        controller: new ClusterController({ store: o.store, ...o.clusters }),
+        reader: o.store,
+        kinds: ['Cluster'],
+        clock: realClock,
+        // Provisioning and repaves take seconds to minutes: several clusters move at once.
+        workers: 4,
+        backoff: { baseMs: 1000, maxMs: 60_000 },
+        ...(leases ? { leases } : {}),
+        ...(o.onError
+          ? { onError: (e) => o.onError!({ controller: e.controller, error: e.error, attempt: e.attempt }) }
+          : {}),
+      }),
+    );
+  }
   return {
     async stop() {
       await Promise.all(running.map((r) => r.stop()));

@@ -1,5 +1,6 @@
 import { StrataError, type Resource } from '@strata/api';
 import { mergeMacros, validateProfile } from '@strata/core';
+import { listAll, type ResourceRepository } from '@strata/store';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import type { KindHooks } from '../resources/kind-hooks.js';
 import { loadMacros } from './macros.js';
@@ -39,14 +40,31 @@ export function clusterProfileHooks(catalogs: TenantCatalogs): KindHooks {
         );
       }
     },
-    async guardDelete(_ctx, previous) {
-      const usedBy = (previous.status.usedBy as string[] | undefined) ?? [];
-      if (usedBy.length > 0) {
+    async guardDelete(ctx, previous) {
+      const users = await clustersUsing(ctx.store, previous);
+      if (users.length > 0) {
         throw new StrataError(
           'STRATA_IN_USE',
-          `${previous.metadata.name} ${String(previous.spec.version)} is used by clusters: ${usedBy.join(', ')}`,
+          `${previous.metadata.name} ${String(previous.spec.version)} is used by clusters: ${users.join(', ')}; move them to another version first`,
         );
       }
     },
   };
+}
+
+/** `project/cluster` names of the clusters (not yet gone) that attach this profile version. */
+export async function clustersUsing(store: ResourceRepository, profile: Resource): Promise<string[]> {
+  const tenant = profile.metadata.tenant;
+  const clusters = await listAll(
+    store,
+    { tenant, projects: '*' },
+    profile.metadata.project ? { kind: 'Cluster', project: profile.metadata.project } : { kind: 'Cluster' },
+  );
+  return clusters
+    .filter((c) =>
+      ((c.spec.profiles as { name: string; version: string }[] | undefined) ?? []).some(
+        (r) => r.name === profile.metadata.name && r.version === profile.spec.version,
+      ),
+    )
+    .map((c) => `${c.metadata.project ?? ''}/${c.metadata.name}`);
 }

@@ -29,6 +29,11 @@ export interface KindHooks {
   guardUpdate?(previous: Resource, input: HookInput): void;
   /** Throws when an object may not be deleted (e.g. a profile version in use). */
   guardDelete?(ctx: HookContext, previous: Resource): Promise<void>;
+  /**
+   * Finalizers the platform owns for this kind: added on create and kept on every update (a client cannot drop
+   * them); the kind's controller removes them when its cleanup is done.
+   */
+  finalizers?: readonly string[];
   /** Status of a newly created object. */
   initialStatus?(input: HookInput): Record<string, unknown>;
   /** Runs after a successful create (e.g. a new tenant gets its built-in roles and packs). */

@@ -121,7 +121,7 @@ export class ResourceService {
         key: this.#key(ctx, kind, project, input.metadata.name, spec),
         labels: input.metadata.labels ?? {},
         annotations: input.metadata.annotations ?? {},
-        finalizers: input.metadata.finalizers ?? [],
+        finalizers: [...new Set([...(input.metadata.finalizers ?? []), ...(hooks?.finalizers ?? [])])],
         spec,
         ...(status ? { status } : {}),
       },
@@ -160,6 +160,7 @@ export class ResourceService {
     name: string,
     body: unknown,
     version?: string,
+    options: { dryRun?: boolean } = {},
   ): Promise<Resource> {
     const { kind, project } = target;
     checkScope(target);
@@ -171,7 +172,7 @@ export class ResourceService {
         { path: '/metadata/name', message: `must match the name in the URL ("${name}")` },
       ]);
     }
-    return this.#write(ctx, target, previous, input, input.metadata.resourceVersion);
+    return this.#write(ctx, target, previous, input, input.metadata.resourceVersion, options.dryRun);
   }
 
   async patch(
@@ -304,6 +305,7 @@ export class ResourceService {
     previous: Resource,
     input: ValidInput,
     rv: string | undefined,
+    dryRun = false,
   ) {
     const { kind, project } = target;
     if (input.spec.version !== undefined && kind.versioned && input.spec.version !== previous.spec.version) {
@@ -338,6 +340,8 @@ export class ResourceService {
       cipher: this.#o.cipher,
     });
     if (kind.kind === 'ApiKey') spec.user = previous.spec.user;
+    // Every check has passed: a dry run answers with what would be stored, and stores nothing.
+    if (dryRun) return redact(kind, { ...previous, spec });
     const updated = await this.#o.store.update(
       scope,
       {
@@ -345,7 +349,9 @@ export class ResourceService {
         ...(rv ? { expectedResourceVersion: rv } : {}),
         labels: input.metadata.labels ?? {},
         annotations: input.metadata.annotations ?? {},
-        ...(input.metadata.finalizers ? { finalizers: input.metadata.finalizers } : {}),
+        ...(input.metadata.finalizers
+          ? { finalizers: keepOwnedFinalizers(input.metadata.finalizers, previous, hooks) }
+          : {}),
         spec,
       },
       this.#actor(ctx),
@@ -444,4 +450,14 @@ function boundedSelector(text: string) {
   if (parsed.length > MAX_SELECTOR_REQUIREMENTS)
     throw fail(`a label selector may have at most ${MAX_SELECTOR_REQUIREMENTS} requirements`);
   return parsed;
+}
+
+/** The client's finalizers plus the platform-owned ones the stored object still carries. */
+function keepOwnedFinalizers(
+  requested: readonly string[],
+  previous: Resource,
+  hooks: KindHooks | undefined,
+): string[] {
+  const owned = (previous.metadata.finalizers ?? []).filter((f) => hooks?.finalizers?.includes(f));
+  return [...new Set([...requested, ...owned])];
 }

@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KyselyResourceRepository } from '@strata/store';
+import { ClusterAgentRepository, KyselyResourceRepository } from '@strata/store';
+import { SandboxProvider } from '@strata/providers';
+import { ProviderRegistry } from '../clusters/provider-registry.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import type { TestBackend, TestDatabase } from '@strata/testing';
@@ -74,6 +76,9 @@ export async function startTestServer(
     logger: false,
     watchPollIntervalMs: 50,
     builtinPacks,
+    // Clusters are validated against a real sandbox provider; no controller runs here, so nothing is created.
+    providers: new ProviderRegistry([new SandboxProvider({ stateDir: join(dataDir, 'sandbox') })]),
+    clusterAgents: new ClusterAgentRepository({ db: database.handle.db }),
     ...extra,
   });
   await app.ready();

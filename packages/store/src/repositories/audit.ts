@@ -8,7 +8,8 @@ import { allocateResourceVersion, recordChange, type ChangeRetention } from './w
 /** Kinds that are records of what happened; writing them is never audited (no audit of the audit). */
 export const UNAUDITED_KINDS: ReadonlySet<string> = new Set(['Event', 'AuditEntry']);
 
-export type AuditVerb = 'create' | 'update' | 'delete' | 'updateStatus';
+/** `access`: a read that hands out a credential (e.g. a cluster's admin kubeconfig). */
+export type AuditVerb = 'create' | 'update' | 'delete' | 'updateStatus' | 'access';
 
 export interface AuditInput {
   actor: Actor;
@@ -18,6 +19,8 @@ export interface AuditInput {
   generationBefore?: number;
   generationAfter?: number;
   at: string;
+  /** What was done, when the verb alone does not say it (e.g. `admin kubeconfig`). */
+  detail?: string;
 }
 
 /** Writes one AuditEntry object in the caller's transaction, with its own resourceVersion and change. */
@@ -43,6 +46,8 @@ export async function writeAuditEntry(
   if (input.generationAfter !== undefined) spec.generationAfter = input.generationAfter;
   if (input.actor.requestId) spec.requestId = input.actor.requestId;
   if (target.version) spec.detail = `version ${target.version}`;
+  if (input.detail)
+    spec.detail = target.version ? `${input.detail} (version ${target.version})` : input.detail;
   const row: ObjectRow = {
     uid: randomUUID(),
     tenant: target.tenant,

@@ -171,6 +171,22 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
     });
   }
 
+  async recordAccess(scope: AccessScope, key: ObjectKey, actor: Actor, detail: string): Promise<void> {
+    if (!keyVisible(scope, key)) throw notFound(key);
+    const identity = normalizeKey(key);
+    await this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('objects')
+        .selectAll()
+        .where(scopeFilter(scope))
+        .where(keyFilter(identity))
+        .executeTakeFirst();
+      if (!row) throw notFound(key);
+      const at = this.#now().toISOString();
+      await writeAuditEntry(trx, { actor, verb: 'access', object: row, at, detail }, this.#retention);
+    });
+  }
+
   async delete(
     scope: AccessScope,
     key: ObjectKey,

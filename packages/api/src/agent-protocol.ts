@@ -1,0 +1,119 @@
+/**
+ * The agent ↔ server protocol (docs/contracts/agent-protocol.md). The agent always dials out; every request carries
+ * `Authorization: Bearer <agent token>` and the `Strata-Protocol` header. Readers are tolerant: unknown fields are
+ * ignored, so an agent one minor version older or newer keeps working; a breaking change bumps AGENT_PROTOCOL.
+ */
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import type { Issue } from './errors.js';
+
+/** Protocol major version. The server accepts every version in SUPPORTED_AGENT_PROTOCOLS. */
+export const AGENT_PROTOCOL = 1;
+export const SUPPORTED_AGENT_PROTOCOLS: readonly number[] = [1];
+export const AGENT_PROTOCOL_HEADER = 'strata-protocol';
+/** Agent tokens look like `sat.<cluster uid>.<secret>`; the server keeps only a hash of the secret. */
+export const AGENT_TOKEN_PREFIX = 'sat';
+
+/** How long the agent may be silent before the server shows it disconnected. Agents report at least every third of it. */
+export const AGENT_HEARTBEAT_SECONDS = 30;
+export const AGENT_DISCONNECTED_AFTER_SECONDS = 90;
+
+export const AGENT_MODES = ['full', 'read-only'] as const;
+export type AgentMode = (typeof AGENT_MODES)[number];
+
+/**
+ * GET /v1/agent/desired-state?after=REVISION&waitSeconds=N — long poll. 200 with this body when the cluster's
+ * revision is newer than `after`; 204 when nothing changed within waitSeconds (max 60).
+ */
+export interface DesiredStateMessage {
+  protocol: number;
+  cluster: { tenant: string; project: string; name: string; uid: string };
+  /** Monotonic per cluster; every change of the resolved stack or the policy makes a new one. */
+  revision: number;
+  /** The ResolvedStack from @strata/core (layers in apply order, each with its content hash). */
+  stack: {
+    hash: string;
+    kubernetesVersion?: string;
+    layers: unknown[];
+  };
+  policy: { drift: 'remediate' | 'report'; paused: boolean };
+  mode: AgentMode;
+}
+
+export const DriftEntry = Type.Object({
+  object: Type.Object({
+    apiVersion: Type.String({ maxLength: 253 }),
+    kind: Type.String({ maxLength: 253 }),
+    namespace: Type.Optional(Type.String({ maxLength: 253 })),
+    name: Type.String({ maxLength: 253 }),
+  }),
+  /** JSON pointer into the object, e.g. `/spec/replicas`; `` (empty) when the whole object is missing. */
+  path: Type.String({ maxLength: 2048 }),
+  desired: Type.Optional(Type.Unknown()),
+  live: Type.Optional(Type.Unknown()),
+});
+export type DriftEntry = Static<typeof DriftEntry>;
+
+export const AgentLayerReport = Type.Object({
+  profile: Type.String({ maxLength: 253 }),
+  name: Type.String({ maxLength: 253 }),
+  hash: Type.String({ maxLength: 128 }),
+  state: Type.Union([
+    Type.Literal('Pending'),
+    Type.Literal('Applying'),
+    Type.Literal('Applied'),
+    Type.Literal('Failed'),
+    Type.Literal('Drifted'),
+    Type.Literal('Removing'),
+  ]),
+  message: Type.Optional(Type.String({ maxLength: 4096 })),
+  drift: Type.Optional(Type.Array(DriftEntry, { maxItems: 200 })),
+});
+export type AgentLayerReport = Static<typeof AgentLayerReport>;
+
+/** POST /v1/agent/status — also the heartbeat. Response: StatusAck. */
+export const AgentStatusReport = Type.Object({
+  protocol: Type.Integer({ minimum: 1 }),
+  agentVersion: Type.String({ maxLength: 64 }),
+  /** The desired-state revision the layers below describe (0 before the first one arrived). */
+  revision: Type.Integer({ minimum: 0 }),
+  /** When the agent observed this (reports queued while offline arrive late; the server keeps the newest). */
+  observedAt: Type.String({ maxLength: 64 }),
+  kubernetesVersion: Type.Optional(Type.String({ maxLength: 64 })),
+  nodes: Type.Optional(
+    Type.Object({ total: Type.Integer({ minimum: 0 }), ready: Type.Integer({ minimum: 0 }) }),
+  ),
+  health: Type.Union([Type.Literal('Healthy'), Type.Literal('Degraded'), Type.Literal('Unknown')]),
+  layers: Type.Array(AgentLayerReport, { maxItems: 512 }),
+  /** Free-form discovery data (import, issue 7); ignored by servers that do not know it. */
+  discovery: Type.Optional(Type.Unknown()),
+});
+export type AgentStatusReport = Static<typeof AgentStatusReport>;
+
+let reportCheck: ReturnType<typeof Compile<typeof AgentStatusReport>> | undefined;
+
+/** Every problem with a status report (empty when it is valid); unknown fields are allowed (tolerant reader). */
+export function agentStatusReportIssues(value: unknown): Issue[] {
+  reportCheck ??= Compile(AgentStatusReport);
+  if (reportCheck.Check(value)) return [];
+  return [...reportCheck.Errors(value)].slice(0, 20).map((e) => ({
+    path: e.instancePath || '/',
+    message: e.message,
+  }));
+}
+
+export interface StatusAck {
+  /** The newest revision on the server: when it is above the agent's, the agent pulls. */
+  revision: number;
+}
+
+/**
+ * GET /v1/agent/charts/DIGEST — the chart bundled in a pack (`helm.bundled.digest` of a resolved layer), as the
+ * pack stores it: a base64 `.tgz` archive or the files of a chart directory.
+ */
+export interface BundledChartMessage {
+  name: string;
+  version: string;
+  archive?: string;
+  files?: Record<string, string>;
+}

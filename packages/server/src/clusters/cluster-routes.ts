@@ -1,0 +1,390 @@
+/**
+ * Cluster actions beyond create/read/update/delete: plan a change, upgrade a profile, scale a pool, approve a
+ * repave, get the admin kubeconfig (audited), render the agent manifest, rotate the agent token, read events.
+ */
+import { ClusterKind, StrataError, validationError, type ClusterSpec, type Resource } from '@strata/api';
+import { planClusterChange, type ClusterPlan } from '@strata/core';
+import type { ProviderCluster } from '@strata/provider-sdk';
+import { listAll, type ResourceRepository } from '@strata/store';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
+import { authorize, type Target } from '../resources/access.js';
+import { isPlainObject } from '../resources/merge-patch.js';
+import type { RequestContext, ResourceService } from '../resources/resource-service.js';
+import { renderAgentManifest } from './agent-manifest.js';
+import type { ClusterAgents } from './cluster-agents.js';
+import { updateClusterStatus } from './cluster-status.js';
+import { clusterInfrastructureName, statusString } from './machine.js';
+import type { ProviderRegistry } from './provider-registry.js';
+import { resolveCluster } from './resolve-cluster.js';
+
+export interface ClusterRoutesOptions {
+  service: ResourceService;
+  store: ResourceRepository;
+  catalogs: TenantCatalogs;
+  providers: ProviderRegistry;
+  agents: ClusterAgents;
+  context: (req: FastifyRequest) => RequestContext;
+  /** The URL agents dial, for rendered manifests. */
+  agentServerUrl: () => string;
+  onWrite?: (tenant: string) => void;
+}
+
+type Params = { project: string; name: string };
+const tags = ['Cluster'];
+const base = '/v1/projects/:project/clusters/:name';
+
+const PlanBody = {
+  type: 'object',
+  description: 'The proposed Cluster (or just its spec under `spec`)',
+} as const;
+const UpgradeBody = {
+  type: 'object',
+  required: ['profile', 'version'],
+  additionalProperties: false,
+  properties: {
+    profile: { type: 'string', description: 'name of an attached profile' },
+    version: { type: 'string', description: 'the published version to move to' },
+    dryRun: { type: 'boolean', description: 'only return the plan' },
+  },
+} as const;
+const ScaleBody = {
+  type: 'object',
+  required: ['pool', 'count'],
+  additionalProperties: false,
+  properties: {
+    pool: { type: 'string' },
+    count: { type: 'integer', minimum: 0, maximum: 1000 },
+  },
+} as const;
+
+export interface PlanResponse {
+  plan: ClusterPlan;
+  /** The Cluster as it would be stored. */
+  proposed: Resource;
+}
+
+export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOptions): void {
+  const target = (req: FastifyRequest<{ Params: Params }>): Target => ({
+    kind: ClusterKind,
+    project: req.params.project,
+  });
+
+  /** Runs every check of an update without storing it, and classifies the change. */
+  const plan = async (
+    ctx: RequestContext,
+    t: Target,
+    current: Resource,
+    spec: unknown,
+  ): Promise<PlanResponse> => {
+    const body = {
+      metadata: {
+        name: current.metadata.name,
+        labels: current.metadata.labels,
+        annotations: current.metadata.annotations,
+      },
+      spec,
+    };
+    const proposed = await o.service.update(ctx, t, current.metadata.name, body, undefined, { dryRun: true });
+    const resolve = (s: ClusterSpec) =>
+      resolveCluster({
+        store: o.store,
+        catalogs: o.catalogs,
+        cluster: {
+          tenant: current.metadata.tenant,
+          project: current.metadata.project ?? '',
+          name: current.metadata.name,
+          uid: current.metadata.uid,
+        },
+        spec: s,
+        providers: o.providers.names(),
+      });
+    const [from, to] = await Promise.all([
+      resolve(current.spec as unknown as ClusterSpec),
+      resolve(proposed.spec as unknown as ClusterSpec),
+    ]);
+    const result = planClusterChange({
+      current: { spec: current.spec as unknown as ClusterSpec, ...(from.stack ? { stack: from.stack } : {}) },
+      proposed: { spec: proposed.spec as unknown as ClusterSpec, ...(to.stack ? { stack: to.stack } : {}) },
+    });
+    return { plan: result, proposed };
+  };
+
+  app.post<{ Params: Params; Body: Record<string, unknown> }>(
+    `${base}/plan`,
+    {
+      schema: {
+        tags,
+        summary: 'What a proposed spec would change (layers, pools, repave, approval)',
+        body: PlanBody,
+      },
+    },
+    async (req) => {
+      const ctx = o.context(req);
+      const current = await o.service.get(ctx, target(req), req.params.name);
+      authorize(ctx.principal, target(req), 'plan');
+      const body = req.body;
+      const spec = isPlainObject(body.spec) ? body.spec : body;
+      if (
+        isPlainObject(body.metadata) &&
+        body.metadata.name !== undefined &&
+        body.metadata.name !== req.params.name
+      ) {
+        throw validationError([
+          { path: '/metadata/name', message: `must match the name in the URL ("${req.params.name}")` },
+        ]);
+      }
+      return plan(ctx, target(req), current, spec);
+    },
+  );
+
+  app.post<{ Params: Params; Body: { profile: string; version: string; dryRun?: boolean } }>(
+    `${base}/upgrade`,
+    { schema: { tags, summary: 'Move an attached profile to another published version', body: UpgradeBody } },
+    async (req) => {
+      const ctx = o.context(req);
+      const current = await o.service.get(ctx, target(req), req.params.name);
+      authorize(ctx.principal, target(req), 'upgrade');
+      const spec = structuredClone(current.spec) as unknown as ClusterSpec;
+      const index = (spec.profiles ?? []).findIndex((p) => p.name === req.body.profile);
+      if (index < 0) {
+        throw validationError([
+          {
+            path: '/profile',
+            message: `profile "${req.body.profile}" is not attached to cluster "${req.params.name}"; attached: ${(spec.profiles ?? []).map((p) => p.name).join(', ') || 'none'}`,
+          },
+        ]);
+      }
+      spec.profiles![index]!.version = req.body.version;
+      const result = await plan(ctx, target(req), current, spec);
+      if (req.body.dryRun) return result;
+      const cluster = await o.service.update(ctx, target(req), req.params.name, {
+        metadata: {
+          name: current.metadata.name,
+          labels: current.metadata.labels,
+          annotations: current.metadata.annotations,
+          resourceVersion: current.metadata.resourceVersion,
+        },
+        spec,
+      });
+      return { plan: result.plan, cluster };
+    },
+  );
+
+  app.post<{ Params: Params; Body: { pool: string; count: number } }>(
+    `${base}/scale`,
+    { schema: { tags, summary: 'Set the node count of one pool (within its min/max)', body: ScaleBody } },
+    async (req) => {
+      const ctx = o.context(req);
+      const current = await o.service.get(ctx, target(req), req.params.name);
+      authorize(ctx.principal, target(req), 'scale');
+      const spec = structuredClone(current.spec) as unknown as ClusterSpec;
+      const pool = spec.nodePools.find((p) => p.name === req.body.pool);
+      if (!pool) {
+        throw validationError([
+          {
+            path: '/pool',
+            message: `cluster "${req.params.name}" has no node pool "${req.body.pool}"; pools: ${spec.nodePools.map((p) => p.name).join(', ')}`,
+          },
+        ]);
+      }
+      pool.count = req.body.count;
+      return o.service.update(ctx, target(req), req.params.name, {
+        metadata: {
+          name: current.metadata.name,
+          labels: current.metadata.labels,
+          annotations: current.metadata.annotations,
+          resourceVersion: current.metadata.resourceVersion,
+        },
+        spec,
+      });
+    },
+  );
+
+  app.post<{ Params: Params }>(
+    `${base}/approve-repave`,
+    { schema: { tags, summary: 'Approve the repave the cluster is waiting for' } },
+    async (req) => {
+      const ctx = o.context(req);
+      const current = await o.service.get(ctx, target(req), req.params.name);
+      authorize(ctx.principal, target(req), 'approve-repave');
+      const pending = current.status.pendingRepave as { target: string; approved: boolean } | undefined;
+      if (!pending) {
+        throw new StrataError(
+          'STRATA_CONFLICT',
+          `cluster "${req.params.name}" has no repave waiting for approval`,
+        );
+      }
+      const key = {
+        kind: 'Cluster',
+        tenant: current.metadata.tenant,
+        project: req.params.project,
+        name: req.params.name,
+      };
+      const updated = await updateClusterStatus(
+        o.store,
+        key,
+        (s) => {
+          const p = s.pendingRepave as Record<string, unknown> | undefined;
+          if (!p || p.target !== pending.target) return false;
+          s.pendingRepave = { ...p, approved: true, approvedBy: ctx.principal.name };
+        },
+        { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
+      );
+      o.onWrite?.(current.metadata.tenant);
+      return updated;
+    },
+  );
+
+  const kubeconfig = async (req: FastifyRequest<{ Params: Params }>) => {
+    const ctx = o.context(req);
+    const current = await o.service.get(ctx, target(req), req.params.name);
+    authorize(ctx.principal, target(req), 'kubeconfig');
+    const provider = o.providers.get(String(current.spec.provider));
+    const name = clusterInfrastructureName(current);
+    if (!provider || !current.status.endpoint) {
+      throw new StrataError(
+        'STRATA_CONFLICT',
+        `cluster "${req.params.name}" has no control plane yet (phase ${statusString(current, 'phase', 'Pending')})`,
+      );
+    }
+    const text = await provider.kubeconfig(runningCluster(current, name));
+    await o.store.recordAccess(
+      { tenant: current.metadata.tenant, projects: '*' },
+      {
+        kind: 'Cluster',
+        tenant: current.metadata.tenant,
+        project: req.params.project,
+        name: req.params.name,
+      },
+      { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
+      'admin kubeconfig',
+    );
+    return text;
+  };
+  app.post<{ Params: Params }>(
+    `${base}/kubeconfig`,
+    { schema: { tags, summary: 'The admin kubeconfig (permission cluster.kubeconfig; audited)' } },
+    async (req, reply) =>
+      reply
+        .type('application/yaml')
+        .header('cache-control', 'no-store')
+        .send(await kubeconfig(req)),
+  );
+  app.get<{ Params: Params }>(
+    `${base}/kubeconfig`,
+    { schema: { tags, summary: 'The admin kubeconfig (permission cluster.kubeconfig; audited)' } },
+    async (req, reply) =>
+      reply
+        .type('application/yaml')
+        .header('cache-control', 'no-store')
+        .send(await kubeconfig(req)),
+  );
+
+  const issueToken = async (req: FastifyRequest<{ Params: Params }>, verb: string) => {
+    const ctx = o.context(req);
+    const current = await o.service.get(ctx, target(req), req.params.name);
+    authorize(ctx.principal, target(req), verb);
+    const token = await o.agents.issueToken({
+      clusterUid: current.metadata.uid,
+      tenant: current.metadata.tenant,
+      project: req.params.project,
+      name: req.params.name,
+    });
+    await o.store.recordAccess(
+      { tenant: current.metadata.tenant, projects: '*' },
+      {
+        kind: 'Cluster',
+        tenant: current.metadata.tenant,
+        project: req.params.project,
+        name: req.params.name,
+      },
+      { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
+      'agent token issued (the previous one stopped working)',
+    );
+    return { current, token };
+  };
+
+  app.get<{ Params: Params; Querystring: { mode?: 'full' | 'read-only' } }>(
+    `${base}/agent-manifest`,
+    {
+      schema: {
+        tags,
+        summary:
+          'The agent as Kubernetes objects, with a newly issued token (the previous token stops working)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { mode: { type: 'string', enum: ['full', 'read-only'] } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const current = await o.service.get(o.context(req), target(req), req.params.name);
+      const provider = o.providers.get(String(current.spec.provider));
+      if (provider?.ensureAgent) {
+        throw new StrataError(
+          'STRATA_CONFLICT',
+          `the ${provider.name} provider runs the agent of "${req.params.name}" itself; there is no manifest to apply`,
+        );
+      }
+      const { token } = await issueToken(req, 'agent-manifest');
+      return reply
+        .type('application/yaml')
+        .header('cache-control', 'no-store')
+        .send(renderAgentManifest({ serverUrl: o.agentServerUrl(), token, mode: req.query.mode ?? 'full' }));
+    },
+  );
+
+  app.post<{ Params: Params }>(
+    `${base}/rotate-agent-token`,
+    {
+      schema: { tags, summary: 'Replace the agent token; the provider restarts its agent with the new one' },
+    },
+    async (req) => {
+      const { current, token } = await issueToken(req, 'rotate-agent-token');
+      const provider = o.providers.get(String(current.spec.provider));
+      const name = current.status.infrastructureName;
+      if (provider?.ensureAgent && typeof name === 'string') {
+        await provider.ensureAgent(runningCluster(current, name), {
+          serverUrl: o.agentServerUrl(),
+          token,
+          mode: 'full',
+        });
+        return { rotated: true, restarted: true };
+      }
+      return { rotated: true, restarted: false, token };
+    },
+  );
+
+  app.get<{ Params: Params }>(
+    `${base}/events`,
+    { schema: { tags, summary: 'Events of this cluster, newest first' } },
+    async (req) => {
+      const ctx = o.context(req);
+      await o.service.get(ctx, target(req), req.params.name);
+      authorize(ctx.principal, { kind: target(req).kind, project: req.params.project }, 'get');
+      const events = await listAll(
+        o.store,
+        { tenant: ctx.principal.tenant, projects: '*' },
+        { kind: 'Event', project: req.params.project },
+      );
+      const items = events
+        .filter((e) => {
+          const inv = e.spec.involvedObject as { kind?: string; name?: string } | undefined;
+          return inv?.kind === 'Cluster' && inv.name === req.params.name;
+        })
+        .sort((a, b) => String(b.spec.lastSeen).localeCompare(String(a.spec.lastSeen)));
+      return { items };
+    },
+  );
+}
+
+/** The cluster as the provider runs it now (for reads: kubeconfig, agent restarts). */
+function runningCluster(cluster: Resource, name: string): ProviderCluster {
+  return {
+    name,
+    spec: cluster.spec as unknown as ClusterSpec,
+    kubernetesVersion: statusString(cluster, 'kubernetesVersion', ''),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * What the provider is asked to build for a Cluster: its infrastructure name, the Kubernetes version and the OS
+ * image identity, derived from the spec and the resolved stack. Shared by the validation hook, the controller and
+ * the plan endpoint so they always agree.
+ */
+import { createHash } from 'node:crypto';
+import type { ClusterSpec, Resource } from '@strata/api';
+import { effectiveKubernetesVersion, type ResolvedStack } from '@strata/core';
+import type { ProviderCluster } from '@strata/provider-sdk';
+
+/** The infrastructure name: DNS-1123 label, unique per provider (the uid suffix), recognisable (the name prefix). */
+export function infrastructureName(name: string, uid: string): string {
+  const prefix = name.slice(0, 40).replace(/-+$/, '');
+  return `${prefix}-${uid.replace(/-/g, '').slice(0, 8)}`;
+}
+
+/** The infrastructure name a Cluster object uses (recorded in status once provisioning started). */
+export function clusterInfrastructureName(cluster: Resource): string {
+  const recorded = cluster.status.infrastructureName;
+  return typeof recorded === 'string'
+    ? recorded
+    : infrastructureName(cluster.metadata.name, cluster.metadata.uid);
+}
+
+/** A string status field, or the fallback. */
+export function statusString(cluster: Resource, field: string, fallback: string): string {
+  const v = cluster.status[field];
+  return typeof v === 'string' ? v : fallback;
+}
+
+/** The OS layer's identity (pack, version, content hash): a change repaves every pool. */
+export function osImage(stack: ResolvedStack | undefined): string | undefined {
+  const os = stack?.layers.find((l) => l.layer === 'os');
+  if (!os) return undefined;
+  const source = 'pack' in os.source ? `${os.source.pack}@${os.source.version}` : os.name;
+  return `${source}#${os.hash.replace(/^sha256:/, '').slice(0, 12)}`;
+}
+
+export function providerCluster(input: {
+  name: string;
+  spec: ClusterSpec;
+  stack?: ResolvedStack | undefined;
+}): ProviderCluster | undefined {
+  const kubernetesVersion = effectiveKubernetesVersion({
+    spec: input.spec,
+    ...(input.stack ? { stack: input.stack } : {}),
+  });
+  if (!kubernetesVersion) return undefined;
+  const image = osImage(input.stack);
+  return { name: input.name, spec: input.spec, kubernetesVersion, ...(image ? { osImage: image } : {}) };
+}
+
+/** The machines the pools should run (version, OS, shapes): approving a repave approves exactly this target. */
+export function machineTarget(cluster: ProviderCluster): string {
+  const shapes = cluster.spec.nodePools.map((p) => [
+    p.name,
+    p.controlPlane === true,
+    p.instanceType ?? '',
+    p.cpu ?? '',
+    p.memory ?? '',
+  ]);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([cluster.kubernetesVersion, cluster.osImage ?? '', shapes]))
+    .digest('hex')
+    .slice(0, 16);
+  return `${cluster.kubernetesVersion}/${digest}`;
+}
