@@ -71,3 +71,22 @@ export function errorCode(err: unknown): number | undefined {
     ? err.code
     : undefined;
 }
+
+/** PIDs of live (non-zombie) processes whose command line mentions `text` (e.g. a data directory). */
+export async function processesMentioning(text: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const [cmdline, stat] = await Promise.all([
+        readFile(`/proc/${entry}/cmdline`, 'utf8'),
+        readFile(`/proc/${entry}/stat`, 'utf8'),
+      ]);
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state !== 'Z' && cmdline.includes(text)) pids.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids.sort((a, b) => a - b);
+}

@@ -5,4 +5,5 @@ export * from './kinds/index.js';
 export * from './validate.js';
 export * from './kinds/cluster.js';
 export * from './diffs.js';
+export * from './cluster-plan.js';
 export * from './agent-protocol.js';

@@ -29,6 +29,7 @@ import {
   type CompanionStatus,
 } from './companions.js';
 import { isOurs } from './process.js';
+import { killOrphans } from './sweep.js';
 import { assertAllAlive, startComponents, stopComponents, type RuntimeContext } from './runtime.js';
 import { clusterDirNames, defaultStateRoot, readState, writeState, type StoredState } from './state.js';
 import { validateClusterSpec } from './validate.js';
@@ -267,6 +268,7 @@ export class Sandbox {
     const { layout, state } = await this.load(name);
     const ctx = await this.context(layout, state);
     state.stopped = false;
+    await killOrphans(layout.root, state); // e.g. an etcd started just before the parent was killed
     const anyRunning = (await Promise.all(state.processes.map((p) => isOurs(p)))).some(Boolean);
     if (!anyRunning && !(await portsFree(Object.values(state.ports)))) {
       state.ports = await this.allocatePorts(); // someone took a port while we were down
@@ -288,6 +290,7 @@ export class Sandbox {
       await stopCompanions(layout, state);
       await stopComponents({ layout, state });
     }
+    await killOrphans(layout.root, state);
     await rm(layout.root, { recursive: true, force: true });
   }
 

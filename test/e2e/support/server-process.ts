@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,11 @@ export interface ServerProcess {
   adminKey: string;
   dataDir: string;
   pid: number;
+  port: number;
+  /** Graceful stop (SIGTERM); removes the data directory unless it was given. */
   stop(): Promise<void>;
+  /** kill -9: the process gets no chance to clean up (crash-safety tests). Keeps the data directory. */
+  kill(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -26,11 +31,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServerProcess(
-  options: { databaseUrl?: string; dataDir?: string } = {},
-): Promise<ServerProcess> {
+export interface ServerProcessOptions {
+  databaseUrl?: string;
+  /** Reuse a data directory (e.g. after a kill); it is then not removed by stop(). */
+  dataDir?: string;
+  /** Listen on this port (e.g. the one a killed server had, so agents find it again). */
+  port?: number;
+  /** Append the server's output (log level info) to this file instead of discarding it. */
+  logFile?: string;
+}
+
+export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'strata-e2e-')));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
     join(ROOT, 'bin/strata.js'),
     'server',
@@ -39,11 +52,16 @@ export async function startServerProcess(
     '--listen',
     `127.0.0.1:${port}`,
     '--log-level',
-    'warn',
+    options.logFile ? 'info' : 'warn',
   ];
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
   let stderr = '';
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const log = options.logFile ? openSync(options.logFile, 'a') : undefined;
+  const child: ChildProcess = spawn(process.execPath, args, {
+    stdio: ['ignore', log ?? 'ignore', 'pipe'],
+    env: { ...process.env, STRATA_SANDBOX_AUTO_INSTALL: 'false' },
+  });
+  if (log !== undefined) closeSync(log);
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
@@ -66,8 +84,15 @@ export async function startServerProcess(
     adminKey,
     dataDir,
     pid: child.pid!,
+    port,
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

@@ -11,44 +11,18 @@
  * - Repaves run control-plane pools first, then workers (each rolling per its updateStrategy).
  * - Approval is needed for a repave unless policy.repave is `automatic`. `policy.paused` blocks everything.
  */
-import type { ClusterSpec, NodePool } from '@strata/api';
+import type { ClusterPlan, ClusterSpec, NodePool, PoolPlan, RepaveReason } from '@strata/api';
 import { canonicalJson } from '../util/json.js';
 import { diffStacks, type StackDiff } from '../profiles/diff-stacks.js';
 import type { ResolvedStack } from '../profiles/resolved-stack.js';
+
+/** The plan's shape lives in @strata/api (the CLI and the console read it); core computes it. */
+export type { ClusterPlan, PoolPlan, RepaveReason } from '@strata/api';
 
 export interface ClusterSnapshot {
   spec: ClusterSpec;
   /** The resolved stack of the attached profiles (omit when not resolved, e.g. no profiles). */
   stack?: ResolvedStack;
-}
-
-export type RepaveReason = 'os' | 'kubernetes' | 'machine';
-
-export interface PoolPlan {
-  name: string;
-  controlPlane: boolean;
-  /** The pool is new (created) or gone (deleted). */
-  lifecycle?: 'create' | 'delete';
-  scale?: { from: number; to: number };
-  repave?: { reasons: RepaveReason[] };
-  /** Fields applied to existing nodes in place (labels, taints, updateStrategy, min, max). */
-  inPlace: string[];
-}
-
-export interface ClusterPlan {
-  /** Per-layer changes (added, removed, reordered, changed with values diff); undefined when a side has no stack. */
-  layers?: StackDiff;
-  /** Pools in execution order: control-plane pools first, then workers, in spec order. Unchanged pools omitted. */
-  pools: PoolPlan[];
-  kubernetesVersion?: { from?: string; to?: string };
-  /** Names of the pools to repave, in order. */
-  repave: string[];
-  /** True when a repave waits for `approve-repave` (policy.repave is not `automatic`). */
-  approvalRequired: boolean;
-  /** policy.paused on the proposed spec: nothing is applied until it is unpaused. */
-  paused: boolean;
-  /** Nothing to do at all. */
-  unchanged: boolean;
 }
 
 const MACHINE_FIELDS = ['instanceType', 'cpu', 'memory'] as const;

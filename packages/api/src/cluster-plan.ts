@@ -1,0 +1,69 @@
+// Response shape of the Cluster plan (`POST .../clusters/NAME/plan`, also returned by `upgrade`): what a proposed
+// spec would change. Computed by core (`planClusterChange`), shown by the CLI and the console.
+import type { LayerFieldChange, ValueChange } from './diffs.js';
+
+/** A Kubernetes object's identity in a diff. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** One layer present in both stacks whose content hash changed. */
+export interface StackLayerChange {
+  profile: string;
+  name: string;
+  hash: { from: string; to: string };
+  /** Layer kind, type, source or Helm chart changes. */
+  fields: LayerFieldChange[];
+  /** Structured changes plus a unified text diff (`--- a`, `+++ b`; empty when equal) of the final values. */
+  values: { changes: ValueChange[]; text: string };
+  /** Rendered objects added, removed and changed (by apiVersion group, kind, namespace and name). */
+  objects: {
+    added: ObjectRef[];
+    removed: ObjectRef[];
+    changed: { object: ObjectRef; changes: ValueChange[] }[];
+  };
+}
+
+/** Two resolved stacks compared layer by layer (matched by profile + layer name); positions are 0-based. */
+export interface StackDiff {
+  /** Stack hashes. */
+  from: string;
+  to: string;
+  added: { profile: string; name: string; index: number }[];
+  removed: { profile: string; name: string; index: number }[];
+  reordered: { profile: string; name: string; from: number; to: number }[];
+  changed: StackLayerChange[];
+  unchanged: boolean;
+}
+
+export type RepaveReason = 'os' | 'kubernetes' | 'machine';
+
+export interface PoolPlan {
+  name: string;
+  controlPlane: boolean;
+  /** The pool is new (created) or gone (deleted). */
+  lifecycle?: 'create' | 'delete';
+  scale?: { from: number; to: number };
+  repave?: { reasons: RepaveReason[] };
+  /** Fields applied to existing nodes in place (labels, taints, updateStrategy, min, max). */
+  inPlace: string[];
+}
+
+export interface ClusterPlan {
+  /** Per-layer changes (added, removed, reordered, changed with values diff); undefined when a side has no stack. */
+  layers?: StackDiff;
+  /** Pools in execution order: control-plane pools first, then workers, in spec order. Unchanged pools omitted. */
+  pools: PoolPlan[];
+  kubernetesVersion?: { from?: string; to?: string };
+  /** Names of the pools to repave, in order. */
+  repave: string[];
+  /** True when a repave waits for `approve-repave` (policy.repave is not `automatic`). */
+  approvalRequired: boolean;
+  /** policy.paused on the proposed spec: nothing is applied until it is unpaused. */
+  paused: boolean;
+  /** Nothing to do at all. */
+  unchanged: boolean;
+}
