@@ -1,7 +1,8 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from './exit-codes.js';
+import { writePrivateFile } from './private-file.js';
 
 /** What `strata login` stores (~/.config/strata/config.json, mode 0600). */
 export interface CliConfig {
@@ -58,9 +59,5 @@ export async function readConfig(path: string): Promise<CliConfig> {
 
 /** Writes the config atomically, readable only by the owner (0600; its directory 0700). */
 export async function writeConfig(path: string, config: CliConfig): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  await writePrivateFile(path, `${JSON.stringify(config, null, 2)}\n`);
 }

@@ -16,11 +16,21 @@ export async function prompt(
   if (options.hidden && io.stdin.setRawMode) return readHidden(io);
   const rl = createInterface({ input: io.stdin, terminal: false });
   try {
-    const line = await new Promise<string>((resolve) => rl.once('line', resolve));
+    // End of input (Ctrl-D) answers with an empty line rather than waiting forever.
+    const line = await new Promise<string>((resolve) => {
+      rl.once('line', resolve);
+      rl.once('close', () => resolve(''));
+    });
     return line;
   } finally {
     rl.close();
   }
+}
+
+/** Asks a yes/no question on the terminal (`QUESTION [y/N]: `); only "y" or "yes", in any case, is yes. */
+export async function confirm(io: CliIO, question: string): Promise<boolean> {
+  const answer = await prompt(io, `${question} [y/N]: `);
+  return /^y(es)?$/i.test(answer.trim());
 }
 
 function readHidden(io: CliIO): Promise<string> {

@@ -10,6 +10,7 @@ import {
   type WatchEvent,
 } from '@strata/api';
 import { applyObject } from './apply.js';
+import { ClusterActions } from './cluster-actions.js';
 import { Transport, type RequestOptions, type TransportOptions } from './transport.js';
 import type {
   ApplyResult,
@@ -24,6 +25,7 @@ import type {
   PackFiles,
   PackPushResult,
   ScopeOptions,
+  SubresourceOptions,
   WatchOptions,
   WhoAmI,
   WriteOptions,
@@ -35,6 +37,8 @@ export type StrataClientOptions = TransportOptions;
 /** The typed HTTP client for the Strata API, shared by the CLI and the web console. */
 export class StrataClient {
   readonly server: string;
+  /** The Cluster actions: plan, upgrade, scale, approve-repave, kubeconfig, agent manifest and token, events. */
+  readonly clusters: ClusterActions;
   private readonly options: StrataClientOptions;
   private readonly transport: Transport;
 
@@ -42,6 +46,7 @@ export class StrataClient {
     this.options = options;
     this.transport = new Transport(options);
     this.server = this.transport.server;
+    this.clusters = new ClusterActions(this);
   }
 
   /** The same client with other credentials (e.g. the token returned by `login`). */
@@ -188,12 +193,27 @@ export class StrataClient {
       const known = def.actions?.length ? `; known actions: ${def.actions.join(', ')}` : '';
       throw new StrataError('STRATA_BAD_REQUEST', `${def.kind} has no action "${action}"${known}`);
     }
-    return this.request<R>({
-      method: 'POST',
-      path: `${this.itemPath(def, name, options)}/${action}`,
-      body,
-      signal: options.signal,
-    });
+    return this.subresource<R>(def, name, action, { ...options, method: 'POST', body });
+  }
+
+  /** A path below one object, JSON in and out: `GET {object}/events`, `POST {object}/scale`. */
+  async subresource<R = unknown>(
+    kind: KindRef,
+    name: string,
+    path: string,
+    options: SubresourceOptions = {},
+  ): Promise<R> {
+    return this.request<R>(this.subresourceRequest(kind, name, path, options));
+  }
+
+  /** Like `subresource`, for text answers (YAML such as a kubeconfig or an agent manifest). */
+  async subresourceText(
+    kind: KindRef,
+    name: string,
+    path: string,
+    options: SubresourceOptions = {},
+  ): Promise<string> {
+    return this.transport.requestText(this.subresourceRequest(kind, name, path, options));
   }
 
   /** Follows changes of a collection; see WatchOptions for resume, reconnect and re-list behaviour. */
@@ -253,6 +273,22 @@ export class StrataClient {
 
   async whoami(options: CallOptions = {}): Promise<WhoAmI> {
     return this.request<WhoAmI>({ method: 'GET', path: '/v1/whoami', signal: options.signal });
+  }
+
+  private subresourceRequest(
+    kind: KindRef,
+    name: string,
+    path: string,
+    options: SubresourceOptions,
+  ): RequestOptions {
+    const method = options.method ?? 'GET';
+    return {
+      method,
+      path: `${this.itemPath(kind, name, options)}/${path}`,
+      ...(options.query ? { query: options.query } : {}),
+      ...(method === 'POST' ? { body: options.body ?? {} } : {}),
+      signal: options.signal,
+    };
   }
 
   private collection(kind: KindRef, project: string | undefined): string {

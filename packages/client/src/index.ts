@@ -1,4 +1,5 @@
 export { StrataClient, resolveKind, type StrataClientOptions } from './client.js';
+export * from './cluster-actions.js';
 export {
   Transport,
   ServerUnreachableError,

@@ -27,6 +27,7 @@ export interface RequestOptions {
 }
 
 export const DEFAULT_USER_AGENT = 'strata-client/0.1.0';
+const TEXT_ACCEPT = 'application/yaml, text/plain, application/problem+json';
 
 /** Sends requests, maps failures to StrataError. The one place that touches fetch. */
 export class Transport {
@@ -89,6 +90,12 @@ export class Transport {
         `the server sent a response that is not JSON (HTTP ${response.status})`,
       );
     }
+  }
+
+  /** Sends a request and returns the body of a 2xx response as text (YAML documents such as a kubeconfig). */
+  async requestText(options: RequestOptions): Promise<string> {
+    const response = await this.send({ ...options, accept: options.accept ?? TEXT_ACCEPT });
+    return readText(response, options.signal, (err) => this.unreachable(err));
   }
 
   unreachable(err: unknown): ServerUnreachableError {

@@ -1,5 +1,6 @@
 import type { KindDefinition, Resource, ResourceInput } from '@strata/api';
 import type { BackoffOptions } from './backoff.js';
+import type { QueryValue } from './transport.js';
 
 /** A kind given by its definition or by any CLI alias (`cluster`, `clusters`, `profile`). */
 export type KindRef = string | KindDefinition;
@@ -16,6 +17,15 @@ export interface ScopeOptions extends CallOptions {
 export interface ItemOptions extends ScopeOptions {
   /** For versioned kinds (ClusterProfile, Pack): address one version. */
   version?: string | undefined;
+}
+
+/** A request to a path below one object (`{object}/events`, `{object}/kubeconfig`). */
+export interface SubresourceOptions extends ItemOptions {
+  /** Default GET. */
+  method?: 'GET' | 'POST' | undefined;
+  /** Sent as JSON (POST only). */
+  body?: unknown;
+  query?: Record<string, QueryValue> | undefined;
 }
 
 export interface ListOptions extends ScopeOptions {

@@ -97,7 +97,17 @@ export async function runServer(argv: string[]): Promise<number> {
     store,
     handle,
     cipher,
-    ...(agents ? { clusters: { catalogs, providers, agents, agentServerUrl: () => agentServerUrl } } : {}),
+    ...(agents
+      ? {
+          clusters: {
+            catalogs,
+            providers,
+            agents,
+            agentServerUrl: () => agentServerUrl,
+            ...agentTimeout(process.env.STRATA_AGENT_TIMEOUT_SECONDS),
+          },
+        }
+      : {}),
     onChartsChanged: (tenant) => catalogs.invalidate(tenant),
     onError: (e) =>
       log.warn(
@@ -166,4 +176,10 @@ async function restrictSqliteFiles(url: string): Promise<void> {
 /** bin/strata.js of this checkout: the agent runs from the same sources as the server. */
 function strataBin(): string {
   return fileURLToPath(new URL('../../../bin/strata.js', import.meta.url));
+}
+
+/** STRATA_AGENT_TIMEOUT_SECONDS: how long an agent may be silent before it shows disconnected (default 90). */
+function agentTimeout(value: string | undefined): { agentTimeoutMs?: number } {
+  const seconds = Number(value);
+  return value && Number.isFinite(seconds) && seconds > 0 ? { agentTimeoutMs: seconds * 1000 } : {};
 }

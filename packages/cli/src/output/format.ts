@@ -40,6 +40,11 @@ export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+/** A server response as it was sent, for `-o json|yaml`. */
+export function toFormat(value: unknown, format: 'json' | 'yaml'): string {
+  return format === 'json' ? toJson(value) : toYaml(value);
+}
+
 export interface TableContext {
   kind: string;
   showProject: boolean;

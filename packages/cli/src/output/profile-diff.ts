@@ -1,11 +1,6 @@
+import type { ProfileDiff, ProfileLayerChange as LayerChange } from '@strata/api';
+import { fieldLine, indentText, valueLine } from './diff-lines.js';
 import { toJson, toYaml } from './format.js';
-
-import type {
-  LayerFieldChange as FieldChange,
-  ProfileDiff,
-  ProfileLayerChange as LayerChange,
-  ValueChange,
-} from '@strata/api';
 
 export type { ProfileDiff };
 
@@ -60,27 +55,4 @@ function layerLines(change: LayerChange): string[] {
   }
   if (change.manifest) lines.push('      manifest:', ...indentText(change.manifest, 8));
   return lines;
-}
-
-function fieldLine(f: FieldChange): string {
-  return `${f.field}: ${show(f.from)} -> ${show(f.to)}`;
-}
-
-function valueLine(c: ValueChange): string {
-  const path = c.path || '/';
-  if (c.type === 'added') return `+ ${path}: ${show(c.to)}`;
-  if (c.type === 'removed') return `- ${path}: ${show(c.from)}`;
-  return `~ ${path}: ${show(c.from)} -> ${show(c.to)}`;
-}
-
-function show(value: unknown): string {
-  return value === undefined || value === null ? '<none>' : JSON.stringify(value);
-}
-
-function indentText(text: string, width: number): string[] {
-  const pad = ' '.repeat(width);
-  return text
-    .replace(/\n+$/, '')
-    .split('\n')
-    .map((line) => (line ? `${pad}${line}` : line));
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { CliIO } from '../io.js';
 import { runCli } from '../run-cli.js';
 
 export interface RunResult {
@@ -13,6 +14,8 @@ export interface RunResult {
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   stdin?: string;
+  /** Make stdin look like a terminal (for confirmation prompts). */
+  tty?: boolean;
   signal?: AbortSignal;
   now?: Date;
   /** Called with the stdout written so far after every write (e.g. to abort a watch). */
@@ -23,6 +26,8 @@ export interface RunOptions {
 export async function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
+  const stdin: CliIO['stdin'] = Readable.from([options.stdin ?? '']);
+  if (options.tty) stdin.isTTY = true;
   const code = await runCli(argv, {
     stdout: {
       write: (s: string) => {
@@ -31,7 +36,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Run
       },
     },
     stderr: { write: (s: string) => (stderr += s) },
-    stdin: Readable.from([options.stdin ?? '']),
+    stdin,
     env: { HOME: '/nonexistent-home', ...options.env },
     now: () => options.now ?? new Date('2026-01-01T01:00:00Z'),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -47,7 +47,15 @@ const rows: { name: string; given: (spec: Record<string, unknown>) => void; expe
 describe('ClusterKind schema', () => {
   it('is project-scoped with the day-2 actions', () => {
     assert.equal(ClusterKind.scope, 'project');
-    assert.deepEqual(ClusterKind.actions, ['plan', 'upgrade', 'scale', 'approve-repave', 'kubeconfig']);
+    assert.deepEqual(ClusterKind.actions, [
+      'plan',
+      'upgrade',
+      'scale',
+      'approve-repave',
+      'kubeconfig',
+      'agent-manifest',
+      'rotate-agent-token',
+    ]);
   });
   for (const row of rows) {
     it(row.name, () => {

@@ -42,6 +42,8 @@ export interface ClusterControllerOptions {
   resyncMs?: number;
   /** Re-check interval while something is in progress. Default 2 s. */
   progressMs?: number;
+  /** Silence after which an agent counts as disconnected. Default AGENT_DISCONNECTED_AFTER_SECONDS (90 s). */
+  agentTimeoutMs?: number;
   /** Consecutive transient failures after which the cluster shows Failed (it keeps retrying). Default 8. */
   failAfterAttempts?: number;
 }
@@ -196,8 +198,8 @@ export class ClusterController implements Controller {
     // Agent and layers: the gateway writes layers/health from the agent's reports; here they are judged.
     const record = await this.#o.agents.repository.get(cluster.metadata.uid);
     const lastSeen = record?.lastSeen ? Date.parse(record.lastSeen) : undefined;
-    const connected =
-      lastSeen !== undefined && Date.now() - lastSeen < AGENT_DISCONNECTED_AFTER_SECONDS * 1000;
+    const timeout = this.#o.agentTimeoutMs ?? AGENT_DISCONNECTED_AFTER_SECONDS * 1000;
+    const connected = lastSeen !== undefined && Date.now() - lastSeen < timeout;
     const latest = await this.#o.store.get({ tenant: key.tenant, projects: '*' }, key);
     if (!latest || latest.metadata.deletedAt) return Result.requeueAfter(0);
     const layers = (latest.status.layers as { state: string }[] | undefined) ?? [];

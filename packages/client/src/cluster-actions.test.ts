@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { ClusterPlan, StrataError } from '@strata/api';
+import { StrataClient } from './client.js';
+import { cannedObject, problemReply, startCannedServer, type CannedServer } from './testing/index.js';
+
+const C = '/v1/projects/retail/clusters/shop';
+const plan: ClusterPlan = {
+  pools: [{ name: 'workers', controlPlane: false, scale: { from: 3, to: 5 }, inPlace: [] }],
+  repave: [],
+  approvalRequired: false,
+  paused: false,
+  unchanged: false,
+};
+const cluster = cannedObject({ kind: 'Cluster', name: 'shop', project: 'retail' });
+const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
+
+describe('StrataClient cluster actions and sub-resources', () => {
+  let server: CannedServer;
+  let client: StrataClient;
+  before(async () => {
+    server = await startCannedServer({
+      [`POST ${C}/plan`]: { body: { plan, proposed: cluster } },
+      [`POST ${C}/upgrade`]: { body: { plan, cluster } },
+      [`POST ${C}/scale`]: problemReply('STRATA_VALIDATION_FAILED', '1 problem', [
+        { path: '/pool', message: 'cluster "shop" has no node pool "gpu"; pools: workers' },
+      ]),
+      [`POST ${C}/approve-repave`]: { body: cluster },
+      [`POST ${C}/kubeconfig`]: { body: KUBECONFIG, headers: { 'content-type': 'application/yaml' } },
+      [`GET ${C}/agent-manifest`]: problemReply(
+        'STRATA_CONFLICT',
+        'the sandbox provider runs the agent of "shop" itself; there is no manifest to apply',
+      ),
+      [`POST ${C}/rotate-agent-token`]: { body: { rotated: true, restarted: false, token: 'sat_1' } },
+      [`GET ${C}/events`]: { body: { items: [] } },
+    });
+    client = new StrataClient({ server: server.url, apiKey: 'key-1' });
+  });
+  beforeEach(() => server.requests.splice(0));
+  after(() => server.close());
+  const last = () => server.requests.at(-1)!;
+  const opts = { project: 'retail' };
+
+  it('plan and upgrade post JSON bodies and return the typed plan', async () => {
+    const planned = await client.clusters.plan('shop', { spec: { provider: 'sandbox' } }, opts);
+    assert.deepEqual(planned.plan, plan);
+    assert.deepEqual(JSON.parse(last().body), { spec: { provider: 'sandbox' } });
+    const upgraded = await client.clusters.upgrade('shop', { profile: 'base', version: '1.3.0' }, opts);
+    assert.equal(upgraded.cluster?.metadata.name, 'shop');
+    assert.deepEqual(JSON.parse(last().body), { profile: 'base', version: '1.3.0' });
+    await client.clusters.upgrade('shop', { profile: 'base', version: '1.3.0', dryRun: true }, opts);
+    assert.deepEqual(JSON.parse(last().body), { profile: 'base', version: '1.3.0', dryRun: true });
+  });
+
+  it('bodiless actions send an empty JSON object', async () => {
+    await client.clusters.approveRepave('shop', opts);
+    assert.equal(`${last().method} ${last().path}`, `POST ${C}/approve-repave`);
+    assert.equal(last().headers['content-type'], 'application/json');
+    assert.equal(last().body, '{}');
+    assert.deepEqual(await client.clusters.rotateAgentToken('shop', opts), {
+      rotated: true,
+      restarted: false,
+      token: 'sat_1',
+    });
+  });
+
+  it('kubeconfig returns the YAML text as sent, asking for YAML', async () => {
+    assert.equal(await client.clusters.kubeconfig('shop', opts), KUBECONFIG);
+    assert.equal(`${last().method} ${last().path}`, `POST ${C}/kubeconfig`);
+    assert.match(String(last().headers.accept), /^application\/yaml/);
+    assert.equal(last().headers.authorization, 'Bearer key-1');
+  });
+
+  it('GET sub-resources carry their query and send no body; a text request still throws the problem', async () => {
+    await assert.rejects(client.clusters.agentManifest('shop', { ...opts, mode: 'read-only' }), {
+      code: 'STRATA_CONFLICT',
+    });
+    assert.equal(`${last().method} ${last().path}`, `GET ${C}/agent-manifest`);
+    assert.equal(last().query.get('mode'), 'read-only');
+    assert.equal(last().body, '');
+    assert.deepEqual(await client.clusters.events('shop', opts), { items: [] });
+    assert.equal(`${last().method} ${last().path}`, `GET ${C}/events`);
+  });
+
+  it('scale sends pool and count; a 422 is a StrataError with every issue', async () => {
+    await assert.rejects(
+      client.clusters.scale('shop', { pool: 'gpu', count: 2 }, opts),
+      (err: StrataError) => err.code === 'STRATA_VALIDATION_FAILED' && err.issues[0]?.path === '/pool',
+    );
+    assert.deepEqual(JSON.parse(last().body), { pool: 'gpu', count: 2 });
+  });
+
+  it('Cluster is project-scoped: no request without a project', async () => {
+    await assert.rejects(client.clusters.kubeconfig('shop', {}), /Cluster is project-scoped: give a project/);
+    assert.equal(server.requests.length, 0);
+  });
+});

@@ -1,0 +1,126 @@
+import {
+  ClusterKind,
+  type ClusterPlan,
+  type ClusterSpec,
+  type ClusterStatus,
+  type Resource,
+  type ResourceInput,
+} from '@strata/api';
+import type { StrataClient } from './client.js';
+import type { ScopeOptions } from './types.js';
+
+/** A Cluster as the server returns it. */
+export type Cluster = Resource<ClusterSpec, ClusterStatus>;
+
+/** What `plan` compares with the current Cluster: a whole Cluster document, or just its spec. */
+export type ProposedCluster = ResourceInput | { spec: Record<string, unknown> };
+
+export interface ClusterPlanResult {
+  plan: ClusterPlan;
+  /** The Cluster as it would be stored (defaults filled in); nothing was stored. */
+  proposed: Cluster;
+}
+
+export interface ClusterUpgradeRequest {
+  /** An attached profile. */
+  profile: string;
+  /** The published version to move it to. */
+  version: string;
+  /** Only compute the plan. */
+  dryRun?: boolean | undefined;
+}
+
+/** `cluster` after an upgrade; `proposed` (nothing stored) after a dry run. */
+export interface ClusterUpgradeResult {
+  plan: ClusterPlan;
+  cluster?: Cluster;
+  proposed?: Cluster;
+}
+
+export interface ClusterScaleRequest {
+  pool: string;
+  count: number;
+}
+
+export type AgentManifestMode = 'full' | 'read-only';
+
+export interface AgentTokenRotation {
+  rotated: boolean;
+  /** The provider restarted the agent with the new token itself. */
+  restarted: boolean;
+  /** The new token, when the agent was not restarted (give it to the agent yourself). */
+  token?: string;
+}
+
+/** Events of one cluster, newest first. */
+export interface ClusterEvents {
+  items: Resource[];
+}
+
+/**
+ * The Cluster actions (plan, upgrade, scale, approve-repave, kubeconfig, agent manifest and token, events), typed.
+ * Every call addresses `/v1/projects/{project}/clusters/{name}/...`, so `project` is required.
+ */
+export class ClusterActions {
+  private readonly client: StrataClient;
+
+  constructor(client: StrataClient) {
+    this.client = client;
+  }
+
+  /** What the proposed Cluster would change; 422 with every issue when its spec is invalid. Stores nothing. */
+  async plan(name: string, proposed: ProposedCluster, options: ScopeOptions): Promise<ClusterPlanResult> {
+    return this.client.action<ClusterPlanResult>(ClusterKind, name, 'plan', proposed, options);
+  }
+
+  /** Moves an attached profile to another published version (or, with dryRun, only plans it). */
+  async upgrade(
+    name: string,
+    request: ClusterUpgradeRequest,
+    options: ScopeOptions,
+  ): Promise<ClusterUpgradeResult> {
+    const body = {
+      profile: request.profile,
+      version: request.version,
+      ...(request.dryRun ? { dryRun: true } : {}),
+    };
+    return this.client.action<ClusterUpgradeResult>(ClusterKind, name, 'upgrade', body, options);
+  }
+
+  /** Sets a pool's node count (within its min/max); 422 for an unknown pool. */
+  async scale(name: string, request: ClusterScaleRequest, options: ScopeOptions): Promise<Cluster> {
+    return this.client.action<Cluster>(ClusterKind, name, 'scale', request, options);
+  }
+
+  /** Approves the repave the cluster waits for; 409 when none is pending. */
+  async approveRepave(name: string, options: ScopeOptions): Promise<Cluster> {
+    return this.client.action<Cluster>(ClusterKind, name, 'approve-repave', {}, options);
+  }
+
+  /** The admin kubeconfig (YAML). Needs permission cluster.kubeconfig; every call is audited. */
+  async kubeconfig(name: string, options: ScopeOptions): Promise<string> {
+    return this.client.subresourceText(ClusterKind, name, 'kubeconfig', { ...options, method: 'POST' });
+  }
+
+  /**
+   * The agent as Kubernetes objects (YAML) with a newly issued token: the previous token stops working.
+   * 409 for providers that run the agent themselves (sandbox).
+   */
+  async agentManifest(
+    name: string,
+    options: ScopeOptions & { mode?: AgentManifestMode | undefined },
+  ): Promise<string> {
+    const { mode, ...rest } = options;
+    return this.client.subresourceText(ClusterKind, name, 'agent-manifest', { ...rest, query: { mode } });
+  }
+
+  /** Replaces the agent token; the previous one stops working at once. */
+  async rotateAgentToken(name: string, options: ScopeOptions): Promise<AgentTokenRotation> {
+    return this.client.action<AgentTokenRotation>(ClusterKind, name, 'rotate-agent-token', {}, options);
+  }
+
+  /** The cluster's events, newest first. */
+  async events(name: string, options: ScopeOptions): Promise<ClusterEvents> {
+    return this.client.subresource<ClusterEvents>(ClusterKind, name, 'events', options);
+  }
+}
