@@ -7,3 +7,4 @@ export * from './kinds/cluster.js';
 export * from './diffs.js';
 export * from './cluster-plan.js';
 export * from './agent-protocol.js';
+export * from './discovery.js';

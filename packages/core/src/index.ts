@@ -6,3 +6,4 @@ export * from './template/index.js';
 export * from './packs/index.js';
 export * from './profiles/index.js';
 export * from './clusters/index.js';
+export * from './import/index.js';

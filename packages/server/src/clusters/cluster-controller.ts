@@ -100,6 +100,9 @@ export class ClusterController implements Controller {
       return Result.requeueAfter(this.#resync);
     }
 
+    if ((cluster.status.phase ?? 'Pending') === 'Pending') {
+      await this.#phase(cluster, 'Provisioning', 'creating infrastructure and control plane');
+    }
     let progress: ClusterProgress;
     try {
       progress = await provider.ensure(target);

@@ -1,0 +1,2 @@
+export * from './generate-profile.js';
+export * from './clean-object.js';
