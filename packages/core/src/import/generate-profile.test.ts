@@ -66,12 +66,14 @@ describe('generateProfile', () => {
     });
     assert.deepEqual(layerNames(g), []);
     assert.equal(g.profile.spec.type, 'addon');
-    const reasons: Record<string, string> = Object.fromEntries(
-      g.unmatched.filter((u) => !u.item.startsWith('os images')).map((u) => [u.item.split(' ')[0], u.reason]),
+    const reasons = new Map(
+      g.unmatched
+        .filter((u) => !u.item.startsWith('os images'))
+        .map((u) => [u.item.split(' ')[0] ?? '', u.reason] as const),
     );
-    assert.match(reasons.os ?? '', /no OS pack ubuntu 20\.04\.6 in the catalog \(has 24\.04\.1\)/);
-    assert.match(reasons.kubernetes ?? '', /no kubernetes pack 1\.35\.0 .*has 1\.32\.4, 1\.36\.3/);
-    assert.match(reasons.cni ?? '', /catalog has 3\.30\.1.*adopting would change the running CNI/);
+    assert.match(reasons.get('os') ?? '', /no OS pack ubuntu 20\.04\.6 in the catalog \(has 24\.04\.1\)/);
+    assert.match(reasons.get('kubernetes') ?? '', /no kubernetes pack 1\.35\.0 .*has 1\.32\.4, 1\.36\.3/);
+    assert.match(reasons.get('cni') ?? '', /catalog has 3\.30\.1.*adopting would change the running CNI/);
     assert.ok(g.unmatched.some((u) => u.item.startsWith('os images')));
   });
 
