@@ -11,12 +11,14 @@ import {
   SUPPORTED_AGENT_PROTOCOLS,
   validationError,
   type BundledChartMessage,
+  type DriftEntry,
   type DesiredStateMessage,
 } from '@strata/api';
 import type { ResolvedLayer } from '@strata/core';
 import type { AgentIdentity, ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClusterAgents } from './cluster-agents.js';
+import { recordEvent } from '../controllers/events.js';
 import { updateClusterStatus } from './cluster-status.js';
 
 export interface AgentGatewayOptions {
@@ -98,7 +100,9 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
       await o.agents.touch(agent.clusterUid, report.agentVersion);
       const key = { kind: 'Cluster', tenant: agent.tenant, project: agent.project, name: agent.name };
       let wrote = false;
+      let before: LayerState[] = [];
       const updated = await updateClusterStatus(o.store, key, (s, cluster) => {
+        before = (s.layers as LayerState[] | undefined) ?? [];
         if (cluster.metadata.uid !== agent.clusterUid) return false; // a newer cluster reuses the name
         const last = typeof s.lastReportAt === 'string' ? Date.parse(s.lastReportAt) : 0;
         if (Date.parse(report.observedAt) < last) return false; // a queued report older than what we have
@@ -114,7 +118,17 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
         wrote = true;
       });
       if (!updated) throw new StrataError('STRATA_NOT_FOUND', `cluster "${agent.name}" no longer exists`);
-      if (wrote) o.onStatus?.(agent.tenant);
+      if (wrote) {
+        o.onStatus?.(agent.tenant);
+        for (const e of layerEvents(before, report.layers)) {
+          await recordEvent(o.store, {
+            tenant: agent.tenant,
+            involvedObject: { kind: 'Cluster', name: agent.name, project: agent.project },
+            ...e,
+            source: 'agent',
+          });
+        }
+      }
       const latest = await o.agents.repository.latest(agent.clusterUid);
       return { revision: latest?.revision ?? 0 };
     },
@@ -159,4 +173,46 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
       return chart;
     },
   );
+}
+
+type LayerState = { profile: string; name: string; state: string; message?: string; drift?: DriftEntry[] };
+
+function describeDrift(d: DriftEntry): string {
+  const o = d.object;
+  const where = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+  return d.path === '' ? `${where} is missing` : `${where} ${d.path}`;
+}
+
+/** Events for the layer transitions a report brings: drift found, drift repaired, a layer failing. */
+export function layerEvents(
+  before: readonly LayerState[],
+  after: readonly LayerState[],
+): { type: 'Normal' | 'Warning'; reason: string; message: string }[] {
+  const previous = new Map(before.map((l) => [`${l.profile}/${l.name}`, l.state]));
+  const events: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
+  for (const l of after) {
+    const was = previous.get(`${l.profile}/${l.name}`);
+    if (was === l.state) continue;
+    if (l.state === 'Drifted') {
+      const what = (l.drift ?? []).slice(0, 3).map(describeDrift).join('; ');
+      events.push({
+        type: 'Warning',
+        reason: 'DriftDetected',
+        message: `layer ${l.name}: ${what || 'drifted'}`,
+      });
+    } else if (was === 'Drifted' && l.state === 'Applied') {
+      events.push({
+        type: 'Normal',
+        reason: 'DriftRemediated',
+        message: `layer ${l.name} matches its desired state again`,
+      });
+    } else if (l.state === 'Failed') {
+      events.push({
+        type: 'Warning',
+        reason: 'LayerFailed',
+        message: `layer ${l.name}: ${l.message ?? 'failed'}`,
+      });
+    }
+  }
+  return events;
 }

@@ -1,0 +1,75 @@
+/**
+ * The long-poll loop: one outstanding `GET /v1/agent/desired-state?after=R` at a time, resuming from the newest
+ * revision the agent has (persisted in the cluster, so a restarted agent does not pull what it already has).
+ * Errors back off with jitter; a 204 just asks again. An idle agent costs the server one parked request.
+ */
+import { AgentError, errorMessage } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { Backoff } from './backoff.js';
+import { readDesiredState, type DesiredState } from './desired-state.js';
+import type { ServerClient } from './server-client.js';
+import { Waker } from './wake-sleep.js';
+
+export interface DesiredStatePollerOptions {
+  client: ServerClient;
+  logger: Logger;
+  /** The revision the agent has now (0: none). */
+  revision: () => number;
+  /** Called with the raw message (persisted as is) and what the agent read from it. */
+  onDesiredState: (raw: unknown, state: DesiredState) => Promise<void>;
+  onConnection: (connected: boolean, error?: AgentError) => void;
+  waitSeconds?: number;
+  backoff?: Backoff;
+}
+
+export class DesiredStatePoller {
+  private readonly stopController = new AbortController();
+  private readonly waker = new Waker(this.stopController.signal);
+  private readonly backoff: Backoff;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: DesiredStatePollerOptions) {
+    this.backoff = options.backoff ?? new Backoff();
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Cuts a backoff wait short (the server told us a newer revision exists). */
+  wake(): void {
+    this.waker.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const { client, logger } = this.options;
+    const signal = this.stopController.signal;
+    while (!signal.aborted) {
+      try {
+        const raw = await client.desiredState(
+          this.options.revision(),
+          this.options.waitSeconds ?? 30,
+          signal,
+        );
+        this.options.onConnection(true);
+        this.backoff.reset();
+        if (raw === undefined) continue;
+        const state = readDesiredState(raw);
+        if (state.revision > this.options.revision()) await this.options.onDesiredState(raw, state);
+      } catch (error) {
+        if (signal.aborted) break;
+        const e =
+          error instanceof AgentError ? error : new AgentError('ServerUnreachable', errorMessage(error));
+        if (e.code !== 'InvalidMessage') this.options.onConnection(false, e);
+        const delayMs = this.backoff.next();
+        logger.warn('desired state poll failed', { code: e.code, error: e.message, retryInMs: delayMs });
+        await this.waker.sleep(delayMs);
+      }
+    }
+  }
+}

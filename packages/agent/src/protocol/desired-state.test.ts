@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readDesiredState } from './desired-state.js';
+
+const message = {
+  protocol: 1,
+  cluster: { tenant: 't', project: 'p', name: 'c', uid: 'u' },
+  revision: 3,
+  stack: {
+    hash: 'sha256:s',
+    kubernetesVersion: '1.36.3',
+    layers: [
+      {
+        profile: { name: 'base', version: '1.0.0' },
+        name: 'ubuntu',
+        layer: 'os',
+        type: 'manifest',
+        manifests: [],
+        hash: 'h1',
+        values: {},
+      },
+      {
+        profile: { name: 'base', version: '1.0.0' },
+        name: 'cfg',
+        type: 'manifest',
+        manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }],
+        hash: 'h2',
+        futureField: { anything: true },
+      },
+      {
+        profile: { name: 'base', version: '1.0.0' },
+        name: 'web',
+        type: 'helm',
+        manifests: [],
+        helm: {
+          releaseName: 'web',
+          namespace: 'web',
+          chart: { name: 'web', version: '1.0.0', repository: 'https://charts.example.org' },
+          values: { replicaCount: 2 },
+        },
+        hash: 'h3',
+      },
+    ],
+  },
+  policy: { drift: 'report', paused: false },
+  mode: 'full',
+  addedInAFutureMinorVersion: 1,
+};
+
+describe('readDesiredState', () => {
+  it('reads layers in order, with their content type, ignoring unknown fields', () => {
+    const s = readDesiredState(message);
+    assert.equal(s.revision, 3);
+    assert.deepEqual(
+      s.layers.map((l) => [l.key, l.index, l.content.type, l.hash]),
+      [
+        ['base.ubuntu', 0, 'info', 'h1'],
+        ['base.cfg', 1, 'manifest', 'h2'],
+        ['base.web', 2, 'helm', 'h3'],
+      ],
+    );
+    assert.deepEqual(s.policy, { drift: 'report', paused: false });
+    assert.equal(s.kubernetesVersion, '1.36.3');
+  });
+
+  it('treats a layer with neither manifests nor helm as informational', () => {
+    const s = readDesiredState({
+      revision: 1,
+      stack: { layers: [{ profile: 'base', name: 'k8s', layer: 'k8s', hash: 'h' }] },
+    });
+    assert.equal(s.layers[0]!.content.type, 'info');
+  });
+
+  it('defaults what an older server may not send', () => {
+    const s = readDesiredState({ revision: 1, stack: { layers: [] } });
+    assert.deepEqual(s.policy, { drift: 'remediate', paused: false });
+    assert.equal(s.mode, 'full');
+  });
+
+  const bad: { name: string; value: unknown; error: RegExp }[] = [
+    { name: 'no revision', value: { stack: { layers: [] } }, error: /revision/ },
+    {
+      name: 'a layer without hash',
+      value: { revision: 1, stack: { layers: [{ profile: 'p', name: 'l' }] } },
+      error: /needs profile, name and hash/,
+    },
+    {
+      name: 'a manifest without a name',
+      value: {
+        revision: 1,
+        stack: {
+          layers: [
+            {
+              profile: 'p',
+              name: 'l',
+              hash: 'h',
+              manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }],
+            },
+          ],
+        },
+      },
+      error: /manifests\[0\] needs apiVersion, kind and metadata.name/,
+    },
+    {
+      name: 'a duplicate layer',
+      value: {
+        revision: 1,
+        stack: {
+          layers: [
+            { profile: 'p', name: 'l', hash: 'h' },
+            { profile: 'p', name: 'l', hash: 'h' },
+          ],
+        },
+      },
+      error: /appears twice/,
+    },
+    {
+      name: 'helm without a chart version',
+      value: {
+        revision: 1,
+        stack: {
+          layers: [
+            {
+              profile: 'p',
+              name: 'l',
+              hash: 'h',
+              helm: { releaseName: 'r', namespace: 'n', chart: { name: 'c' } },
+            },
+          ],
+        },
+      },
+      error: /chart.version/,
+    },
+    {
+      name: 'a newer protocol',
+      value: { protocol: 2, revision: 1, stack: { layers: [] } },
+      error: /protocol 2/,
+    },
+  ];
+  for (const row of bad)
+    it(`refuses ${row.name}`, () => assert.throws(() => readDesiredState(row.value), row.error));
+});

@@ -1,0 +1,2 @@
+/** The agent's own version, reported to the server in every status report. */
+export const AGENT_VERSION = '0.1.0';
