@@ -5,12 +5,23 @@
  * when their command line or files changed.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StrataError } from '@strata/api';
-import type { StateLayout } from './components.js';
 import { isOurs, startProcess, stopProcess, type ProcessIdentity } from './process.js';
-import { writeState, type StoredState } from './state.js';
+import { writeJsonFile } from './state.js';
+
+/** Where companions live: a directory, its log directory, and the JSON state file that records them. */
+export interface CompanionHome {
+  root: string;
+  logs: string;
+  stateFile: string;
+}
+
+/** The part of a state file companions use (the sandbox's state.json has more). */
+export interface CompanionState {
+  companions?: CompanionRecord[];
+}
 
 export interface CompanionSpec {
   /** DNS-1123 label, unique per cluster, e.g. `agent`. */
@@ -42,7 +53,7 @@ export interface CompanionStatus {
 
 const ID = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
-export function companionDir(layout: StateLayout, id: string): string {
+export function companionDir(layout: CompanionHome, id: string): string {
   return join(layout.root, 'companions', id);
 }
 
@@ -60,8 +71,8 @@ async function writePrivate(path: string, content: string): Promise<void> {
 
 /** Starts the companion unless it runs already with the same fingerprint. Persists the record before returning. */
 export async function ensureCompanion(
-  layout: StateLayout,
-  state: StoredState,
+  layout: CompanionHome,
+  state: CompanionState,
   spec: CompanionSpec,
 ): Promise<CompanionStatus> {
   if (!ID.test(spec.id)) {
@@ -95,16 +106,60 @@ export async function ensureCompanion(
   const restarts = existing && existing.fingerprint === wanted ? existing.restarts + 1 : 0;
   const record: CompanionRecord = { ...owned, id: spec.id, fingerprint: wanted, restarts };
   state.companions = [...companions.filter((c) => c.id !== spec.id), record];
-  await writeState(layout.stateFile, state);
+  await writeJsonFile(layout.stateFile, state);
   return { id: spec.id, pid: record.pid, started: true, restarts, logFile };
 }
 
 /** Stops one companion (or all when `id` is omitted) and forgets it. */
-export async function stopCompanions(layout: StateLayout, state: StoredState, id?: string): Promise<void> {
+export async function stopCompanions(
+  layout: CompanionHome,
+  state: CompanionState,
+  id?: string,
+): Promise<void> {
   const companions = state.companions ?? [];
   const stopping = companions.filter((c) => id === undefined || c.id === id);
   if (stopping.length === 0) return;
   await Promise.all(stopping.map((c) => stopProcess(c)));
   state.companions = companions.filter((c) => !stopping.includes(c));
-  await writeState(layout.stateFile, state);
+  await writeJsonFile(layout.stateFile, state);
+}
+
+/**
+ * Companion processes outside a sandbox cluster (e.g. the agent of an imported cluster, run by the server): the
+ * same recording, supervision and PID-reuse guard, with their state in `<root>/processes.json`.
+ */
+export class ProcessSupervisor {
+  readonly home: CompanionHome;
+
+  constructor(root: string) {
+    this.home = { root, logs: join(root, 'logs'), stateFile: join(root, 'processes.json') };
+  }
+
+  async #state(): Promise<CompanionState> {
+    try {
+      return JSON.parse(await readFile(this.home.stateFile, 'utf8')) as CompanionState;
+    } catch {
+      return {};
+    }
+  }
+
+  async ensure(spec: CompanionSpec): Promise<CompanionStatus> {
+    await mkdir(this.home.logs, { recursive: true, mode: 0o700 });
+    return ensureCompanion(this.home, await this.#state(), spec);
+  }
+
+  async stop(id?: string): Promise<void> {
+    await stopCompanions(this.home, await this.#state(), id);
+  }
+
+  async file(id: string, name: string): Promise<string | undefined> {
+    if (name.includes('/')) return undefined;
+    return readFile(join(companionDir(this.home, id), name), 'utf8').catch(() => undefined);
+  }
+
+  /** Stops everything and removes the directory. */
+  async remove(): Promise<void> {
+    await this.stop();
+    await rm(this.home.root, { recursive: true, force: true });
+  }
 }

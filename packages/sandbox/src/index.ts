@@ -18,7 +18,7 @@ export { specIssues, validateClusterSpec } from './validate.js';
 export { POOL_LABEL, CONTROL_PLANE_ROLE, isNodeReady } from './nodes.js';
 export { KWOK_NODE_ANNOTATION } from './components.js';
 export { defaultStateRoot } from './state.js';
-export type { CompanionSpec, CompanionStatus } from './companions.js';
+export { ProcessSupervisor, type CompanionSpec, type CompanionStatus } from './companions.js';
 export { pssBytes, rssBytes } from './process.js';
 export {
   BinaryInstaller,

@@ -26,9 +26,14 @@ export async function readState(stateFile: string): Promise<StoredState | undefi
 }
 
 export async function writeState(stateFile: string, state: StoredState): Promise<void> {
-  const tmp = `${stateFile}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, stateFile);
+  await writeJsonFile(stateFile, state);
+}
+
+/** Writes JSON atomically (temp file + rename), readable by the owner only. */
+export async function writeJsonFile(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
 }
 
 /** Names of the cluster directories under the state root (whether or not their state is complete). */

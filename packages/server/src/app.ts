@@ -125,7 +125,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     hooks: {
       ClusterProfile: clusterProfileHooks(catalogs),
-      Cluster: clusterHooks({ catalogs, providers }),
+      Cluster: clusterHooks({ catalogs, providers, cipher: options.cipher }),
       Pack: packHooks(),
       Tenant: {
         afterCreate: async (ctx, created) => {

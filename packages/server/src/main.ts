@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StrataError } from '@strata/api';
 import { ClusterAgentRepository, KyselyResourceRepository, openDatabase } from '@strata/store';
-import { SandboxProvider } from '@strata/providers';
+import { ImportedProvider, SandboxProvider } from '@strata/providers';
 import { ProviderRegistry } from './clusters/provider-registry.js';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
@@ -58,11 +58,10 @@ export async function runServer(argv: string[]): Promise<number> {
   let lastStep = -1;
   const sandboxReady = await installer.isInstalled();
   if (!sandboxReady && process.env.STRATA_SANDBOX_AUTO_INSTALL !== 'false') void installer.start();
+  const agentCommand = { binary: process.execPath, args: [strataBin(), 'agent'] };
   const providers = new ProviderRegistry([
-    new SandboxProvider({
-      stateDir: join(config.dataDir, 'sandbox'),
-      agentCommand: { binary: process.execPath, args: [strataBin(), 'agent'] },
-    }),
+    new SandboxProvider({ stateDir: join(config.dataDir, 'sandbox'), agentCommand }),
+    new ImportedProvider({ stateDir: join(config.dataDir, 'imported'), agentCommand }),
   ]);
   let agentServerUrl = config.advertiseUrl ?? `http://${config.host}:${config.port}`;
   const { app, catalogs, agents } = await buildApp({

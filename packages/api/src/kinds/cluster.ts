@@ -104,6 +104,18 @@ export const ClusterPolicy = Type.Object(
 );
 export type ClusterPolicy = Static<typeof ClusterPolicy>;
 
+export const IMPORT_MODES = ['read-only', 'full'] as const;
+export const ClusterImport = Type.Object(
+  {
+    /** read-only: the agent only reads and reports; full: it applies the attached profiles. */
+    mode: Type.Union([Type.Literal('read-only'), Type.Literal('full')]),
+    /** server: the server runs the agent with spec.kubeconfig; manifest: the user applies the agent manifest. */
+    connect: Type.Optional(Type.Union([Type.Literal('server'), Type.Literal('manifest')])),
+  },
+  strict,
+);
+export type ClusterImport = Static<typeof ClusterImport>;
+
 export const ClusterSpec = Type.Object(
   {
     provider: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 32 }),
@@ -113,9 +125,17 @@ export const ClusterSpec = Type.Object(
     providerConfig: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.Unknown())),
     /** `from-profile` (default): the k8s layer decides. Otherwise an explicit version such as v1.36.3. */
     kubernetesVersion: Type.Optional(Type.String({ pattern: '^(from-profile|v?[0-9]+\\.[0-9]+\\.[0-9]+)$' })),
-    nodePools: Type.Array(NodePool, { minItems: 1, maxItems: 100 }),
+    /** The pools the provider builds (empty for imported clusters: their nodes are discovered). */
+    nodePools: Type.Array(NodePool, { maxItems: 100 }),
     profiles: Type.Optional(Type.Array(ClusterProfileRef, { maxItems: 32 })),
     policy: Type.Optional(ClusterPolicy),
+    /** Provider `imported`: how Strata manages a cluster it did not build. */
+    import: Type.Optional(ClusterImport),
+    /**
+     * Provider `imported`, connect `server`: a kubeconfig with inline credentials only (token or client certificate,
+     * CA data). Write-only: encrypted at rest, never returned.
+     */
+    kubeconfig: Type.Optional(Type.String({ minLength: 1, maxLength: 262144 })),
   },
   strict,
 );
@@ -219,6 +239,7 @@ export const ClusterKind = defineKind({
   description:
     'Desired state of one Kubernetes cluster: provider, node pools, attached profile versions and policies.',
   spec: ClusterSpec,
+  secretFields: ['/kubeconfig'],
   actions: [
     'plan',
     'upgrade',
@@ -227,5 +248,6 @@ export const ClusterKind = defineKind({
     'kubeconfig',
     'agent-manifest',
     'rotate-agent-token',
+    'generate-profile',
   ],
 });

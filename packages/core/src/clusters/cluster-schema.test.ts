@@ -36,11 +36,11 @@ const rows: { name: string; given: (spec: Record<string, unknown>) => void; expe
     expect: ['/spec/extra', '/spec/nodePools/0/taints/0/effect', '/spec/policy/drift'],
   },
   {
-    name: 'a cluster needs at least one node pool',
+    name: 'an import mode other than read-only or full',
     given: (spec) => {
-      spec['nodePools'] = [];
+      spec['import'] = { mode: 'write-only' };
     },
-    expect: ['/spec/nodePools'],
+    expect: ['/spec/import/mode'],
   },
 ];
 
@@ -55,6 +55,7 @@ describe('ClusterKind schema', () => {
       'kubeconfig',
       'agent-manifest',
       'rotate-agent-token',
+      'generate-profile',
     ]);
   });
   for (const row of rows) {

@@ -115,6 +115,50 @@ const rows: {
       },
     ],
   },
+  {
+    name: 'a built cluster needs a control-plane pool (an empty list has none)',
+    given: { spec: { ...valid(), nodePools: [] }, options: { providers: ['sandbox'] } },
+    expect: [
+      { path: '/spec/nodePools', message: 'no control-plane pool: one pool needs controlPlane: true' },
+    ],
+  },
+  {
+    name: 'import fields belong to imported clusters only',
+    given: {
+      spec: { ...valid(), import: { mode: 'full' }, kubeconfig: 'x' },
+      options: { providers: ['sandbox'] },
+    },
+    expect: [
+      { path: '/spec/import', message: 'only clusters of provider "imported" are imported' },
+      {
+        path: '/spec/kubeconfig',
+        message: 'a kubeconfig is given only for provider "imported"; the provider makes its own',
+      },
+    ],
+  },
+  {
+    name: 'an imported cluster: no pools, a mode, and a kubeconfig unless the agent is applied by manifest',
+    given: {
+      spec: { provider: 'imported', nodePools: [{ name: 'w', count: 1 }] },
+      options: { providers: ['imported'], profileTypes: [] },
+    },
+    expect: [
+      { path: '/spec/import', message: 'an imported cluster needs import.mode (read-only or full)' },
+      {
+        path: '/spec/nodePools',
+        message:
+          'an imported cluster has no managed node pools: its nodes are discovered; leave nodePools empty',
+      },
+    ],
+  },
+  {
+    name: 'an imported cluster connected by manifest needs no kubeconfig and no infra profile',
+    given: {
+      spec: { provider: 'imported', nodePools: [], import: { mode: 'read-only', connect: 'manifest' } },
+      options: { providers: ['imported'], profileTypes: [] },
+    },
+    expect: [],
+  },
 ];
 
 describe('clusterSpecIssues', () => {

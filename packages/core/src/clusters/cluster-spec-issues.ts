@@ -76,17 +76,48 @@ function profileIssues(spec: ClusterSpec, at: string, types: readonly AttachedPr
       },
     ];
   }
-  const seen = new Map<string, number>();
-  const issues = infra.slice(1).map(({ i }) => ({
+  const issues: Issue[] = infra.slice(1).map(({ i }) => ({
     path: `${at}/profiles/${i}`,
     message: `two infra profiles: "${spec.profiles?.[i]?.name ?? ''}" and "${spec.profiles?.[infra[0]?.i ?? 0]?.name ?? ''}"; attach exactly one profile of type infra or full`,
   }));
+  return [...issues, ...duplicateProfiles(spec, at)];
+}
+
+function duplicateProfiles(spec: ClusterSpec, at: string): Issue[] {
+  const issues: Issue[] = [];
+  const seen = new Map<string, number>();
   (spec.profiles ?? []).forEach((ref, i) => {
-    const first = seen.get(ref.name);
-    if (first !== undefined) {
+    if (seen.has(ref.name)) {
       issues.push({ path: `${at}/profiles/${i}/name`, message: `profile "${ref.name}" is attached twice` });
     } else seen.set(ref.name, i);
   });
+  return issues;
+}
+
+/** The provider name of clusters Strata did not build. */
+export const IMPORTED_PROVIDER = 'imported';
+
+function importIssues(spec: ClusterSpec, at: string): Issue[] {
+  const issues: Issue[] = [];
+  if (!spec.import) {
+    issues.push({
+      path: `${at}/import`,
+      message: 'an imported cluster needs import.mode (read-only or full)',
+    });
+  } else if ((spec.import.connect ?? 'server') === 'server' && spec.kubeconfig === undefined) {
+    issues.push({
+      path: `${at}/kubeconfig`,
+      message:
+        'connect "server" needs the cluster\'s kubeconfig (or use connect "manifest" and apply the agent manifest)',
+    });
+  }
+  if (spec.nodePools.length > 0) {
+    issues.push({
+      path: `${at}/nodePools`,
+      message:
+        'an imported cluster has no managed node pools: its nodes are discovered; leave nodePools empty',
+    });
+  }
   return issues;
 }
 
@@ -98,6 +129,24 @@ export function clusterSpecIssues(spec: ClusterSpec, options: ClusterSpecIssuesO
     issues.push({
       path: `${at}/provider`,
       message: `unknown provider "${spec.provider}"; known providers: ${options.providers.join(', ') || 'none'}`,
+    });
+  }
+  if (spec.provider === IMPORTED_PROVIDER) {
+    // Strata did not build the cluster: no pools to manage, and profiles are optional (add-ons, or a generated one).
+    issues.push(...importIssues(spec, at));
+    if (options.profileTypes) issues.push(...duplicateProfiles(spec, at));
+    return issues;
+  }
+  if (spec.import !== undefined) {
+    issues.push({
+      path: `${at}/import`,
+      message: `only clusters of provider "${IMPORTED_PROVIDER}" are imported`,
+    });
+  }
+  if (spec.kubeconfig !== undefined) {
+    issues.push({
+      path: `${at}/kubeconfig`,
+      message: `a kubeconfig is given only for provider "${IMPORTED_PROVIDER}"; the provider makes its own`,
     });
   }
   issues.push(...poolIssues(spec, at));

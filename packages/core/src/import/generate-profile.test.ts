@@ -41,13 +41,26 @@ const layerNames = (g: ReturnType<typeof generateProfile>) =>
 describe('generateProfile', () => {
   const catalog = testCatalog();
 
-  it('matches OS, Kubernetes and CNI to the exact catalog versions and validates', () => {
-    const g = generateProfile({ discovery: discovery(), catalog, name: 'imported', version: '0.1.0' });
-    assert.deepEqual(layerNames(g), ['ubuntu', 'kubernetes', 'sandbox-cni']);
+  it('matches OS, Kubernetes, CNI and CSI to the exact catalog versions and validates', () => {
+    const g = generateProfile({
+      discovery: discovery({ csi: { drivers: ['csi.sandbox.strata.dev'], storageClasses: [] } }),
+      catalog,
+      name: 'imported',
+      version: '0.1.0',
+    });
+    assert.deepEqual(layerNames(g), ['ubuntu', 'kubernetes', 'sandbox-cni', 'sandbox-csi']);
     assert.equal(g.profile.spec.type, 'full');
     assert.deepEqual(g.unmatched, []);
-    const issues = validateProfile({ profile: g.profile, catalog }).filter((i) => !/csi/i.test(i.message));
-    assert.deepEqual(issues, []);
+    assert.deepEqual(validateProfile({ profile: g.profile, catalog }), []);
+  });
+
+  it('leaves an incomplete infrastructure out (listed) so that the draft stays a valid add-on profile', () => {
+    const g = generateProfile({ discovery: discovery(), catalog, name: 'imported', version: '0.1.0' });
+    assert.equal(g.profile.spec.type, 'addon');
+    assert.deepEqual(layerNames(g), []);
+    assert.equal(g.unmatched.length, 3);
+    assert.ok(g.unmatched.every((u) => /missing: csi/.test(u.reason)));
+    assert.deepEqual(validateProfile({ profile: g.profile, catalog }), []);
   });
 
   it('lists versions it cannot describe exactly instead of adding layers that would change the cluster', () => {

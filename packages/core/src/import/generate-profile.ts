@@ -157,8 +157,8 @@ export function generateProfile(input: GenerateProfileInput): GeneratedProfile {
     }
   }
   for (const driver of discovery.csi.drivers) {
-    const base = driver.split('.')[0] ?? driver;
-    const names = [driver, base, `${base}-csi`, `${base}-csi-driver`];
+    // ebs.csi.aws.com → aws-ebs-csi-driver is not guessable; csi.sandbox.strata.dev → sandbox-csi is.
+    const names = [driver, ...driver.split('.').flatMap((l) => [l, `${l}-csi`, `${l}-csi-driver`])];
     const found = exactPack(catalog, 'csi', names, undefined);
     if (found.pack) addPack(`csi ${driver}`, found.pack);
     else {
@@ -220,17 +220,33 @@ export function generateProfile(input: GenerateProfileInput): GeneratedProfile {
     }
   }
 
-  const hasInfra = layers.some(
-    (l) => 'pack' in l && ['os', 'k8s'].includes(catalog.get(l.pack, l.version)?.layer ?? ''),
-  );
+  // A full profile must describe the whole infrastructure (os, k8s, cni, csi). When something is missing, the infra
+  // layers found are listed instead, and the draft is an add-on profile of the releases and objects.
+  const infraKinds: string[] = ['os', 'k8s', 'cni', 'csi'];
+  const kindOf = (l: ProfileLayer): string =>
+    ('pack' in l ? catalog.get(l.pack, l.version)?.layer : undefined) ?? 'addon';
+  const found = new Set<string>(layers.map(kindOf).filter((k) => infraKinds.includes(k)));
+  const complete = infraKinds.every((k) => found.has(k));
+  if (!complete && found.size > 0) {
+    const missing = infraKinds.filter((k) => !found.has(k)).join(', ');
+    for (const l of layers.filter((x) => infraKinds.includes(kindOf(x)))) {
+      const m = matched.findIndex((x) => x.layer === ('pack' in l ? l.pack : l.name));
+      const item = m >= 0 ? matched.splice(m, 1)[0]!.item : 'pack' in l ? l.pack : l.name;
+      unmatched.push({
+        item,
+        reason: `matches pack ${'pack' in l ? `${l.pack} ${l.version}` : l.name}, but a profile describes the infrastructure only with all of os, k8s, cni and csi (missing: ${missing}); left out`,
+      });
+    }
+  }
+  const kept = complete ? layers : layers.filter((l) => !infraKinds.includes(kindOf(l)));
   return {
     profile: {
       metadata: { name: input.name },
       spec: {
-        type: hasInfra ? 'full' : 'addon',
+        type: complete ? 'full' : 'addon',
         version: input.version,
         description: `Generated from cluster discovery at ${discovery.observedAt} (${discovery.distribution.name}, Kubernetes ${discovery.kubernetesVersion}); review before publishing.`,
-        layers,
+        layers: kept,
       },
     },
     matched,

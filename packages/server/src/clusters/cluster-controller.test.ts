@@ -105,6 +105,7 @@ describe('cluster controller decisions', () => {
       agents,
       agentServerUrl: () => 'http://127.0.0.1:1',
       agentTimeoutMs: 1000,
+      cipher: s.cipher,
     });
     await expectOk(
       s.call({

@@ -29,6 +29,7 @@ import { condition, setCondition, updateClusterStatus, type Status } from './clu
 import { clusterInfrastructureName, machineTarget, providerCluster, statusString } from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { resolveCluster } from './resolve-cluster.js';
+import { revealSecret, type SecretCipher } from '../resources/secret-fields.js';
 import { AGENT_DISCONNECTED_AFTER_SECONDS } from '@strata/api';
 
 export interface ClusterControllerOptions {
@@ -38,6 +39,8 @@ export interface ClusterControllerOptions {
   agents: ClusterAgents;
   /** The URL agents dial (this server as reachable from where agents run). */
   agentServerUrl: () => string;
+  /** Reveals write-only spec fields the provider needs (an imported cluster's kubeconfig). */
+  cipher: SecretCipher;
   /** Re-check interval of a settled cluster (agent heartbeat, newer profile versions). Default 15 s. */
   resyncMs?: number;
   /** Re-check interval while something is in progress. Default 2 s. */
@@ -72,7 +75,7 @@ export class ClusterController implements Controller {
     const cluster = await this.#o.store.get({ tenant: key.tenant, projects: '*' }, key);
     if (!cluster) return Result.done();
     if (cluster.metadata.deletedAt) return this.#delete(ctx, cluster);
-    const spec = cluster.spec as unknown as ClusterSpec;
+    const spec = this.#providerSpec(cluster);
     const provider = this.#o.providers.get(spec.provider);
     const resolved = await resolveCluster({
       store: this.#o.store,
@@ -150,7 +153,7 @@ export class ClusterController implements Controller {
     const { revision } = await this.#o.agents.publish(cluster.metadata.uid, {
       stack: resolved.stack,
       policy,
-      mode: 'full',
+      mode: agentMode(spec),
     });
     const updatesAvailable = await this.#updatesAvailable(cluster, spec);
 
@@ -306,7 +309,7 @@ export class ClusterController implements Controller {
       const token = (await this.#o.agents.hasToken(identity.clusterUid))
         ? undefined
         : await this.#o.agents.issueToken(identity);
-      const launch = { serverUrl: this.#o.agentServerUrl(), mode: 'full' as const };
+      const launch = { serverUrl: this.#o.agentServerUrl(), mode: agentMode(target.spec) };
       let progress = await provider.ensureAgent(target, token ? { ...launch, token } : launch);
       if (progress.tokenRequired && !ctx.signal.aborted) {
         progress = await provider.ensureAgent(target, {
@@ -462,6 +465,13 @@ export class ClusterController implements Controller {
     return out;
   }
 
+  /** The spec as the provider needs it: write-only fields decrypted (never stored or returned like this). */
+  #providerSpec(cluster: Resource): ClusterSpec {
+    const spec = cluster.spec as unknown as ClusterSpec;
+    const kubeconfig = revealSecret(this.#o.cipher, cluster.spec.kubeconfig);
+    return typeof kubeconfig === 'string' ? { ...spec, kubeconfig } : spec;
+  }
+
   #identity(cluster: Resource) {
     return {
       tenant: cluster.metadata.tenant,
@@ -498,4 +508,9 @@ function repaveReason(cluster: Resource, target: ProviderCluster): string {
     return `Kubernetes ${running} → ${target.kubernetesVersion}`;
   }
   return target.osImage ? `machine image changed (${target.osImage})` : 'machine shape changed';
+}
+
+/** Imported read-only clusters get a read-only agent; everything else a full one. */
+function agentMode(spec: ClusterSpec): 'full' | 'read-only' {
+  return spec.import?.mode === 'read-only' ? 'read-only' : 'full';
 }

@@ -7,6 +7,7 @@
 import { StrataError, type ClusterSpec, type Issue, type Resource } from '@strata/api';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import type { KindHooks } from '../resources/kind-hooks.js';
+import { revealSecret, type SecretCipher } from '../resources/secret-fields.js';
 import { providerCluster } from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { resolveCluster } from './resolve-cluster.js';
@@ -20,7 +21,11 @@ function variablesByProfile(spec: ClusterSpec): Record<string, Record<string, un
   return Object.fromEntries((spec.profiles ?? []).map((p) => [p.name, p.variables ?? {}]));
 }
 
-export function clusterHooks(o: { catalogs: TenantCatalogs; providers: ProviderRegistry }): KindHooks {
+export function clusterHooks(o: {
+  catalogs: TenantCatalogs;
+  providers: ProviderRegistry;
+  cipher: SecretCipher;
+}): KindHooks {
   return {
     finalizers: [INFRASTRUCTURE_FINALIZER],
     initialStatus: () => ({ phase: 'Pending', conditions: [] }),
@@ -33,7 +38,11 @@ export function clusterHooks(o: { catalogs: TenantCatalogs; providers: ProviderR
       }
     },
     async validate(ctx, input, previous?: Resource) {
-      const spec = input.spec as unknown as ClusterSpec;
+      const given = input.spec as unknown as ClusterSpec;
+      // A kubeconfig left out of an update keeps the stored one (write-only field): validate with it.
+      const stored = previous ? revealSecret(o.cipher, previous.spec.kubeconfig) : undefined;
+      const kubeconfig = given.kubeconfig ?? (typeof stored === 'string' ? stored : undefined);
+      const spec: ClusterSpec = { ...given, ...(kubeconfig ? { kubeconfig } : {}) };
       const issues: Issue[] = [];
       if (previous) {
         for (const field of IMMUTABLE) {

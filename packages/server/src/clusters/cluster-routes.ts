@@ -1,9 +1,18 @@
 /**
  * Cluster actions beyond create/read/update/delete: plan a change, upgrade a profile, scale a pool, approve a
- * repave, get the admin kubeconfig (audited), render the agent manifest, rotate the agent token, read events.
+ * repave, get the admin kubeconfig (audited), render the agent manifest, rotate the agent token, read events,
+ * generate a profile from what the agent discovered (import).
  */
-import { ClusterKind, StrataError, validationError, type ClusterSpec, type Resource } from '@strata/api';
-import { planClusterChange, type ClusterPlan } from '@strata/core';
+import {
+  ClusterKind,
+  ClusterProfileKind,
+  StrataError,
+  validationError,
+  type ClusterDiscovery,
+  type ClusterSpec,
+  type Resource,
+} from '@strata/api';
+import { generateProfile, planClusterChange, type ClusterPlan } from '@strata/core';
 import type { ProviderCluster } from '@strata/provider-sdk';
 import { listAll, type ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -322,7 +331,8 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
     async (req, reply) => {
       const current = await o.service.get(o.context(req), target(req), req.params.name);
       const provider = o.providers.get(String(current.spec.provider));
-      if (provider?.ensureAgent) {
+      const byManifest = (current.spec.import as { connect?: string } | undefined)?.connect === 'manifest';
+      if (provider?.ensureAgent && !byManifest) {
         throw new StrataError(
           'STRATA_CONFLICT',
           `the ${provider.name} provider runs the agent of "${req.params.name}" itself; there is no manifest to apply`,
@@ -354,6 +364,53 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
         return { rotated: true, restarted: true };
       }
       return { rotated: true, restarted: false, token };
+    },
+  );
+
+  app.post<{ Params: Params; Body: { name: string; version: string } }>(
+    `${base}/generate-profile`,
+    {
+      schema: {
+        tags,
+        summary:
+          'A draft ClusterProfile describing what the agent discovered (Helm releases, OS, Kubernetes, CNI, CSI)',
+        body: {
+          type: 'object',
+          required: ['name', 'version'],
+          additionalProperties: false,
+          properties: { name: { type: 'string' }, version: { type: 'string' } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const ctx = o.context(req);
+      const current = await o.service.get(ctx, target(req), req.params.name);
+      authorize(ctx.principal, target(req), 'generate-profile');
+      const discovery = current.status.discovery as ClusterDiscovery | undefined;
+      if (!discovery) {
+        throw new StrataError(
+          'STRATA_CONFLICT',
+          `cluster "${req.params.name}" has no discovery report yet; its agent sends one shortly after it connects`,
+        );
+      }
+      const generated = generateProfile({
+        discovery,
+        catalog: await o.catalogs.get(current.metadata.tenant),
+        name: req.body.name,
+        version: req.body.version,
+      });
+      const profile = await o.service.create(
+        ctx,
+        { kind: ClusterProfileKind, project: req.params.project },
+        {
+          ...generated.profile,
+          metadata: {
+            ...generated.profile.metadata,
+            annotations: { 'strata.dev/generated-from': `cluster/${req.params.name}` },
+          },
+        },
+      );
+      return reply.code(201).send({ profile, matched: generated.matched, unmatched: generated.unmatched });
     },
   );
 

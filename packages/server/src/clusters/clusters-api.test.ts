@@ -331,6 +331,85 @@ for (const backend of await testBackends()) {
       assert.equal(old.status, 401, 'a rotated token stops working at once');
     });
 
+    it('generates a draft profile from the discovery an agent reported', async () => {
+      const early = await s.call({
+        method: 'POST',
+        url: `${P}/clusters/web/generate-profile`,
+        body: { name: 'web-imported', version: '0.1.0' },
+      });
+      assert.equal(early.status, 409, 'no discovery yet');
+      const token = String(
+        (await expectOk(s.call({ method: 'POST', url: `${P}/clusters/web/rotate-agent-token` }))).body.token,
+      );
+      const discovery = {
+        observedAt: new Date().toISOString(),
+        durationMs: 50,
+        kubernetesVersion: 'v1.36.3',
+        distribution: { name: 'kubeadm', evidence: ['kubeadm-config'] },
+        nodePools: [
+          {
+            name: 'cp',
+            controlPlane: true,
+            count: 1,
+            ready: 1,
+            osImage: 'Ubuntu 24.04.1 LTS',
+            labels: {},
+            taints: [],
+          },
+        ],
+        cni: [{ name: 'sandbox', evidence: 'DaemonSet' }],
+        csi: { drivers: ['csi.sandbox.strata.dev'], storageClasses: [] },
+        ingress: [],
+        helmReleases: [
+          {
+            name: 'x',
+            namespace: 'y',
+            chart: 'unknown-chart',
+            version: '1.0.0',
+            status: 'deployed',
+            revision: 1,
+            values: {},
+          },
+        ],
+        workloads: [],
+        counts: { objects: 3, namespaces: 1, nodes: 1 },
+      };
+      await expectOk(
+        s.call({
+          method: 'POST',
+          url: '/v1/agent/status',
+          key: token,
+          body: {
+            protocol: 1,
+            agentVersion: '0.1.0',
+            revision: 0,
+            observedAt: new Date().toISOString(),
+            health: 'Healthy',
+            layers: [],
+            discovery,
+          },
+        }),
+      );
+      const res = await expectOk(
+        s.call({
+          method: 'POST',
+          url: `${P}/clusters/web/generate-profile`,
+          body: { name: 'web-imported', version: '0.1.0' },
+        }),
+      );
+      assert.equal(res.status, 201);
+      const profile = res.body.profile as {
+        spec: { layers: { pack?: string }[] };
+        status: { state: string };
+      };
+      assert.deepEqual(
+        profile.spec.layers.map((l) => l.pack),
+        ['ubuntu', 'kubernetes', 'sandbox-cni', 'sandbox-csi'],
+      );
+      assert.equal(profile.status.state, 'Draft');
+      assert.ok((res.body.unmatched as { item: string }[]).some((u) => u.item.includes('unknown-chart')));
+    });
+
     it('renders no agent manifest for a provider that runs the agent itself', async () => {
       const res = await s.call({ method: 'GET', url: `${P}/clusters/web/agent-manifest` });
       assert.equal(res.status, 409);

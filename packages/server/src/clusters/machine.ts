@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ClusterSpec, Resource } from '@strata/api';
-import { effectiveKubernetesVersion, type ResolvedStack } from '@strata/core';
+import { IMPORTED_PROVIDER, effectiveKubernetesVersion, type ResolvedStack } from '@strata/core';
 import type { ProviderCluster } from '@strata/provider-sdk';
 
 /** The infrastructure name: DNS-1123 label, unique per provider (the uid suffix), recognisable (the name prefix). */
@@ -45,6 +45,10 @@ export function providerCluster(input: {
     spec: input.spec,
     ...(input.stack ? { stack: input.stack } : {}),
   });
+  // An imported cluster runs whatever it runs: there is no version to build.
+  if (!kubernetesVersion && input.spec.provider === IMPORTED_PROVIDER) {
+    return { name: input.name, spec: input.spec, kubernetesVersion: '' };
+  }
   if (!kubernetesVersion) return undefined;
   const image = osImage(input.stack);
   return { name: input.name, spec: input.spec, kubernetesVersion, ...(image ? { osImage: image } : {}) };

@@ -7,6 +7,7 @@
 import type { ClusterSpec, Issue, Resource } from '@strata/api';
 import {
   clusterSpecIssues,
+  hashStack,
   tryResolveProfiles,
   type AttachedProfileType,
   type ProfileDocument,
@@ -105,7 +106,10 @@ export async function resolveCluster(input: ResolveClusterInput): Promise<Resolv
       ...(profiles.every(Boolean) ? { profileTypes: types } : {}),
     }),
   );
-  if (issues.length > 0 || refs.length === 0) return { issues, profiles };
+  if (issues.length > 0) return { issues, profiles };
+  // No profiles (an imported cluster only watched, for instance): the agent gets an empty stack.
+  if (refs.length === 0)
+    return { stack: { layers: [], hash: hashStack([]), sensitive: [] }, issues, profiles };
 
   const [catalog, macros] = await Promise.all([
     input.catalogs.get(cluster.tenant),

@@ -17,7 +17,7 @@ export interface StartControllersOptions {
   onChartsChanged?: (tenant: string) => void;
   onError?: (event: { controller: string; error: unknown; attempt: number }) => void;
   /** Runs the Cluster controller when given. */
-  clusters?: Omit<ClusterControllerOptions, 'store'>;
+  clusters?: Omit<ClusterControllerOptions, 'store' | 'cipher'>;
 }
 
 /**
@@ -52,7 +52,7 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
   if (o.clusters) {
     running.push(
       await startController({
-        controller: new ClusterController({ store: o.store, ...o.clusters }),
+        controller: new ClusterController({ store: o.store, cipher: o.cipher, ...o.clusters }),
         reader: o.store,
         kinds: ['Cluster'],
         clock: realClock,

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterAgentRepository, KyselyResourceRepository } from '@strata/store';
-import { SandboxProvider } from '@strata/providers';
+import { ImportedProvider, SandboxProvider } from '@strata/providers';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
@@ -77,7 +77,10 @@ export async function startTestServer(
     watchPollIntervalMs: 50,
     builtinPacks,
     // Clusters are validated against a real sandbox provider; no controller runs here, so nothing is created.
-    providers: new ProviderRegistry([new SandboxProvider({ stateDir: join(dataDir, 'sandbox') })]),
+    providers: new ProviderRegistry([
+      new SandboxProvider({ stateDir: join(dataDir, 'sandbox') }),
+      new ImportedProvider({ stateDir: join(dataDir, 'imported'), probeTimeoutMs: 3000 }),
+    ]),
     clusterAgents: new ClusterAgentRepository({ db: database.handle.db }),
     ...extra,
   });

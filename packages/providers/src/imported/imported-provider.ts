@@ -1,0 +1,164 @@
+/**
+ * The `imported` provider: clusters Strata did not build. It builds nothing and scales nothing; it checks that the
+ * cluster is reachable with the given credentials, and (connect `server`) runs the cluster's agent as a local
+ * process with them. With connect `manifest` the user applies the agent manifest and the agent dials in itself.
+ */
+import { join } from 'node:path';
+import { writeFile, mkdir, readFile, rename } from 'node:fs/promises';
+import type { Issue } from '@strata/api';
+import { clusterSpecIssues, IMPORTED_PROVIDER } from '@strata/core';
+import {
+  ProviderError,
+  transient,
+  unsupported,
+  type AgentLaunch,
+  type AgentProgress,
+  type ClusterProgress,
+  type DeleteResult,
+  type Provider,
+  type ProviderCapabilities,
+  type ProviderCluster,
+} from '@strata/provider-sdk';
+import { ProcessSupervisor, binaryPath, findBinarySet } from '@strata/sandbox';
+import { parseImportKubeconfig } from './import-kubeconfig.js';
+import { probeCluster } from './probe.js';
+
+export interface ImportedProviderOptions {
+  /** One directory per imported cluster: its kubeconfig (0600) and its agent process. */
+  stateDir: string;
+  /** The command that runs `strata agent` (see SandboxProvider). */
+  agentCommand?: { binary: string; args: string[] };
+  probeTimeoutMs?: number;
+}
+
+const connect = (cluster: ProviderCluster) => cluster.spec.import?.connect ?? 'server';
+
+export class ImportedProvider implements Provider {
+  readonly name = IMPORTED_PROVIDER;
+  readonly #o: ImportedProviderOptions;
+
+  constructor(options: ImportedProviderOptions) {
+    this.#o = options;
+  }
+
+  #dir(cluster: ProviderCluster): string {
+    return join(this.#o.stateDir, cluster.name);
+  }
+
+  capabilities(): Promise<ProviderCapabilities> {
+    return Promise.resolve({ kubernetesVersions: [], scaling: false, repave: false, upgrade: false });
+  }
+
+  async validate(cluster: ProviderCluster): Promise<Issue[]> {
+    const issues = clusterSpecIssues(cluster.spec, { providers: [IMPORTED_PROVIDER] });
+    if (issues.length > 0 || connect(cluster) !== 'server' || !cluster.spec.kubeconfig) return issues;
+    const parsed = parseImportKubeconfig(cluster.spec.kubeconfig);
+    if (!parsed.target) return parsed.issues;
+    const probe = await probeCluster(parsed.target, this.#o.probeTimeoutMs);
+    return probe.ok ? [] : [{ path: '/spec/kubeconfig', message: probe.message }];
+  }
+
+  async ensure(cluster: ProviderCluster): Promise<ClusterProgress> {
+    const progress = (version: string | undefined, endpoint: string | undefined, message: string) => ({
+      infrastructureReady: true,
+      controlPlaneReady: true,
+      nodePools: [],
+      ...(version ? { kubernetesVersion: version } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      message,
+      ready: true,
+    });
+    if (connect(cluster) === 'manifest')
+      return progress(undefined, undefined, 'the agent connects from the cluster');
+    const text = cluster.spec.kubeconfig ?? (await this.#storedKubeconfig(cluster));
+    if (!text) throw unsupported(`imported cluster ${cluster.name} has no kubeconfig`);
+    const parsed = parseImportKubeconfig(text);
+    if (!parsed.target) throw unsupported(`the kubeconfig of ${cluster.name} is not usable`, parsed.issues);
+    await this.#storeKubeconfig(cluster, text);
+    const probe = await probeCluster(parsed.target, this.#o.probeTimeoutMs);
+    if (!probe.ok) throw transient(probe.message);
+    return progress(probe.version, parsed.target.server, `reachable at ${parsed.target.server}`);
+  }
+
+  scalePool(): Promise<ClusterProgress> {
+    return Promise.reject(
+      unsupported('imported clusters keep their own node pools; Strata does not scale them'),
+    );
+  }
+
+  repavePool(): Promise<ClusterProgress> {
+    return Promise.reject(
+      unsupported('imported clusters keep their own machines; Strata does not repave them'),
+    );
+  }
+
+  async kubeconfig(cluster: ProviderCluster): Promise<string> {
+    const text = await this.#storedKubeconfig(cluster);
+    if (!text) {
+      throw new ProviderError({
+        code: 'STRATA_NOT_FOUND',
+        message: `imported cluster ${cluster.name} was connected by manifest; Strata holds no kubeconfig for it`,
+      });
+    }
+    return text;
+  }
+
+  async ensureAgent(cluster: ProviderCluster, launch: AgentLaunch): Promise<AgentProgress> {
+    if (connect(cluster) === 'manifest') {
+      return {
+        running: false,
+        message: 'apply the agent manifest in the cluster (strata cluster agent-manifest NAME)',
+      };
+    }
+    const command = this.#o.agentCommand;
+    if (!command) return { running: false, message: 'this server was started without an agent command' };
+    const supervisor = new ProcessSupervisor(this.#dir(cluster));
+    const token = launch.token ?? (await supervisor.file('agent', 'token'));
+    if (token === undefined)
+      return { running: false, tokenRequired: true, message: 'the agent has no token yet' };
+    const set = await findBinarySet({});
+    const status = await supervisor.ensure({
+      id: 'agent',
+      binary: command.binary,
+      args: [
+        ...command.args,
+        '--server',
+        launch.serverUrl,
+        '--token-file',
+        '{dir}/token',
+        '--kubeconfig',
+        join(this.#dir(cluster), 'kubeconfig'),
+        ...(set ? ['--helm', binaryPath(set, 'helm')] : []),
+        '--mode',
+        launch.mode,
+        '--listen',
+        '127.0.0.1:0',
+      ],
+      files: { token },
+    });
+    return {
+      running: true,
+      started: status.started,
+      message: `agent ${status.started ? 'started' : 'running'} (pid ${status.pid})`,
+    };
+  }
+
+  async delete(cluster: ProviderCluster): Promise<DeleteResult> {
+    // Detach: only Strata's own agent goes; the cluster and its workloads stay as they are.
+    await new ProcessSupervisor(this.#dir(cluster)).remove();
+    return { done: true };
+  }
+
+  async #storedKubeconfig(cluster: ProviderCluster): Promise<string | undefined> {
+    return readFile(join(this.#dir(cluster), 'kubeconfig'), 'utf8').catch(() => undefined);
+  }
+
+  async #storeKubeconfig(cluster: ProviderCluster, text: string): Promise<void> {
+    const dir = this.#dir(cluster);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, 'kubeconfig');
+    if ((await this.#storedKubeconfig(cluster)) === text) return;
+    await writeFile(`${file}.tmp`, text, { mode: 0o600 });
+    await rename(`${file}.tmp`, file);
+  }
+}
