@@ -7,7 +7,7 @@ import { access, constants, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { AGENT_PROTOCOL, type AgentMode, type AgentStatusReport } from '@strata/api';
+import { AGENT_PROTOCOL, type AgentMode, type AgentStatusReport, type ClusterDiscovery } from '@strata/api';
 import { AgentError, errorMessage, sleep } from './errors.js';
 import { KubeClient } from './kube/kube-client.js';
 import { jsonLogger, type Logger } from './log/logger.js';
@@ -22,6 +22,7 @@ import { HelmCli } from './helm/helm-cli.js';
 import { ensureNamespace } from './inventory/inventory-store.js';
 import { DesiredStateStore } from './state/desired-state-store.js';
 import { ClusterFacts } from './engine/cluster-facts.js';
+import { DiscoveryLoop } from './discovery/discovery-loop.js';
 import { Engine } from './engine/engine.js';
 import { LAYER_STATES } from './engine/layer-book.js';
 import { AGENT_VERSION } from './version.js';
@@ -43,6 +44,11 @@ export interface AgentOptions {
   listen?: string;
   /** Per-layer timeout for apply + readiness. Default 5 minutes. */
   layerTimeoutMs?: number;
+  /**
+   * Cluster discovery (import): at start, then this often; its result goes into the next status report. Default
+   * 10 minutes; 0 disables it.
+   */
+  discoveryIntervalMs?: number;
   logger?: Logger;
   /** Overrides for tests. */
   heartbeatMs?: number;
@@ -70,6 +76,7 @@ export class Agent {
     private readonly logger: Logger,
     private readonly helmHome: string | undefined,
     readonly opsAddress: string,
+    private readonly discoveryLoop: DiscoveryLoop | undefined,
   ) {}
 
   /** Starts everything and returns once the ops server listens (the desired state loads in the background). */
@@ -128,10 +135,37 @@ export class Agent {
     // Callbacks created below need the agent, which is constructed last.
     const self: { agent?: Agent } = {};
     const onConnection = (connected: boolean): void => self.agent?.setConnected(connected);
+    // A discovery waits here until a report carrying it is accepted (it is sent once, not with every heartbeat).
+    let unsent: ClusterDiscovery | undefined;
+    const intervalMs = options.discoveryIntervalMs ?? 600_000;
+    const discoveryLoop =
+      intervalMs > 0
+        ? new DiscoveryLoop({
+            kube,
+            logger,
+            metrics,
+            intervalMs,
+            agentNamespace: namespace,
+            onResult: (discovery) => {
+              unsent = discovery;
+              changed();
+            },
+          })
+        : undefined;
     const reporter = new StatusReporter({
       client: server,
       logger,
       build: () => buildReport(engine, facts),
+      attach: (report) => (unsent ? { ...report, discovery: unsent } : report),
+      onSent: (report) => {
+        if (report.discovery !== undefined && report.discovery === unsent) unsent = undefined;
+      },
+      onRefused: (report) => {
+        if (report.discovery === undefined) return false;
+        logger.error('the server refused the status report carrying the discovery; sending it without');
+        if (report.discovery === unsent) unsent = undefined;
+        return true;
+      },
       onAck: (revision) => {
         if (revision > engine.revision) poller.wake();
       },
@@ -165,12 +199,14 @@ export class Agent {
       logger,
       helmHome,
       opsAddress,
+      discoveryLoop,
     );
     self.agent = agent;
     changed = () => reporter.changed();
     await engine.start(tmpdir());
     facts.start();
     reporter.start();
+    discoveryLoop?.start();
     agent.loaded = agent.loadPersisted(readOnly, namespace);
     poller.start();
     logger.info('agent started', {
@@ -180,6 +216,7 @@ export class Agent {
       mode: readOnly ? 'read-only' : 'full',
       listen: opsAddress,
       helm: helm ? 'yes' : 'no',
+      discoveryEveryMs: intervalMs,
     });
     return agent;
   }
@@ -191,6 +228,16 @@ export class Agent {
   /** The report the agent would send now (tests and diagnostics). */
   currentReport(): Omit<AgentStatusReport, 'observedAt'> {
     return buildReport(this.engine, this.facts);
+  }
+
+  /** The newest cluster discovery (undefined before the first one finished, or when discovery is off). */
+  get discovery(): ClusterDiscovery | undefined {
+    return this.discoveryLoop?.latest;
+  }
+
+  /** Runs discovery now (its result goes into the next report), instead of waiting for the interval. */
+  refreshDiscovery(): void {
+    this.discoveryLoop?.refresh();
   }
 
   get queuedReports(): number {
@@ -275,6 +322,7 @@ export class Agent {
     await this.loaded;
     await this.poller.stop();
     await this.reporter.stop();
+    await this.discoveryLoop?.stop();
     await this.engine.stop();
     await this.facts.stop();
     await this.ops.stop();

@@ -8,6 +8,7 @@ export { AgentError, type AgentErrorCode } from './errors.js';
 export { jsonLogger, silentLogger, type Logger } from './log/logger.js';
 export { readDesiredState, type DesiredState, type DesiredLayer } from './protocol/desired-state.js';
 export { diffObject, type FieldDiff } from './drift/diff-object.js';
+export { discoverCluster, type DiscoverOptions, type DiscoveryResult } from './discovery/discover.js';
 export {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,

@@ -9,4 +9,10 @@ export interface ManagedObject {
   desired: KubeObject;
   /** `helm`: the object belongs to a Helm release; Helm applies and repairs it. */
   origin: Origin | 'helm';
+  /**
+   * Adopted as it is: the object existed before Strata and already matched `desired`, so it was not applied at all
+   * (applying would still change it: a new field manager entry and Strata's labels move its resourceVersion). Holds
+   * the live object (for the readiness wait). Such an object carries no Strata labels; the inventory records it.
+   */
+  asIs?: KubeObject;
 }

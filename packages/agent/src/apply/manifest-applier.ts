@@ -21,8 +21,17 @@ import { waitReady } from '../readiness/wait-ready.js';
 import { collectObjects } from '../inventory/garbage-collector.js';
 import type { InventoryEntry, InventoryStore, LayerInventory } from '../inventory/inventory-store.js';
 import { applyOrder, isCrd } from './apply-order.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, decorate, originOf, type Origin } from './labels.js';
+import { differences } from '../drift/drift-checker.js';
+import {
+  LAYER_ANNOTATION,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  decorate,
+  originOf,
+  type Origin,
+} from './labels.js';
 import type { ManagedObject } from './managed-object.js';
+import { LiveLookup } from './live-lookup.js';
 import { forEachLimited } from './pool.js';
 
 export interface ApplyContext {
@@ -40,14 +49,18 @@ export function conflictMessage(ref: ObjectRef, error: KubeApiError): string {
   return `conflict applying ${describeRef(ref)} (it existed before Strata, so its other managers keep their fields): ${fields.join('; ') || error.message}`;
 }
 
-/** Applies one object; adopted objects without force, so another manager's fields are reported, not taken. */
+/**
+ * Applies one object; adopted objects without force (unless `force`: remediation), so another manager's fields are
+ * reported, not taken.
+ */
 export async function applyObject(
   kube: KubeClient,
   m: ManagedObject,
   signal?: AbortSignal,
+  force = m.origin === 'created',
 ): Promise<KubeObject> {
   try {
-    return (await kube.apply(m.desired, m.ref, { force: m.origin === 'created', signal })).object;
+    return (await kube.apply(m.desired, m.ref, { force, signal })).object;
   } catch (error) {
     if (error instanceof KubeApiError && error.code === 'ApplyConflict')
       throw new AgentError('ApplyConflict', conflictMessage(m.ref, error), { cause: error });
@@ -75,21 +88,38 @@ export async function normalizeObject(
   return { ref: refOf(out)!, obj: out };
 }
 
-/** Decides whether the agent creates or adopts each object, and decorates it. */
+/** Whether Strata ever marked the object (its labels or its layer annotation). */
+function marked(live: KubeObject): boolean {
+  const meta = metadataOf(live);
+  const labels = isPlainObject(meta.labels) ? meta.labels : {};
+  const annotations = isPlainObject(meta.annotations) ? meta.annotations : {};
+  return labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE || annotations[LAYER_ANNOTATION] !== undefined;
+}
+
+/**
+ * Decides whether the agent creates or adopts each object, and decorates it. An adopted object Strata never
+ * marked is enforced as written, without Strata's labels; `forApply` (the object is about to be applied) also
+ * checks whether it already matches, in which case it is adopted as it is (`asIs`: not applied, so not changed).
+ */
 export async function prepareObjects(
   kube: KubeClient,
   layerKey: string,
   objects: readonly KubeObject[],
   previous: LayerInventory | undefined,
   signal?: AbortSignal,
+  options: { forApply?: boolean } = {},
 ): Promise<ManagedObject[]> {
   const known = new Map((previous?.objects ?? []).map((e) => [refKey(e), e.origin]));
+  // Discovery is cached, so normalising costs a request per group version at most.
+  const normalized: { ref: ObjectRef; obj: KubeObject }[] = [];
+  for (const raw of objects) normalized.push(await normalizeObject(kube, raw));
+  const lookup = new LiveLookup(kube, { metadataOnly: true, ...(signal ? { signal } : {}) });
+  await lookup.prefetch(normalized.map((n) => n.ref).filter((ref) => known.get(refKey(ref)) !== 'created'));
   const out: ManagedObject[] = [];
-  await forEachLimited(objects, 8, async (raw) => {
-    const { ref, obj } = await normalizeObject(kube, raw);
+  await forEachLimited(normalized, 8, async ({ ref, obj }) => {
     let origin: Origin | undefined = known.get(refKey(ref));
+    const live = origin === 'created' ? undefined : await lookup.get(ref);
     if (!origin) {
-      const live = await kube.get(ref, signal);
       if (!live) origin = 'created';
       else {
         const labels = isPlainObject(metadataOf(live).labels)
@@ -98,6 +128,13 @@ export async function prepareObjects(
         // An object Strata made for another layer (moving between layers) stays Strata-created.
         origin = labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE ? (originOf(live) ?? 'adopted') : 'adopted';
       }
+    }
+    if (origin === 'adopted' && live && !marked(live)) {
+      if (!options.forApply) return void out.push({ ref, desired: obj, origin });
+      // Adoption without disruption: nothing to change, so nothing is written (not even a field manager entry).
+      const whole = await lookup.full(ref, live);
+      if (whole && (await differences(kube, ref, obj, whole, true, signal)).length === 0)
+        return void out.push({ ref, desired: obj, origin, asIs: whole });
     }
     out.push({ ref, desired: decorate(obj, layerKey, origin), origin });
   });
@@ -125,7 +162,7 @@ async function applyInOrder(ctx: ApplyContext, objects: readonly ManagedObject[]
     let j = i;
     while (j < ordered.length && ordered[j]!.ref.kind === ordered[i]!.ref.kind) j++;
     await forEachLimited(ordered.slice(i, j), ctx.concurrency ?? 8, async (m) => {
-      results.push(await applyObject(ctx.kube, m, ctx.signal));
+      results.push(m.asIs ?? (await applyObject(ctx.kube, m, ctx.signal)));
     });
     i = j;
   }
@@ -169,7 +206,9 @@ export async function applyManifestLayer(
   };
 
   // Phase 1: CRDs, so the API server serves their kinds before the custom resources are prepared.
-  const crds = await prepareObjects(kube, layer.key, objects.filter(isCrd), previous, signal);
+  const crds = await prepareObjects(kube, layer.key, objects.filter(isCrd), previous, signal, {
+    forApply: true,
+  });
   if (crds.length > 0) await writeAhead(crds);
   const crdResults = await applyInOrder(ctx, crds);
   await waitReady(crdResults, { kube, deadline: ctx.deadline, signal });
@@ -182,6 +221,7 @@ export async function applyManifestLayer(
     objects.filter((o) => !isCrd(o)),
     previous,
     signal,
+    { forApply: true },
   );
   await writeAhead(rest);
   const results = await applyInOrder(ctx, rest);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAgentArgs, parseDuration } from './parse-args.js';
+import { parseAgentArgs, parseDuration, parseInterval } from './parse-args.js';
 
 const base = ['--server', 'http://127.0.0.1:8080', '--token-file', '/tmp/t'];
 
@@ -15,6 +15,7 @@ describe('parseAgentArgs', () => {
         mode: 'full',
         listen: '127.0.0.1:0',
         layerTimeoutMs: 300_000,
+        discoveryIntervalMs: 600_000,
         logLevel: 'info',
       },
     });
@@ -33,6 +34,8 @@ describe('parseAgentArgs', () => {
       '0.0.0.0:9464',
       '--layer-timeout',
       '90s',
+      '--discovery-interval',
+      '1h',
       '--log-level=debug',
     ]);
     assert.equal(r.help, false);
@@ -46,6 +49,7 @@ describe('parseAgentArgs', () => {
       mode: 'read-only',
       listen: '0.0.0.0:9464',
       layerTimeoutMs: 90_000,
+      discoveryIntervalMs: 3_600_000,
       logLevel: 'debug',
     });
   });
@@ -64,6 +68,11 @@ describe('parseAgentArgs', () => {
     { name: 'not a URL', args: ['--server', 'nope', '--token-file', 'f'], error: /not a URL/ },
     { name: 'bad namespace', args: [...base, '--namespace', 'Bad_NS'], error: /not a valid namespace/ },
     { name: 'positional', args: [...base, 'extra'], error: /unexpected argument/ },
+    {
+      name: 'bad discovery interval',
+      args: [...base, '--discovery-interval', 'often'],
+      error: /invalid duration/,
+    },
   ];
   for (const row of bad)
     it(`refuses: ${row.name}`, () => assert.throws(() => parseAgentArgs(row.args), row.error));
@@ -82,5 +91,14 @@ describe('parseDuration', () => {
   it('refuses nonsense and sub-second timeouts', () => {
     assert.throws(() => parseDuration('soon'), /invalid duration/);
     assert.throws(() => parseDuration('10ms'), /shorter than a second/);
+  });
+});
+
+describe('parseInterval', () => {
+  it('reads 0 (with or without a unit) as off, anything else as a duration', () => {
+    for (const off of ['0', '0s', '0m', '00', '0.0h']) assert.equal(parseInterval(off), 0, off);
+    assert.equal(parseInterval('10m'), 600_000);
+    assert.equal(parseInterval('30s'), 30_000);
+    assert.throws(() => parseInterval('500ms'), /shorter than a second/);
   });
 });

@@ -13,6 +13,7 @@ export const USAGE = `usage: strata agent --server URL --token-file FILE [option
   --mode full|read-only   read-only never writes to the cluster (default full)
   --listen HOST:PORT      /healthz and /metrics (default 127.0.0.1:0: a free port, logged)
   --layer-timeout DUR     apply + readiness time per layer, e.g. 300s or 5m (default 5m)
+  --discovery-interval DUR  cluster discovery at start and then this often; 0 disables it (default 10m)
   --log-level LEVEL       debug|info|warn|error (default info)`;
 
 export interface CliOptions {
@@ -24,6 +25,8 @@ export interface CliOptions {
   mode: AgentMode;
   listen: string;
   layerTimeoutMs: number;
+  /** 0: discovery off. */
+  discoveryIntervalMs: number;
   logLevel: LogLevel;
 }
 
@@ -38,6 +41,7 @@ const FLAGS = [
   'mode',
   'listen',
   'layer-timeout',
+  'discovery-interval',
   'log-level',
 ] as const;
 type Flag = (typeof FLAGS)[number];
@@ -55,6 +59,11 @@ export function parseDuration(text: string): number {
   const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
   if (ms < 1000) throw usageError(`duration ${text} is shorter than a second`);
   return Math.round(ms);
+}
+
+/** A duration, or `0` (with or without a unit) for "off". */
+export function parseInterval(text: string): number {
+  return /^0+(\.0*)?(ms|s|m|h)?$/.test(text.trim()) ? 0 : parseDuration(text);
 }
 
 export function parseAgentArgs(args: readonly string[]): ParseResult {
@@ -108,6 +117,7 @@ export function parseAgentArgs(args: readonly string[]): ParseResult {
       mode: mode as AgentMode,
       listen: values.get('listen') ?? '127.0.0.1:0',
       layerTimeoutMs: parseDuration(values.get('layer-timeout') ?? '5m'),
+      discoveryIntervalMs: parseInterval(values.get('discovery-interval') ?? '10m'),
       logLevel: logLevel as LogLevel,
     },
   };

@@ -73,6 +73,7 @@ export async function runAgentCli(args: string[], io: CliIo = defaultIo): Promis
       mode: options.mode,
       listen: options.listen,
       layerTimeoutMs: options.layerTimeoutMs,
+      discoveryIntervalMs: options.discoveryIntervalMs,
       logger,
       ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
       ...(helmPath ? { helmPath } : {}),

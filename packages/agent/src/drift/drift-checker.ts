@@ -10,6 +10,7 @@ import { AgentError } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { metadataOf, type KubeObject, type ObjectRef } from '../kube/object-ref.js';
 import type { ManagedObject } from '../apply/managed-object.js';
+import { LiveLookup } from '../apply/live-lookup.js';
 import { diffObject, type FieldDiff } from './diff-object.js';
 
 export const REDACTED = '(redacted)';
@@ -60,9 +61,19 @@ export interface DriftCheckerOptions {
 export class DriftChecker {
   constructor(private readonly options: DriftCheckerOptions) {}
 
-  async live(ref: ObjectRef, signal?: AbortSignal): Promise<KubeObject | undefined> {
+  /**
+   * Reads the live objects of a batch of checks ahead: where many share a kind and namespace, one list instead of a
+   * GET each (pass the result to `check`).
+   */
+  async prefetch(objects: readonly ManagedObject[], signal?: AbortSignal): Promise<LiveLookup> {
+    const lookup = new LiveLookup(this.options.kube, { metadataOnly: false, ...(signal ? { signal } : {}) });
+    await lookup.prefetch(objects.map((m) => m.ref));
+    return lookup;
+  }
+
+  async live(ref: ObjectRef, signal?: AbortSignal, lookup?: LiveLookup): Promise<KubeObject | undefined> {
     try {
-      return await this.options.kube.get(ref, signal);
+      return await (lookup ? lookup.get(ref) : this.options.kube.get(ref, signal));
     } catch (error) {
       // The kind is no longer served (its CRD was deleted): the object is gone with it.
       if (error instanceof AgentError && error.code === 'KubeUnknownKind') return undefined;
@@ -70,19 +81,35 @@ export class DriftChecker {
     }
   }
 
-  async check(m: ManagedObject, signal?: AbortSignal): Promise<DriftEntry[]> {
-    const live = await this.live(m.ref, signal);
+  async check(m: ManagedObject, signal?: AbortSignal, lookup?: LiveLookup): Promise<DriftEntry[]> {
+    const live = await this.live(m.ref, signal, lookup);
     if (!live || metadataOf(live).deletionTimestamp) return [missingEntry(m.ref)];
-    const shape = storedShape(m.desired);
-    let diffs = diffObject(shape, live);
-    if (diffs.length > 0 && this.options.dryRun()) {
-      try {
-        const dry = await this.options.kube.apply(m.desired, m.ref, { force: true, dryRun: true, signal });
-        diffs = diffObject(shape, live, dry.object);
-      } catch {
-        // The dry run was refused (e.g. invalid now): the plain diff is the best answer we have.
-      }
-    }
+    const diffs = await differences(this.options.kube, m.ref, m.desired, live, this.options.dryRun(), signal);
     return diffs.map((d) => entryOf(m.ref, d));
   }
+}
+
+/**
+ * Where `live` differs from `desired` over the fields `desired` sets; with `dryRun`, differences are confirmed by
+ * a server-side-apply dry run (nothing is persisted), which removes those that are only normalisation.
+ */
+export async function differences(
+  kube: KubeClient,
+  ref: ObjectRef,
+  desired: KubeObject,
+  live: KubeObject,
+  dryRun: boolean,
+  signal?: AbortSignal,
+): Promise<FieldDiff[]> {
+  const shape = storedShape(desired);
+  let diffs = diffObject(shape, live);
+  if (diffs.length > 0 && dryRun) {
+    try {
+      const dry = await kube.apply(desired, ref, { force: true, dryRun: true, signal });
+      diffs = diffObject(shape, live, dry.object);
+    } catch {
+      // The dry run was refused (e.g. invalid now): the plain diff is the best answer we have.
+    }
+  }
+  return diffs;
 }

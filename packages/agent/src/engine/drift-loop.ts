@@ -118,8 +118,9 @@ export class DriftLoop {
 
   private async checkObjects(objects: readonly ManagedObject[]): Promise<void> {
     const { registry, checker, signal } = this.options;
+    const lookup = await checker.prefetch(objects, signal);
     await forEachLimited(objects, 8, async (m) =>
-      registry.setDrift(refKey(m.ref), await checker.check(m, signal)),
+      registry.setDrift(refKey(m.ref), await checker.check(m, signal, lookup)),
     );
   }
 

@@ -39,7 +39,8 @@ export async function remediateLayer(
   if (layer.content.type === 'manifest') {
     const ordered = applyOrder(objects.map((m) => ({ kind: m.ref.kind, m }))).map((x) => x.m);
     const results: KubeObject[] = [];
-    for (const m of ordered) results.push(await applyObject(kube, m, signal));
+    // Forced, adopted objects too: drift on a field someone else changed since is exactly what must be undone.
+    for (const m of ordered) results.push(await applyObject(kube, m, signal, true));
     await waitReady(results, { kube, deadline, signal });
     return;
   }

@@ -6,7 +6,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isPlainObject, parseYaml } from '@strata/core';
+import { canonicalJson, isPlainObject, parseYaml } from '@strata/core';
 import { AgentError, sleep } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { metadataOf, refOf } from '../kube/object-ref.js';
@@ -17,6 +17,7 @@ import { waitReady } from '../readiness/wait-ready.js';
 import type { InventoryStore, LayerInventory } from '../inventory/inventory-store.js';
 import type { ManagedObject } from '../apply/managed-object.js';
 import type { Origin } from '../apply/labels.js';
+import { readRelease, type HelmRelease } from '../discovery/helm-releases.js';
 import { chartArgs } from './chart-source.js';
 import type { HelmCli } from './helm-cli.js';
 
@@ -69,6 +70,22 @@ async function recoverPending(ctx: HelmApplyContext, spec: HelmSpec): Promise<vo
   else await helm.rollback(spec.releaseName, spec.namespace, status.revision - 1, 120_000);
 }
 
+const stripV = (v: string): string => v.replace(/^v/, '');
+
+/**
+ * Whether the installed release already is what the layer asks for — deployed, same chart name and version, same
+ * user-supplied values — so `helm upgrade` would only add a revision (and restart nothing, but still write).
+ */
+export function releaseMatches(release: HelmRelease | undefined, spec: HelmSpec): release is HelmRelease {
+  return (
+    release !== undefined &&
+    release.status === 'deployed' &&
+    release.chart === spec.chart.name &&
+    stripV(release.version) === stripV(spec.chart.version) &&
+    canonicalJson(release.values) === canonicalJson(spec.values)
+  );
+}
+
 export async function applyHelmLayer(
   ctx: HelmApplyContext,
   layer: DesiredLayer,
@@ -93,29 +110,39 @@ export async function applyHelmLayer(
   // Written ahead: a restart after this point knows the release is ours.
   await ctx.inventory.write(record, signal);
 
-  const work = await mkdtemp(join(ctx.workRoot, 'layer-'));
-  try {
-    const chart = await chartArgs(spec, { server: ctx.server, workDir: work, signal });
-    const valuesFile = join(work, 'values.json');
-    await writeFile(valuesFile, JSON.stringify(spec.values), { mode: 0o600 });
-    const timeoutMs = Math.max(10_000, ctx.deadline - Date.now());
-    await helm.upgradeInstall({
+  // Adoption without disruption: a release that already is what the layer asks for is taken as it is (no upgrade,
+  // no new revision), only recorded and put under drift detection.
+  const installed = await readRelease(kube, spec.namespace, spec.releaseName, signal);
+  let manifest: string;
+  if (releaseMatches(installed, spec)) {
+    ctx.logger.info('release already as desired; not upgraded', {
+      layer: layer.key,
       release: spec.releaseName,
-      namespace: spec.namespace,
-      chart: chart.chart,
-      extraArgs: chart.extraArgs,
-      valuesFile,
-      timeoutMs,
+      revision: installed.revision,
     });
-  } finally {
-    await rm(work, { recursive: true, force: true });
+    manifest = installed.manifest;
+  } else {
+    const work = await mkdtemp(join(ctx.workRoot, 'layer-'));
+    try {
+      const chart = await chartArgs(spec, { server: ctx.server, workDir: work, signal });
+      const valuesFile = join(work, 'values.json');
+      await writeFile(valuesFile, JSON.stringify(spec.values), { mode: 0o600 });
+      const timeoutMs = Math.max(10_000, ctx.deadline - Date.now());
+      await helm.upgradeInstall({
+        release: spec.releaseName,
+        namespace: spec.namespace,
+        chart: chart.chart,
+        extraArgs: chart.extraArgs,
+        valuesFile,
+        timeoutMs,
+      });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    manifest = await helm.getManifest(spec.releaseName, spec.namespace);
   }
 
-  const managed = await releaseObjects(
-    kube,
-    await helm.getManifest(spec.releaseName, spec.namespace),
-    spec.namespace,
-  );
+  const managed = await releaseObjects(kube, manifest, spec.namespace);
   const live = await Promise.all(managed.map(async (m) => (await kube.get(m.ref, signal)) ?? m.desired));
   await waitReady(live, { kube, deadline: ctx.deadline, signal });
 

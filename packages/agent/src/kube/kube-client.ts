@@ -196,6 +196,49 @@ export class KubeClient {
   }
 
   /**
+   * The objects of a kind in one namespace (all of them for a cluster-scoped kind), by name, from paged lists;
+   * `metadataOnly` lists PartialObjectMetadata (no spec, data or status cross the wire). Stops once `maxItems` were
+   * seen; `complete` says whether every object was, i.e. whether a name not in `byName` is an object that does not
+   * exist.
+   */
+  async listByName(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    options: { maxItems: number; metadataOnly: boolean; signal?: AbortSignal },
+  ): Promise<{ byName: Map<string, KubeObject>; complete: boolean }> {
+    const info = await this.discovery.require(apiVersion, kind);
+    const byName = new Map<string, KubeObject>();
+    let cont: string | undefined;
+    do {
+      const res = await this.call(
+        {
+          method: 'GET',
+          path: this.collectionPath(info, apiVersion, namespace),
+          query: { limit: 500, continue: cont },
+          // A server without metadata lists answers with the full list: the same names and metadata.
+          ...(options.metadataOnly
+            ? { accept: 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json' }
+            : {}),
+          signal: options.signal,
+        },
+        `list ${kind}`,
+      );
+      const body = isPlainObject(res.body) ? res.body : {};
+      for (const item of Array.isArray(body.items) ? body.items : []) {
+        if (!isPlainObject(item) || !isPlainObject(item.metadata)) continue;
+        const meta = item.metadata;
+        if (typeof meta.name !== 'string') continue;
+        // List items lack apiVersion and kind; a whole object gets them back (as a GET would return it).
+        byName.set(meta.name, options.metadataOnly ? { metadata: meta } : { apiVersion, kind, ...item });
+      }
+      const meta = isPlainObject(body.metadata) ? body.metadata : {};
+      cont = typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
+    } while (cont && byName.size < options.maxItems);
+    return { byName, complete: cont === undefined };
+  }
+
+  /**
    * Watches a kind in all namespaces from `resourceVersion` until the server closes the stream or `signal` aborts.
    * Resolves normally when the stream ends; a 410 Gone arrives as an ERROR event.
    */

@@ -14,6 +14,8 @@ export interface KubeRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Default `application/json`. */
+  accept?: string;
   signal?: AbortSignal;
   /** Default 30 s. Watches pass their own (the server ends them first). */
   timeoutMs?: number;
@@ -57,7 +59,7 @@ export class KubeTransport {
     const url = this.url(req.path, req.query);
     const headers: Record<string, string> = {
       ...(rest.headers as Record<string, string>),
-      accept: 'application/json',
+      accept: req.accept ?? 'application/json',
     };
     if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
     // Always framed: Node does not chunk DELETE bodies, and an unframed body corrupts a kept-alive connection.

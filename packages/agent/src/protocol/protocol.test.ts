@@ -14,7 +14,7 @@ import { ProtocolServer } from '../test/protocol-server.js';
 import { Backoff } from './backoff.js';
 import type { DesiredState } from './desired-state.js';
 import { DesiredStatePoller } from './desired-state-poller.js';
-import { HttpServerClient, ServerRejectedError } from './server-client.js';
+import { HttpServerClient, ServerRejectedError, type ServerClient } from './server-client.js';
 import { StatusReporter } from './status-reporter.js';
 
 const fastBackoff = (): Backoff => new Backoff({ baseMs: 50, maxMs: 200 });
@@ -170,6 +170,63 @@ describe('agent protocol client', () => {
         [...times].sort((a, b) => a - b),
         'reports arrive oldest first',
       );
+    } finally {
+      await reporter.stop();
+    }
+  });
+
+  it('sends an attachment (the discovery) once, with the next report, and without it if the server refuses it', async () => {
+    const posted: AgentStatusReport[] = [];
+    let refuseAttached = false;
+    const client: ServerClient = {
+      desiredState: () => Promise.resolve(undefined),
+      chart: () => Promise.reject(new Error('no charts')),
+      postStatus: (report) => {
+        if (refuseAttached && report.discovery !== undefined)
+          return Promise.reject(new ServerRejectedError(413, 'STRATA_PAYLOAD_TOO_LARGE', 'too large'));
+        posted.push(report);
+        return Promise.resolve({ revision: 0 });
+      },
+    };
+    let attachment: unknown;
+    const refused: unknown[] = [];
+    const reporter = new StatusReporter({
+      client,
+      logger: silentLogger,
+      build: () => ({ protocol: 1, agentVersion: 'test', revision: 1, health: 'Healthy', layers: [] }),
+      onAck: () => undefined,
+      onConnection: () => undefined,
+      attach: (r) => (attachment === undefined ? r : { ...r, discovery: attachment }),
+      onSent: (r) => {
+        if (r.discovery === attachment) attachment = undefined;
+      },
+      onRefused: (r) => {
+        refused.push(r.discovery);
+        attachment = undefined;
+        return true;
+      },
+      heartbeatMs: 100,
+      backoff: fastBackoff(),
+    });
+    reporter.start();
+    try {
+      await eventually(() => posted.length >= 1, 'a first report');
+      attachment = { n: 1 };
+      reporter.changed();
+      await eventually(() => posted.length >= 4, 'heartbeats after the attachment');
+      assert.deepEqual(
+        posted.filter((r) => r.discovery !== undefined).map((r) => r.discovery),
+        [{ n: 1 }],
+      );
+
+      refuseAttached = true;
+      const from = posted.length;
+      attachment = { n: 2 };
+      reporter.changed();
+      await eventually(() => refused.length === 1 && posted.length > from, 'the report resent without it');
+      assert.deepEqual(refused, [{ n: 2 }]);
+      assert.ok(posted.slice(from).every((r) => r.discovery === undefined));
+      assert.equal(reporter.counts.sent, posted.length);
     } finally {
       await reporter.stop();
     }

@@ -19,6 +19,18 @@ export interface StatusReporterOptions {
   build: () => Omit<AgentStatusReport, 'observedAt'>;
   onAck: (revision: number) => void;
   onConnection: (connected: boolean, error?: AgentError) => void;
+  /**
+   * Adds what travels only once, in the next report actually sent (the discovery), at send time: it is never part
+   * of a queued report, so it neither defeats the collapsing of unchanged reports nor sits in the queue.
+   */
+  attach?: (report: AgentStatusReport) => AgentStatusReport;
+  /** The server accepted this report (as sent, with what `attach` added). */
+  onSent?: (report: AgentStatusReport) => void;
+  /**
+   * The server refused this report (as sent) as malformed or too large. Return true when what `attach` added was
+   * dropped because of it, so the report goes again without it; false drops the report.
+   */
+  onRefused?: (report: AgentStatusReport) => boolean;
   heartbeatMs?: number;
   maxQueue?: number;
   backoff?: Backoff;
@@ -93,13 +105,15 @@ export class StatusReporter {
         await this.waker.sleep(Math.max(0, heartbeatMs - (Date.now() - this.lastSentAt)));
         continue;
       }
+      const body = this.options.attach?.(next) ?? next;
       try {
-        const ack = await this.options.client.postStatus(next, signal);
+        const ack = await this.options.client.postStatus(body, signal);
         // Only now: a report that failed stays first in line.
         if (this.queue[0] === next) this.queue.shift();
         this.lastSentAt = Date.now();
         this.sent++;
         this.backoff.reset();
+        this.options.onSent?.(body);
         this.options.onConnection(true);
         this.options.onAck(ack.revision);
       } catch (error) {
@@ -108,6 +122,7 @@ export class StatusReporter {
         const e =
           error instanceof AgentError ? error : new AgentError('ServerUnreachable', errorMessage(error));
         if (error instanceof ServerRejectedError && isMalformedReport(error.status)) {
+          if (body !== next && this.options.onRefused?.(body)) continue;
           // The server will never take this report; later ones may differ. Dropping it keeps the queue moving.
           this.options.logger.error('status report refused', {
             code: error.serverCode,

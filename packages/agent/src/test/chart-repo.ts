@@ -61,14 +61,20 @@ export interface ChartRepo {
   stop(): Promise<void>;
 }
 
-export async function serveChartRepo(helm: string, dir: string, version = '0.1.0'): Promise<ChartRepo> {
-  const src = join(dir, 'src', 'hello');
+/** Serves chart `name` (default `hello`) at `version`: a Deployment, a Service and a ConfigMap named after the release. */
+export async function serveChartRepo(
+  helm: string,
+  dir: string,
+  version = '0.1.0',
+  name = 'hello',
+): Promise<ChartRepo> {
+  const src = join(dir, 'src', name);
   const repo = join(dir, 'repo');
   await mkdir(join(src, 'templates'), { recursive: true });
   await mkdir(repo, { recursive: true });
   await writeFile(
     join(src, 'Chart.yaml'),
-    `apiVersion: v2\nname: hello\nversion: ${version}\nappVersion: "1.0"\n`,
+    `apiVersion: v2\nname: ${name}\nversion: ${version}\nappVersion: "1.0"\n`,
   );
   await writeFile(join(src, 'values.yaml'), 'replicaCount: 1\nimage: hello:1.0\ngreeting: hi\n');
   await writeFile(join(src, 'templates', 'deployment.yaml'), DEPLOYMENT);

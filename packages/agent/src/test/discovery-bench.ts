@@ -1,0 +1,132 @@
+/**
+ * Discovery benchmark (issue 7 target: < 10 s for a cluster with 2,000 objects and 30 Helm releases). On a sandbox
+ * cluster (1 control-plane + 2 workers): 2,000 ConfigMaps in 20 namespaces, created with parallel API requests;
+ * 30 releases of one small chart (Deployment + Service + ConfigMap) installed with the real `helm install`, 6 at a
+ * time, 10 of them upgraded once (so discovery must pick the newest of several revisions). Then discovery runs
+ * `--runs` times (default 3), each with a fresh Kubernetes client (connection set-up included), and the median is
+ * reported. Not part of the test run (not a *.test.ts file):
+ *
+ *   node --conditions=development --import tsx --test packages/agent/src/test/discovery-bench.ts
+ *   BENCH_RUNS=5 BENCH_OBJECTS=2000 BENCH_RELEASES=30 node ... (same)
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
+import { useSandboxCluster } from '@strata/testing';
+import { forEachLimited } from '../apply/pool.js';
+import { runDiscovery } from '../discovery/discover.js';
+import { KubeClient } from '../kube/kube-client.js';
+import { serveChartRepo } from './chart-repo.js';
+import { helmIn } from './import-helpers.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 2000);
+const RELEASES = Number(process.env.BENCH_RELEASES ?? 30);
+const NAMESPACES = 20;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function client(kubeconfigPath: string): KubeClient {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  return new KubeClient(kc);
+}
+
+describe('discovery benchmark', () => {
+  const fx = useSandboxCluster({ workers: 2 });
+
+  it(`discovers ${OBJECTS} objects and ${RELEASES} Helm releases`, async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-discovery-bench-'));
+    const repo = await serveChartRepo(fx.bin('helm'), join(dir, 'charts'), '0.1.0', 'tiny');
+    try {
+      const kube = client(fx.kubeconfigPath);
+      const post = async (path: string, body: unknown): Promise<void> => {
+        const res = await kube.transport.request({ method: 'POST', path, body });
+        if (res.status >= 300) throw new Error(`POST ${path}: HTTP ${res.status}`);
+      };
+
+      let started = Date.now();
+      const namespaces = Array.from({ length: NAMESPACES }, (_, i) => `bench-${String(i).padStart(2, '0')}`);
+      await forEachLimited(namespaces, 8, (name) =>
+        post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
+      );
+      const configMaps = Array.from({ length: OBJECTS }, (_, i) => i);
+      await forEachLimited(configMaps, 32, (i) => {
+        const ns = namespaces[i % NAMESPACES]!;
+        return post(`/api/v1/namespaces/${ns}/configmaps`, {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: `cm-${String(i).padStart(4, '0')}`, namespace: ns, labels: { app: 'bench' } },
+          data: { index: String(i), payload: 'x'.repeat(200) },
+        });
+      });
+      const seedObjectsMs = Date.now() - started;
+      kube.close();
+
+      const helm = helmIn(fx, join(dir, 'helm'));
+      const chart = join(dir, 'charts', 'repo', 'tiny-0.1.0.tgz');
+      const releases = Array.from({ length: RELEASES }, (_, i) => i);
+      const install = (i: number, verb: 'install' | 'upgrade') =>
+        helm(
+          verb,
+          `rel-${i}`,
+          chart,
+          '-n',
+          `bench-${String(i % NAMESPACES).padStart(2, '0')}`,
+          '--set',
+          `greeting=hello-${i},replicaCount=1`,
+          ...(verb === 'upgrade' ? ['--set', 'extra=upgraded'] : []),
+        ).then(() => undefined);
+      started = Date.now();
+      await forEachLimited(releases, 6, (i) => install(i, 'install'));
+      await forEachLimited(releases.slice(0, 10), 6, (i) => install(i, 'upgrade'));
+      const seedReleasesMs = Date.now() - started;
+
+      const runs: {
+        wallMs: number;
+        durationMs: number;
+        objects: number;
+        workloads: number;
+        bytes: number;
+      }[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        const fresh = client(fx.kubeconfigPath);
+        const t0 = performance.now();
+        const { discovery, warnings } = await runDiscovery(fresh);
+        const wallMs = performance.now() - t0;
+        fresh.close();
+        assert.deepEqual(warnings, []);
+        assert.equal(discovery.helmReleases.length, RELEASES);
+        assert.ok(discovery.helmReleases.every((x) => x.values.greeting === `hello-${x.name.slice(4)}`));
+        assert.equal(discovery.helmReleases.filter((x) => x.revision === 2).length, Math.min(10, RELEASES));
+        assert.ok(discovery.workloads.length >= OBJECTS, `${discovery.workloads.length} workloads`);
+        runs.push({
+          wallMs,
+          durationMs: discovery.durationMs,
+          objects: discovery.counts.objects,
+          workloads: discovery.workloads.length,
+          bytes: Buffer.byteLength(JSON.stringify(discovery)),
+        });
+      }
+      const med = median(runs.map((x) => x.wallMs));
+      const lines = [
+        `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}`,
+        `seed: ${OBJECTS} ConfigMaps in ${NAMESPACES} namespaces in ${seedObjectsMs} ms; ${RELEASES} helm installs (6 at a time) + 10 upgrades in ${seedReleasesMs} ms`,
+        `objects examined: ${runs[0]!.objects}; workloads: ${runs[0]!.workloads}; discovery JSON: ${Math.round(runs[0]!.bytes / 1024)} KiB`,
+        `runs (wall ms): ${runs.map((x) => x.wallMs.toFixed(0)).join(', ')}; durationMs: ${runs.map((x) => x.durationMs).join(', ')}`,
+        `median: ${med.toFixed(0)} ms (target < 10000 ms)`,
+      ];
+      for (const line of lines) t.diagnostic(line);
+      assert.ok(med < 10_000, `median ${med} ms`);
+    } finally {
+      await repo.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
