@@ -64,7 +64,8 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   if (log !== undefined) closeSync(log);
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: on a busy 2-core machine tsx compiles the server for tens of seconds.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`strata server exited with ${child.exitCode}: ${stderr}`);
     try {
@@ -74,7 +75,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`strata server did not become ready in 30 s: ${stderr}`);
+      throw new Error(`strata server did not become ready in 120 s: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
