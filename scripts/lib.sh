@@ -29,3 +29,20 @@ ensure_postgres() {
   echo "PostgreSQL is not reachable at 127.0.0.1:5432" >&2
   return 1
 }
+
+# Builds the web console (packages/web/dist) when it is missing or older than its sources (vite, a few seconds).
+ensure_console_built() {
+  local stamp="packages/web/dist/index.html"
+  if [[ -f "$stamp" ]] && [[ -z "$(find packages/web/src packages/web/index.html packages/web/vite.config.ts \
+      packages/web/package.json packages/api/src packages/client/src package-lock.json \
+      -newer "$stamp" -not -name '*.test.*' 2>/dev/null | head -1)" ]]; then
+    return 0
+  fi
+  step "Building the web console (vite build -> packages/web/dist)"
+  npm run build -w packages/web
+}
+
+# Debian's Chromium for the console's browser tests (playwright-core drives it; it never downloads a browser).
+ensure_chromium() {
+  command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+}

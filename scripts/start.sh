@@ -3,5 +3,6 @@
 # Extra arguments go to `strata server` (e.g. --listen 127.0.0.1:8080 --data-dir /tmp/strata).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node_modules
+ensure_console_built
 step "Starting the Strata server"
 exec node bin/strata.js server "$@"

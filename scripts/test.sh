@@ -19,8 +19,9 @@ if [[ -x scripts/setup-local-k8s.sh ]]; then
   bash scripts/setup-local-k8s.sh
 fi
 
-step "Typecheck (tsc -b)"
+step "Typecheck (tsc -b, and the web console with its own tsconfig)"
 npx tsc -b
+npm run typecheck -w packages/web
 
 step "Dependency rules"
 node --conditions=development --import tsx scripts/check-dependency-rules.ts
@@ -29,11 +30,22 @@ step "Lint (eslint + prettier)"
 npx eslint --max-warnings 0 .
 npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
 
+step "Web console: build (vite)"
+npm run build -w packages/web
+
+step "Web console: component tests (vitest)"
+npm test -w packages/web
+
+step "Chromium for the console's browser tests"
+ensure_chromium
+chromium --version 2>/dev/null
+
 step "Tests (node:test)"
 if [[ $# -gt 0 ]]; then
   FILES=("$@")
 else
-  mapfile -t FILES < <(find packages test scripts -name '*.test.ts' -not -path '*/node_modules/*' -not -path '*/dist/*' | sort)
+  # packages/web has its own runner (vitest, above); test/e2e/console-*.e2e.test.ts drive the built console in Chromium.
+  mapfile -t FILES < <(find packages test scripts -name '*.test.ts' -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path 'packages/web/*' | sort)
 fi
 if [[ ${#FILES[@]} -eq 0 ]]; then
   echo "no test files found" >&2

@@ -8,3 +8,4 @@ export * from './diffs.js';
 export * from './cluster-plan.js';
 export * from './agent-protocol.js';
 export * from './discovery.js';
+export * from './permissions.js';

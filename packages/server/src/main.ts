@@ -14,6 +14,7 @@ import { startControllers } from './controllers/index.js';
 import { BinaryInstaller } from '@strata/sandbox';
 import { loadCatalogDirectory } from './packs/catalog-loader.js';
 import { repairTenants } from './catalog/builtin-packs.js';
+import { registerConsole } from './routes/console.js';
 
 /**
  * `strata server`: opens the store (SQLite by default), bootstraps an admin, serves the API, and shuts down
@@ -78,6 +79,10 @@ export async function runServer(argv: string[]): Promise<number> {
       return true;
     },
   });
+  const consoleDir =
+    process.env.STRATA_CONSOLE_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
+  if (!(await registerConsole(app, { distDir: consoleDir })))
+    log.warn({ consoleDir }, 'web console not built (npm run build -w packages/web); serving the API only');
   try {
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

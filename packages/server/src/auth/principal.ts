@@ -1,5 +1,5 @@
 import type { AccessScope } from '@strata/store';
-import { grants } from './permissions.js';
+import { grants } from '@strata/api';
 
 /** Who is calling, with everything needed to authorize a request. */
 export interface Principal {

@@ -1,4 +1,7 @@
-/** Does a set of `kind.verb` patterns (with `*` wildcards) grant `kind.verb`? Pure. */
+/**
+ * Does a set of `kind.verb` patterns (with `*` wildcards) grant `kind.verb`? Pure; the server decides with it and
+ * the console uses it to hide actions the server would refuse.
+ */
 export function grants(patterns: Iterable<string>, kind: string, verb: string): boolean {
   const k = kind.toLowerCase();
   for (const p of patterns) {

@@ -1,0 +1,94 @@
+/** Browser pieces of the console e2e suites: Debian's Chromium through playwright-core, axe-core, screenshots. */
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+export const DIST_DIR = join(ROOT, 'packages/web/dist');
+export const SCREENSHOT_DIR = join(ROOT, 'artifacts/console-screenshots');
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let axeSource: string | undefined;
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface ConsoleEndpoint {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The console as the strata server serves it at `/`; fails when the server does not serve it. */
+export async function consoleFor(serverUrl: string): Promise<ConsoleEndpoint> {
+  await stat(join(DIST_DIR, 'index.html')).catch(() => {
+    throw new Error('the console is not built: run `npm run build -w packages/web` (scripts/test.sh does)');
+  });
+  const res = await fetch(`${serverUrl}/clusters`);
+  if (!res.ok || !(await res.text()).includes('id="root"'))
+    throw new Error(`${serverUrl} does not serve the console at / (HTTP ${res.status})`);
+  return { url: serverUrl, close: async () => undefined };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** Runs axe-core on the page; returns the serious and critical violations (WCAG 2.1 A/AA and best practices). */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol: the console's Content-Security-Policy (no inline scripts) stays in force.
+  axeSource ??= await readFile(AXE_PATH, 'utf8');
+  await page.evaluate(`${axeSource}\n;void 0`);
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as unknown as {
+      axe: { run: (context: unknown, options: unknown) => Promise<{ violations: AxeViolation[] }> };
+      document: unknown;
+    };
+    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export function describeViolations(violations: AxeViolation[]): string {
+  return violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes
+          .slice(0, 4)
+          .map((n) => `    ${n.target.join(' ')} ${n.failureSummary ?? ''}`)
+          .join('\n')}`,
+    )
+    .join('\n');
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Picks an option of a Mantine Select (a combobox) by its label and the option text. */
+export async function choose(page: Page, label: string | RegExp, option: string): Promise<void> {
+  await page
+    .getByRole('textbox', { name: label })
+    .or(page.getByRole('combobox', { name: label }))
+    .first()
+    .click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
