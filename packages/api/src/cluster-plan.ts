@@ -52,6 +52,46 @@ export interface PoolPlan {
   inPlace: string[];
 }
 
+/**
+ * What the first apply of a stack would do to a cluster whose objects already exist (import, then adopt a profile).
+ * Computed by the cluster's agent against the live cluster, without writing anything.
+ */
+export interface AdoptionPreview {
+  /** Hash of the resolved stack that was previewed. */
+  stackHash: string;
+  /** When the agent computed it (RFC 3339). */
+  at: string;
+  /** Every object and release would be adopted as it is: the first apply changes nothing in the cluster. */
+  noChanges: boolean;
+  /**
+   * Object comparisons confirmed by a server-side-apply dry run (an agent in full mode) rather than compared field
+   * by field (a read-only agent never sends a write, not even a dry run).
+   */
+  dryRun: boolean;
+  layers: AdoptionLayerPreview[];
+}
+
+export type AdoptionObjectAction = 'adopt' | 'create' | 'update';
+export type AdoptionReleaseAction = 'adopt' | 'install' | 'upgrade';
+
+export interface AdoptionLayerPreview {
+  profile: string;
+  name: string;
+  /** The layer's objects (a manifest layer's, or the objects of the Helm release it would adopt or install). */
+  objects: { object: ObjectRef; action: AdoptionObjectAction; changes?: ValueChange[] }[];
+  /** Helm layers: what happens to the release; `reason` says why it is not adopted as it is. */
+  release?: {
+    name: string;
+    namespace: string;
+    action: AdoptionReleaseAction;
+    /** The live release's revision (unchanged by an adoption). */
+    revision?: number;
+    reason?: string;
+  };
+  /** Layers with nothing to compare in the cluster (e.g. informational OS or Kubernetes layers), and why. */
+  note?: string;
+}
+
 export interface ClusterPlan {
   /** Per-layer changes (added, removed, reordered, changed with values diff); undefined when a side has no stack. */
   layers?: StackDiff;
@@ -66,4 +106,10 @@ export interface ClusterPlan {
   paused: boolean;
   /** Nothing to do at all. */
   unchanged: boolean;
+  /**
+   * Imported clusters: what the first apply would do to what already exists, from the cluster's agent. Absent for
+   * clusters Strata built; `adoptionUnavailable` says why it is missing (e.g. the agent is not connected).
+   */
+  adoption?: AdoptionPreview;
+  adoptionUnavailable?: string;
 }
