@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { requireSandboxBinaries } from '@strata/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, type Api } from './support/api.js';
@@ -25,6 +25,7 @@ import {
 import { PROJECT, getCluster } from './support/clusters.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { clients, processesMentioning } from './sandbox-support.js';
+import { sequentialSteps } from './support/steps.js';
 
 await requireSandboxBinaries();
 
@@ -92,20 +93,7 @@ async function publish(page: Page): Promise<void> {
 }
 
 describe('web console end to end (real server, sandbox cluster, Chromium)', () => {
-  // The steps build on each other: after a failure the rest are skipped (and say why) instead of timing out one by one.
-  let broken: string | undefined;
-  const step = (name: string, fn: () => Promise<void>): void => {
-    void it(name, async (t) => {
-      if (broken) return t.skip(`an earlier step failed: ${broken}`);
-      try {
-        await fn();
-      } catch (err) {
-        broken = name;
-        await screenshot(page, 'failed-step').catch(() => undefined);
-        throw err;
-      }
-    });
-  };
+  const step = sequentialSteps(() => screenshot(page, 'failed-step'));
   let server: ServerProcess;
   let endpoint: ConsoleEndpoint;
   let browser: Browser;

@@ -47,6 +47,18 @@ const cluster = createRoute({
   validateSearch: tabSearch,
   component: lazyRouteComponent(() => import('./resources/clusters/ClusterDetail'), 'ClusterDetail'),
 });
+const IMPORT_STEPS = ['connect', 'discovery', 'profile', 'adopt'] as const;
+const importWizard = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/import',
+  validateSearch: (
+    s: Record<string, unknown>,
+  ): { cluster?: string; step?: (typeof IMPORT_STEPS)[number] } => ({
+    ...(typeof s.cluster === 'string' && s.cluster ? { cluster: s.cluster } : {}),
+    ...(IMPORT_STEPS.includes(s.step as never) ? { step: s.step as (typeof IMPORT_STEPS)[number] } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./resources/import/ImportWizard'), 'ImportWizard'),
+});
 const profiles = page('/profiles', () => import('./resources/profiles/ProfileList'), 'ProfileList');
 const newProfile = page('/profiles/new', () => import('./resources/profiles/NewProfile'), 'NewProfile');
 const profile = createRoute({
@@ -85,6 +97,7 @@ const routeTree = rootRoute.addChildren([
   clusters,
   newCluster,
   cluster,
+  importWizard,
   profiles,
   newProfile,
   profile,
@@ -99,7 +112,7 @@ export const router = createRouter({
   routeTree,
   defaultPendingComponent: () => (
     <Center p="xl">
-      <Loader aria-label="Loading" />
+      <Loader role="status" aria-label="Loading" />
     </Center>
   ),
   defaultPreload: 'intent',

@@ -92,3 +92,36 @@ export async function choose(page: Page, label: string | RegExp, option: string)
     .click();
   await page.getByRole('option', { name: option, exact: true }).click();
 }
+
+/**
+ * axe-core in the current theme and in the other one, switched with the header's theme button (the page keeps its
+ * state, e.g. a wizard's step), then switched back. Returns one description per theme with serious violations.
+ */
+export async function violationsInBothThemes(page: Page, where: string): Promise<string[]> {
+  const failures: string[] = [];
+  const scheme = async () =>
+    (await page.locator('html').getAttribute('data-mantine-color-scheme')) ?? 'light';
+  const toggle = async () => {
+    const before = await scheme();
+    await page.getByRole('button', { name: /^Switch to the (dark|light) theme$/ }).click();
+    await page.waitForFunction(
+      (b) =>
+        (
+          globalThis as unknown as {
+            document: { documentElement: { getAttribute(n: string): string | null } };
+          }
+        ).document.documentElement.getAttribute('data-mantine-color-scheme') !== b,
+      before,
+    );
+    // Away from the button (its tooltip would cover the page), then let colour transitions finish.
+    await page.mouse.move(1, 1);
+    await page.waitForTimeout(300);
+  };
+  for (let i = 0; i < 2; i++) {
+    const violations = await seriousViolations(page);
+    if (violations.length > 0)
+      failures.push(`${where} (${await scheme()}):\n${describeViolations(violations)}`);
+    await toggle();
+  }
+  return failures;
+}

@@ -25,10 +25,13 @@ interface NavItem {
   to: string;
   label: string;
   exact?: boolean;
+  /** Shown only to users with this permission (kind, verb) in the current project. */
+  need?: [string, string];
 }
 const MAIN_NAV: NavItem[] = [
   { to: '/', label: 'Fleet dashboard', exact: true },
   { to: '/clusters', label: 'Clusters' },
+  { to: '/import', label: 'Import cluster', need: ['cluster', 'create'] },
   { to: '/profiles', label: 'Profiles' },
   { to: '/packs', label: 'Packs', exact: true },
   { to: '/packs/sources', label: 'Pack sources' },
@@ -116,22 +119,25 @@ function UserMenu() {
 
 function Nav({ items, onNavigate }: { items: NavItem[]; onNavigate: () => void }) {
   const pathname = useRouterState({ select: (s) => s.location.pathname });
-  return items.map((item) => {
-    const active = item.exact
-      ? pathname === item.to
-      : pathname === item.to || pathname.startsWith(`${item.to}/`);
-    return (
-      <NavLink
-        key={item.to}
-        component={Link}
-        to={item.to}
-        label={item.label}
-        active={active && !(item.to === '/packs' && pathname.startsWith('/packs/sources'))}
-        aria-current={active ? 'page' : undefined}
-        onClick={onNavigate}
-      />
-    );
-  });
+  const { can } = useSession();
+  return items
+    .filter((item) => !item.need || can(...item.need))
+    .map((item) => {
+      const active = item.exact
+        ? pathname === item.to
+        : pathname === item.to || pathname.startsWith(`${item.to}/`);
+      return (
+        <NavLink
+          key={item.to}
+          component={Link}
+          to={item.to}
+          label={item.label}
+          active={active && !(item.to === '/packs' && pathname.startsWith('/packs/sources'))}
+          aria-current={active ? 'page' : undefined}
+          onClick={onNavigate}
+        />
+      );
+    });
 }
 
 /** The frame of every signed-in page: header (project, theme, user), navigation, main content. */

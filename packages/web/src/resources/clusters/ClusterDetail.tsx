@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { clusterFacts } from '../../lib/clusters';
 import { useSession } from '../../lib/session';
+import { DiscoveryTab } from './DiscoveryTab';
 import { EventsTab } from './EventsTab';
 import { LayersTab } from './LayersTab';
 import { NodePoolsTab } from './NodePoolsTab';
@@ -17,9 +18,12 @@ import { ProfileTab } from './ProfileTab';
 import { useCluster } from './use-cluster';
 import { AnchorLink } from '../../components/links';
 
-const TABS = ['overview', 'layers', 'nodepools', 'events', 'profile'] as const;
+const TABS = ['overview', 'layers', 'nodepools', 'events', 'profile', 'discovery'] as const;
 
-/** One cluster: Overview, Layers, Node pools, Events and Profile tabs; delete with confirmation. */
+/**
+ * One cluster: Overview, Layers, Node pools, Events and Profile tabs (plus Discovery for imported clusters); delete
+ * (detach for imported clusters) with confirmation.
+ */
 export function ClusterDetail() {
   const { name } = useParams({ from: '/clusters/$name' });
   const { tab } = useSearch({ from: '/clusters/$name' });
@@ -27,7 +31,9 @@ export function ClusterDetail() {
   const { client, project, can } = useSession();
   const { cluster, loading, error } = useCluster(name);
   const [deleting, setDeleting] = useState(false);
-  const current = TABS.includes(tab as (typeof TABS)[number]) ? (tab as string) : 'overview';
+  const imported = cluster?.spec.provider === 'imported';
+  const known = TABS.includes(tab as (typeof TABS)[number]) && (tab !== 'discovery' || imported);
+  const current = known ? (tab as string) : 'overview';
 
   if (loading) return <Skeleton height={200} />;
   if (error) return <ProblemAlert error={error} />;
@@ -60,7 +66,7 @@ export function ClusterDetail() {
         actions={
           can('cluster', 'delete') && (
             <Button color="red" variant="light" onClick={() => setDeleting(true)} disabled={f.deleting}>
-              {f.deleting ? 'Deleting…' : 'Delete'}
+              {f.deleting ? (imported ? 'Detaching…' : 'Deleting…') : imported ? 'Detach' : 'Delete'}
             </Button>
           )
         }
@@ -89,6 +95,7 @@ export function ClusterDetail() {
             Profile
             {f.updatesAvailable ? ' (update)' : ''}
           </Tabs.Tab>
+          {imported && <Tabs.Tab value="discovery">Discovery</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <OverviewTab cluster={cluster} />
@@ -105,22 +112,30 @@ export function ClusterDetail() {
         <Tabs.Panel value="profile" pt="md">
           <ProfileTab cluster={cluster} />
         </Tabs.Panel>
+        {imported && (
+          <Tabs.Panel value="discovery" pt="md">
+            <DiscoveryTab cluster={cluster} />
+          </Tabs.Panel>
+        )}
       </Tabs>
       <ConfirmDialog
         opened={deleting}
         onClose={() => setDeleting(false)}
-        title={`Delete cluster ${name}?`}
+        title={imported ? `Detach cluster ${name}?` : `Delete cluster ${name}?`}
         typeToConfirm={name}
-        confirmLabel="Delete cluster"
+        confirmLabel={imported ? 'Detach cluster' : 'Delete cluster'}
         danger
         onConfirm={async () => {
           await client.delete(ClusterKind, name, { project });
-          notifications.show({ message: `Cluster ${name} is being deleted.` });
+          notifications.show({
+            message: imported ? `Cluster ${name} is being detached.` : `Cluster ${name} is being deleted.`,
+          });
         }}
       >
         <Text size="sm">
-          The provider destroys the cluster's machines and control plane. Workloads and data on it are lost.
-          This cannot be undone.
+          {imported
+            ? "Strata stops managing the cluster: its agent and Strata's own objects are removed. The cluster and every workload on it stay as they are."
+            : "The provider destroys the cluster's machines and control plane. Workloads and data on it are lost. This cannot be undone."}
         </Text>
       </ConfirmDialog>
     </Stack>

@@ -121,7 +121,16 @@ export function ClusterList() {
       <PageHeader
         title="Clusters"
         description={list.isPending ? 'Loading…' : `${rows.length} of ${total} shown`}
-        actions={can('cluster', 'create') && <ButtonLink to="/clusters/new">Create cluster</ButtonLink>}
+        actions={
+          can('cluster', 'create') && (
+            <>
+              <ButtonLink to="/import" variant="default">
+                Import cluster
+              </ButtonLink>
+              <ButtonLink to="/clusters/new">Create cluster</ButtonLink>
+            </>
+          )
+        }
       />
       <ProblemAlert error={list.error} />
       <Group align="flex-end" gap="sm" wrap="wrap">

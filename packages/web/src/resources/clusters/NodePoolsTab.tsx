@@ -1,12 +1,39 @@
-import { Button, Group, Modal, NumberInput, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Modal, NumberInput, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
+import { DiscoveredPoolsTable } from '../../components/DiscoveryView';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import type { ClusterObject } from '../../lib/clusters';
 import { useSession } from '../../lib/session';
+import { discoveryOf } from '../import/import-api';
+
+/** An imported cluster's nodes are discovered, not managed: no scale (the provider refuses it), no repave. */
+function DiscoveredNodes({ cluster }: { cluster: ClusterObject }) {
+  const discovery = discoveryOf(cluster);
+  return (
+    <Stack>
+      <Alert color="gray" role="status">
+        Strata did not build {cluster.metadata.name}: its nodes are discovered by the agent, not managed.
+        Scale and repave them with the tools that made the cluster.
+      </Alert>
+      {discovery ? (
+        <DiscoveredPoolsTable pools={discovery.nodePools} />
+      ) : (
+        <Text size="sm" c="dimmed">
+          The agent has not reported the nodes yet.
+        </Text>
+      )}
+    </Stack>
+  );
+}
 
 /** Pools with desired and ready counts; scale a pool within its min/max (POST .../scale). */
 export function NodePoolsTab({ cluster }: { cluster: ClusterObject }) {
+  if (cluster.spec.provider === 'imported') return <DiscoveredNodes cluster={cluster} />;
+  return <ManagedPools cluster={cluster} />;
+}
+
+function ManagedPools({ cluster }: { cluster: ClusterObject }) {
   const { client, project, can } = useSession();
   const [scaling, setScaling] = useState<string>();
   const [count, setCount] = useState<number | string>(0);

@@ -33,7 +33,7 @@ export function ProfileTab({ cluster }: { cluster: ClusterObject }) {
             {repave.reason}. Pools: {repave.pools.join(', ')}. Target: <Code>{repave.target}</Code>
             {repave.approvedBy ? ` (approved by ${repave.approvedBy})` : ''}
           </Text>
-          {!repave.approved && can('cluster', 'approve-repave') && (
+          {!repave.approved && can('cluster', 'approve-repave') && cluster.spec.provider !== 'imported' && (
             <Button mt="sm" color="orange" onClick={() => setApproving(true)}>
               Approve repave
             </Button>
