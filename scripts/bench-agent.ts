@@ -11,7 +11,8 @@
  *     timed from the PATCH being sent to the status report showing the layer Drifted with that object; each change
  *     is undone (and reported Applied again) before the next.
  *  3. idle: RSS (VmRSS) and CPU (utime+stime) of the settled agent process over a window; then the same for the
- *     compiled agent (`node packages/agent/dist/main.js`, built with `npx tsc -b packages/agent`, restarted on the
+ *     bundled agent (`node packages/agent/dist/strata-agent.mjs`, built with `npm run build -w packages/agent`, what
+ *     the server starts and the container image runs; restarted on the
  *     same cluster) and a bare Node process, to tell the agent's own cost from tsx's and Node's.
  *
  *   node --conditions=development --import tsx scripts/bench-agent.ts [--runs 3] [--objects 1000] [--drift 12]
@@ -31,6 +32,7 @@ import { Sandbox, findBinarySet, rssBytes } from '@strata/sandbox';
 import { ProtocolServer } from '../packages/agent/src/test/protocol-server.js';
 import { desiredMessage, stackLayer } from '../packages/agent/src/test/cluster-helpers.js';
 import { deployment } from '../packages/agent/src/test/stack.js';
+import { AGENT_NODE_FLAGS } from '../packages/server/src/clusters/agent-command.js';
 
 const { values } = parseArgs({
   options: {
@@ -438,7 +440,7 @@ try {
     await sleep(300);
   }
 
-  // 3. idle: the tsx agent, then the compiled agent and a bare Node process for comparison.
+  // 3. idle: the tsx agent, then the bundled agent and a bare Node process for comparison.
   const managed = layers.reduce((n, l) => n + ((l as { manifests?: unknown[] }).manifests?.length ?? 0), 0);
   await settle(tsxAgent.pid);
   log(`idle: sampling the tsx agent for ${IDLE_S} s`);
@@ -450,9 +452,9 @@ try {
   let distNote = '';
   if (!values['no-dist']) {
     try {
-      await run(join(ROOT, 'node_modules/.bin/tsc'), ['-b', join(ROOT, 'packages/agent')]);
+      await run('npm', ['run', '--silent', 'build', '-w', 'packages/agent']);
       const distAgent = startAgent(
-        [join(ROOT, 'packages/agent/dist/main.js')],
+        [...AGENT_NODE_FLAGS, join(ROOT, 'packages/agent/dist/strata-agent.mjs')],
         agentArgs.slice(1),
         join(dir, 'agent-dist.log'),
       );
@@ -467,11 +469,11 @@ try {
       );
       distStartMs = performance.now() - t;
       await settle(distAgent.pid);
-      log(`idle: sampling the compiled agent for ${IDLE_S} s`);
+      log(`idle: sampling the bundled agent for ${IDLE_S} s`);
       distIdle = await idle(distAgent.pid, IDLE_S);
       await stopAgent(distAgent);
     } catch (error) {
-      distNote = `compiled agent not measured: ${error instanceof Error ? error.message : String(error)}`;
+      distNote = `bundled agent not measured: ${error instanceof Error ? error.message : String(error)}`;
       log(distNote);
     }
   }
@@ -479,38 +481,6 @@ try {
   await sleep(3000);
   const bareIdle = await idle(bare.pid, 10);
   await stopAgent(bare);
-  // What loading the compiled agent costs, module by module (RSS after each import and a full GC).
-  let importCost = '';
-  if (distIdle) {
-    const steps = [
-      '@kubernetes/client-node',
-      '@strata/api',
-      '@strata/core',
-      './packages/agent/dist/index.js',
-    ];
-    const script = `
-      import { readFileSync } from 'node:fs';
-      const rss = () => Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
-      const out = [rss()];
-      for (const s of ${JSON.stringify(steps)}) { await import(s); globalThis.gc(); out.push(rss()); }
-      console.log(JSON.stringify(out));`;
-    const out = JSON.parse(
-      await new Promise<string>((resolve, reject) =>
-        execFile(
-          process.execPath,
-          ['--expose-gc', '--input-type=module', '-e', script],
-          { cwd: ROOT },
-          (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout)),
-        ),
-      ),
-    ) as number[];
-    importCost = [
-      `Import cost of the compiled agent (RSS after each import + GC): node ${out[0]!.toFixed(0)} MiB`,
-      ...steps.map((step, i) => `+ ${step} ${(out[i + 1]! - out[i]!).toFixed(0)} MiB`),
-      `= ${out[steps.length]!.toFixed(0)} MiB before it does anything.`,
-    ].join(', ');
-  }
-
   // ---- report ----
   const a = median(agentMs);
   const kc50 = median(kubectlMs);
@@ -524,7 +494,7 @@ try {
     [
       `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average at the end ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')}.`,
       '',
-      `agent (tsx) start → first report: ${secs(tsxStartMs)} s${distStartMs !== undefined ? `; compiled agent restart → all ${layers.length} layers re-checked and Applied: ${secs(distStartMs)} s` : ''}`,
+      `agent (tsx) start → first report: ${secs(tsxStartMs)} s${distStartMs !== undefined ? `; bundled agent restart → all ${layers.length} layers re-checked and Applied: ${secs(distStartMs)} s` : ''}`,
       '',
       `| ${OBJECTS} manifests, one layer | median of ${RUNS} | runs | client CPU (median) | apiserver + etcd CPU (median) |`,
       '|---|---|---|---|---|',
@@ -547,9 +517,15 @@ try {
       '| process | VmRSS median (min–max) | VmHWM (peak) | CPU (one core) |',
       '|---|---|---|---|',
       idleRow('`node bin/strata.js agent` (tsx, from sources)', tsxIdle),
-      ...(distIdle ? [idleRow('`node packages/agent/dist/main.js` (compiled)', distIdle)] : []),
+      ...(distIdle
+        ? [
+            idleRow(
+              `\`node ${AGENT_NODE_FLAGS.join(' ')} packages/agent/dist/strata-agent.mjs\` (bundle, as the server starts it)`,
+              distIdle,
+            ),
+          ]
+        : []),
       idleRow('bare `node -e "setInterval(...)"` (10 s)', bareIdle),
-      ...(importCost ? ['', importCost] : []),
       ...(distNote ? ['', distNote] : []),
     ].join('\n'),
   );
@@ -559,3 +535,5 @@ try {
   await sandbox.delete('bench-agent').catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 }
+// Everything is stopped and deleted; do not wait for idle keep-alive sockets to time out.
+process.exit(process.exitCode ?? 0);

@@ -4,5 +4,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node_modules
 ensure_console_built
+step "Bundling strata-agent (esbuild)"; npm run --silent build -w packages/agent
 step "Starting the Strata server"
 exec node bin/strata.js server "$@"

@@ -30,6 +30,9 @@ step "Lint (eslint + prettier)"
 npx eslint --max-warnings 0 .
 npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
 
+step "strata-agent bundle (esbuild; the server starts agents from it)"
+npm run build -w packages/agent
+
 step "Web console: build (vite)"
 npm run build -w packages/web
 

@@ -6,9 +6,9 @@
 import { access, constants, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { AGENT_PROTOCOL, type AgentMode, type AgentStatusReport, type ClusterDiscovery } from '@strata/api';
 import { AgentError, errorMessage, sleep } from './errors.js';
+import { loadKubeCredentials } from './kube/credentials.js';
 import { KubeClient } from './kube/kube-client.js';
 import { jsonLogger, type Logger } from './log/logger.js';
 import { Metrics } from './ops/metrics.js';
@@ -19,7 +19,8 @@ import { DesiredStatePoller } from './protocol/desired-state-poller.js';
 import { HttpServerClient, type ServerClient } from './protocol/server-client.js';
 import { StatusReporter } from './protocol/status-reporter.js';
 import { HelmCli } from './helm/helm-cli.js';
-import { ensureNamespace } from './inventory/inventory-store.js';
+import { ensureNamespace, InventoryStore } from './inventory/inventory-store.js';
+import { PreviewRunner } from './preview/preview-runner.js';
 import { DesiredStateStore } from './state/desired-state-store.js';
 import { ClusterFacts } from './engine/cluster-facts.js';
 import { DiscoveryLoop } from './discovery/discovery-loop.js';
@@ -77,6 +78,7 @@ export class Agent {
     private readonly helmHome: string | undefined,
     readonly opsAddress: string,
     private readonly discoveryLoop: DiscoveryLoop | undefined,
+    private readonly previews: PreviewRunner,
   ) {}
 
   /** Starts everything and returns once the ops server listens (the desired state loads in the background). */
@@ -84,16 +86,7 @@ export class Agent {
     const logger = options.logger ?? jsonLogger();
     const namespace = options.namespace ?? 'strata-system';
     const readOnly = options.mode === 'read-only';
-    const kc = new KubeConfig();
-    try {
-      if (options.kubeconfigPath) kc.loadFromFile(options.kubeconfigPath);
-      else kc.loadFromDefault();
-    } catch (error) {
-      throw new AgentError(
-        'InvalidOptions',
-        `cannot load the kubeconfig ${options.kubeconfigPath ?? '(default)'}: ${errorMessage(error)}`,
-      );
-    }
+    const credentials = loadKubeCredentials(options.kubeconfigPath);
     // Fail fast on a missing token file (it is re-read on every request, so rotation needs no restart).
     await access(options.tokenFile, constants.R_OK).catch((error: unknown) => {
       throw new AgentError(
@@ -101,7 +94,7 @@ export class Agent {
         `cannot read the token file ${options.tokenFile}: ${errorMessage(error)}`,
       );
     });
-    const kube = new KubeClient(kc);
+    const kube = new KubeClient(credentials);
     const metrics = new Metrics();
     const server =
       options.serverClient ??
@@ -172,11 +165,20 @@ export class Agent {
       onConnection,
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     });
+    // Adoption previews: computed from the cluster alone, never through the engine (which they must not change).
+    const previews = new PreviewRunner({
+      kube,
+      client: server,
+      logger,
+      readOnly: () => engine.readOnly,
+      inventory: new InventoryStore(kube, namespace),
+    });
     const poller = new DesiredStatePoller({
       client: server,
       logger,
       revision: () => engine.revision,
       onDesiredState: (raw, state) => self.agent!.accept(raw, state),
+      onPreview: (request) => previews.submit(request),
       onConnection,
       ...(options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {}),
     });
@@ -200,6 +202,7 @@ export class Agent {
       helmHome,
       opsAddress,
       discoveryLoop,
+      previews,
     );
     self.agent = agent;
     changed = () => reporter.changed();
@@ -321,6 +324,7 @@ export class Agent {
     this.stopController.abort();
     await this.loaded;
     await this.poller.stop();
+    await this.previews.stop();
     await this.reporter.stop();
     await this.discoveryLoop?.stop();
     await this.engine.stop();

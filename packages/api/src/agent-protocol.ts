@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import type { AdoptionPreview } from './cluster-plan.js';
 import type { Issue } from './errors.js';
 
 /** Protocol major version. The server accepts every version in SUPPORTED_AGENT_PROTOCOLS. */
@@ -38,6 +39,96 @@ export interface DesiredStateMessage {
   };
   policy: { drift: 'remediate' | 'report'; paused: boolean };
   mode: AgentMode;
+  /**
+   * An adoption preview the server waits for (import: `POST .../clusters/NAME/plan`). The long poll answers early to
+   * deliver it, with the current revision (which the agent already has and ignores). Agents that do not know this
+   * field ignore it; the plan then says the agent did not answer.
+   */
+  preview?: AdoptionPreviewRequest;
+}
+
+/** What the agent is asked to preview: what applying `stack` now would do to what already exists. */
+export interface AdoptionPreviewRequest {
+  /** Echoed in the answer. */
+  id: string;
+  /** A resolved stack, in the same shape as DesiredStateMessage.stack. */
+  stack: DesiredStateMessage['stack'];
+}
+
+const ObjectRefSchema = Type.Object({
+  apiVersion: Type.String({ maxLength: 253 }),
+  kind: Type.String({ maxLength: 253 }),
+  namespace: Type.Optional(Type.String({ maxLength: 253 })),
+  name: Type.String({ maxLength: 253 }),
+});
+
+const ValueChangeSchema = Type.Object({
+  path: Type.String({ maxLength: 2048 }),
+  type: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed')]),
+  from: Type.Optional(Type.Unknown()),
+  to: Type.Optional(Type.Unknown()),
+});
+
+/** AdoptionPreview (cluster-plan.ts) as the agent sends it; bounded so a report cannot grow without limit. */
+export const AdoptionPreviewSchema = Type.Object({
+  stackHash: Type.String({ maxLength: 128 }),
+  at: Type.String({ maxLength: 64 }),
+  noChanges: Type.Boolean(),
+  dryRun: Type.Boolean(),
+  layers: Type.Array(
+    Type.Object({
+      profile: Type.String({ maxLength: 253 }),
+      name: Type.String({ maxLength: 253 }),
+      objects: Type.Array(
+        Type.Object({
+          object: ObjectRefSchema,
+          action: Type.Union([Type.Literal('adopt'), Type.Literal('create'), Type.Literal('update')]),
+          changes: Type.Optional(Type.Array(ValueChangeSchema, { maxItems: 50 })),
+        }),
+        { maxItems: 5000 },
+      ),
+      release: Type.Optional(
+        Type.Object({
+          name: Type.String({ maxLength: 253 }),
+          namespace: Type.String({ maxLength: 253 }),
+          action: Type.Union([Type.Literal('adopt'), Type.Literal('install'), Type.Literal('upgrade')]),
+          revision: Type.Optional(Type.Integer({ minimum: 0 })),
+          reason: Type.Optional(Type.String({ maxLength: 4096 })),
+        }),
+      ),
+      note: Type.Optional(Type.String({ maxLength: 4096 })),
+    }),
+    { maxItems: 512 },
+  ),
+});
+
+/**
+ * POST /v1/agent/adoption-preview — the agent's answer to an AdoptionPreviewRequest: the preview, or why it could
+ * not compute one. Response: 204.
+ */
+export const AdoptionPreviewAnswer = Type.Object({
+  protocol: Type.Integer({ minimum: 1 }),
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  preview: Type.Optional(AdoptionPreviewSchema),
+  error: Type.Optional(Type.String({ maxLength: 4096 })),
+});
+export type AdoptionPreviewAnswer = Omit<Static<typeof AdoptionPreviewAnswer>, 'preview'> & {
+  preview?: AdoptionPreview;
+};
+// The schema and the interface in cluster-plan.ts describe the same thing: keep them in step.
+const previewShape: (x: Static<typeof AdoptionPreviewSchema>) => AdoptionPreview = (x) => x;
+void previewShape;
+
+let answerCheck: ReturnType<typeof Compile<typeof AdoptionPreviewAnswer>> | undefined;
+
+/** Every problem with an adoption-preview answer (empty when it is valid); unknown fields are allowed. */
+export function adoptionPreviewAnswerIssues(value: unknown): Issue[] {
+  answerCheck ??= Compile(AdoptionPreviewAnswer);
+  if (answerCheck.Check(value)) return [];
+  return [...answerCheck.Errors(value)].slice(0, 20).map((e) => ({
+    path: e.instancePath || '/',
+    message: e.message,
+  }));
 }
 
 export const DriftEntry = Type.Object({

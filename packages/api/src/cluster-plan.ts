@@ -71,13 +71,25 @@ export interface AdoptionPreview {
   layers: AdoptionLayerPreview[];
 }
 
+/**
+ * `adopt`: the object exists and matches over the fields the layer sets; it is left exactly as it is. `create`: it
+ * does not exist. `update`: it exists and differs (`changes` say where: JSON pointers into the object, `from` the live
+ * value, `to` the layer's; Secret data shown as `(redacted)`).
+ */
 export type AdoptionObjectAction = 'adopt' | 'create' | 'update';
+/**
+ * `adopt`: the release is deployed with the same chart name, version and user-supplied values; it is not upgraded
+ * (no new revision). `install`: there is no such release. `upgrade`: it exists but differs (`reason` says how).
+ */
 export type AdoptionReleaseAction = 'adopt' | 'install' | 'upgrade';
 
 export interface AdoptionLayerPreview {
   profile: string;
   name: string;
-  /** The layer's objects (a manifest layer's, or the objects of the Helm release it would adopt or install). */
+  /**
+   * The layer's objects: a manifest layer's, or the objects of the installed Helm release (compared with the
+   * release's own manifest; a release to install is not rendered, so it lists none).
+   */
   objects: { object: ObjectRef; action: AdoptionObjectAction; changes?: ValueChange[] }[];
   /** Helm layers: what happens to the release; `reason` says why it is not adopted as it is. */
   release?: {

@@ -5,6 +5,7 @@ import { registerCluster } from './commands/cluster.js';
 import { registerDelete } from './commands/delete.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGet } from './commands/get.js';
+import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
 import { registerPack } from './commands/pack.js';
 import { registerProfile } from './commands/profile.js';
@@ -53,6 +54,7 @@ environment wins over the config file). Exit codes: 0 ok, 1 error, 2 usage, 3 se
   registerProfile(program, context);
   registerPack(program, context);
   registerCluster(program, context);
+  registerImport(program, context);
   configureSubcommands(program, io, 'strata');
   return { program, context };
 }

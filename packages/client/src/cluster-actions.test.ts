@@ -14,6 +14,12 @@ const plan: ClusterPlan = {
 };
 const cluster = cannedObject({ kind: 'Cluster', name: 'shop', project: 'retail' });
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
+const LINK = {
+  url: 'https://strata.example.org/v1/import/sil_x.yaml',
+  command: 'kubectl apply -f https://strata.example.org/v1/import/sil_x.yaml',
+  expiresAt: '2026-01-01T01:00:00.000Z',
+};
+const draft = cannedObject({ kind: 'ClusterProfile', name: 'shop-gen', project: 'retail' });
 
 describe('StrataClient cluster actions and sub-resources', () => {
   let server: CannedServer;
@@ -33,6 +39,15 @@ describe('StrataClient cluster actions and sub-resources', () => {
       ),
       [`POST ${C}/rotate-agent-token`]: { body: { rotated: true, restarted: false, token: 'sat_1' } },
       [`GET ${C}/events`]: { body: { items: [] } },
+      [`POST ${C}/import-link`]: { status: 201, body: LINK },
+      [`POST /v1/projects/retail/clusters/built/import-link`]: problemReply(
+        'STRATA_CONFLICT',
+        'the sandbox provider runs the agent of "built" itself; there is no manifest to apply',
+      ),
+      [`POST ${C}/generate-profile`]: {
+        status: 201,
+        body: { profile: draft, matched: [{ item: 'cni sandbox', layer: 'sandbox-cni' }], unmatched: [] },
+      },
     });
     client = new StrataClient({ server: server.url, apiKey: 'key-1' });
   });
@@ -88,6 +103,28 @@ describe('StrataClient cluster actions and sub-resources', () => {
       (err: StrataError) => err.code === 'STRATA_VALIDATION_FAILED' && err.issues[0]?.path === '/pool',
     );
     assert.deepEqual(JSON.parse(last().body), { pool: 'gpu', count: 2 });
+  });
+
+  it('importLink posts the expiry (or an empty body) and returns the typed link; a 409 throws', async () => {
+    assert.deepEqual(await client.clusters.importLink('shop', { expiresInSeconds: 600 }, opts), LINK);
+    assert.equal(`${last().method} ${last().path}`, `POST ${C}/import-link`);
+    assert.deepEqual(JSON.parse(last().body), { expiresInSeconds: 600 });
+    await client.clusters.importLink('shop', {}, opts);
+    assert.deepEqual(JSON.parse(last().body), {});
+    await assert.rejects(client.clusters.importLink('built', {}, opts), { code: 'STRATA_CONFLICT' });
+  });
+
+  it('generateProfile posts name and version and returns the draft with matched and unmatched items', async () => {
+    const generated = await client.clusters.generateProfile(
+      'shop',
+      { name: 'shop-gen', version: '1.0.0' },
+      opts,
+    );
+    assert.equal(generated.profile.metadata.name, 'shop-gen');
+    assert.deepEqual(generated.matched, [{ item: 'cni sandbox', layer: 'sandbox-cni' }]);
+    assert.deepEqual(generated.unmatched, []);
+    assert.equal(`${last().method} ${last().path}`, `POST ${C}/generate-profile`);
+    assert.deepEqual(JSON.parse(last().body), { name: 'shop-gen', version: '1.0.0' });
   });
 
   it('Cluster is project-scoped: no request without a project', async () => {

@@ -1,6 +1,7 @@
 import {
   ClusterKind,
   type ClusterPlan,
+  type ClusterProfileSpec,
   type ClusterSpec,
   type ClusterStatus,
   type Resource,
@@ -52,13 +53,38 @@ export interface AgentTokenRotation {
   token?: string;
 }
 
+/** A one-time link to the agent manifest of a cluster the server cannot reach (imported, connect `manifest`). */
+export interface ImportLink {
+  /** `<server>/v1/import/<token>.yaml`: works once, without an API key, until `expiresAt`. */
+  url: string;
+  /** `kubectl apply -f <url>` */
+  command: string;
+  expiresAt: string;
+}
+
+export interface ImportLinkRequest {
+  /** 60 to 86400; the server's default is 3600. */
+  expiresInSeconds?: number | undefined;
+}
+
+/** A draft ClusterProfile made from the agent's last discovery report (`generate-profile`). */
+export interface GeneratedProfileResult {
+  /** The ClusterProfile version as stored (Draft). */
+  profile: Resource<ClusterProfileSpec>;
+  /** Which layer each discovered item became. */
+  matched: { item: string; layer: string }[];
+  /** What the profile does not describe, with the reason (e.g. a chart no pack source serves). */
+  unmatched: { item: string; reason: string }[];
+}
+
 /** Events of one cluster, newest first. */
 export interface ClusterEvents {
   items: Resource[];
 }
 
 /**
- * The Cluster actions (plan, upgrade, scale, approve-repave, kubeconfig, agent manifest and token, events), typed.
+ * The Cluster actions (plan, upgrade, scale, approve-repave, kubeconfig, agent manifest, import link and token,
+ * generated profile, events), typed.
  * Every call addresses `/v1/projects/{project}/clusters/{name}/...`, so `project` is required.
  */
 export class ClusterActions {
@@ -117,6 +143,38 @@ export class ClusterActions {
   /** Replaces the agent token; the previous one stops working at once. */
   async rotateAgentToken(name: string, options: ScopeOptions): Promise<AgentTokenRotation> {
     return this.client.action<AgentTokenRotation>(ClusterKind, name, 'rotate-agent-token', {}, options);
+  }
+
+  /**
+   * A one-time link to the agent manifest (`kubectl apply -f URL`), for imported clusters connected by manifest.
+   * Making it changes nothing; using it issues a new agent token (the previous one stops working). 409 for clusters
+   * whose provider runs the agent itself.
+   */
+  async importLink(name: string, request: ImportLinkRequest, options: ScopeOptions): Promise<ImportLink> {
+    const body = request.expiresInSeconds === undefined ? {} : { expiresInSeconds: request.expiresInSeconds };
+    return this.client.subresource<ImportLink>(ClusterKind, name, 'import-link', {
+      ...options,
+      method: 'POST',
+      body,
+    });
+  }
+
+  /**
+   * Makes a draft ClusterProfile `profile`@`version` from what the cluster's agent discovered (imported clusters).
+   * 409 until the agent has sent a discovery report.
+   */
+  async generateProfile(
+    name: string,
+    request: { name: string; version: string },
+    options: ScopeOptions,
+  ): Promise<GeneratedProfileResult> {
+    return this.client.action<GeneratedProfileResult>(
+      ClusterKind,
+      name,
+      'generate-profile',
+      request,
+      options,
+    );
   }
 
   /** The cluster's events, newest first. */

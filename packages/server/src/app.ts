@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import { StrataError } from '@strata/api';
-import type { ClusterAgentRepository, ResourceRepository } from '@strata/store';
+import type {
+  AdoptionPreviewRepository,
+  ClusterAgentRepository,
+  ImportLinkRepository,
+  ResourceRepository,
+} from '@strata/store';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
@@ -29,6 +34,7 @@ import { registerAgentGateway } from './clusters/agent-gateway.js';
 import { ClusterAgents } from './clusters/cluster-agents.js';
 import { clusterHooks } from './clusters/cluster-hooks.js';
 import { registerClusterRoutes } from './clusters/cluster-routes.js';
+import { registerImportRoutes } from './clusters/import-routes.js';
 import { ProviderRegistry } from './clusters/provider-registry.js';
 
 export interface AppOptions {
@@ -48,8 +54,12 @@ export interface AppOptions {
   providers?: ProviderRegistry;
   /** Agent tokens and desired-state revisions, in the same database as `store`. Enables the agent gateway. */
   clusterAgents?: ClusterAgentRepository;
+  /** Adoption-preview requests and answers (same database as `store`): plans of imported clusters show adoption. */
+  adoptionPreviews?: AdoptionPreviewRepository;
   /** The URL agents dial (known after listen()). */
   agentServerUrl?: () => string;
+  /** One-time import links (same database as `store`); with `clusterAgents`, enables the import-link routes. */
+  importLinks?: ImportLinkRepository;
 }
 
 export interface RouteInfo {
@@ -111,7 +121,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const catalogs = new TenantCatalogs({ store: options.store });
   const providers = options.providers ?? new ProviderRegistry();
   const agents = options.clusterAgents
-    ? new ClusterAgents({ repository: options.clusterAgents, cipher: options.cipher })
+    ? new ClusterAgents({
+        repository: options.clusterAgents,
+        cipher: options.cipher,
+        ...(options.adoptionPreviews ? { previews: options.adoptionPreviews } : {}),
+      })
     : undefined;
   const agentServerUrl = options.agentServerUrl ?? (() => 'http://127.0.0.1:7080');
   const service = new ResourceService({
@@ -246,6 +260,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
       agentServerUrl,
       onWrite: () => hub.notify(),
     });
+    if (options.importLinks) {
+      registerImportRoutes(app, {
+        service,
+        store: options.store,
+        providers,
+        agents,
+        links: options.importLinks,
+        context,
+        agentServerUrl,
+      });
+    }
     registerAgentGateway(app, { store: options.store, agents, onStatus: () => hub.notify() });
   }
   if (options.sandboxInstaller) registerSandboxRoutes(app, options.sandboxInstaller);

@@ -2,7 +2,13 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StrataError } from '@strata/api';
-import { ClusterAgentRepository, KyselyResourceRepository, openDatabase } from '@strata/store';
+import {
+  AdoptionPreviewRepository,
+  ClusterAgentRepository,
+  ImportLinkRepository,
+  KyselyResourceRepository,
+  openDatabase,
+} from '@strata/store';
 import { ImportedProvider, SandboxProvider } from '@strata/providers';
 import { ProviderRegistry } from './clusters/provider-registry.js';
 import { pino } from 'pino';
@@ -15,6 +21,7 @@ import { BinaryInstaller } from '@strata/sandbox';
 import { loadCatalogDirectory } from './packs/catalog-loader.js';
 import { repairTenants } from './catalog/builtin-packs.js';
 import { registerConsole } from './routes/console.js';
+import { agentCommand } from './clusters/agent-command.js';
 
 /**
  * `strata server`: opens the store (SQLite by default), bootstraps an admin, serves the API, and shuts down
@@ -59,16 +66,20 @@ export async function runServer(argv: string[]): Promise<number> {
   let lastStep = -1;
   const sandboxReady = await installer.isInstalled();
   if (!sandboxReady && process.env.STRATA_SANDBOX_AUTO_INSTALL !== 'false') void installer.start();
-  const agentCommand = { binary: process.execPath, args: [strataBin(), 'agent'] };
+  const agent = agentCommand(fileURLToPath(new URL('../../../', import.meta.url)));
+  if (agent.reason) log.info({ reason: agent.reason }, 'agents run from the TypeScript sources');
+  const agentCommandLine = { binary: agent.binary, args: agent.args };
   const providers = new ProviderRegistry([
-    new SandboxProvider({ stateDir: join(config.dataDir, 'sandbox'), agentCommand }),
-    new ImportedProvider({ stateDir: join(config.dataDir, 'imported'), agentCommand }),
+    new SandboxProvider({ stateDir: join(config.dataDir, 'sandbox'), agentCommand: agentCommandLine }),
+    new ImportedProvider({ stateDir: join(config.dataDir, 'imported'), agentCommand: agentCommandLine }),
   ]);
   let agentServerUrl = config.advertiseUrl ?? `http://${config.host}:${config.port}`;
   const { app, catalogs, agents } = await buildApp({
     sandboxInstaller: installer,
     providers,
     clusterAgents: new ClusterAgentRepository({ db: handle.db }),
+    adoptionPreviews: new AdoptionPreviewRepository({ db: handle.db }),
+    importLinks: new ImportLinkRepository({ db: handle.db }),
     agentServerUrl: () => agentServerUrl,
     builtinPacks: builtin.packs,
     store,
@@ -175,11 +186,6 @@ async function restrictSqliteFiles(url: string): Promise<void> {
   const file = url.replace(/^sqlite:/, '');
   if (file === ':memory:') return;
   for (const f of [file, `${file}-wal`, `${file}-shm`]) await chmod(f, 0o600).catch(() => undefined);
-}
-
-/** bin/strata.js of this checkout: the agent runs from the same sources as the server. */
-function strataBin(): string {
-  return fileURLToPath(new URL('../../../bin/strata.js', import.meta.url));
 }
 
 /** STRATA_AGENT_TIMEOUT_SECONDS: how long an agent may be silent before it shows disconnected (default 90). */

@@ -63,10 +63,12 @@ for (const backend of await testBackends()) {
           .map((t) => t.name)
           .filter((n) => !n.startsWith('kysely_'));
         assert.deepEqual(tables.sort(), [
+          'adoption_previews',
           'changes',
           'cluster_agents',
           'counters',
           'desired_states',
+          'import_links',
           'leases',
           'object_labels',
           'objects',

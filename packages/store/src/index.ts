@@ -32,3 +32,18 @@ export {
   type DesiredStateRow,
   type ClusterAgentRepositoryOptions,
 } from './repositories/cluster-agents.js';
+export {
+  ImportLinkRepository,
+  type ImportLink,
+  type ImportLinkCluster,
+  type ImportLinkUse,
+  type ImportLinksTable,
+  type NewImportLink,
+  type ImportLinkRepositoryOptions,
+} from './repositories/import-links.js';
+export {
+  AdoptionPreviewRepository,
+  type AdoptionPreviewRow,
+  type AdoptionPreviewsTable,
+  type AdoptionPreviewRepositoryOptions,
+} from './repositories/adoption-previews.js';

@@ -17,6 +17,13 @@ export interface LiveLookupOptions {
   /** List metadata only (PartialObjectMetadata); `full()` then reads an object whole when needed. */
   metadataOnly: boolean;
   signal?: AbortSignal;
+  /**
+   * The least a list reads before it stops and leaves what it did not see to GETs (a namespace crowded with other
+   * objects): default 5,000 objects for a metadata-only list, 1,000 for a whole one. A list reads more for a big
+   * batch: 10 (metadata-only) or 4 (whole) times the batch's objects of that kind and namespace. Tests set it low
+   * to get a crowded namespace without seeding thousands of objects.
+   */
+  listFloor?: number;
 }
 
 export class LiveLookup {
@@ -34,7 +41,7 @@ export class LiveLookup {
    * or stops early (a namespace with very many other objects) just leaves those objects to GETs.
    */
   async prefetch(refs: readonly ObjectRef[]): Promise<void> {
-    const { metadataOnly, signal } = this.options;
+    const { metadataOnly, signal, listFloor } = this.options;
     const groups = new Map<string, ObjectRef[]>();
     for (const ref of refs) {
       if (!metadataOnly && ref.kind === 'Secret' && ref.apiVersion === 'v1') continue;
@@ -50,7 +57,9 @@ export class LiveLookup {
       try {
         result = await this.kube.listByName(apiVersion, kind, namespace, {
           // Whole objects: read at most a few times what the GETs would have.
-          maxItems: metadataOnly ? Math.max(5000, 10 * group.length) : Math.max(1000, 4 * group.length),
+          maxItems: metadataOnly
+            ? Math.max(listFloor ?? 5000, 10 * group.length)
+            : Math.max(listFloor ?? 1000, 4 * group.length),
           metadataOnly,
           ...(signal ? { signal } : {}),
         });

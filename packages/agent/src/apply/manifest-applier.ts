@@ -89,7 +89,7 @@ export async function normalizeObject(
 }
 
 /** Whether Strata ever marked the object (its labels or its layer annotation). */
-function marked(live: KubeObject): boolean {
+export function marked(live: KubeObject): boolean {
   const meta = metadataOf(live);
   const labels = isPlainObject(meta.labels) ? meta.labels : {};
   const annotations = isPlainObject(meta.annotations) ? meta.annotations : {};

@@ -10,7 +10,7 @@
 import type { ClusterDiscovery, DiscoveredWorkload } from '@strata/api';
 import { isPlainObject } from '@strata/core';
 import { AgentError, errorMessage, throwIfAborted } from '../errors.js';
-import { KubeConfig } from '@kubernetes/client-node';
+import { credentialsFromKubeconfig, credentialsFromKubeconfigFile } from '../kube/credentials.js';
 import { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/object-ref.js';
 import { detectCni, detectCsi, detectIngress } from './addons.js';
@@ -273,14 +273,11 @@ export async function discoverCluster(
   source: { kubeconfigPath: string } | { kubeconfig: string },
   options: DiscoverOptions = {},
 ): Promise<DiscoveryResult> {
-  const kc = new KubeConfig();
-  try {
-    if ('kubeconfigPath' in source) kc.loadFromFile(source.kubeconfigPath);
-    else kc.loadFromString(source.kubeconfig);
-  } catch (error) {
-    throw new AgentError('InvalidOptions', `cannot load the kubeconfig: ${errorMessage(error)}`);
-  }
-  const kube = new KubeClient(kc);
+  const kube = new KubeClient(
+    'kubeconfigPath' in source
+      ? credentialsFromKubeconfigFile(source.kubeconfigPath)
+      : credentialsFromKubeconfig(source.kubeconfig),
+  );
   try {
     return await runDiscovery(kube, options);
   } finally {

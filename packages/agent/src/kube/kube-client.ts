@@ -3,11 +3,11 @@
  * watch and the server version. Errors are typed (KubeApiError carries the HTTP status, reason and causes).
  */
 import { isPlainObject } from '@strata/core';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { AgentError } from '../errors.js';
 import { Discovery, type ResourceInfo } from './discovery.js';
 import { groupOf, type KubeObject, type ObjectRef } from './object-ref.js';
 import { KubeTransport, type KubeRequest, type KubeResponse } from './transport.js';
+import type { KubeCredentials } from './credentials.js';
 
 /** Everything the agent writes carries this field manager, so server-side apply knows which fields are ours. */
 export const FIELD_MANAGER = 'strata';
@@ -61,8 +61,8 @@ export class KubeClient {
   readonly transport: KubeTransport;
   readonly discovery: Discovery;
 
-  constructor(kc: KubeConfig) {
-    this.transport = new KubeTransport(kc);
+  constructor(credentials: KubeCredentials) {
+    this.transport = new KubeTransport(credentials);
     this.discovery = new Discovery((path) => this.transport.request({ method: 'GET', path }));
   }
 

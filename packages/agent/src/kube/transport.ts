@@ -1,12 +1,12 @@
 /**
- * Raw HTTP to the Kubernetes API server, authenticated from a KubeConfig. We speak JSON directly instead of using
+ * Raw HTTP to the Kubernetes API server, authenticated with KubeCredentials. We speak JSON directly instead of using
  * the generated typed clients because drift detection needs objects exactly as the API server returns them (the
  * typed models drop fields they do not know and turn timestamps into Dates).
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { AgentError, errorMessage } from '../errors.js';
+import type { KubeCredentials } from './credentials.js';
 
 export interface KubeRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -30,10 +30,8 @@ export class KubeTransport {
   private readonly server: URL;
   private pooled: https.Agent | http.Agent | undefined;
 
-  constructor(private readonly kc: KubeConfig) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new AgentError('InvalidOptions', 'the kubeconfig has no current cluster');
-    this.server = new URL(cluster.server);
+  constructor(private readonly credentials: KubeCredentials) {
+    this.server = credentials.server;
   }
 
   get serverUrl(): string {
@@ -41,12 +39,8 @@ export class KubeTransport {
   }
 
   private async options(req: KubeRequest, pooled: boolean, payload?: string): Promise<https.RequestOptions> {
-    const opts: https.RequestOptions = { headers: {} };
-    // Fills TLS material and the Authorization header (re-read each time, so rotated tokens are picked up).
-    await this.kc.applyToHTTPSOptions(opts);
-    const { agent: _ignored, ...rest } = opts;
     const isHttps = this.server.protocol === 'https:';
-    const tls = { ca: rest.ca, cert: rest.cert, key: rest.key, rejectUnauthorized: rest.rejectUnauthorized };
+    const tls = this.credentials.tls;
     let agent: http.Agent;
     if (pooled) {
       this.pooled ??= isHttps
@@ -57,15 +51,15 @@ export class KubeTransport {
       agent = isHttps ? new https.Agent({ ...tls, keepAlive: false }) : new http.Agent({ keepAlive: false });
     }
     const url = this.url(req.path, req.query);
-    const headers: Record<string, string> = {
-      ...(rest.headers as Record<string, string>),
-      accept: req.accept ?? 'application/json',
-    };
+    const headers: Record<string, string> = { accept: req.accept ?? 'application/json' };
+    // Read per request, so a rotated token file is picked up without a restart.
+    const authorization = await this.credentials.authorization();
+    if (authorization) headers.authorization = authorization;
     if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
     // Always framed: Node does not chunk DELETE bodies, and an unframed body corrupts a kept-alive connection.
     if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
     return {
-      ...rest,
+      ...(isHttps ? tls : {}),
       agent,
       method: req.method,
       protocol: url.protocol,

@@ -42,11 +42,32 @@ export class Metrics {
   }
 
   render(): string {
+    this.collectProcess();
     const lines: string[] = [];
     for (const s of this.series.values()) {
       lines.push(`# HELP ${s.name} ${s.help}`, `# TYPE ${s.name} ${s.type}`);
       for (const v of s.values.values()) lines.push(`${s.name}${labelText(v.labels)} ${v.value}`);
     }
     return `${lines.join('\n')}\n`;
+  }
+
+  /** The process's own cost, under the names Prometheus client libraries use (dashboards and alerts expect them). */
+  private collectProcess(): void {
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    this.set('process_resident_memory_bytes', 'Resident memory size in bytes.', mem.rss);
+    this.set('nodejs_heap_size_total_bytes', 'V8 heap reserved, in bytes.', mem.heapTotal);
+    this.set('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes.', mem.heapUsed);
+    this.set(
+      'nodejs_external_memory_bytes',
+      'Memory of buffers and other objects outside the V8 heap.',
+      mem.external,
+    );
+    const seconds = this.get(
+      'process_cpu_seconds_total',
+      'User and system CPU time spent, in seconds.',
+      'counter',
+    );
+    seconds.values.set('', { labels: {}, value: (cpu.user + cpu.system) / 1e6 });
   }
 }

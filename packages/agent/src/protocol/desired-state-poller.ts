@@ -3,10 +3,16 @@
  * revision the agent has (persisted in the cluster, so a restarted agent does not pull what it already has).
  * Errors back off with jitter; a 204 just asks again. An idle agent costs the server one parked request.
  */
+import { isPlainObject, type JsonObject } from '@strata/core';
 import { AgentError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { Backoff } from './backoff.js';
-import { readDesiredState, type DesiredState } from './desired-state.js';
+import {
+  readDesiredState,
+  readPreviewRequest,
+  type DesiredState,
+  type PreviewRequest,
+} from './desired-state.js';
 import type { ServerClient } from './server-client.js';
 import { Waker } from './wake-sleep.js';
 
@@ -17,6 +23,8 @@ export interface DesiredStatePollerOptions {
   revision: () => number;
   /** Called with the raw message (persisted as is) and what the agent read from it. */
   onDesiredState: (raw: unknown, state: DesiredState) => Promise<void>;
+  /** An adoption preview the server asks for (it comes with the current revision, which is not new then). */
+  onPreview?: (request: PreviewRequest | { id: string; error: string }) => void;
   onConnection: (connected: boolean, error?: AgentError) => void;
   waitSeconds?: number;
   backoff?: Backoff;
@@ -59,8 +67,12 @@ export class DesiredStatePoller {
         this.options.onConnection(true);
         this.backoff.reset();
         if (raw === undefined) continue;
-        const state = readDesiredState(raw);
-        if (state.revision > this.options.revision()) await this.options.onDesiredState(raw, state);
+        const preview = readPreviewRequest(raw);
+        if (preview) this.options.onPreview?.(preview);
+        // The desired state is persisted as received: without the preview, which is not part of it.
+        const desired = preview && isPlainObject(raw) ? withoutPreview(raw) : raw;
+        const state = readDesiredState(desired);
+        if (state.revision > this.options.revision()) await this.options.onDesiredState(desired, state);
       } catch (error) {
         if (signal.aborted) break;
         const e =
@@ -72,4 +84,9 @@ export class DesiredStatePoller {
       }
     }
   }
+}
+
+function withoutPreview(raw: JsonObject): JsonObject {
+  const { preview: _preview, ...rest } = raw;
+  return rest;
 }

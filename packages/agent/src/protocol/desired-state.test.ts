@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readDesiredState } from './desired-state.js';
+import { readDesiredState, readPreviewRequest } from './desired-state.js';
 
 const message = {
   protocol: 1,
@@ -139,4 +139,28 @@ describe('readDesiredState', () => {
   ];
   for (const row of bad)
     it(`refuses ${row.name}`, () => assert.throws(() => readDesiredState(row.value), row.error));
+});
+
+describe('readPreviewRequest', () => {
+  it('reads the preview a desired-state message carries, with its layers read like a desired state', () => {
+    assert.equal(readPreviewRequest(message), undefined, 'none');
+    const request = readPreviewRequest({ ...message, preview: { id: 'p1', stack: message.stack } });
+    assert.ok(request && !('error' in request));
+    assert.equal(request.id, 'p1');
+    assert.equal(request.stackHash, 'sha256:s');
+    assert.deepEqual(
+      request.layers.map((l) => [l.key, l.kind, l.content.type]),
+      readDesiredState(message).layers.map((l) => [l.key, l.kind, l.content.type]),
+    );
+    assert.equal(request.layers[0]?.kind, 'os');
+  });
+
+  it('turns an unreadable preview into an error to answer with (the server is waiting), and ignores one without id', () => {
+    const bad = { ...message, preview: { id: 'p2', stack: { layers: [{ name: 'no-profile' }] } } };
+    assert.deepEqual(readPreviewRequest(bad), {
+      id: 'p2',
+      error: 'desired state: layers[0] needs profile, name and hash',
+    });
+    assert.equal(readPreviewRequest({ ...message, preview: { stack: message.stack } }), undefined);
+  });
 });

@@ -34,6 +34,8 @@ export interface DesiredLayer {
   hash: string;
   /** Position in the stack (apply order). */
   index: number;
+  /** Stack position kind (`os`, `k8s`, `cni`, `csi`, `addon`), when the message says. */
+  kind?: string;
   content: LayerContent;
 }
 
@@ -94,7 +96,43 @@ function readLayer(value: unknown, index: number): DesiredLayer {
   } else {
     content = { type: 'info' };
   }
-  return { profile, name, key: layerKey(profile, name), hash, index, content };
+  const kind = str(value.layer);
+  return { profile, name, key: layerKey(profile, name), hash, index, ...(kind ? { kind } : {}), content };
+}
+
+function readLayers(stack: JsonObject): DesiredLayer[] {
+  const layers = Array.isArray(stack.layers) ? stack.layers.map(readLayer) : [];
+  const keys = new Set<string>();
+  for (const l of layers) {
+    if (keys.has(l.key)) throw invalid(`layer ${l.key} appears twice`);
+    keys.add(l.key);
+  }
+  return layers;
+}
+
+/** An adoption preview the server asks for (`preview` of a desired-state message). */
+export interface PreviewRequest {
+  id: string;
+  stackHash: string;
+  layers: DesiredLayer[];
+}
+
+/**
+ * The `preview` of a desired-state message: undefined when there is none; `{id, error}` when it cannot be read (the
+ * server is still told, so the plan waiting for it does not time out).
+ */
+export function readPreviewRequest(
+  value: unknown,
+): PreviewRequest | { id: string; error: string } | undefined {
+  if (!isPlainObject(value) || !isPlainObject(value.preview)) return undefined;
+  const id = str(value.preview.id);
+  if (!id) return undefined;
+  try {
+    const stack = isPlainObject(value.preview.stack) ? value.preview.stack : {};
+    return { id, stackHash: str(stack.hash) ?? '', layers: readLayers(stack) };
+  } catch (error) {
+    return { id, error: error instanceof AgentError ? error.message : String(error) };
+  }
 }
 
 /** Reads a DesiredStateMessage (from the server or from the persisted copy). */
@@ -111,12 +149,7 @@ export function readDesiredState(value: unknown): DesiredState {
     );
   const c = isPlainObject(value.cluster) ? value.cluster : {};
   const stack = isPlainObject(value.stack) ? value.stack : {};
-  const layers = Array.isArray(stack.layers) ? stack.layers.map(readLayer) : [];
-  const keys = new Set<string>();
-  for (const l of layers) {
-    if (keys.has(l.key)) throw invalid(`layer ${l.key} appears twice`);
-    keys.add(l.key);
-  }
+  const layers = readLayers(stack);
   const policy = isPlainObject(value.policy) ? value.policy : {};
   const kubernetesVersion = str(stack.kubernetesVersion);
   return {

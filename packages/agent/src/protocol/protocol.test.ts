@@ -175,12 +175,58 @@ describe('agent protocol client', () => {
     }
   });
 
+  it('hands a preview to onPreview without taking the revision it travels with as new, or persisting it', async () => {
+    const client = new HttpServerClient({ serverUrl: server.url, tokenFile });
+    const received: unknown[] = [];
+    const previews: string[] = [];
+    const revision = server.publish({ stack: { layers: [] }, policy: { drift: 'report' } });
+    let current = revision;
+    const poller = new DesiredStatePoller({
+      client,
+      logger: silentLogger,
+      revision: () => current,
+      onDesiredState: async (raw, state) => {
+        received.push(raw);
+        current = state.revision;
+      },
+      onPreview: (request) => previews.push(request.id),
+      waitSeconds: 5,
+      onConnection: () => undefined,
+      backoff: fastBackoff(),
+    });
+    poller.start();
+    try {
+      await eventually(() => server.polls.some((p) => p.after === revision), 'a parked poll');
+      const outcome = (p: Promise<unknown>) =>
+        p.then(
+          () => 'answered',
+          (e: Error) => e.message,
+        );
+      const answered = outcome(server.requestPreview([{ profile: 'p', name: 'a', hash: 'h1' }], 2000));
+      const mark = server.polls.length;
+      await eventually(() => previews.length === 1, 'the preview, delivered at once');
+      assert.equal(received.length, 0, 'the same revision is not applied again');
+      await eventually(() => server.polls.length > mark, 'the next poll, parked again');
+      // A new revision and a preview in the same answer: both are taken, the preview is not persisted with it.
+      server.publish({ stack: { layers: [] }, policy: { drift: 'remediate' } });
+      const both = outcome(server.requestPreview([{ profile: 'p', name: 'b', hash: 'h2' }], 2000));
+      await eventually(() => received.length === 1 && previews.length === 2, 'the revision and the preview');
+      assert.equal((received[0] as { preview?: unknown }).preview, undefined);
+      assert.equal((received[0] as { revision: number }).revision, revision + 1);
+      for (const p of [answered, both])
+        assert.match(await p, /no answer to adoption preview/, 'nobody answers here');
+    } finally {
+      await poller.stop();
+    }
+  });
+
   it('sends an attachment (the discovery) once, with the next report, and without it if the server refuses it', async () => {
     const posted: AgentStatusReport[] = [];
     let refuseAttached = false;
     const client: ServerClient = {
       desiredState: () => Promise.resolve(undefined),
       chart: () => Promise.reject(new Error('no charts')),
+      postAdoptionPreview: () => Promise.resolve(),
       postStatus: (report) => {
         if (refuseAttached && report.discovery !== undefined)
           return Promise.reject(new ServerRejectedError(413, 'STRATA_PAYLOAD_TOO_LARGE', 'too large'));

@@ -1,5 +1,5 @@
 /**
- * HTTP client for the three agent endpoints (docs/contracts/agent-protocol.md). Every request carries the token
+ * HTTP client for the agent endpoints (docs/contracts/agent-protocol.md). Every request carries the token
  * (read from its file each time, so a rotated token mounted from a Secret is picked up without a restart) and the
  * protocol version. Failures are typed: unreachable and 5xx are retriable; 401 means the token was rejected.
  */
@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import {
   AGENT_PROTOCOL,
   AGENT_PROTOCOL_HEADER,
+  type AdoptionPreviewAnswer,
   type AgentStatusReport,
   type BundledChartMessage,
   type StatusAck,
@@ -48,6 +49,8 @@ export interface ServerClient {
   desiredState(after: number, waitSeconds: number, signal?: AbortSignal): Promise<unknown>;
   postStatus(report: AgentStatusReport, signal?: AbortSignal): Promise<StatusAck>;
   chart(digest: string, signal?: AbortSignal): Promise<BundledChartMessage>;
+  /** Answers an adoption preview request (see DesiredStateMessage.preview). */
+  postAdoptionPreview(answer: AdoptionPreviewAnswer, signal?: AbortSignal): Promise<void>;
 }
 
 export class HttpServerClient implements ServerClient {
@@ -148,6 +151,10 @@ export class HttpServerClient implements ServerClient {
     const res = await this.call('POST', 'v1/agent/status', { body: report, timeoutMs: 15_000, signal });
     const revision = isPlainObject(res.body) && typeof res.body.revision === 'number' ? res.body.revision : 0;
     return { revision };
+  }
+
+  async postAdoptionPreview(answer: AdoptionPreviewAnswer, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', 'v1/agent/adoption-preview', { body: answer, timeoutMs: 30_000, signal });
   }
 
   async chart(digest: string, signal?: AbortSignal): Promise<BundledChartMessage> {

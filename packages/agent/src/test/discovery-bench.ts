@@ -4,7 +4,10 @@
  * 30 releases of one small chart (Deployment + Service + ConfigMap) installed with the real `helm install`, 6 at a
  * time, 10 of them upgraded once (so discovery must pick the newest of several revisions). Then discovery runs
  * `--runs` times (default 3), each with a fresh Kubernetes client (connection set-up included), and the median is
- * reported. Not part of the test run (not a *.test.ts file):
+ * reported. Then the generated profile (target < 2 s): core's `generateProfile` over the last discovery with a catalog
+ * that serves the chart (30 chart layers with their values) plus `validateProfile`, and the same with every seeded
+ * ConfigMap selected as a manifest object (2,000 objects cleaned into a manifest layer). Not part of the test run (not
+ * a *.test.ts file):
  *
  *   node --conditions=development --import tsx --test packages/agent/src/test/discovery-bench.ts
  *   BENCH_RUNS=5 BENCH_OBJECTS=2000 BENCH_RELEASES=30 node ... (same)
@@ -14,10 +17,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterDiscovery } from '@strata/api';
+import { createPackCatalog, generateProfile, loadPack, validateProfile, type KubeObject } from '@strata/core';
 import { useSandboxCluster } from '@strata/testing';
 import { forEachLimited } from '../apply/pool.js';
 import { runDiscovery } from '../discovery/discover.js';
+import { credentialsFromKubeconfigFile } from '../kube/credentials.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { serveChartRepo } from './chart-repo.js';
 import { helmIn } from './import-helpers.js';
@@ -33,9 +38,7 @@ const median = (xs: number[]): number => {
 };
 
 function client(kubeconfigPath: string): KubeClient {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
-  return new KubeClient(kc);
+  return new KubeClient(credentialsFromKubeconfigFile(kubeconfigPath));
 }
 
 describe('discovery benchmark', () => {
@@ -88,6 +91,7 @@ describe('discovery benchmark', () => {
       await forEachLimited(releases.slice(0, 10), 6, (i) => install(i, 'upgrade'));
       const seedReleasesMs = Date.now() - started;
 
+      let last: ClusterDiscovery | undefined;
       const runs: {
         wallMs: number;
         durationMs: number;
@@ -101,6 +105,7 @@ describe('discovery benchmark', () => {
         const { discovery, warnings } = await runDiscovery(fresh);
         const wallMs = performance.now() - t0;
         fresh.close();
+        last = discovery;
         assert.deepEqual(warnings, []);
         assert.equal(discovery.helmReleases.length, RELEASES);
         assert.ok(discovery.helmReleases.every((x) => x.values.greeting === `hello-${x.name.slice(4)}`));
@@ -115,15 +120,57 @@ describe('discovery benchmark', () => {
         });
       }
       const med = median(runs.map((x) => x.wallMs));
+
+      // The generated profile: 30 chart layers (the catalog serves the chart), then also 2,000 selected objects.
+      const catalog = createPackCatalog([
+        loadPack({
+          'pack.yaml': `name: tiny\nversion: 0.1.0\nlayer: addon\ntype: helm\nchart: {repository: ${repo.url}, name: tiny, version: 0.1.0}\n`,
+        }),
+      ]);
+      const reader = client(fx.kubeconfigPath);
+      const objects: KubeObject[] = [];
+      for (const ns of namespaces) {
+        const res = await reader.transport.request({
+          method: 'GET',
+          path: `/api/v1/namespaces/${ns}/configmaps`,
+        });
+        for (const item of (res.body as { items: KubeObject[] }).items)
+          objects.push({ ...item, apiVersion: 'v1', kind: 'ConfigMap' });
+      }
+      reader.close();
+      const generate = (selected?: KubeObject[]) => {
+        const t0 = performance.now();
+        const g = generateProfile({
+          discovery: last!,
+          catalog,
+          name: 'imported',
+          version: '1.0.0',
+          ...(selected ? { objects: selected } : {}),
+        });
+        const issues = validateProfile({ profile: g.profile, catalog });
+        const ms = performance.now() - t0;
+        assert.deepEqual(issues, []);
+        assert.equal(g.profile.spec.layers.filter((l) => 'chart' in l).length, RELEASES);
+        return {
+          ms,
+          layers: g.profile.spec.layers.length,
+          bytes: Buffer.byteLength(JSON.stringify(g.profile)),
+        };
+      };
+      const charts = Array.from({ length: 5 }, () => generate());
+      const withObjects = Array.from({ length: 5 }, () => generate(objects));
       const lines = [
         `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}`,
         `seed: ${OBJECTS} ConfigMaps in ${NAMESPACES} namespaces in ${seedObjectsMs} ms; ${RELEASES} helm installs (6 at a time) + 10 upgrades in ${seedReleasesMs} ms`,
         `objects examined: ${runs[0]!.objects}; workloads: ${runs[0]!.workloads}; discovery JSON: ${Math.round(runs[0]!.bytes / 1024)} KiB`,
         `runs (wall ms): ${runs.map((x) => x.wallMs.toFixed(0)).join(', ')}; durationMs: ${runs.map((x) => x.durationMs).join(', ')}`,
         `median: ${med.toFixed(0)} ms (target < 10000 ms)`,
+        `generated profile (generate + validate), ${charts[0]!.layers} layers: median ${median(charts.map((x) => x.ms)).toFixed(0)} ms of 5 (${charts.map((x) => x.ms.toFixed(0)).join(', ')}) (target < 2000 ms)`,
+        `… with ${objects.length} selected ConfigMaps as a manifest layer (${Math.round(withObjects[0]!.bytes / 1024)} KiB profile): median ${median(withObjects.map((x) => x.ms)).toFixed(0)} ms of 5 (${withObjects.map((x) => x.ms.toFixed(0)).join(', ')})`,
       ];
       for (const line of lines) t.diagnostic(line);
       assert.ok(med < 10_000, `median ${med} ms`);
+      assert.ok(median(withObjects.map((x) => x.ms)) < 2_000, 'generated profile < 2 s');
     } finally {
       await repo.stop();
       await rm(dir, { recursive: true, force: true });

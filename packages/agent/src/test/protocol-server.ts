@@ -1,11 +1,17 @@
 /**
- * A small in-test implementation of the three agent endpoints (our own protocol, not Kubernetes): a revision the
- * test bumps, long polls held until it moves, and every status report recorded. It can stop and start again on the
- * same port to play an unreachable management server.
+ * A small in-test implementation of the agent endpoints (our own protocol, not Kubernetes): a revision the test
+ * bumps, long polls held until it moves (or an adoption preview is asked for), and every status report and preview
+ * answer recorded. It can stop and start again on the same port to play an unreachable management server.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AgentStatusReport, BundledChartMessage } from '@strata/api';
+import type {
+  AdoptionPreviewAnswer,
+  AdoptionPreviewRequest,
+  AgentStatusReport,
+  BundledChartMessage,
+} from '@strata/api';
 
 export interface ProtocolServerOptions {
   token: string;
@@ -21,6 +27,8 @@ export class ProtocolServer {
   /** The message served for the current revision (its `revision` is overwritten). */
   message: Record<string, unknown> = { stack: { layers: [] } };
   revision = 0;
+  readonly previewAnswers = new Map<string, AdoptionPreviewAnswer>();
+  private previewWaiting: AdoptionPreviewRequest | undefined;
   private server: Server | undefined;
   private waiters: (() => void)[] = [];
   private port: number;
@@ -40,6 +48,26 @@ export class ProtocolServer {
     this.message = message;
     for (const w of this.waiters.splice(0)) w();
     return this.revision;
+  }
+
+  /**
+   * Asks the agent for an adoption preview of `layers` (delivered by its long poll, which answers at once) and waits
+   * for its answer.
+   */
+  async requestPreview(
+    layers: Record<string, unknown>[],
+    timeoutMs = 60_000,
+  ): Promise<AdoptionPreviewAnswer> {
+    const id = randomUUID();
+    this.previewWaiting = { id, stack: { hash: `preview-${id}`, layers } };
+    for (const w of this.waiters.splice(0)) w();
+    const deadline = Date.now() + timeoutMs;
+    while (!this.previewAnswers.has(id)) {
+      if (Date.now() > deadline)
+        throw new Error(`no answer to adoption preview ${id} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.previewAnswers.get(id)!;
   }
 
   async start(): Promise<void> {
@@ -106,7 +134,7 @@ export class ProtocolServer {
       const after = Number(url.searchParams.get('after') ?? '0');
       const waitSeconds = Math.min(60, Number(url.searchParams.get('waitSeconds') ?? '30'));
       this.polls.push({ after, waitSeconds });
-      if (this.revision <= after) {
+      if (this.revision <= after && !this.previewWaiting) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, waitSeconds * 1000);
           this.waiters.push(() => {
@@ -116,10 +144,25 @@ export class ProtocolServer {
         });
       }
       if (res.destroyed) return;
-      if (this.revision <= after) return void res.writeHead(204).end();
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ protocol: 1, ...this.message, revision: this.revision }));
+      const preview = this.previewWaiting;
+      this.previewWaiting = undefined;
+      if (this.revision <= after && !preview) return void res.writeHead(204).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          protocol: 1,
+          ...this.message,
+          revision: this.revision,
+          ...(preview ? { preview } : {}),
+        }),
+      );
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/v1/agent/adoption-preview') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as AdoptionPreviewAnswer;
+      this.previewAnswers.set(answer.id, answer);
+      res.writeHead(204).end();
       return;
     }
     if (req.method === 'POST' && url.pathname === '/v1/agent/status') {

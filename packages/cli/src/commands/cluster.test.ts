@@ -78,6 +78,64 @@ interface UpgradeBody {
   dryRun?: boolean;
 }
 
+/** An imported cluster adopting a generated profile: one release, a manifest layer with differences. */
+const adoptionPlan: ClusterPlan = {
+  ...unchangedPlan,
+  unchanged: false,
+  adoption: {
+    stackHash: 'sha256:s',
+    at: '2026-03-01T10:00:00.000Z',
+    noChanges: false,
+    dryRun: true,
+    layers: [
+      {
+        profile: 'legacy',
+        name: 'web',
+        objects: [
+          { object: { apiVersion: 'v1', kind: 'Service', namespace: 'web', name: 'web' }, action: 'adopt' },
+        ],
+        release: { name: 'web', namespace: 'web', action: 'adopt', revision: 2 },
+      },
+      {
+        profile: 'legacy',
+        name: 'api',
+        objects: [],
+        release: {
+          name: 'api',
+          namespace: 'api',
+          action: 'upgrade',
+          revision: 1,
+          reason: 'values differ at /replicaCount',
+        },
+      },
+      {
+        profile: 'legacy',
+        name: 'shop',
+        objects: [
+          {
+            object: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'settings' },
+            action: 'update',
+            changes: [
+              { path: '/data/color', type: 'changed', from: 'blue', to: 'green' },
+              { path: '/data/size', type: 'added', to: 'L' },
+            ],
+          },
+          {
+            object: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'new' },
+            action: 'create',
+          },
+        ],
+      },
+      {
+        profile: 'legacy',
+        name: 'ubuntu',
+        objects: [],
+        note: 'os layer: informational, nothing is applied in the cluster',
+      },
+    ],
+  },
+};
+
 describe('strata cluster plan, upgrade, scale, approve-repave', () => {
   let server: CannedServer;
   let dir: string;
@@ -110,6 +168,26 @@ describe('strata cluster plan, upgrade, scale, approve-repave', () => {
             ],
           );
         return { body: { plan: scalePlan, proposed: cluster('shop') } };
+      },
+      [`POST ${C}/legacy/plan`]: { body: { plan: adoptionPlan, proposed: cluster('legacy') } },
+      [`POST ${C}/adopted/plan`]: {
+        body: {
+          plan: {
+            ...adoptionPlan,
+            adoption: {
+              ...adoptionPlan.adoption!,
+              noChanges: true,
+              layers: adoptionPlan.adoption!.layers.slice(0, 1),
+            },
+          },
+          proposed: cluster('adopted'),
+        },
+      },
+      [`POST ${C}/offline/plan`]: {
+        body: {
+          plan: { ...unchangedPlan, adoptionUnavailable: 'the agent of this cluster is not connected' },
+          proposed: cluster('offline'),
+        },
       },
       [`POST ${C}/shop/upgrade`]: upgrade(osPlan),
       [`POST ${C}/same/upgrade`]: upgrade(unchangedPlan),
@@ -215,6 +293,37 @@ No approval needed: no node pool is repaved.
         env: env(),
       });
       assert.match(yaml.stdout, /^plan:\n {2}pools:\n {4}- name: workers\n/);
+    });
+
+    it('imported clusters: a table of what adoption does and a one-line verdict, or why there is none', async () => {
+      const path = await file('legacy.yaml', `spec: ${JSON.stringify(spec)}\n`);
+      const r = await run(['cluster', 'plan', 'legacy', '-f', path, '-p', 'retail'], { env: env() });
+      assert.equal(r.code, 0, r.stderr);
+      const adoption = r.stdout.slice(r.stdout.indexOf('Adoption'));
+      assert.equal(
+        adoption,
+        `Adoption (what the first apply does to what already runs; confirmed by server-side dry runs):
+  LAYER           OBJECT OR RELEASE         ACTION    DETAILS
+  legacy/web      release web/web           adopt     revision 2, not upgraded
+  legacy/web      Service web/web           adopt
+  legacy/api      release api/api           upgrade   values differ at /replicaCount; live revision 1
+  legacy/shop     ConfigMap shop/settings   update    ~ /data/color: "blue" -> "green"
+                                                      + /data/size: "L"
+  legacy/shop     ConfigMap shop/new        create
+  legacy/ubuntu   -                         -         os layer: informational, nothing is applied in the cluster
+Adoption makes 3 changes: 1 object to create, 1 object to update, 1 release to upgrade.
+`,
+      );
+      const same = await run(['cluster', 'plan', 'adopted', '-f', path, '-p', 'retail'], { env: env() });
+      assert.match(
+        same.stdout,
+        /\nAdoption changes nothing: every object and release is adopted as it is\.\n$/,
+      );
+      const offline = await run(['cluster', 'plan', 'offline', '-f', path, '-p', 'retail'], { env: env() });
+      assert.match(
+        offline.stdout,
+        /\nAdoption: not previewed \(the agent of this cluster is not connected\)\.\n$/,
+      );
     });
 
     it('an invalid spec exits 1 with every issue from the server', async () => {

@@ -2,6 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { ClusterPlan } from '@strata/api';
 import type { CommandContext } from '../context.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
+import { adoptionText } from '../output/adoption-text.js';
 import { clusterPlanText } from '../output/cluster-plan.js';
 import { parseFormat, toFormat } from '../output/format.js';
 import { confirm } from '../prompt.js';
@@ -25,7 +26,9 @@ Create and edit clusters with "strata apply -f"; list them with "strata get clus
 
   cluster
     .command('plan')
-    .description('Show what a proposed spec would change: layers, node pools, repave and approval')
+    .description(
+      'Show what a proposed spec would change: layers, node pools, repave and approval (imported: adoption)',
+    )
     .argument('<name>', 'cluster name')
     .requiredOption(
       '-f, --filename <file>',
@@ -39,8 +42,14 @@ Nothing is stored. Text output lists layers ("+" added, "-" removed, ">" moved, 
 diff), the Kubernetes version change, node pools in the order they change (control plane first) and whether a
 repave waits for approval. An invalid spec exits 1 with every issue.
 
-Example:
-  strata cluster plan shop-eu-1 -p retail -f shop-eu-1.yaml`,
+Imported clusters with profiles: the cluster's agent compares the proposed stack with what already runs, without
+changing anything, and the plan ends with a table (layer, object or release, action, details) and a verdict:
+"Adoption changes nothing" or "Adoption makes N changes". Actions: adopt (left exactly as it is), create, update
+(with the paths that differ), install, upgrade (with the reason). The server waits up to 20 s for the agent.
+
+Examples:
+  strata cluster plan shop-eu-1 -p retail -f shop-eu-1.yaml
+  strata cluster plan legacy -f legacy-adopt.yaml     # spec.import.mode: full + the generated profile`,
     )
     .action(async (name, options) => {
       const format = parseFormat(options.output, PLAN_FORMATS);
@@ -49,7 +58,7 @@ Example:
       const result = await client.clusters.plan(name, file.body, { project, signal: ctx.signal });
       ctx.out(
         format === 'text'
-          ? clusterPlanText(result.plan, { cluster: name, project })
+          ? clusterPlanText(result.plan, { cluster: name, project }) + adoptionText(result.plan)
           : toFormat(result, format),
       );
     });

@@ -5,7 +5,9 @@
 import {
   AGENT_PROTOCOL,
   AGENT_PROTOCOL_HEADER,
+  adoptionPreviewAnswerIssues,
   agentStatusReportIssues,
+  type AdoptionPreviewAnswer,
   type AgentStatusReport,
   StrataError,
   SUPPORTED_AGENT_PROTOCOLS,
@@ -73,19 +75,50 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
       const wait = Math.min(Number(req.query.waitSeconds ?? '0'), MAX_WAIT_SECONDS) * 1000;
       const abort = new AbortController();
       req.raw.once('close', () => abort.abort());
-      const revision = await o.agents.waitForRevision(agent.clusterUid, after, wait, abort.signal);
-      if (revision === undefined) return reply.code(204).send();
+      const work = await o.agents.nextWork(agent.clusterUid, after, wait, abort.signal);
+      if (!work) return reply.code(204).send();
       const desired = await o.agents.desired(agent.clusterUid);
-      if (!desired) return reply.code(204).send();
+      const preview = 'preview' in work ? work.preview : undefined;
+      if (!desired && !preview) return reply.code(204).send();
+      // A preview travels with the current revision (the agent has it already and ignores it); before the first
+      // revision, with revision 0 and an empty stack, which an agent ignores just the same.
       const message: DesiredStateMessage = {
         protocol: AGENT_PROTOCOL,
         cluster: { tenant: agent.tenant, project: agent.project, name: agent.name, uid: agent.clusterUid },
-        revision: desired.revision,
-        stack: desired.stack,
-        policy: desired.policy,
-        mode: desired.mode,
+        revision: desired?.revision ?? 0,
+        stack: desired?.stack ?? { hash: '', layers: [] },
+        policy: desired?.policy ?? { drift: 'report', paused: true },
+        mode: desired?.mode ?? 'read-only',
+        ...(preview ? { preview } : {}),
       };
       return reply.header('cache-control', 'no-store').send(message);
+    },
+  );
+
+  app.post(
+    '/v1/agent/adoption-preview',
+    {
+      config,
+      schema: { tags, summary: 'The answer to an adoption preview request (agent token)' },
+    },
+    async (req, reply) => {
+      const agent = await authenticate(req);
+      const issues = adoptionPreviewAnswerIssues(req.body);
+      if (issues.length > 0) throw validationError(issues);
+      const body = req.body as AdoptionPreviewAnswer;
+      if ((body.preview === undefined) === (body.error === undefined))
+        throw validationError([{ path: '/', message: 'give exactly one of preview and error' }]);
+      const stored = await o.agents.answerPreview(
+        agent.clusterUid,
+        body.id,
+        body.preview ? { preview: body.preview } : { error: body.error ?? '' },
+      );
+      if (!stored)
+        throw new StrataError(
+          'STRATA_NOT_FOUND',
+          `no adoption preview request ${body.id} waits for an answer from this cluster's agent (it may have timed out)`,
+        );
+      return reply.code(204).send();
     },
   );
 

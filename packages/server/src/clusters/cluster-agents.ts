@@ -1,13 +1,27 @@
 /**
  * The server's side of the agents: per-cluster tokens (only a hash is kept), desired-state revisions (encrypted at
- * rest: resolved values can hold sensitive variables), heartbeats, and the wake-ups behind the long poll.
+ * rest: resolved values can hold sensitive variables), heartbeats, the wake-ups behind the long poll, and adoption
+ * previews (adoption-previews.ts).
  */
 import { EventEmitter } from 'node:events';
-import { AGENT_TOKEN_PREFIX, StrataError, type AgentMode, type DesiredStateMessage } from '@strata/api';
+import {
+  AGENT_DISCONNECTED_AFTER_SECONDS,
+  AGENT_TOKEN_PREFIX,
+  StrataError,
+  type AdoptionPreviewRequest,
+  type AgentMode,
+  type DesiredStateMessage,
+} from '@strata/api';
 import { contentHash, type ResolvedStack } from '@strata/core';
 import type { AgentIdentity, ClusterAgentRepository } from '@strata/store';
 import { hashSecret, newSecret, secretMatches } from '../auth/tokens.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
+import {
+  AdoptionPreviews,
+  type AdoptionPreviewStore,
+  type PreviewAnswer,
+  type PreviewOutcome,
+} from './adoption-previews.js';
 
 /** What a revision carries besides the stack. */
 export interface DesiredState {
@@ -21,7 +35,13 @@ export interface ClusterAgentsOptions {
   cipher: SecretCipher;
   /** How often a parked long poll re-reads the database (catches revisions published by other replicas). */
   pollIntervalMs?: number;
+  /** Where adoption-preview requests and answers wait (in the database, for several replicas). Without it, plans
+   * of imported clusters say that previews are not available. */
+  previews?: AdoptionPreviewStore;
 }
+
+/** What ends a long poll: a newer revision, or an adoption preview to deliver. */
+export type AgentWork = { revision: number } | { preview: AdoptionPreviewRequest };
 
 export function formatAgentToken(clusterUid: string, secret: string): string {
   return `${AGENT_TOKEN_PREFIX}.${clusterUid}.${secret}`;
@@ -39,12 +59,20 @@ export class ClusterAgents {
   readonly #cipher: SecretCipher;
   readonly #pollMs: number;
   readonly #published = new EventEmitter();
+  readonly #previews: AdoptionPreviews | undefined;
 
   constructor(options: ClusterAgentsOptions) {
     this.repository = options.repository;
     this.#cipher = options.cipher;
     this.#pollMs = options.pollIntervalMs ?? 1000;
     this.#published.setMaxListeners(0);
+    this.#previews = options.previews
+      ? new AdoptionPreviews({
+          store: options.previews,
+          cipher: options.cipher,
+          onRequest: (clusterUid) => this.#published.emit(clusterUid, 0),
+        })
+      : undefined;
   }
 
   /** Issues (or rotates to) a new token; the previous one stops working at once. Returns the token: show it once. */
@@ -86,18 +114,27 @@ export class ClusterAgents {
     return { ...(JSON.parse(this.#cipher.decrypt(row.document)) as DesiredState), revision: row.revision };
   }
 
-  /** Resolves when the cluster's revision exceeds `after`, or after `timeoutMs`, or when `signal` aborts. */
-  async waitForRevision(
+  /**
+   * The long poll: resolves with a revision above `after`, or with an adoption preview claimed for this agent, or
+   * undefined after `timeoutMs` (or when `signal` aborts).
+   */
+  async nextWork(
     clusterUid: string,
     after: number,
     timeoutMs: number,
     signal?: AbortSignal,
-  ): Promise<number | undefined> {
-    const current = async () => (await this.repository.latest(clusterUid))?.revision ?? 0;
-    let revision = await current();
-    if (revision > after) return revision;
+  ): Promise<AgentWork | undefined> {
+    const previews = this.#previews;
+    const check = async (): Promise<AgentWork | undefined> => {
+      const revision = (await this.repository.latest(clusterUid))?.revision ?? 0;
+      if (revision > after) return { revision };
+      if (!previews || !(await previews.waiting(clusterUid))) return undefined;
+      const preview = await previews.claim(clusterUid);
+      return preview ? { preview } : undefined;
+    };
+    let work = await check();
     const deadline = Date.now() + timeoutMs;
-    while (!signal?.aborted && Date.now() < deadline) {
+    while (!work && !signal?.aborted && Date.now() < deadline) {
       const wait = Math.min(this.#pollMs, deadline - Date.now());
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -110,10 +147,35 @@ export class ClusterAgents {
         this.#published.on(clusterUid, done);
         signal?.addEventListener('abort', done, { once: true });
       });
-      revision = await current();
-      if (revision > after) return revision;
+      if (signal?.aborted) break;
+      work = await check();
     }
-    return undefined;
+    return work;
+  }
+
+  /**
+   * Asks the cluster's agent what applying `stack` would do to what already exists (import), waiting up to
+   * `timeoutMs`. An agent that has not reported for AGENT_DISCONNECTED_AFTER_SECONDS is not asked at all.
+   */
+  async preview(
+    clusterUid: string,
+    stack: DesiredStateMessage['stack'],
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<PreviewOutcome> {
+    if (!this.#previews) return { unavailable: 'this server has no store for adoption previews configured' };
+    const record = await this.repository.get(clusterUid);
+    const lastSeen = record?.lastSeen ? Date.parse(record.lastSeen) : undefined;
+    if (lastSeen === undefined) return { unavailable: 'the agent of this cluster has not connected yet' };
+    if (Date.now() - lastSeen > AGENT_DISCONNECTED_AFTER_SECONDS * 1000)
+      return {
+        unavailable: `the agent of this cluster is not connected (last report ${record?.lastSeen ?? '?'})`,
+      };
+    return this.#previews.request(clusterUid, stack, options);
+  }
+
+  /** The agent's answer to a preview request; false when this cluster has no unanswered request with that id. */
+  async answerPreview(clusterUid: string, id: string, answer: PreviewAnswer): Promise<boolean> {
+    return this.#previews ? this.#previews.answer(clusterUid, id, answer) : false;
   }
 
   async touch(clusterUid: string, agentVersion: string): Promise<void> {
@@ -121,6 +183,7 @@ export class ClusterAgents {
   }
 
   async remove(clusterUid: string): Promise<void> {
+    await this.#previews?.removeCluster(clusterUid);
     await this.repository.remove(clusterUid);
   }
 }

@@ -12,7 +12,13 @@ import {
   type ClusterSpec,
   type Resource,
 } from '@strata/api';
-import { generateProfile, planClusterChange, type ClusterPlan } from '@strata/core';
+import {
+  IMPORTED_PROVIDER,
+  generateProfile,
+  planClusterChange,
+  type ClusterPlan,
+  type ResolvedStack,
+} from '@strata/core';
 import type { ProviderCluster } from '@strata/provider-sdk';
 import { listAll, type ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -47,6 +53,20 @@ const PlanBody = {
   type: 'object',
   description: 'The proposed Cluster (or just its spec under `spec`)',
 } as const;
+const PlanQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    adoptionWaitSeconds: {
+      type: 'string',
+      pattern: '^[0-9]{1,2}$',
+      description:
+        'imported clusters: how long to wait for the agent’s adoption preview (0–60, default 20; 0 skips it)',
+    },
+  },
+} as const;
+/** How long a plan waits for an imported cluster's agent to answer an adoption preview, by default. */
+export const ADOPTION_WAIT_SECONDS = 20;
 const UpgradeBody = {
   type: 'object',
   required: ['profile', 'version'],
@@ -73,6 +93,9 @@ export interface PlanResponse {
   proposed: Resource;
 }
 
+/** A plan and the proposed stack (not returned: the plan already shows what changes). */
+type PlanResult = PlanResponse & { stack?: ResolvedStack };
+
 export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOptions): void {
   const target = (req: FastifyRequest<{ Params: Params }>): Target => ({
     kind: ClusterKind,
@@ -85,7 +108,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
     t: Target,
     current: Resource,
     spec: unknown,
-  ): Promise<PlanResponse> => {
+  ): Promise<PlanResult> => {
     const body = {
       metadata: {
         name: current.metadata.name,
@@ -105,7 +128,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
           name: current.metadata.name,
           uid: current.metadata.uid,
         },
-        spec: s,
+        spec: withStoredSecrets(s),
         providers: o.providers.names(),
       });
     const [from, to] = await Promise.all([
@@ -116,19 +139,44 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       current: { spec: current.spec as unknown as ClusterSpec, ...(from.stack ? { stack: from.stack } : {}) },
       proposed: { spec: proposed.spec as unknown as ClusterSpec, ...(to.stack ? { stack: to.stack } : {}) },
     });
-    return { plan: result, proposed };
+    return { plan: result, proposed, ...(to.stack ? { stack: to.stack } : {}) };
   };
 
-  app.post<{ Params: Params; Body: Record<string, unknown> }>(
+  /**
+   * Imported clusters with profiles: what the first apply of the proposed stack would do to what already exists,
+   * from the cluster's agent (which computes it without writing anything).
+   */
+  const adoption = async (
+    current: Resource,
+    proposed: Resource,
+    stack: ResolvedStack | undefined,
+    waitSeconds: number,
+    signal: AbortSignal,
+  ): Promise<Pick<ClusterPlan, 'adoption' | 'adoptionUnavailable'>> => {
+    const spec = proposed.spec as unknown as ClusterSpec;
+    if (spec.provider !== IMPORTED_PROVIDER || (spec.profiles ?? []).length === 0 || !stack) return {};
+    if (waitSeconds === 0) return { adoptionUnavailable: 'not asked for (adoptionWaitSeconds=0)' };
+    const outcome = await o.agents.preview(current.metadata.uid, stack, {
+      timeoutMs: waitSeconds * 1000,
+      signal,
+    });
+    return 'preview' in outcome
+      ? { adoption: outcome.preview }
+      : { adoptionUnavailable: outcome.unavailable };
+  };
+
+  app.post<{ Params: Params; Body: Record<string, unknown>; Querystring: { adoptionWaitSeconds?: string } }>(
     `${base}/plan`,
     {
       schema: {
         tags,
-        summary: 'What a proposed spec would change (layers, pools, repave, approval)',
+        summary:
+          'What a proposed spec would change (layers, pools, repave, approval; imported clusters: what adoption does)',
         body: PlanBody,
+        querystring: PlanQuery,
       },
     },
-    async (req) => {
+    async (req, reply): Promise<PlanResponse> => {
       const ctx = o.context(req);
       const current = await o.service.get(ctx, target(req), req.params.name);
       authorize(ctx.principal, target(req), 'plan');
@@ -143,7 +191,13 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
           { path: '/metadata/name', message: `must match the name in the URL ("${req.params.name}")` },
         ]);
       }
-      return plan(ctx, target(req), current, spec);
+      const { stack, ...result } = await plan(ctx, target(req), current, spec);
+      const waitSeconds = Math.min(Number(req.query.adoptionWaitSeconds ?? ADOPTION_WAIT_SECONDS), 60);
+      const abort = new AbortController();
+      // The client went away: stop waiting for the agent.
+      reply.raw.once('close', () => abort.abort());
+      const adopted = await adoption(current, result.proposed, stack, waitSeconds, abort.signal);
+      return { ...result, plan: { ...result.plan, ...adopted } };
     },
   );
 
@@ -165,7 +219,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
         ]);
       }
       spec.profiles![index]!.version = req.body.version;
-      const result = await plan(ctx, target(req), current, spec);
+      const { stack: _stack, ...result } = await plan(ctx, target(req), current, spec);
       if (req.body.dryRun) return result;
       const cluster = await o.service.update(ctx, target(req), req.params.name, {
         metadata: {
@@ -356,10 +410,12 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       const provider = o.providers.get(String(current.spec.provider));
       const name = current.status.infrastructureName;
       if (provider?.ensureAgent && typeof name === 'string') {
+        const spec = current.spec as unknown as ClusterSpec;
         await provider.ensureAgent(runningCluster(current, name), {
           serverUrl: o.agentServerUrl(),
           token,
-          mode: 'full',
+          // The mode the controller runs it in: a read-only imported cluster keeps a read-only agent.
+          mode: spec.import?.mode === 'read-only' ? 'read-only' : 'full',
         });
         return { rotated: true, restarted: true };
       }
@@ -435,6 +491,16 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       return { items };
     },
   );
+}
+
+/**
+ * A spec as read back (write-only fields left out) made fit for resolving: an imported cluster's kubeconfig is
+ * stored, so it counts as given (its content plays no part in the stack).
+ */
+function withStoredSecrets(spec: ClusterSpec): ClusterSpec {
+  return spec.provider === IMPORTED_PROVIDER && spec.kubeconfig === undefined
+    ? { ...spec, kubeconfig: '(stored)' }
+    : spec;
 }
 
 /** The cluster as the provider runs it now (for reads: kubeconfig, agent restarts). */

@@ -1,7 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClusterAgentRepository, KyselyResourceRepository } from '@strata/store';
+import {
+  AdoptionPreviewRepository,
+  ClusterAgentRepository,
+  ImportLinkRepository,
+  KyselyResourceRepository,
+} from '@strata/store';
 import { ImportedProvider, SandboxProvider } from '@strata/providers';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
@@ -82,6 +87,8 @@ export async function startTestServer(
       new ImportedProvider({ stateDir: join(dataDir, 'imported'), probeTimeoutMs: 3000 }),
     ]),
     clusterAgents: new ClusterAgentRepository({ db: database.handle.db }),
+    adoptionPreviews: new AdoptionPreviewRepository({ db: database.handle.db }),
+    importLinks: new ImportLinkRepository({ db: database.handle.db }),
     ...extra,
   });
   await app.ready();

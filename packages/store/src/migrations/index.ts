@@ -1,11 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { clusterAgents } from './0002-cluster-agents.js';
+import { importLinks } from './0003-import-links.js';
+import { adoptionPreviews } from './0004-adoption-previews.js';
 
 /** Every migration, by name, in order. Static so bundles and tsc output need no file globbing. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-cluster-agents': clusterAgents,
+  '0003-import-links': importLinks,
+  '0004-adoption-previews': adoptionPreviews,
 };
 
 export const migrationProvider: MigrationProvider = {
