@@ -15,6 +15,7 @@ import { AGENT_PROTOCOL, AGENT_PROTOCOL_HEADER, type ClusterDiscovery } from '@s
 import { useSandboxCluster } from '@strata/testing';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { processesMentioning } from './sandbox-support.js';
+import { objectVersions } from './support/import-seed.js';
 import { strata } from './support/run-strata.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
@@ -28,15 +29,7 @@ describe('strata import (CLI) against a real server and a real cluster', () => {
   const kubectl = (...args: string[]) =>
     run(fx.bin('kubectl'), ['--kubeconfig', fx.kubeconfigPath, ...args]).then((r) => r.stdout);
   /** resourceVersions of everything outside the system namespaces, and of the namespaces themselves. */
-  const versions = async () =>
-    (
-      JSON.parse(await kubectl('get', 'configmaps,deployments,services,namespaces', '-A', '-o', 'json')) as {
-        items: { kind: string; metadata: { namespace?: string; name: string; resourceVersion: string } }[];
-      }
-    ).items
-      .filter((o) => !['kube-system', 'kube-node-lease'].includes(o.metadata.namespace ?? ''))
-      .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}@${o.metadata.resourceVersion}`)
-      .sort();
+  const versions = () => objectVersions(kubectl);
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'strata-cli-import-'));

@@ -62,10 +62,15 @@ export async function objectVersions(kubectl: Tool): Promise<string[]> {
       items: { kind: string; metadata: { namespace?: string; name: string; resourceVersion: string } }[];
     }
   ).items;
-  return items
-    .filter((o) => !['kube-system', 'kube-node-lease'].includes(o.metadata.namespace ?? ''))
-    .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}@${o.metadata.resourceVersion}`)
-    .sort();
+  return (
+    items
+      .filter((o) => !['kube-system', 'kube-node-lease'].includes(o.metadata.namespace ?? ''))
+      // kube-controller-manager publishes kube-root-ca.crt into every namespace, whenever it gets to it (late on a busy
+      // machine): not the user's object, and not Strata's doing.
+      .filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === 'kube-root-ca.crt'))
+      .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}@${o.metadata.resourceVersion}`)
+      .sort()
+  );
 }
 
 /** objectVersions once two snapshots 1.5 s apart agree (controllers finished with the seeded objects). */
