@@ -235,7 +235,7 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   /**
    * Read, check the precondition, compute, then (only if something changes) allocate a resourceVersion and
    * write with `WHERE resource_version = <read>`. A write that loses a race fails with STRATA_CONFLICT when
-   * it had a precondition, and otherwise re-reads and tries again.
+   * it had a precondition, and otherwise tries again holding the resourceVersion counter from the start.
    */
   async #mutate(
     scope: AccessScope,
@@ -249,6 +249,10 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#db.transaction().execute(async (trx) => {
+          // After a lost race, take the resourceVersion counter first: every write holds it until it commits, so
+          // what we read next cannot change before we commit, and the retry cannot lose again (progress under
+          // many concurrent writers; the unused number on a no-op is a harmless gap).
+          const reserved = attempt > 1 ? await allocateResourceVersion(trx) : undefined;
           const before = await trx
             .selectFrom('objects')
             .selectAll()
@@ -261,7 +265,7 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
           const at = this.#now().toISOString();
           const mutation = compute(before, at);
           if (!mutation) return rowToResource(before);
-          const rv = await allocateResourceVersion(trx);
+          const rv = reserved ?? (await allocateResourceVersion(trx));
           const after: ObjectRow = { ...mutation.after, resource_version: rv };
           if (mutation.type === 'DELETED') {
             await conditionalDelete(trx, before);
