@@ -262,6 +262,5 @@ try {
   ];
   console.log(`\n${lines.join('\n')}\n`);
 } finally {
-  await endpoint.close();
   await server.stop();
 }

@@ -93,7 +93,6 @@ describe('web console: import wizard (real server, sandbox cluster populated dir
   after(async () => {
     await context?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
-    await endpoint?.close();
     for (const name of [cluster, 'remote']) {
       if (!admin || !(await getCluster(admin, name).catch(() => undefined))) continue;
       await admin.call('DELETE', `${PROJECT}/clusters/${name}`).catch(() => undefined);

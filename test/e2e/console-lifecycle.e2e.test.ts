@@ -117,7 +117,6 @@ describe('web console end to end (real server, sandbox cluster, Chromium)', () =
   after(async () => {
     await context?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
-    await endpoint?.close();
     await server?.stop();
     for (const pid of await processesMentioning(dataDir)) process.kill(pid, 'SIGKILL');
     await rm(dataDir, { recursive: true, force: true });

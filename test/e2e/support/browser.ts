@@ -27,7 +27,6 @@ export async function launchBrowser(): Promise<Browser> {
 
 export interface ConsoleEndpoint {
   url: string;
-  close(): Promise<void>;
 }
 
 /** The console as the strata server serves it at `/`; fails when the server does not serve it. */
@@ -38,7 +37,7 @@ export async function consoleFor(serverUrl: string): Promise<ConsoleEndpoint> {
   const res = await fetch(`${serverUrl}/clusters`);
   if (!res.ok || !(await res.text()).includes('id="root"'))
     throw new Error(`${serverUrl} does not serve the console at / (HTTP ${res.status})`);
-  return { url: serverUrl, close: async () => undefined };
+  return { url: serverUrl };
 }
 
 export interface AxeViolation {

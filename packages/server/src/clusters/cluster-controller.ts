@@ -26,7 +26,13 @@ import { compareVersions } from '../resources/versions.js';
 import type { ClusterAgents } from './cluster-agents.js';
 import { INFRASTRUCTURE_FINALIZER } from './cluster-hooks.js';
 import { condition, setCondition, updateClusterStatus, type Status } from './cluster-status.js';
-import { clusterInfrastructureName, machineTarget, providerCluster, statusString } from './machine.js';
+import {
+  agentMode,
+  clusterInfrastructureName,
+  machineTarget,
+  providerCluster,
+  statusString,
+} from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { resolveCluster } from './resolve-cluster.js';
 import { revealSecret, type SecretCipher } from '../resources/secret-fields.js';
@@ -508,9 +514,4 @@ function repaveReason(cluster: Resource, target: ProviderCluster): string {
     return `Kubernetes ${running} → ${target.kubernetesVersion}`;
   }
   return target.osImage ? `machine image changed (${target.osImage})` : 'machine shape changed';
-}
-
-/** Imported read-only clusters get a read-only agent; everything else a full one. */
-function agentMode(spec: ClusterSpec): 'full' | 'read-only' {
-  return spec.import?.mode === 'read-only' ? 'read-only' : 'full';
 }

@@ -29,7 +29,7 @@ import type { RequestContext, ResourceService } from '../resources/resource-serv
 import { renderAgentManifest } from './agent-manifest.js';
 import type { ClusterAgents } from './cluster-agents.js';
 import { updateClusterStatus } from './cluster-status.js';
-import { clusterInfrastructureName, statusString } from './machine.js';
+import { agentMode, clusterInfrastructureName, refuseProviderRunAgent, statusString } from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { resolveCluster } from './resolve-cluster.js';
 
@@ -383,15 +383,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       },
     },
     async (req, reply) => {
-      const current = await o.service.get(o.context(req), target(req), req.params.name);
-      const provider = o.providers.get(String(current.spec.provider));
-      const byManifest = (current.spec.import as { connect?: string } | undefined)?.connect === 'manifest';
-      if (provider?.ensureAgent && !byManifest) {
-        throw new StrataError(
-          'STRATA_CONFLICT',
-          `the ${provider.name} provider runs the agent of "${req.params.name}" itself; there is no manifest to apply`,
-        );
-      }
+      refuseProviderRunAgent(o.providers, await o.service.get(o.context(req), target(req), req.params.name));
       const { token } = await issueToken(req, 'agent-manifest');
       return reply
         .type('application/yaml')
@@ -410,12 +402,11 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       const provider = o.providers.get(String(current.spec.provider));
       const name = current.status.infrastructureName;
       if (provider?.ensureAgent && typeof name === 'string') {
-        const spec = current.spec as unknown as ClusterSpec;
         await provider.ensureAgent(runningCluster(current, name), {
           serverUrl: o.agentServerUrl(),
           token,
           // The mode the controller runs it in: a read-only imported cluster keeps a read-only agent.
-          mode: spec.import?.mode === 'read-only' ? 'read-only' : 'full',
+          mode: agentMode(current.spec as unknown as ClusterSpec),
         });
         return { rotated: true, restarted: true };
       }

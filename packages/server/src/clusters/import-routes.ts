@@ -4,13 +4,14 @@
  * new agent token (the previous one stops working). The token in the URL is the only credential of that GET; only
  * its SHA-256 hash is stored, and the URL is redacted in the request log.
  */
-import { ClusterKind, StrataError, type AgentMode, type ClusterSpec, type Resource } from '@strata/api';
+import { ClusterKind, StrataError, type ClusterSpec, type Resource } from '@strata/api';
 import type { ImportLink, ImportLinkRepository, ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, type Target } from '../resources/access.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
 import { renderAgentManifest } from './agent-manifest.js';
+import { agentMode, refuseProviderRunAgent } from './machine.js';
 import type { ClusterAgents } from './cluster-agents.js';
 import type { ProviderRegistry } from './provider-registry.js';
 
@@ -41,22 +42,6 @@ const REDACTED_PATH = '/v1/import/(redacted).yaml';
 
 type Params = { project: string; name: string };
 const tags = ['Cluster'];
-
-/** The clusters whose provider runs the agent itself get no manifest (same rule as `agent-manifest`). */
-function refuseProviderRunAgent(providers: ProviderRegistry, cluster: Resource): void {
-  const provider = providers.get(String(cluster.spec.provider));
-  const byManifest = (cluster.spec as unknown as ClusterSpec).import?.connect === 'manifest';
-  if (provider?.ensureAgent && !byManifest) {
-    throw new StrataError(
-      'STRATA_CONFLICT',
-      `the ${provider.name} provider runs the agent of "${cluster.metadata.name}" itself; there is no manifest to apply (import links are for clusters with spec.import.connect: manifest)`,
-    );
-  }
-}
-
-function agentMode(cluster: Resource): AgentMode {
-  return (cluster.spec as unknown as ClusterSpec).import?.mode ?? 'full';
-}
 
 export function registerImportRoutes(app: FastifyInstance, o: ImportRoutesOptions): void {
   app.post<{ Params: Params; Body: { expiresInSeconds?: number } | undefined }>(
@@ -224,7 +209,7 @@ async function fetchManifest(o: ImportRoutesOptions, file: string, requestId: st
     return renderAgentManifest({
       serverUrl: o.agentServerUrl(),
       token: agentToken,
-      mode: agentMode(cluster),
+      mode: agentMode(cluster.spec as unknown as ClusterSpec),
     });
   } catch (err) {
     // Nothing was handed out: the link may be used again.

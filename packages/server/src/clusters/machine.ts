@@ -4,9 +4,10 @@
  * the plan endpoint so they always agree.
  */
 import { createHash } from 'node:crypto';
-import type { ClusterSpec, Resource } from '@strata/api';
+import { StrataError, type AgentMode, type ClusterSpec, type Resource } from '@strata/api';
 import { IMPORTED_PROVIDER, effectiveKubernetesVersion, type ResolvedStack } from '@strata/core';
 import type { ProviderCluster } from '@strata/provider-sdk';
+import type { ProviderRegistry } from './provider-registry.js';
 
 /** The infrastructure name: DNS-1123 label, unique per provider (the uid suffix), recognisable (the name prefix). */
 export function infrastructureName(name: string, uid: string): string {
@@ -68,4 +69,24 @@ export function machineTarget(cluster: ProviderCluster): string {
     .digest('hex')
     .slice(0, 16);
   return `${cluster.kubernetesVersion}/${digest}`;
+}
+
+/** Imported read-only clusters get a read-only agent; everything else a full one. */
+export function agentMode(spec: ClusterSpec): AgentMode {
+  return spec.import?.mode === 'read-only' ? 'read-only' : 'full';
+}
+
+/**
+ * A cluster whose provider runs its agent itself (sandbox; imported with `connect: server`) has no manifest to
+ * apply: `agent-manifest` and import links are refused for it.
+ */
+export function refuseProviderRunAgent(providers: ProviderRegistry, cluster: Resource): void {
+  const spec = cluster.spec as unknown as ClusterSpec;
+  const provider = providers.get(String(spec.provider));
+  if (provider?.ensureAgent && spec.import?.connect !== 'manifest') {
+    throw new StrataError(
+      'STRATA_CONFLICT',
+      `the ${provider.name} provider runs the agent of "${cluster.metadata.name}" itself; there is no manifest to apply`,
+    );
+  }
 }

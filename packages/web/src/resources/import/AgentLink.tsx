@@ -4,7 +4,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import type { ClusterObject } from '../../lib/clusters';
 import { downloadText, timeAgo } from '../../lib/format';
 import { useSession } from '../../lib/session';
-import { importOf, requestImportLink, type ImportLink } from './import-api';
+import { importOf, type ImportLink } from './import-api';
 
 const EXPIRIES = [
   { value: '900', label: '15 minutes' },
@@ -44,7 +44,8 @@ export function AgentLink({
   const fresh = () => {
     setBusy(true);
     setError(undefined);
-    requestImportLink(client, name, { expiresInSeconds: Number(expiry) }, { project })
+    client.clusters
+      .importLink(name, { expiresInSeconds: Number(expiry) }, { project })
       .then(setLink, setError)
       .finally(() => setBusy(false));
   };

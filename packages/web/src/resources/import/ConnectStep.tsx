@@ -5,7 +5,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { issueAt, issuesUnder } from '../../lib/errors';
 import { useInvalidateKind } from '../../lib/queries';
 import { useSession } from '../../lib/session';
-import { IMPORTED, requestImportLink, type ConnectBy, type ImportLink, type ImportMode } from './import-api';
+import { IMPORTED, type ConnectBy, type ImportLink, type ImportMode } from './import-api';
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -94,7 +94,7 @@ export function ConnectForm({ onRegistered }: { onRegistered: (r: Registered) =>
         const registered: Registered = { name, connect };
         if (connect === 'manifest') {
           try {
-            registered.link = await requestImportLink(client, name, {}, { project });
+            registered.link = await client.clusters.importLink(name, {}, { project });
           } catch (err) {
             registered.linkError = err;
           }

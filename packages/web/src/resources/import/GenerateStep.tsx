@@ -12,12 +12,7 @@ import { useLiveList } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { layerName, layerSource } from '../clusters/use-cluster';
 import { usePackCatalog } from '../packs/use-packs';
-import {
-  GENERATED_FROM,
-  generateProfile,
-  type GenerateProfileResult,
-  type GeneratedProfileObject,
-} from './import-api';
+import { GENERATED_FROM, type GenerateProfileResult, type GeneratedProfileObject } from './import-api';
 
 function stackOf(
   layers: readonly ProfileLayer[],
@@ -183,7 +178,8 @@ export function GenerateStep({
   const generate = () => {
     setBusy(true);
     setError(undefined);
-    generateProfile(client, cluster, { name, version }, { project })
+    client.clusters
+      .generateProfile(cluster, { name, version }, { project })
       .then(async (r) => {
         onGenerated(r);
         await queryClient.invalidateQueries({ queryKey: ['list', 'ClusterProfile'] });
