@@ -1,6 +1,7 @@
 /**
  * `strata import` through the CLI against a real server process and a real sandbox cluster made directly with the
- * runtime (not through Strata): import read-only with --wait (discovery summary), generate a draft profile, refuse
+ * runtime (not through Strata): import read-only with --wait (discovery summary), generate a draft profile (with
+ * selected workloads as manifest layers, read through the read-only agent), refuse
  * an exec kubeconfig with its path, and connect by manifest through a one-time link. The agent image cannot run
  * here, so the manifest is not applied: the test checks that its token authenticates at the agent gateway instead.
  */
@@ -128,6 +129,39 @@ describe('strata import (CLI) against a real server and a real cluster', () => {
     const layers = profile.spec.layers.length;
     assert.match(r.stdout, layers > 0 ? new RegExp(`^Layers \\(${layers}\\):`, 'm') : /^Layers: none$/m);
     assert.equal(profile.metadata.annotations['strata.dev/generated-from'], 'cluster/legacy');
+  });
+
+  it('--include-namespace / --include: selected workloads, read through the agent, become manifest layers', async () => {
+    const before = await versions();
+    const r = await strata(
+      ['import', 'legacy', '--generate-profile', 'legacy@0.2.0', '--include-namespace', 'shop'],
+      env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\s+\d+\.\s+cluster-objects\s+manifest, 1 object: Namespace shop$/m);
+    assert.match(r.stdout, /^\s+\d+\.\s+objects-shop\s+manifest, 1 object: ConfigMap shop\/settings$/m);
+    assert.match(r.stdout, /^Objects: 2 of 2 selected copied into 2 manifest layers$/m);
+    const got = await strata(['get', 'clusterprofile', 'legacy', '--version', '0.2.0', '-o', 'json'], env);
+    assert.equal(got.code, 0, got.stderr);
+    const layers = (JSON.parse(got.stdout) as { spec: { layers: { name: string; manifest?: string }[] } })
+      .spec.layers;
+    const shop = layers.find((l) => l.name === 'objects-shop')?.manifest ?? '';
+    assert.match(shop, /name: settings/);
+    assert.match(shop, /color: blue/);
+    assert.doesNotMatch(shop, /resourceVersion|managedFields|uid:/, 'cleaned of what the API server sets');
+    assert.deepEqual(await versions(), before, 'reading the objects changed nothing');
+
+    const typo = await strata(
+      ['import', 'legacy', '--generate-profile', 'legacy@0.3.0', '--include', 'configmap/shop/setings'],
+      env,
+    );
+    assert.equal(typo.code, 2, typo.stdout);
+    assert.match(
+      typo.stderr,
+      /--include configmap\/shop\/setings matches no discovered workload; did you mean ConfigMap\/shop\/settings\?/,
+    );
+    const none = await strata(['get', 'clusterprofile', 'legacy', '--version', '0.3.0'], env);
+    assert.equal(none.code, 1, 'nothing created');
   });
 
   it('--manifest: a one-time link whose manifest carries a working agent token', async () => {

@@ -5,11 +5,13 @@
  *  1. unusable kubeconfigs are refused with the reason, nothing registered;
  *  2. registered read-only: the server runs a read-only agent; discovery reports both releases with their values;
  *     nothing in the cluster changes (every object's resourceVersion);
- *  3. the profile generated from the discovery validates and is published; the plan of the adoption (import.mode
- *     full + the profile) shows zero changes, from the agent's preview;
+ *  3. the profile generated from the discovery — with the plain manifests, the CRD and the custom resource selected
+ *     as manifest layers, read through the agent and cleaned — validates and is published; the plan of the adoption
+ *     (import.mode full + the profile) shows zero changes, from the agent's preview;
  *  4. adopted: the agent restarts in full mode, every layer is Applied, no resourceVersion changed and no Helm release
  *     revision increased;
- *  5. a drift edit is detected and remediated like on any cluster;
+ *  5. drift edits (on a release's object and on a selected plain object) are detected and remediated like on any
+ *     cluster;
  *  6. detaching stops the agent and leaves every workload in place.
  * The steps build on each other in order.
  */
@@ -47,6 +49,16 @@ const WIDGET = {
   metadata: { name: 'w1', namespace: 'shop' },
   spec: { size: 3, color: 'green' },
 };
+
+/** Plain objects the test seeded with kubectl, selected for the generated profile. */
+const SELECTED = [
+  { kind: 'Namespace', name: 'shop' },
+  { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'settings' },
+  { kind: 'Deployment', namespace: 'shop', name: 'web' },
+  { kind: 'Service', namespace: 'shop', name: 'web' },
+  { kind: 'CustomResourceDefinition', name: 'widgets.demo.strata.dev' },
+  { apiVersion: 'demo.strata.dev/v1', kind: 'Widget', namespace: 'shop', name: 'w1' },
+];
 
 type ImportedView = ClusterView & {
   status: ClusterView['status'] & {
@@ -208,18 +220,54 @@ describe('import a cluster Strata did not build, then adopt it without disruptio
     );
   });
 
-  it('generates a profile that validates; published, its adoption plans zero changes', async () => {
+  it('generates a profile with the selected plain objects that validates; published, its adoption plans zero changes', async () => {
     const generated = await a.call('POST', `${PROJECT}/clusters/${name}/generate-profile`, {
       name: 'legacy-imported',
       version: '1.0.0',
+      // The plain manifests, the CRD and its custom resource (apiVersion may be left out: the kind is unambiguous).
+      objects: SELECTED,
     });
     assert.equal(generated.status, 201, generated.text);
-    const layers = (generated.body.profile as { spec: { layers: { name?: string; chart?: unknown }[] } }).spec
-      .layers;
+    const body = generated.body as {
+      profile: { spec: { layers: { name?: string; chart?: unknown; manifest?: string }[] } };
+      matched: { item: string; layer: string }[];
+      unmatched: { item: string; reason: string }[];
+    };
+    const layers = body.profile.spec.layers;
     assert.deepEqual(
       layers.filter((l) => l.chart).map((l) => l.name),
       ['api', 'web'],
       'one chart layer per release',
+    );
+    const manifests = new Map(
+      layers.filter((l) => l.manifest !== undefined).map((l) => [l.name ?? '', l.manifest ?? '']),
+    );
+    assert.deepEqual([...manifests.keys()], ['cluster-objects', 'objects-shop'], 'one layer per namespace');
+    assert.deepEqual(
+      body.matched
+        .filter((m) => m.layer.endsWith('objects') || m.layer.startsWith('objects-'))
+        .sort((x, y) => x.layer.localeCompare(y.layer) || x.item.localeCompare(y.item)),
+      [
+        { item: 'CustomResourceDefinition widgets.demo.strata.dev', layer: 'cluster-objects' },
+        { item: 'Namespace shop', layer: 'cluster-objects' },
+        { item: 'ConfigMap shop/settings', layer: 'objects-shop' },
+        { item: 'Deployment shop/web', layer: 'objects-shop' },
+        { item: 'Service shop/web', layer: 'objects-shop' },
+        { item: 'Widget shop/w1', layer: 'objects-shop' },
+      ],
+    );
+    for (const [layer, text] of manifests)
+      for (const serverSet of [
+        'uid:',
+        'resourceVersion:',
+        'managedFields:',
+        'creationTimestamp:',
+        'clusterIP:',
+      ])
+        assert.ok(!text.includes(serverSet), `${layer}: ${serverSet} is cleaned out`);
+    assert.ok(
+      !body.unmatched.some((u) => /shop|widget/i.test(u.item)),
+      `every selected object was read: ${JSON.stringify(body.unmatched)}`,
     );
     const resolved = await a.ok(
       'POST',
@@ -248,19 +296,25 @@ describe('import a cluster Strata did not build, then adopt it without disruptio
     assert.equal(preview.noChanges, true, JSON.stringify(preview, null, 1));
     assert.equal(preview.dryRun, false, 'the read-only agent compared field by field');
     assert.deepEqual(
-      preview.layers.map((l) => [l.name, l.release?.action, l.release?.revision]),
+      preview.layers.filter((l) => l.release).map((l) => [l.name, l.release?.action, l.release?.revision]),
       [
         ['api', 'adopt', 1],
         ['web', 'adopt', 2],
       ],
     );
-    for (const l of preview.layers) {
-      assert.ok(l.objects.length >= 3, `${l.name}: the release's objects are compared`);
+    const compared = Object.fromEntries(preview.layers.map((l) => [l.name, l.objects.length]));
+    assert.deepEqual(Object.keys(compared).sort(), ['api', 'cluster-objects', 'objects-shop', 'web']);
+    assert.ok(
+      compared.api! >= 3 && compared.web! >= 3,
+      `the releases' objects are compared: ${JSON.stringify(compared)}`,
+    );
+    assert.equal(compared['cluster-objects'], 2, 'the CRD and the Namespace');
+    assert.equal(compared['objects-shop'], 4, 'the ConfigMap, Deployment, Service and Widget');
+    for (const l of preview.layers)
       assert.ok(
         l.objects.every((o) => o.action === 'adopt'),
         JSON.stringify(l.objects),
       );
-    }
   });
 
   it('adopts in full mode: every layer Applied, no resourceVersion changed, no Helm revision increased', async () => {
@@ -277,14 +331,16 @@ describe('import a cluster Strata did not build, then adopt it without disruptio
       (x) =>
         x?.status.phase === 'Running' &&
         x.status.reportedRevision === x.status.desired?.revision &&
-        (x.status.layers ?? []).length === 2 &&
+        (x.status.layers ?? []).length === 4 &&
         (x.status.layers ?? []).every((l) => l.state === 'Applied'),
       120_000,
     )) as ImportedView;
-    assert.deepEqual(
-      applied.status.layers!.map((l) => l.name),
-      ['api', 'web'],
-    );
+    assert.deepEqual(applied.status.layers!.map((l) => l.name).sort(), [
+      'api',
+      'cluster-objects',
+      'objects-shop',
+      'web',
+    ]);
     const after = await settledResourceVersions(fx);
     assert.deepEqual(changedObjects(before, after), [], 'no object changed');
     const added = [...after.keys()].filter((k) => !before.has(k));
@@ -296,7 +352,7 @@ describe('import a cluster Strata did not build, then adopt it without disruptio
     assert.equal(await releaseRevision(seed.helm, 'api', 'api'), 1);
   });
 
-  it('detects a drift edit on an adopted object and remediates it', async () => {
+  it('detects drift edits on adopted objects (of a release, of a selected object) and remediates them', async () => {
     await seed.kubectl(
       'patch',
       'configmap',
@@ -307,6 +363,16 @@ describe('import a cluster Strata did not build, then adopt it without disruptio
       '-p',
       '{"data":{"greeting":"edited"}}',
     );
+    await seed.kubectl(
+      'patch',
+      'configmap',
+      'settings',
+      '-n',
+      'shop',
+      '--type=merge',
+      '-p',
+      '{"data":{"color":"red"}}',
+    );
     const events = async () =>
       (
         (await a.ok('GET', `${PROJECT}/clusters/${name}/events`)).items as {
@@ -315,10 +381,25 @@ describe('import a cluster Strata did not build, then adopt it without disruptio
       ).map((e) => e.spec);
     await eventually(async () => {
       const all = await events();
-      const detected = all.find((e) => e.reason === 'DriftDetected');
-      assert.match(detected?.message ?? '', /layer api: ConfigMap api\/api-settings \/data\/greeting/);
+      const detected = all.filter((e) => e.reason === 'DriftDetected').map((e) => e.message);
+      assert.ok(
+        detected.some((m) => /layer api: ConfigMap api\/api-settings \/data\/greeting/.test(m)),
+        detected.join('; '),
+      );
+      assert.ok(
+        detected.some((m) => /layer objects-shop: ConfigMap shop\/settings \/data\/color/.test(m)),
+        detected.join('; '),
+      );
       assert.ok(all.some((e) => e.reason === 'DriftRemediated'));
     }, 60_000);
+    await eventually(async () => {
+      const data = JSON.parse(
+        await seed.kubectl('get', 'configmap', 'settings', '-n', 'shop', '-o', 'json'),
+      ) as {
+        data: { color: string };
+      };
+      assert.equal(data.data.color, 'blue');
+    }, 30_000);
     await eventually(async () => {
       const data = JSON.parse(
         await seed.kubectl('get', 'configmap', 'api-settings', '-n', 'api', '-o', 'json'),

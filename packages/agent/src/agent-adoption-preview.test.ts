@@ -228,6 +228,44 @@ describe('adoption preview: what the first apply would do, without writing', () 
     );
   });
 
+  it('read-only: reads the objects the server asks for (never Secrets), saying why for the others', async () => {
+    const before = await settledResourceVersions(w.fx);
+    await kubectl(w.fx, 'create', 'secret', 'generic', 'db', '-n', 'shop', '--from-literal=password=hunter2');
+    w.agent = await w.startAgent({ mode: 'read-only' });
+    const asked = [
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'settings' },
+      { apiVersion: 'demo.strata.dev/v1', kind: 'Widget', namespace: 'shop', name: 'w1' },
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'not-there' },
+      { apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' },
+      { apiVersion: 'nothing.example.com/v1', kind: 'Unknown', namespace: 'shop', name: 'x' },
+    ];
+    const answer = await w.server.requestRead(asked);
+    await w.agent.stop();
+    w.agent = undefined;
+    assert.equal(answer.error, undefined, answer.error);
+    const read = answer.read!;
+    assert.deepEqual(
+      read.objects.map((o) => `${String(o.kind)} ${(o.metadata as { name: string }).name}`),
+      ['ConfigMap settings', 'Widget w1'],
+    );
+    assert.deepEqual((read.objects[0] as JsonObject).data, { color: 'blue', size: 'L' });
+    assert.ok(
+      (read.objects[1] as { metadata: { resourceVersion?: string } }).metadata.resourceVersion,
+      'as stored',
+    );
+    assert.deepEqual(
+      read.missing.map((m) => m.object.name),
+      ['not-there', 'db', 'x'],
+    );
+    assert.match(read.missing[0]!.reason, /not found in the cluster/);
+    assert.match(read.missing[1]!.reason, /Secrets are not copied into profiles/);
+    assert.match(read.missing[2]!.reason, /cannot be read: .*Unknown/);
+    assert.ok(!JSON.stringify(answer).includes('hunter2'));
+    await kubectl(w.fx, 'delete', 'secret', 'db', '-n', 'shop');
+    const after = await settledResourceVersions(w.fx);
+    assert.deepEqual(changedObjects(before, after), [], 'reading changes nothing');
+  });
+
   it('full mode: confirms with dry runs, which persist nothing; the adoption then changes nothing', async () => {
     const before = await settledResourceVersions(w.fx);
     w.agent = await w.startAgent();

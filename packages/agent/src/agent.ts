@@ -20,7 +20,7 @@ import { HttpServerClient, type ServerClient } from './protocol/server-client.js
 import { StatusReporter } from './protocol/status-reporter.js';
 import { HelmCli } from './helm/helm-cli.js';
 import { ensureNamespace, InventoryStore } from './inventory/inventory-store.js';
-import { PreviewRunner } from './preview/preview-runner.js';
+import { RequestRunner } from './requests/request-runner.js';
 import { DesiredStateStore } from './state/desired-state-store.js';
 import { ClusterFacts } from './engine/cluster-facts.js';
 import { DiscoveryLoop } from './discovery/discovery-loop.js';
@@ -78,7 +78,7 @@ export class Agent {
     private readonly helmHome: string | undefined,
     readonly opsAddress: string,
     private readonly discoveryLoop: DiscoveryLoop | undefined,
-    private readonly previews: PreviewRunner,
+    private readonly requests: RequestRunner,
   ) {}
 
   /** Starts everything and returns once the ops server listens (the desired state loads in the background). */
@@ -165,8 +165,9 @@ export class Agent {
       onConnection,
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     });
-    // Adoption previews: computed from the cluster alone, never through the engine (which they must not change).
-    const previews = new PreviewRunner({
+    // The server's requests (adoption previews, object reads): answered from the cluster alone, never through the
+    // engine (which they must not change).
+    const requests = new RequestRunner({
       kube,
       client: server,
       logger,
@@ -178,7 +179,7 @@ export class Agent {
       logger,
       revision: () => engine.revision,
       onDesiredState: (raw, state) => self.agent!.accept(raw, state),
-      onPreview: (request) => previews.submit(request),
+      onRequest: (request) => requests.submit(request),
       onConnection,
       ...(options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {}),
     });
@@ -202,7 +203,7 @@ export class Agent {
       helmHome,
       opsAddress,
       discoveryLoop,
-      previews,
+      requests,
     );
     self.agent = agent;
     changed = () => reporter.changed();
@@ -324,7 +325,7 @@ export class Agent {
     this.stopController.abort();
     await this.loaded;
     await this.poller.stop();
-    await this.previews.stop();
+    await this.requests.stop();
     await this.reporter.stop();
     await this.discoveryLoop?.stop();
     await this.engine.stop();

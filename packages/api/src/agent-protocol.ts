@@ -40,20 +40,42 @@ export interface DesiredStateMessage {
   policy: { drift: 'remediate' | 'report'; paused: boolean };
   mode: AgentMode;
   /**
-   * An adoption preview the server waits for (import: `POST .../clusters/NAME/plan`). The long poll answers early to
-   * deliver it, with the current revision (which the agent already has and ignores). Agents that do not know this
-   * field ignore it; the plan then says the agent did not answer.
+   * Something the server asks and waits for (import: an adoption preview for `POST .../clusters/NAME/plan`, the
+   * selected objects for `POST .../clusters/NAME/generate-profile`). The long poll answers early to deliver it, with the
+   * current revision (which the agent already has and ignores). The agent answers with `POST /v1/agent/answer`.
+   * Agents that do not know the field ignore it; the server then says the agent did not answer.
    */
-  preview?: AdoptionPreviewRequest;
+  request?: AgentRequest;
 }
 
-/** What the agent is asked to preview: what applying `stack` now would do to what already exists. */
-export interface AdoptionPreviewRequest {
-  /** Echoed in the answer. */
-  id: string;
-  /** A resolved stack, in the same shape as DesiredStateMessage.stack. */
-  stack: DesiredStateMessage['stack'];
+/** An object of the cluster, by identity. */
+export interface AgentObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
 }
+
+/**
+ * A request to the agent, by `type`:
+ * - `adoption-preview`: what applying `stack` now would do to what already exists (answer: `preview`);
+ * - `read-objects`: the objects as they are now, read with the agent's credentials (answer: `read`). Secrets are
+ *   never read for this.
+ */
+export type AgentRequest =
+  | {
+      /** Echoed in the answer. */
+      id: string;
+      type: 'adoption-preview';
+      /** A resolved stack, in the same shape as DesiredStateMessage.stack. */
+      stack: DesiredStateMessage['stack'];
+    }
+  | { id: string; type: 'read-objects'; objects: AgentObjectRef[] };
+
+export type AgentRequestType = AgentRequest['type'];
+
+/** At most this many objects in one read-objects request. */
+export const MAX_READ_OBJECTS = 500;
 
 const ObjectRefSchema = Type.Object({
   apiVersion: Type.String({ maxLength: 253 }),
@@ -102,33 +124,53 @@ export const AdoptionPreviewSchema = Type.Object({
   ),
 });
 
+const ReadObjectsSchema = Type.Object({
+  /** The objects found, as the API server returned them. */
+  objects: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 500 }),
+  /** The objects not read, with why (not found, forbidden, ...). */
+  missing: Type.Array(Type.Object({ object: ObjectRefSchema, reason: Type.String({ maxLength: 4096 }) }), {
+    maxItems: 500,
+  }),
+});
+export type ReadObjectsResult = Omit<Static<typeof ReadObjectsSchema>, 'missing'> & {
+  missing: { object: AgentObjectRef; reason: string }[];
+};
+
 /**
- * POST /v1/agent/adoption-preview — the agent's answer to an AdoptionPreviewRequest: the preview, or why it could
- * not compute one. Response: 204.
+ * POST /v1/agent/answer — the agent's answer to an AgentRequest: exactly one of `preview` (adoption-preview), `read`
+ * (read-objects) or `error` (why it could not). Response: 204; 404 when no unanswered request of this cluster has
+ * that id.
  */
-export const AdoptionPreviewAnswer = Type.Object({
+export const AgentAnswer = Type.Object({
   protocol: Type.Integer({ minimum: 1 }),
   id: Type.String({ minLength: 1, maxLength: 64 }),
   preview: Type.Optional(AdoptionPreviewSchema),
+  read: Type.Optional(ReadObjectsSchema),
   error: Type.Optional(Type.String({ maxLength: 4096 })),
 });
-export type AdoptionPreviewAnswer = Omit<Static<typeof AdoptionPreviewAnswer>, 'preview'> & {
+export type AgentAnswer = Omit<Static<typeof AgentAnswer>, 'preview' | 'read'> & {
   preview?: AdoptionPreview;
+  read?: ReadObjectsResult;
 };
 // The schema and the interface in cluster-plan.ts describe the same thing: keep them in step.
 const previewShape: (x: Static<typeof AdoptionPreviewSchema>) => AdoptionPreview = (x) => x;
 void previewShape;
 
-let answerCheck: ReturnType<typeof Compile<typeof AdoptionPreviewAnswer>> | undefined;
+let answerCheck: ReturnType<typeof Compile<typeof AgentAnswer>> | undefined;
 
-/** Every problem with an adoption-preview answer (empty when it is valid); unknown fields are allowed. */
-export function adoptionPreviewAnswerIssues(value: unknown): Issue[] {
-  answerCheck ??= Compile(AdoptionPreviewAnswer);
-  if (answerCheck.Check(value)) return [];
-  return [...answerCheck.Errors(value)].slice(0, 20).map((e) => ({
-    path: e.instancePath || '/',
-    message: e.message,
-  }));
+/** Every problem with an agent's answer (empty when it is valid); unknown fields are allowed. */
+export function agentAnswerIssues(value: unknown): Issue[] {
+  answerCheck ??= Compile(AgentAnswer);
+  const issues = answerCheck.Check(value)
+    ? []
+    : [...answerCheck.Errors(value)].slice(0, 20).map((e) => ({
+        path: e.instancePath || '/',
+        message: e.message,
+      }));
+  if (issues.length > 0) return issues;
+  const answer = value as AgentAnswer;
+  const given = [answer.preview, answer.read, answer.error].filter((x) => x !== undefined).length;
+  return given === 1 ? [] : [{ path: '/', message: 'give exactly one of preview, read and error' }];
 }
 
 export const DriftEntry = Type.Object({

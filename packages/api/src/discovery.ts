@@ -80,3 +80,30 @@ export interface ClusterDiscovery {
   workloads: DiscoveredWorkload[];
   counts: { objects: number; namespaces: number; nodes: number };
 }
+
+/**
+ * An object of an imported cluster chosen for a manifest layer of the generated profile
+ * (`POST .../clusters/NAME/generate-profile`, `objects`). It must be one of `status.discovery.workloads`;
+ * `apiVersion` may be left out when no other discovered workload has the same kind, namespace and name.
+ */
+export interface SelectedObject {
+  apiVersion?: string;
+  kind: string;
+  /** Left out for cluster-scoped objects. */
+  namespace?: string;
+  name: string;
+}
+
+/** The body of `POST .../clusters/NAME/generate-profile`. */
+export interface GenerateProfileRequest {
+  /** The ClusterProfile to create (a new profile, or a new version of an existing one). */
+  name: string;
+  version: string;
+  /**
+   * Discovered workloads to copy, as the agent reads them now, into manifest layers (one per namespace, cleaned of
+   * what the API server sets). At most MAX_SELECTED_OBJECTS. Objects gone since discovery are listed as unmatched.
+   */
+  objects?: SelectedObject[];
+}
+
+export const MAX_SELECTED_OBJECTS = 500;

@@ -4,6 +4,7 @@ import {
   type ClusterProfileSpec,
   type ClusterSpec,
   type ClusterStatus,
+  type GenerateProfileRequest,
   type Resource,
   type ResourceInput,
 } from '@strata/api';
@@ -160,12 +161,13 @@ export class ClusterActions {
   }
 
   /**
-   * Makes a draft ClusterProfile `profile`@`version` from what the cluster's agent discovered (imported clusters).
-   * 409 until the agent has sent a discovery report.
+   * Makes a draft ClusterProfile `profile`@`version` from what the cluster's agent discovered (imported clusters),
+   * with the selected `objects` (discovered workloads, read by the agent now) as manifest layers. 409 until the agent
+   * has sent a discovery report, and when objects are selected but the agent does not answer.
    */
   async generateProfile(
     name: string,
-    request: { name: string; version: string },
+    request: GenerateProfileRequest,
     options: ScopeOptions,
   ): Promise<GeneratedProfileResult> {
     return this.client.action<GeneratedProfileResult>(

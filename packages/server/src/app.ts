@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import { StrataError } from '@strata/api';
 import type {
-  AdoptionPreviewRepository,
+  AgentRequestRepository,
   ClusterAgentRepository,
   ImportLinkRepository,
   ResourceRepository,
@@ -54,8 +54,11 @@ export interface AppOptions {
   providers?: ProviderRegistry;
   /** Agent tokens and desired-state revisions, in the same database as `store`. Enables the agent gateway. */
   clusterAgents?: ClusterAgentRepository;
-  /** Adoption-preview requests and answers (same database as `store`): plans of imported clusters show adoption. */
-  adoptionPreviews?: AdoptionPreviewRepository;
+  /** Requests to agents and their answers (same database as `store`): plans of imported clusters show adoption,
+   * generated profiles can include objects read through the agent. */
+  agentRequests?: AgentRequestRepository;
+  /** An agent silent for longer is shown disconnected and not asked anything (default 90 s). */
+  agentTimeoutMs?: number;
   /** The URL agents dial (known after listen()). */
   agentServerUrl?: () => string;
   /** One-time import links (same database as `store`); with `clusterAgents`, enables the import-link routes. */
@@ -124,7 +127,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ? new ClusterAgents({
         repository: options.clusterAgents,
         cipher: options.cipher,
-        ...(options.adoptionPreviews ? { previews: options.adoptionPreviews } : {}),
+        ...(options.agentRequests ? { requests: options.agentRequests } : {}),
+        ...(options.agentTimeoutMs ? { agentTimeoutMs: options.agentTimeoutMs } : {}),
       })
     : undefined;
   const agentServerUrl = options.agentServerUrl ?? (() => 'http://127.0.0.1:7080');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StrataError } from '@strata/api';
 import {
-  AdoptionPreviewRepository,
+  AgentRequestRepository,
   ClusterAgentRepository,
   ImportLinkRepository,
   KyselyResourceRepository,
@@ -78,7 +78,8 @@ export async function runServer(argv: string[]): Promise<number> {
     sandboxInstaller: installer,
     providers,
     clusterAgents: new ClusterAgentRepository({ db: handle.db }),
-    adoptionPreviews: new AdoptionPreviewRepository({ db: handle.db }),
+    agentRequests: new AgentRequestRepository({ db: handle.db }),
+    ...agentTimeout(process.env.STRATA_AGENT_TIMEOUT_SECONDS),
     importLinks: new ImportLinkRepository({ db: handle.db }),
     agentServerUrl: () => agentServerUrl,
     builtinPacks: builtin.packs,

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { openDatabase } from './db.js';
-import { MIGRATIONS } from './migrations/index.js';
+import { MIGRATIONS, migrationProvider } from './migrations/index.js';
 import { testBackends } from './test-databases.js';
 
 describe('openDatabase', () => {
@@ -63,7 +63,7 @@ for (const backend of await testBackends()) {
           .map((t) => t.name)
           .filter((n) => !n.startsWith('kysely_'));
         assert.deepEqual(tables.sort(), [
-          'adoption_previews',
+          'agent_requests',
           'changes',
           'cluster_agents',
           'counters',
@@ -73,6 +73,30 @@ for (const backend of await testBackends()) {
           'object_labels',
           'objects',
         ]);
+      } finally {
+        await db.dispose();
+      }
+    });
+
+    it('0005 renames adoption_previews to agent_requests and keeps waiting requests', async () => {
+      const db = await backend.create({ migrate: false });
+      try {
+        const migrator = new Migrator({ db: db.handle.db, provider: migrationProvider });
+        const to0004 = await migrator.migrateTo('0004-adoption-previews');
+        assert.equal(to0004.error, undefined);
+        await sql`INSERT INTO adoption_previews (id, cluster_uid, request, created_at) VALUES ('r1', 'c1', 'sealed', 5)`.execute(
+          db.handle.db,
+        );
+        await db.handle.migrate();
+        const rows = await sql<{
+          id: string;
+          request: string;
+        }>`SELECT id, request FROM agent_requests`.execute(db.handle.db);
+        assert.deepEqual(rows.rows, [{ id: 'r1', request: 'sealed' }]);
+        const down = await migrator.migrateDown();
+        assert.equal(down.error, undefined);
+        const back = await sql<{ id: string }>`SELECT id FROM adoption_previews`.execute(db.handle.db);
+        assert.deepEqual(back.rows, [{ id: 'r1' }]);
       } finally {
         await db.dispose();
       }

@@ -42,8 +42,8 @@ export {
   type ImportLinkRepositoryOptions,
 } from './repositories/import-links.js';
 export {
-  AdoptionPreviewRepository,
-  type AdoptionPreviewRow,
-  type AdoptionPreviewsTable,
-  type AdoptionPreviewRepositoryOptions,
-} from './repositories/adoption-previews.js';
+  AgentRequestRepository,
+  type AgentRequestRow,
+  type AgentRequestsTable,
+  type AgentRequestRepositoryOptions,
+} from './repositories/agent-requests.js';

@@ -15,7 +15,11 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-export type TestDatabaseFactory = (options?: { poolSize?: number }) => Promise<TestDatabase>;
+export type TestDatabaseFactory = (options?: {
+  poolSize?: number;
+  /** Default true; false leaves the database empty (migration tests migrate it step by step). */
+  migrate?: boolean;
+}) => Promise<TestDatabase>;
 
 export interface TestBackend {
   name: 'sqlite' | 'postgres';
@@ -24,10 +28,10 @@ export interface TestBackend {
 
 export const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export const sqliteTestDatabase: TestDatabaseFactory = async () => {
+export const sqliteTestDatabase: TestDatabaseFactory = async (options) => {
   const dir = await mkdtemp(join(tmpdir(), 'strata-store-'));
   const file = join(dir, 'strata.db');
-  const handle = await openDatabase({ url: `sqlite:${file}` });
+  const handle = await openDatabase({ url: `sqlite:${file}`, migrate: options?.migrate ?? true });
   return {
     handle,
     url: `sqlite:${file}`,
@@ -51,7 +55,11 @@ export function postgresTestDatabase(adminUrl: string = pgAdminUrl()): TestDatab
     await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    const handle = await openDatabase({ url: url.toString(), poolSize: options?.poolSize ?? 10 });
+    const handle = await openDatabase({
+      url: url.toString(),
+      poolSize: options?.poolSize ?? 10,
+      migrate: options?.migrate ?? true,
+    });
     return {
       handle,
       url: url.toString(),

@@ -9,9 +9,9 @@ import type { Logger } from '../log/logger.js';
 import { Backoff } from './backoff.js';
 import {
   readDesiredState,
-  readPreviewRequest,
+  readServerRequest,
   type DesiredState,
-  type PreviewRequest,
+  type ServerRequest,
 } from './desired-state.js';
 import type { ServerClient } from './server-client.js';
 import { Waker } from './wake-sleep.js';
@@ -23,8 +23,8 @@ export interface DesiredStatePollerOptions {
   revision: () => number;
   /** Called with the raw message (persisted as is) and what the agent read from it. */
   onDesiredState: (raw: unknown, state: DesiredState) => Promise<void>;
-  /** An adoption preview the server asks for (it comes with the current revision, which is not new then). */
-  onPreview?: (request: PreviewRequest | { id: string; error: string }) => void;
+  /** A request of the server (it comes with the current revision, which is not new then). */
+  onRequest?: (request: ServerRequest) => void;
   onConnection: (connected: boolean, error?: AgentError) => void;
   waitSeconds?: number;
   backoff?: Backoff;
@@ -67,10 +67,10 @@ export class DesiredStatePoller {
         this.options.onConnection(true);
         this.backoff.reset();
         if (raw === undefined) continue;
-        const preview = readPreviewRequest(raw);
-        if (preview) this.options.onPreview?.(preview);
-        // The desired state is persisted as received: without the preview, which is not part of it.
-        const desired = preview && isPlainObject(raw) ? withoutPreview(raw) : raw;
+        const request = readServerRequest(raw);
+        if (request) this.options.onRequest?.(request);
+        // The desired state is persisted as received: without the request, which is not part of it.
+        const desired = isPlainObject(raw) && 'request' in raw ? withoutRequest(raw) : raw;
         const state = readDesiredState(desired);
         if (state.revision > this.options.revision()) await this.options.onDesiredState(desired, state);
       } catch (error) {
@@ -86,7 +86,7 @@ export class DesiredStatePoller {
   }
 }
 
-function withoutPreview(raw: JsonObject): JsonObject {
-  const { preview: _preview, ...rest } = raw;
+function withoutRequest(raw: JsonObject): JsonObject {
+  const { request: _request, ...rest } = raw;
   return rest;
 }

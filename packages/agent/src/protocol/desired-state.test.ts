@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readDesiredState, readPreviewRequest } from './desired-state.js';
+import { readDesiredState, readServerRequest } from './desired-state.js';
 
 const message = {
   protocol: 1,
@@ -141,11 +141,14 @@ describe('readDesiredState', () => {
     it(`refuses ${row.name}`, () => assert.throws(() => readDesiredState(row.value), row.error));
 });
 
-describe('readPreviewRequest', () => {
-  it('reads the preview a desired-state message carries, with its layers read like a desired state', () => {
-    assert.equal(readPreviewRequest(message), undefined, 'none');
-    const request = readPreviewRequest({ ...message, preview: { id: 'p1', stack: message.stack } });
-    assert.ok(request && !('error' in request));
+describe('readServerRequest', () => {
+  it('reads an adoption preview a desired-state message carries, with its layers read like a desired state', () => {
+    assert.equal(readServerRequest(message), undefined, 'none');
+    const request = readServerRequest({
+      ...message,
+      request: { id: 'p1', type: 'adoption-preview', stack: message.stack },
+    });
+    assert.ok(request?.type === 'adoption-preview');
     assert.equal(request.id, 'p1');
     assert.equal(request.stackHash, 'sha256:s');
     assert.deepEqual(
@@ -155,12 +158,45 @@ describe('readPreviewRequest', () => {
     assert.equal(request.layers[0]?.kind, 'os');
   });
 
-  it('turns an unreadable preview into an error to answer with (the server is waiting), and ignores one without id', () => {
-    const bad = { ...message, preview: { id: 'p2', stack: { layers: [{ name: 'no-profile' }] } } };
-    assert.deepEqual(readPreviewRequest(bad), {
+  it('reads a read-objects request, namespace optional', () => {
+    const objects = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+      { apiVersion: 'v1', kind: 'Namespace', name: 'shop' },
+    ];
+    assert.deepEqual(
+      readServerRequest({ ...message, request: { id: 'r1', type: 'read-objects', objects } }),
+      {
+        type: 'read-objects',
+        id: 'r1',
+        objects,
+      },
+    );
+  });
+
+  it('turns an unreadable or unknown request into an error to answer with (the server is waiting), and ignores one without id', () => {
+    const bad = {
+      ...message,
+      request: { id: 'p2', type: 'adoption-preview', stack: { layers: [{ name: 'no-profile' }] } },
+    };
+    assert.deepEqual(readServerRequest(bad), {
+      type: 'invalid',
       id: 'p2',
       error: 'desired state: layers[0] needs profile, name and hash',
     });
-    assert.equal(readPreviewRequest({ ...message, preview: { stack: message.stack } }), undefined);
+    const noName = { id: 'r2', type: 'read-objects', objects: [{ apiVersion: 'v1', kind: 'ConfigMap' }] };
+    assert.deepEqual(readServerRequest({ ...message, request: noName }), {
+      type: 'invalid',
+      id: 'r2',
+      error: 'desired state: request.objects[0] needs apiVersion, kind and name',
+    });
+    assert.deepEqual(readServerRequest({ ...message, request: { id: 'r3', type: 'reboot' } }), {
+      type: 'invalid',
+      id: 'r3',
+      error: 'this agent does not know requests of type "reboot"',
+    });
+    assert.equal(
+      readServerRequest({ ...message, request: { type: 'read-objects', objects: [] } }),
+      undefined,
+    );
   });
 });

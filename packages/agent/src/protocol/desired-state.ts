@@ -3,11 +3,11 @@
  * an agent one minor version away from the server keeps working. Anything the agent cannot act on safely (no
  * revision, a layer without a name or hash, a manifest without apiVersion/kind/name) is an InvalidMessage error.
  */
-import { AGENT_PROTOCOL, type AgentMode } from '@strata/api';
+import { AGENT_PROTOCOL, MAX_READ_OBJECTS, type AgentMode } from '@strata/api';
 import { isPlainObject, type JsonObject } from '@strata/core';
 import { AgentError } from '../errors.js';
 import { layerKey } from '../apply/labels.js';
-import { refOf, type KubeObject } from '../kube/object-ref.js';
+import { refOf, type KubeObject, type ObjectRef } from '../kube/object-ref.js';
 
 export interface HelmSpec {
   releaseName: string;
@@ -110,28 +110,62 @@ function readLayers(stack: JsonObject): DesiredLayer[] {
   return layers;
 }
 
-/** An adoption preview the server asks for (`preview` of a desired-state message). */
+/** An adoption preview the server asks for (a `request` of type adoption-preview). */
 export interface PreviewRequest {
+  type: 'adoption-preview';
   id: string;
   stackHash: string;
   layers: DesiredLayer[];
 }
 
-/**
- * The `preview` of a desired-state message: undefined when there is none; `{id, error}` when it cannot be read (the
- * server is still told, so the plan waiting for it does not time out).
- */
-export function readPreviewRequest(
-  value: unknown,
-): PreviewRequest | { id: string; error: string } | undefined {
-  if (!isPlainObject(value) || !isPlainObject(value.preview)) return undefined;
-  const id = str(value.preview.id);
+/** Objects the server asks the agent to read (a `request` of type read-objects). */
+export interface ReadObjectsRequest {
+  type: 'read-objects';
+  id: string;
+  objects: ObjectRef[];
+}
+
+/** A request of the server, or why it cannot be read (the server is still told, so what waits does not time out). */
+export type ServerRequest =
+  PreviewRequest | ReadObjectsRequest | { type: 'invalid'; id: string; error: string };
+
+function readObjectRefs(value: unknown): ObjectRef[] {
+  if (!Array.isArray(value)) throw invalid('request.objects must be a list');
+  if (value.length > MAX_READ_OBJECTS)
+    throw invalid(`at most ${MAX_READ_OBJECTS} objects can be read at once`);
+  return value.map((v, i) => {
+    const apiVersion = isPlainObject(v) ? str(v.apiVersion) : undefined;
+    const kind = isPlainObject(v) ? str(v.kind) : undefined;
+    const name = isPlainObject(v) ? str(v.name) : undefined;
+    if (!apiVersion || !kind || !name) throw invalid(`request.objects[${i}] needs apiVersion, kind and name`);
+    const namespace = isPlainObject(v) ? str(v.namespace) : undefined;
+    return { apiVersion, kind, name, ...(namespace ? { namespace } : {}) };
+  });
+}
+
+/** The `request` of a desired-state message: undefined when there is none (or it has no id to answer). */
+export function readServerRequest(value: unknown): ServerRequest | undefined {
+  if (!isPlainObject(value) || !isPlainObject(value.request)) return undefined;
+  const request = value.request;
+  const id = str(request.id);
   if (!id) return undefined;
   try {
-    const stack = isPlainObject(value.preview.stack) ? value.preview.stack : {};
-    return { id, stackHash: str(stack.hash) ?? '', layers: readLayers(stack) };
+    switch (request.type) {
+      case 'adoption-preview': {
+        const stack = isPlainObject(request.stack) ? request.stack : {};
+        return { type: 'adoption-preview', id, stackHash: str(stack.hash) ?? '', layers: readLayers(stack) };
+      }
+      case 'read-objects':
+        return { type: 'read-objects', id, objects: readObjectRefs(request.objects) };
+      default:
+        return {
+          type: 'invalid',
+          id,
+          error: `this agent does not know requests of type ${JSON.stringify(request.type)}`,
+        };
+    }
   } catch (error) {
-    return { id, error: error instanceof AgentError ? error.message : String(error) };
+    return { type: 'invalid', id, error: error instanceof AgentError ? error.message : String(error) };
   }
 }
 

@@ -189,7 +189,7 @@ describe('agent protocol client', () => {
         received.push(raw);
         current = state.revision;
       },
-      onPreview: (request) => previews.push(request.id),
+      onRequest: (request) => previews.push(request.id),
       waitSeconds: 5,
       onConnection: () => undefined,
       backoff: fastBackoff(),
@@ -207,14 +207,14 @@ describe('agent protocol client', () => {
       await eventually(() => previews.length === 1, 'the preview, delivered at once');
       assert.equal(received.length, 0, 'the same revision is not applied again');
       await eventually(() => server.polls.length > mark, 'the next poll, parked again');
-      // A new revision and a preview in the same answer: both are taken, the preview is not persisted with it.
+      // A new revision and a request in the same answer: both are taken, the request is not persisted with it.
       server.publish({ stack: { layers: [] }, policy: { drift: 'remediate' } });
       const both = outcome(server.requestPreview([{ profile: 'p', name: 'b', hash: 'h2' }], 2000));
       await eventually(() => received.length === 1 && previews.length === 2, 'the revision and the preview');
-      assert.equal((received[0] as { preview?: unknown }).preview, undefined);
+      assert.equal((received[0] as { request?: unknown }).request, undefined);
       assert.equal((received[0] as { revision: number }).revision, revision + 1);
       for (const p of [answered, both])
-        assert.match(await p, /no answer to adoption preview/, 'nobody answers here');
+        assert.match(await p, /no answer to adoption-preview/, 'nobody answers here');
     } finally {
       await poller.stop();
     }
@@ -226,7 +226,7 @@ describe('agent protocol client', () => {
     const client: ServerClient = {
       desiredState: () => Promise.resolve(undefined),
       chart: () => Promise.reject(new Error('no charts')),
-      postAdoptionPreview: () => Promise.resolve(),
+      postAnswer: () => Promise.resolve(),
       postStatus: (report) => {
         if (refuseAttached && report.discovery !== undefined)
           return Promise.reject(new ServerRejectedError(413, 'STRATA_PAYLOAD_TOO_LARGE', 'too large'));

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import {
   AGENT_PROTOCOL,
   AGENT_PROTOCOL_HEADER,
-  type AdoptionPreviewAnswer,
+  type AgentAnswer,
   type AgentStatusReport,
   type BundledChartMessage,
   type StatusAck,
@@ -49,8 +49,8 @@ export interface ServerClient {
   desiredState(after: number, waitSeconds: number, signal?: AbortSignal): Promise<unknown>;
   postStatus(report: AgentStatusReport, signal?: AbortSignal): Promise<StatusAck>;
   chart(digest: string, signal?: AbortSignal): Promise<BundledChartMessage>;
-  /** Answers an adoption preview request (see DesiredStateMessage.preview). */
-  postAdoptionPreview(answer: AdoptionPreviewAnswer, signal?: AbortSignal): Promise<void>;
+  /** Answers a request of the server (see DesiredStateMessage.request). */
+  postAnswer(answer: AgentAnswer, signal?: AbortSignal): Promise<void>;
 }
 
 export class HttpServerClient implements ServerClient {
@@ -153,8 +153,8 @@ export class HttpServerClient implements ServerClient {
     return { revision };
   }
 
-  async postAdoptionPreview(answer: AdoptionPreviewAnswer, signal?: AbortSignal): Promise<void> {
-    await this.call('POST', 'v1/agent/adoption-preview', { body: answer, timeoutMs: 30_000, signal });
+  async postAnswer(answer: AgentAnswer, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', 'v1/agent/answer', { body: answer, timeoutMs: 30_000, signal });
   }
 
   async chart(digest: string, signal?: AbortSignal): Promise<BundledChartMessage> {

@@ -1,14 +1,14 @@
 /**
  * A small in-test implementation of the agent endpoints (our own protocol, not Kubernetes): a revision the test
- * bumps, long polls held until it moves (or an adoption preview is asked for), and every status report and preview
- * answer recorded. It can stop and start again on the same port to play an unreachable management server.
+ * bumps, long polls held until it moves (or a request is asked), and every status report and answer recorded. It can stop and start again on the same port to play an unreachable management server.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
-  AdoptionPreviewAnswer,
-  AdoptionPreviewRequest,
+  AgentAnswer,
+  AgentObjectRef,
+  AgentRequest,
   AgentStatusReport,
   BundledChartMessage,
 } from '@strata/api';
@@ -27,8 +27,8 @@ export class ProtocolServer {
   /** The message served for the current revision (its `revision` is overwritten). */
   message: Record<string, unknown> = { stack: { layers: [] } };
   revision = 0;
-  readonly previewAnswers = new Map<string, AdoptionPreviewAnswer>();
-  private previewWaiting: AdoptionPreviewRequest | undefined;
+  readonly answers = new Map<string, AgentAnswer>();
+  private requestWaiting: AgentRequest | undefined;
   private server: Server | undefined;
   private waiters: (() => void)[] = [];
   private port: number;
@@ -50,24 +50,28 @@ export class ProtocolServer {
     return this.revision;
   }
 
-  /**
-   * Asks the agent for an adoption preview of `layers` (delivered by its long poll, which answers at once) and waits
-   * for its answer.
-   */
-  async requestPreview(
-    layers: Record<string, unknown>[],
-    timeoutMs = 60_000,
-  ): Promise<AdoptionPreviewAnswer> {
+  /** Asks the agent for an adoption preview of `layers` and waits for its answer. */
+  async requestPreview(layers: Record<string, unknown>[], timeoutMs = 60_000): Promise<AgentAnswer> {
     const id = randomUUID();
-    this.previewWaiting = { id, stack: { hash: `preview-${id}`, layers } };
+    return this.ask({ id, type: 'adoption-preview', stack: { hash: `preview-${id}`, layers } }, timeoutMs);
+  }
+
+  /** Asks the agent to read `objects` and waits for its answer. */
+  async requestRead(objects: AgentObjectRef[], timeoutMs = 60_000): Promise<AgentAnswer> {
+    return this.ask({ id: randomUUID(), type: 'read-objects', objects }, timeoutMs);
+  }
+
+  /** Delivers `request` (the agent's long poll answers at once) and waits for the answer. */
+  async ask(request: AgentRequest, timeoutMs: number): Promise<AgentAnswer> {
+    this.requestWaiting = request;
     for (const w of this.waiters.splice(0)) w();
     const deadline = Date.now() + timeoutMs;
-    while (!this.previewAnswers.has(id)) {
+    while (!this.answers.has(request.id)) {
       if (Date.now() > deadline)
-        throw new Error(`no answer to adoption preview ${id} within ${timeoutMs} ms`);
+        throw new Error(`no answer to ${request.type} ${request.id} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    return this.previewAnswers.get(id)!;
+    return this.answers.get(request.id)!;
   }
 
   async start(): Promise<void> {
@@ -134,7 +138,7 @@ export class ProtocolServer {
       const after = Number(url.searchParams.get('after') ?? '0');
       const waitSeconds = Math.min(60, Number(url.searchParams.get('waitSeconds') ?? '30'));
       this.polls.push({ after, waitSeconds });
-      if (this.revision <= after && !this.previewWaiting) {
+      if (this.revision <= after && !this.requestWaiting) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, waitSeconds * 1000);
           this.waiters.push(() => {
@@ -144,24 +148,24 @@ export class ProtocolServer {
         });
       }
       if (res.destroyed) return;
-      const preview = this.previewWaiting;
-      this.previewWaiting = undefined;
-      if (this.revision <= after && !preview) return void res.writeHead(204).end();
+      const request = this.requestWaiting;
+      this.requestWaiting = undefined;
+      if (this.revision <= after && !request) return void res.writeHead(204).end();
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           protocol: 1,
           ...this.message,
           revision: this.revision,
-          ...(preview ? { preview } : {}),
+          ...(request ? { request } : {}),
         }),
       );
       return;
     }
-    if (req.method === 'POST' && url.pathname === '/v1/agent/adoption-preview') {
+    if (req.method === 'POST' && url.pathname === '/v1/agent/answer') {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as AdoptionPreviewAnswer;
-      this.previewAnswers.set(answer.id, answer);
+      const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as AgentAnswer;
+      this.answers.set(answer.id, answer);
       res.writeHead(204).end();
       return;
     }

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ClusterDiscovery } from '@strata/api';
+import type { ClusterDiscovery, DiscoveredWorkload, SelectedObject } from '@strata/api';
+import type { GeneratedProfileResult } from '@strata/client';
 import {
   cannedObject,
   problemReply,
@@ -15,6 +16,7 @@ import {
 } from '@strata/client/testing';
 import { UsageError } from '../exit-codes.js';
 import { run, tempDir } from '../testing/run.js';
+import { generatedProfileText } from './import-output.js';
 import { parseGeneratedRef, parseImportFlags, type ImportFlags } from './import.js';
 
 const C = '/v1/projects/retail/clusters';
@@ -72,6 +74,10 @@ const imported = (connect: 'server' | 'manifest', mode = 'read-only') => ({
   nodePools: [],
   import: { mode, connect },
 });
+const webLayer = {
+  name: 'web',
+  chart: { repository: 'https://charts.example.org', name: 'web', version: '1.2.3' },
+};
 const generated = {
   profile: cannedObject({
     kind: 'ClusterProfile',
@@ -80,15 +86,72 @@ const generated = {
     spec: {
       type: 'full',
       version: '1.0.0',
-      layers: [
-        { pack: 'ubuntu', version: '24.04.1' },
-        { name: 'web', chart: { repository: 'https://charts.example.org', name: 'web', version: '1.2.3' } },
-      ],
+      layers: [{ pack: 'ubuntu', version: '24.04.1' }, webLayer],
     },
   }),
   matched: [{ item: 'helm release shop/web', layer: 'web' }],
   unmatched: [{ item: 'cni calico 3.27.0', reason: 'the catalog has no calico pack with version 3.27.0' }],
 };
+
+/** Discovery of cluster/shop: a few objects in shop (7 of them deleted since), 200 in bulk, one ClusterRole. */
+const bulkKinds: [string, string, number][] = [
+  ['v1', 'ConfigMap', 120],
+  ['apps/v1', 'Deployment', 50],
+  ['v1', 'Service', 20],
+  ['rbac.authorization.k8s.io/v1', 'Role', 5],
+  ['rbac.authorization.k8s.io/v1', 'RoleBinding', 3],
+  ['batch/v1', 'CronJob', 2],
+];
+const shopWorkloads: DiscoveredWorkload[] = [
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'shop-reader' },
+  { apiVersion: 'v1', kind: 'Namespace', name: 'bulk' },
+  { apiVersion: 'v1', kind: 'Namespace', name: 'shop' },
+  ...bulkKinds.flatMap(([apiVersion, kind, n]) =>
+    Array.from({ length: n }, (_, i) => ({ apiVersion, kind, namespace: 'bulk', name: `b${i}` })),
+  ),
+  ...Array.from({ length: 7 }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace: 'shop',
+    name: `gone-${i}`,
+  })),
+  { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'settings' },
+  { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+  { apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'web' },
+];
+const GONE = 'not found in the cluster (deleted since discovery?)';
+/** What the server answers for selected objects: one manifest layer per namespace; `gone-*` objects unmatched. */
+function generatedFor(body: { name: string; version: string; objects?: SelectedObject[] }) {
+  if (!body.objects) return generated;
+  const layers = new Map<string, string[]>();
+  const unmatched = [...generated.unmatched];
+  for (const o of body.objects) {
+    const item = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+    if (o.name.startsWith('gone-')) unmatched.push({ item, reason: GONE });
+    else {
+      const layer = o.namespace ? `objects-${o.namespace}` : 'cluster-objects';
+      layers.set(layer, [...(layers.get(layer) ?? []), item]);
+    }
+  }
+  const manifests = [...layers.keys()].sort();
+  return {
+    profile: cannedObject({
+      kind: 'ClusterProfile',
+      name: body.name,
+      project: 'retail',
+      spec: {
+        type: 'addon',
+        version: body.version,
+        layers: [webLayer, ...manifests.map((name) => ({ name, manifest: 'kind: ConfigMap\n' }))],
+      },
+    }),
+    matched: [
+      ...generated.matched,
+      ...manifests.flatMap((layer) => layers.get(layer)!.map((item) => ({ item, layer }))),
+    ],
+    unmatched,
+  };
+}
 
 const flags = (f: Partial<ImportFlags>): ImportFlags => ({ timeout: '2m', output: 'text', ...f });
 
@@ -124,6 +187,26 @@ describe('strata import: flags', () => {
     ['bad timeout', { generateProfile: 'p', timeout: 'forever' }, /invalid duration "forever"/],
     ['bad output', { generateProfile: 'p', output: 'table' }, /unknown output format "table"/],
     ['empty profile', { generateProfile: '@1.0.0' }, /--generate-profile expects PROFILE or PROFILE@VERSION/],
+    [
+      '--include without --generate-profile',
+      { kubeconfig: 'k', include: ['deployment/shop/web'] },
+      /^--include needs --generate-profile: it picks discovered workloads to copy into the generated profile$/,
+    ],
+    [
+      '--include-namespace without --generate-profile',
+      { manifest: true, includeNamespace: ['shop'] },
+      /^--include-namespace needs --generate-profile/,
+    ],
+    [
+      'malformed --include',
+      { generateProfile: 'p', include: ['deployment/shop/web', 'web'] },
+      /^--include expects KIND\/NAMESPACE\/NAME \(namespaced\) or KIND\/NAME \(cluster-scoped\).*no "\/" in "web"$/,
+    ],
+    [
+      'malformed --include-namespace',
+      { generateProfile: 'p', includeNamespace: ['shop/web'] },
+      /--include-namespace expects a namespace name \(e\.g\. shop\), got "shop\/web"/,
+    ],
   ];
   for (const [name, given, message] of usage) {
     it(`usage error: ${name}`, () => {
@@ -167,8 +250,68 @@ describe('strata import: flags', () => {
         format: 'text',
       },
     );
+    assert.deepEqual(
+      parseImportFlags(
+        'c',
+        flags({
+          generateProfile: 'legacy',
+          include: ['Deployment/shop/web', 'Widget.example.com/w1'],
+          includeNamespace: ['billing'],
+        }),
+      ).generate,
+      {
+        name: 'legacy',
+        version: '1.0.0',
+        selection: {
+          include: [
+            { text: 'Deployment/shop/web', kind: 'deployment', namespace: 'shop', name: 'web' },
+            { text: 'Widget.example.com/w1', kind: 'widget', group: 'example.com', name: 'w1' },
+          ],
+          namespaces: ['billing'],
+        },
+      },
+    );
+    // commander's defaults for the repeatable flags: empty lists select nothing (and need no --generate-profile).
+    assert.deepEqual(
+      parseImportFlags('c', flags({ kubeconfig: 'k', include: [], includeNamespace: [] })).generate,
+      undefined,
+    );
     assert.deepEqual(parseGeneratedRef('legacy'), { name: 'legacy', version: '1.0.0' });
     assert.throws(() => parseGeneratedRef('legacy@'), UsageError);
+  });
+});
+
+describe('strata import: generated profile text', () => {
+  /** The canned objects are untyped resources; the text only reads what they have. */
+  const textOf = (g: unknown) => generatedProfileText('shop', 'retail', g as GeneratedProfileResult);
+  const unmatchedOf = (n: number) =>
+    textOf({
+      ...generated,
+      unmatched: Array.from({ length: n }, (_, i) => ({ item: `ConfigMap shop/gone-${i}`, reason: GONE })),
+    })
+      .split('\n')
+      .filter((l) => l.startsWith('  ConfigMap'));
+
+  it('lists up to 5 unmatched items with one reason one per line, and summarises more in one line', () => {
+    assert.deepEqual(
+      unmatchedOf(5),
+      [0, 1, 2, 3, 4].map((i) => `  ConfigMap shop/gone-${i}: ${GONE}`),
+    );
+    assert.deepEqual(unmatchedOf(6), [
+      `  ConfigMap shop/gone-0, ConfigMap shop/gone-1, ConfigMap shop/gone-2 and 3 more (-o json lists all): ${GONE}`,
+    ]);
+  });
+
+  it('says nothing about selected objects when none were selected, and names a manifest layer without matches', () => {
+    const text = textOf({
+      ...generated,
+      profile: {
+        ...generated.profile,
+        spec: { type: 'addon', version: '1.0.0', layers: [{ name: 'x', manifest: '' }] },
+      },
+    });
+    assert.match(text, /^ {2}1\. {3}x {3}manifest$/m);
+    assert.doesNotMatch(text, /^Objects:/m);
   });
 });
 
@@ -216,12 +359,18 @@ describe('strata import against a server', () => {
         return list[Math.min(n, list.length - 1)];
       }
       if (key.endsWith('/import-link')) return { status: 201, body: LINK };
-      if (key.endsWith('/generate-profile')) return { status: 201, body: generated };
+      if (key.endsWith('/generate-profile'))
+        return { status: 201, body: generatedFor(JSON.parse(req.body) as { name: string; version: string }) };
       return problemReply('STRATA_NOT_FOUND', `unexpected ${key}`);
     });
     gets.set('legacy', [{ body: cluster('legacy', imported('server'), { discovery }) }]);
     gets.set('edge', [{ body: cluster('edge', imported('manifest', 'full')) }]);
     gets.set('legacy-sandbox', [{ body: cluster('legacy-sandbox', { provider: 'sandbox', nodePools: [] }) }]);
+    gets.set('shop', [
+      {
+        body: cluster('shop', imported('server'), { discovery: { ...discovery, workloads: shopWorkloads } }),
+      },
+    ]);
     gets.set('late', [{ body: cluster('late', imported('server'), {}) }]);
     gets.set('stuck', [
       {
@@ -361,6 +510,124 @@ describe('strata import against a server', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('--include / --include-namespace send the selected workloads; the layers count their objects', async () => {
+    const r = await run(
+      [
+        'import',
+        'shop',
+        '--generate-profile',
+        'shop@1.1.0',
+        '--include-namespace',
+        'shop',
+        '--include',
+        'clusterrole/shop-reader',
+        '--include',
+        'Deployment/shop/web',
+        '--include-namespace',
+        'bulk',
+      ],
+      { env: env() },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stderr,
+      'Waiting for the discovery report of cluster/shop (up to 2m; the selection is resolved against it)...\n',
+    );
+    const body = JSON.parse(requests(`POST ${C}/shop/generate-profile`).at(-1)!.body) as {
+      objects: SelectedObject[];
+    };
+    assert.deepEqual(
+      body.objects,
+      shopWorkloads.map(({ apiVersion, kind, namespace, name }) => ({
+        apiVersion,
+        kind,
+        ...(namespace ? { namespace } : {}),
+        name,
+      })),
+      'every discovered workload once, in the report’s order, with its apiVersion',
+    );
+    assert.equal(
+      r.stdout,
+      [
+        'clusterprofile/shop@1.1.0 created (Draft, type addon) from cluster/shop',
+        'Layers (4):',
+        '  1.   web               chart web 1.2.3 from https://charts.example.org',
+        '  2.   cluster-objects   manifest, 3 objects: ClusterRole shop-reader, Namespace bulk, Namespace shop',
+        '  3.   objects-bulk      manifest, 200 objects (120 ConfigMap, 50 Deployment, 20 Service, 5 Role, 5 of 2 other kinds)',
+        '  4.   objects-shop      manifest, 3 objects: ConfigMap shop/settings, Deployment shop/web, Service shop/web',
+        'Objects: 206 of 213 selected copied into 3 manifest layers; 7 not (see Unmatched)',
+        'Unmatched (8; not in the profile):',
+        '  cni calico 3.27.0: the catalog has no calico pack with version 3.27.0',
+        `  ConfigMap shop/gone-0, ConfigMap shop/gone-1, ConfigMap shop/gone-2 and 4 more (-o json lists all): ${GONE}`,
+        'Review it: strata get clusterprofile shop --version 1.1.0 -p retail -o yaml',
+        'Publish it: strata profile publish shop --version 1.1.0 -p retail',
+        '',
+      ].join('\n'),
+    );
+
+    const json = await run(
+      ['import', 'shop', '--generate-profile', 'shop@1.1.1', '--include', 'service/shop/web', '-o', 'json'],
+      { env: env() },
+    );
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.stderr, '');
+    const out = JSON.parse(json.stdout) as { generated: { matched: { item: string; layer: string }[] } };
+    assert.deepEqual(out.generated.matched.at(-1), { item: 'Service shop/web', layer: 'objects-shop' });
+  });
+
+  it('a selection the discovery report does not have exits 2 with every problem and sends nothing', async () => {
+    const generations = requests(`POST ${C}/shop/generate-profile`).length;
+    const r = await run(
+      [
+        'import',
+        'shop',
+        '--generate-profile',
+        'shop',
+        '--include',
+        'deployment/shop/wbe',
+        '--include-namespace',
+        'shopp',
+      ],
+      { env: env() },
+    );
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      'Waiting for the discovery report of cluster/shop (up to 2m; the selection is resolved against it)...\n' +
+        'error: 2 problems with the selection:\n' +
+        '  --include deployment/shop/wbe matches no discovered workload; did you mean Deployment/shop/web?\n' +
+        '  --include-namespace shopp has no discovered workloads; did you mean shop?\n' +
+        '(resolved against the discovery report of cluster/shop from 2026-01-01T00:59:00.000Z)\n' +
+        '(run "strata --help" for usage)\n',
+    );
+    assert.equal(requests(`POST ${C}/shop/generate-profile`).length, generations);
+  });
+
+  it('after registering, a selection that does not resolve says how to run it again', async () => {
+    const generations = requests(`POST ${C}/legacy/generate-profile`).length;
+    const r = await run(
+      [
+        'import',
+        'legacy',
+        '--kubeconfig',
+        join(dir, 'legacy.kubeconfig'),
+        '--generate-profile',
+        'legacy@2.0.0',
+        '--include',
+        'Deployment/shop/web',
+        '--include-namespace',
+        'shop',
+      ],
+      { env: env() },
+    );
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /\nerror: --include Deployment\/shop\/web matches no discovered workload: none is of that kind \(kinds found: ConfigMap\)\n\(resolved against the discovery report of cluster\/legacy from 2026-01-01T00:59:00\.000Z\)\nthe cluster is registered: fix the selection and run "strata import legacy -p retail --generate-profile legacy@2\.0\.0 --include-namespace shop --include Deployment\/shop\/web"\n/,
+    );
+    assert.equal(requests(`POST ${C}/legacy/generate-profile`).length, generations);
   });
 
   it('--manifest creates the Cluster (connect manifest) and prints the one-time kubectl command', async () => {

@@ -5,6 +5,7 @@ import {
   ClusterKind,
   IMPORT_MODES,
   isStrataError,
+  MAX_SELECTED_OBJECTS,
   type ClusterDiscovery,
   type ClusterImport,
 } from '@strata/api';
@@ -17,12 +18,14 @@ import { parseFormat, toFormat } from '../output/format.js';
 import { parseWaitCondition } from '../wait-condition.js';
 import { waitFor } from '../waiter.js';
 import { discoverySummary, generatedProfileText } from './import-output.js';
+import { parseInclude, parseIncludeNamespace, selectedObjects, type Selection } from './import-selection.js';
 import { clusterTarget } from './cluster-target.js';
 
 type ImportMode = ClusterImport['mode'];
 const FORMATS = ['text', 'json', 'yaml'] as const;
 const DEFAULT_PROFILE_VERSION = '1.0.0';
 const LINK_SECONDS = { min: 60, max: 86400 };
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** The command line of `strata import`, checked before anything is sent. */
 export interface ImportRequest {
@@ -33,7 +36,8 @@ export interface ImportRequest {
     | { connect: 'manifest'; mode: ImportMode; modeGiven: boolean; expiresInSeconds?: number };
   /** Wait for the agent's discovery report and print a summary. */
   wait: boolean;
-  generate?: { name: string; version: string };
+  /** The draft profile to make; `selection`: discovered workloads to copy into its manifest layers. */
+  generate?: { name: string; version: string; selection?: Selection };
   timeoutMs: number;
   format: (typeof FORMATS)[number];
 }
@@ -45,6 +49,8 @@ export interface ImportFlags {
   wait?: boolean | undefined;
   expires?: string | undefined;
   generateProfile?: string | undefined;
+  include?: string[] | undefined;
+  includeNamespace?: string[] | undefined;
   timeout: string;
   output: string;
 }
@@ -77,7 +83,11 @@ export function parseImportFlags(name: string, flags: ImportFlags): ImportReques
     throw new UsageError(
       '--generate-profile cannot follow --manifest: apply the manifest first, then run "strata import NAME --generate-profile PROFILE"',
     );
-  const generate = flags.generateProfile === undefined ? undefined : parseGeneratedRef(flags.generateProfile);
+  const selection = parseSelection(flags);
+  const generate =
+    flags.generateProfile === undefined
+      ? undefined
+      : { ...parseGeneratedRef(flags.generateProfile), ...(selection ? { selection } : {}) };
   let register: ImportRequest['register'];
   if (flags.kubeconfig !== undefined)
     register = { connect: 'server', kubeconfig: flags.kubeconfig, mode: mode ?? 'read-only' };
@@ -98,6 +108,22 @@ export function parseImportFlags(name: string, flags: ImportFlags): ImportReques
     timeoutMs,
     format,
   };
+}
+
+/** `--include` / `--include-namespace`, which only pick objects for `--generate-profile`. */
+function parseSelection(flags: ImportFlags): Selection | undefined {
+  const include = flags.include ?? [];
+  const namespaces = flags.includeNamespace ?? [];
+  for (const [flag, values] of [
+    ['--include', include],
+    ['--include-namespace', namespaces],
+  ] as const)
+    if (values.length > 0 && flags.generateProfile === undefined)
+      throw new UsageError(
+        `${flag} needs --generate-profile: it picks discovered workloads to copy into the generated profile`,
+      );
+  if (include.length === 0 && namespaces.length === 0) return undefined;
+  return { include: include.map(parseInclude), namespaces: namespaces.map(parseIncludeNamespace) };
 }
 
 function parseMode(value: string | undefined): ImportMode | undefined {
@@ -146,6 +172,16 @@ export function registerImport(program: Command, ctx: CommandContext): void {
       '--generate-profile <profile[@version]>',
       `make a draft ClusterProfile from the discovery report (version default ${DEFAULT_PROFILE_VERSION})`,
     )
+    .option(
+      '--include <kind/namespace/name>',
+      'with --generate-profile: copy this discovered workload into a manifest layer; KIND/NAME when cluster-scoped (repeatable)',
+      collect,
+    )
+    .option(
+      '--include-namespace <namespace>',
+      'with --generate-profile: copy every discovered workload in the namespace, and the Namespace itself (repeatable)',
+      collect,
+    )
     .option('--timeout <duration>', 'how long to wait for the discovery report', '2m')
     .option('-o, --output <format>', 'text | json | yaml', 'text')
     .addHelpText(
@@ -157,12 +193,19 @@ or file references). The server checks that it reaches the cluster before anythi
 new agent token. Run it again for a new link (an existing imported cluster is reused).
 --generate-profile: waits (up to --timeout) for the agent's discovery report, then stores a draft profile with
 one layer per Helm release and the OS/Kubernetes/CNI/CSI packs it could match; unmatched items are listed.
+--include / --include-namespace: workloads outside Helm (the report's "Other objects") to copy, as the agent reads
+them now, into manifest layers: one per namespace, cluster-scoped objects in "cluster-objects". KIND matches the
+discovered kinds case-insensitively (deployment/shop/web); write KIND.GROUP when two API groups have the kind
+(Widget.example.com/shop/w1; core for the core group). --include-namespace NS takes the Namespace object too, so
+the layer can create it; with --include alone, add namespace/NS when the profile must create it. At most
+${MAX_SELECTED_OBJECTS} objects; Secrets are never copied. Objects gone since the report are listed as unmatched.
 
 Examples:
   strata import legacy -p retail --kubeconfig legacy.kubeconfig --wait
   strata import legacy -p retail --kubeconfig legacy.kubeconfig --generate-profile legacy@1.0.0
   strata import edge-7 -p retail --manifest --mode full --expires 30m
-  strata import edge-7 -p retail --generate-profile edge@0.1.0`,
+  strata import edge-7 -p retail --generate-profile edge@0.1.0
+  strata import legacy -p retail --generate-profile legacy@1.1.0 --include-namespace shop --include clusterrole/shop-reader`,
     )
     .action(async (name, flags) => {
       const request = parseImportFlags(name, flags);
@@ -204,9 +247,11 @@ Examples:
 
       if (request.wait || request.generate) {
         if (text)
-          ctx.err(`Waiting for the discovery report of cluster/${name} (up to ${flags.timeout})...\n`);
+          ctx.err(
+            `Waiting for the discovery report of cluster/${name} (up to ${flags.timeout}${request.generate?.selection ? '; the selection is resolved against it' : ''})...\n`,
+          );
         const again = request.register
-          ? `the cluster is registered: run "strata import ${name} -p ${project}${request.generate ? ` --generate-profile ${request.generate.name}@${request.generate.version}` : ' --generate-profile PROFILE'}" later`
+          ? `the cluster is registered: run "${rerun(name, project, request.generate)}" later`
           : 'run the command again with a longer --timeout';
         const cluster = await waitForDiscovery(
           client,
@@ -219,12 +264,41 @@ Examples:
       }
 
       if (request.generate) {
-        result.generated = await client.clusters.generateProfile(name, request.generate, call);
-        if (text) ctx.out(generatedProfileText(name, project, result.generated));
+        const { selection, ...profile } = request.generate;
+        const objects = selection
+          ? selectedObjects(result.discovery!, selection, {
+              cluster: name,
+              again: request.register
+                ? `the cluster is registered: fix the selection and run "${rerun(name, project, request.generate)}"`
+                : undefined,
+            })
+          : undefined;
+        result.generated = await client.clusters.generateProfile(
+          name,
+          { ...profile, ...(objects ? { objects } : {}) },
+          call,
+        );
+        if (text)
+          ctx.out(
+            generatedProfileText(name, project, result.generated, {
+              ...(objects ? { selected: objects.length } : {}),
+            }),
+          );
       }
 
       if (request.format !== 'text') ctx.out(toFormat(result, request.format));
     });
+}
+
+/** The command that generates the profile for the cluster once it is registered. */
+function rerun(name: string, project: string, generate: ImportRequest['generate']): string {
+  if (!generate) return `strata import ${name} -p ${project} --generate-profile PROFILE`;
+  const { include = [], namespaces = [] } = generate.selection ?? {};
+  return [
+    `strata import ${name} -p ${project} --generate-profile ${generate.name}@${generate.version}`,
+    ...namespaces.map((ns) => `--include-namespace ${ns}`),
+    ...include.map((s) => `--include ${s.text}`),
+  ].join(' ');
 }
 
 function importedCluster(name: string, spec: ClusterImport, kubeconfig?: string) {

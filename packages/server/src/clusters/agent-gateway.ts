@@ -5,9 +5,9 @@
 import {
   AGENT_PROTOCOL,
   AGENT_PROTOCOL_HEADER,
-  adoptionPreviewAnswerIssues,
+  agentAnswerIssues,
   agentStatusReportIssues,
-  type AdoptionPreviewAnswer,
+  type AgentAnswer,
   type AgentStatusReport,
   StrataError,
   SUPPORTED_AGENT_PROTOCOLS,
@@ -78,9 +78,9 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
       const work = await o.agents.nextWork(agent.clusterUid, after, wait, abort.signal);
       if (!work) return reply.code(204).send();
       const desired = await o.agents.desired(agent.clusterUid);
-      const preview = 'preview' in work ? work.preview : undefined;
-      if (!desired && !preview) return reply.code(204).send();
-      // A preview travels with the current revision (the agent has it already and ignores it); before the first
+      const request = 'request' in work ? work.request : undefined;
+      if (!desired && !request) return reply.code(204).send();
+      // A request travels with the current revision (the agent has it already and ignores it); before the first
       // revision, with revision 0 and an empty stack, which an agent ignores just the same.
       const message: DesiredStateMessage = {
         protocol: AGENT_PROTOCOL,
@@ -89,34 +89,34 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
         stack: desired?.stack ?? { hash: '', layers: [] },
         policy: desired?.policy ?? { drift: 'report', paused: true },
         mode: desired?.mode ?? 'read-only',
-        ...(preview ? { preview } : {}),
+        ...(request ? { request } : {}),
       };
       return reply.header('cache-control', 'no-store').send(message);
     },
   );
 
   app.post(
-    '/v1/agent/adoption-preview',
+    '/v1/agent/answer',
     {
       config,
-      schema: { tags, summary: 'The answer to an adoption preview request (agent token)' },
+      // Read objects can be large (a ConfigMap may hold up to 1 MiB); the answer is bounded by its schema too.
+      bodyLimit: 16 * 1024 * 1024,
+      schema: { tags, summary: 'The answer to a request delivered by the long poll (agent token)' },
     },
     async (req, reply) => {
       const agent = await authenticate(req);
-      const issues = adoptionPreviewAnswerIssues(req.body);
+      const issues = agentAnswerIssues(req.body);
       if (issues.length > 0) throw validationError(issues);
-      const body = req.body as AdoptionPreviewAnswer;
-      if ((body.preview === undefined) === (body.error === undefined))
-        throw validationError([{ path: '/', message: 'give exactly one of preview and error' }]);
-      const stored = await o.agents.answerPreview(
-        agent.clusterUid,
-        body.id,
-        body.preview ? { preview: body.preview } : { error: body.error ?? '' },
-      );
-      if (!stored)
+      const body = req.body as AgentAnswer;
+      const answer = body.preview
+        ? { preview: body.preview }
+        : body.read
+          ? { read: body.read }
+          : { error: body.error ?? '' };
+      if (!(await o.agents.answer(agent.clusterUid, body.id, answer)))
         throw new StrataError(
           'STRATA_NOT_FOUND',
-          `no adoption preview request ${body.id} waits for an answer from this cluster's agent (it may have timed out)`,
+          `no request ${body.id} waits for an answer from this cluster's agent (it may have timed out)`,
         );
       return reply.code(204).send();
     },

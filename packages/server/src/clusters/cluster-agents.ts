@@ -1,27 +1,31 @@
 /**
  * The server's side of the agents: per-cluster tokens (only a hash is kept), desired-state revisions (encrypted at
- * rest: resolved values can hold sensitive variables), heartbeats, the wake-ups behind the long poll, and adoption
- * previews (adoption-previews.ts).
+ * rest: resolved values can hold sensitive variables), heartbeats, the wake-ups behind the long poll, and requests
+ * the server waits for an agent to answer (agent-requests.ts: adoption previews, object reads).
  */
 import { EventEmitter } from 'node:events';
 import {
   AGENT_DISCONNECTED_AFTER_SECONDS,
   AGENT_TOKEN_PREFIX,
   StrataError,
-  type AdoptionPreviewRequest,
+  type AdoptionPreview,
   type AgentMode,
+  type AgentObjectRef,
+  type AgentRequest,
   type DesiredStateMessage,
+  type ReadObjectsResult,
 } from '@strata/api';
 import { contentHash, type ResolvedStack } from '@strata/core';
 import type { AgentIdentity, ClusterAgentRepository } from '@strata/store';
 import { hashSecret, newSecret, secretMatches } from '../auth/tokens.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
 import {
-  AdoptionPreviews,
-  type AdoptionPreviewStore,
-  type PreviewAnswer,
-  type PreviewOutcome,
-} from './adoption-previews.js';
+  AgentRequests,
+  type AgentOutcome,
+  type AgentQuestion,
+  type AgentReply,
+  type AgentRequestStore,
+} from './agent-requests.js';
 
 /** What a revision carries besides the stack. */
 export interface DesiredState {
@@ -35,13 +39,15 @@ export interface ClusterAgentsOptions {
   cipher: SecretCipher;
   /** How often a parked long poll re-reads the database (catches revisions published by other replicas). */
   pollIntervalMs?: number;
-  /** Where adoption-preview requests and answers wait (in the database, for several replicas). Without it, plans
-   * of imported clusters say that previews are not available. */
-  previews?: AdoptionPreviewStore;
+  /** Where requests to agents and their answers wait (in the database, for several replicas). Without it, plans
+   * of imported clusters say that previews are not available, and objects cannot be read through agents. */
+  requests?: AgentRequestStore;
+  /** An agent silent for longer is not asked anything (STRATA_AGENT_TIMEOUT_SECONDS; default 90 s). */
+  agentTimeoutMs?: number;
 }
 
-/** What ends a long poll: a newer revision, or an adoption preview to deliver. */
-export type AgentWork = { revision: number } | { preview: AdoptionPreviewRequest };
+/** What ends a long poll: a newer revision, or a request to deliver. */
+export type AgentWork = { revision: number } | { request: AgentRequest };
 
 export function formatAgentToken(clusterUid: string, secret: string): string {
   return `${AGENT_TOKEN_PREFIX}.${clusterUid}.${secret}`;
@@ -59,16 +65,18 @@ export class ClusterAgents {
   readonly #cipher: SecretCipher;
   readonly #pollMs: number;
   readonly #published = new EventEmitter();
-  readonly #previews: AdoptionPreviews | undefined;
+  readonly #requests: AgentRequests | undefined;
+  readonly #agentTimeoutMs: number;
 
   constructor(options: ClusterAgentsOptions) {
     this.repository = options.repository;
     this.#cipher = options.cipher;
     this.#pollMs = options.pollIntervalMs ?? 1000;
     this.#published.setMaxListeners(0);
-    this.#previews = options.previews
-      ? new AdoptionPreviews({
-          store: options.previews,
+    this.#agentTimeoutMs = options.agentTimeoutMs ?? AGENT_DISCONNECTED_AFTER_SECONDS * 1000;
+    this.#requests = options.requests
+      ? new AgentRequests({
+          store: options.requests,
           cipher: options.cipher,
           onRequest: (clusterUid) => this.#published.emit(clusterUid, 0),
         })
@@ -115,7 +123,7 @@ export class ClusterAgents {
   }
 
   /**
-   * The long poll: resolves with a revision above `after`, or with an adoption preview claimed for this agent, or
+   * The long poll: resolves with a revision above `after`, or with a request claimed for this agent, or
    * undefined after `timeoutMs` (or when `signal` aborts).
    */
   async nextWork(
@@ -124,13 +132,13 @@ export class ClusterAgents {
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<AgentWork | undefined> {
-    const previews = this.#previews;
+    const requests = this.#requests;
     const check = async (): Promise<AgentWork | undefined> => {
       const revision = (await this.repository.latest(clusterUid))?.revision ?? 0;
       if (revision > after) return { revision };
-      if (!previews || !(await previews.waiting(clusterUid))) return undefined;
-      const preview = await previews.claim(clusterUid);
-      return preview ? { preview } : undefined;
+      if (!requests || !(await requests.waiting(clusterUid))) return undefined;
+      const request = await requests.claim(clusterUid);
+      return request ? { request } : undefined;
     };
     let work = await check();
     const deadline = Date.now() + timeoutMs;
@@ -155,27 +163,51 @@ export class ClusterAgents {
 
   /**
    * Asks the cluster's agent what applying `stack` would do to what already exists (import), waiting up to
-   * `timeoutMs`. An agent that has not reported for AGENT_DISCONNECTED_AFTER_SECONDS is not asked at all.
+   * `timeoutMs`.
    */
   async preview(
     clusterUid: string,
     stack: DesiredStateMessage['stack'],
     options: { timeoutMs: number; signal?: AbortSignal },
-  ): Promise<PreviewOutcome> {
-    if (!this.#previews) return { unavailable: 'this server has no store for adoption previews configured' };
+  ): Promise<{ preview: AdoptionPreview } | { unavailable: string }> {
+    const outcome = await this.#ask(clusterUid, { type: 'adoption-preview', stack }, options);
+    return 'read' in outcome
+      ? { unavailable: 'the agent answered with something else than a preview' }
+      : outcome;
+  }
+
+  /** Reads `objects` through the cluster's agent (with its credentials), waiting up to `timeoutMs`. */
+  async readObjects(
+    clusterUid: string,
+    objects: AgentObjectRef[],
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<{ read: ReadObjectsResult } | { unavailable: string }> {
+    const outcome = await this.#ask(clusterUid, { type: 'read-objects', objects }, options);
+    return 'preview' in outcome
+      ? { unavailable: 'the agent answered with something else than objects' }
+      : outcome;
+  }
+
+  /** An agent that has not reported within the agent timeout is not asked at all. */
+  async #ask(
+    clusterUid: string,
+    question: AgentQuestion,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<AgentOutcome> {
+    if (!this.#requests) return { unavailable: 'this server has no store for agent requests configured' };
     const record = await this.repository.get(clusterUid);
     const lastSeen = record?.lastSeen ? Date.parse(record.lastSeen) : undefined;
     if (lastSeen === undefined) return { unavailable: 'the agent of this cluster has not connected yet' };
-    if (Date.now() - lastSeen > AGENT_DISCONNECTED_AFTER_SECONDS * 1000)
+    if (Date.now() - lastSeen > this.#agentTimeoutMs)
       return {
         unavailable: `the agent of this cluster is not connected (last report ${record?.lastSeen ?? '?'})`,
       };
-    return this.#previews.request(clusterUid, stack, options);
+    return this.#requests.ask(clusterUid, question, options);
   }
 
-  /** The agent's answer to a preview request; false when this cluster has no unanswered request with that id. */
-  async answerPreview(clusterUid: string, id: string, answer: PreviewAnswer): Promise<boolean> {
-    return this.#previews ? this.#previews.answer(clusterUid, id, answer) : false;
+  /** The agent's answer to a request; false when this cluster has no unanswered request with that id. */
+  async answer(clusterUid: string, id: string, answer: AgentReply): Promise<boolean> {
+    return this.#requests ? this.#requests.answer(clusterUid, id, answer) : false;
   }
 
   async touch(clusterUid: string, agentVersion: string): Promise<void> {
@@ -183,7 +215,7 @@ export class ClusterAgents {
   }
 
   async remove(clusterUid: string): Promise<void> {
-    await this.#previews?.removeCluster(clusterUid);
+    await this.#requests?.removeCluster(clusterUid);
     await this.repository.remove(clusterUid);
   }
 }

@@ -1,24 +1,10 @@
 /**
  * Cluster actions beyond create/read/update/delete: plan a change, upgrade a profile, scale a pool, approve a
- * repave, get the admin kubeconfig (audited), render the agent manifest, rotate the agent token, read events,
- * generate a profile from what the agent discovered (import).
+ * repave, get the admin kubeconfig (audited), render the agent manifest, rotate the agent token, read events;
+ * generate a profile from what the agent discovered (import) is in generate-profile-route.ts.
  */
-import {
-  ClusterKind,
-  ClusterProfileKind,
-  StrataError,
-  validationError,
-  type ClusterDiscovery,
-  type ClusterSpec,
-  type Resource,
-} from '@strata/api';
-import {
-  IMPORTED_PROVIDER,
-  generateProfile,
-  planClusterChange,
-  type ClusterPlan,
-  type ResolvedStack,
-} from '@strata/core';
+import { ClusterKind, StrataError, validationError, type ClusterSpec, type Resource } from '@strata/api';
+import { IMPORTED_PROVIDER, planClusterChange, type ClusterPlan, type ResolvedStack } from '@strata/core';
 import type { ProviderCluster } from '@strata/provider-sdk';
 import { listAll, type ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -32,6 +18,7 @@ import { updateClusterStatus } from './cluster-status.js';
 import { agentMode, clusterInfrastructureName, refuseProviderRunAgent, statusString } from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { resolveCluster } from './resolve-cluster.js';
+import { registerGenerateProfileRoute } from './generate-profile-route.js';
 
 export interface ClusterRoutesOptions {
   service: ResourceService;
@@ -414,52 +401,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
     },
   );
 
-  app.post<{ Params: Params; Body: { name: string; version: string } }>(
-    `${base}/generate-profile`,
-    {
-      schema: {
-        tags,
-        summary:
-          'A draft ClusterProfile describing what the agent discovered (Helm releases, OS, Kubernetes, CNI, CSI)',
-        body: {
-          type: 'object',
-          required: ['name', 'version'],
-          additionalProperties: false,
-          properties: { name: { type: 'string' }, version: { type: 'string' } },
-        },
-      },
-    },
-    async (req, reply) => {
-      const ctx = o.context(req);
-      const current = await o.service.get(ctx, target(req), req.params.name);
-      authorize(ctx.principal, target(req), 'generate-profile');
-      const discovery = current.status.discovery as ClusterDiscovery | undefined;
-      if (!discovery) {
-        throw new StrataError(
-          'STRATA_CONFLICT',
-          `cluster "${req.params.name}" has no discovery report yet; its agent sends one shortly after it connects`,
-        );
-      }
-      const generated = generateProfile({
-        discovery,
-        catalog: await o.catalogs.get(current.metadata.tenant),
-        name: req.body.name,
-        version: req.body.version,
-      });
-      const profile = await o.service.create(
-        ctx,
-        { kind: ClusterProfileKind, project: req.params.project },
-        {
-          ...generated.profile,
-          metadata: {
-            ...generated.profile.metadata,
-            annotations: { 'strata.dev/generated-from': `cluster/${req.params.name}` },
-          },
-        },
-      );
-      return reply.code(201).send({ profile, matched: generated.matched, unmatched: generated.unmatched });
-    },
-  );
+  registerGenerateProfileRoute(app, o);
 
   app.get<{ Params: Params }>(
     `${base}/events`,

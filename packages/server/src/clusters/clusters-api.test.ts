@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AGENT_PROTOCOL_HEADER } from '@strata/api';
 import { testBackends, requireSandboxBinaries } from '@strata/testing';
-import { createUserWithRole, expectOk, startTestServer, type TestServer } from '../test/harness.js';
+import {
+  agentProtocol,
+  createUserWithRole,
+  expectOk,
+  startTestServer,
+  type TestServer,
+} from '../test/harness.js';
 
 const P = '/v1/projects/default';
 
@@ -374,22 +380,7 @@ for (const backend of await testBackends()) {
         workloads: [],
         counts: { objects: 3, namespaces: 1, nodes: 1 },
       };
-      await expectOk(
-        s.call({
-          method: 'POST',
-          url: '/v1/agent/status',
-          key: token,
-          body: {
-            protocol: 1,
-            agentVersion: '0.1.0',
-            revision: 0,
-            observedAt: new Date().toISOString(),
-            health: 'Healthy',
-            layers: [],
-            discovery,
-          },
-        }),
-      );
+      await agentProtocol(s, () => token).report({ discovery });
       const res = await expectOk(
         s.call({
           method: 'POST',

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AdoptionPreviewRepository,
+  AgentRequestRepository,
   ClusterAgentRepository,
   ImportLinkRepository,
   KyselyResourceRepository,
@@ -19,6 +19,7 @@ import { openCipher } from '../secrets.js';
 import type { Pack } from '@strata/core';
 import { repairTenants } from '../catalog/builtin-packs.js';
 import { loadCatalogDirectory } from '../packs/catalog-loader.js';
+import type { DesiredStateMessage } from '@strata/api';
 
 let builtinPacks: Promise<Pack[]> | undefined;
 /** The built-in catalog, read once per test process. */
@@ -87,7 +88,7 @@ export async function startTestServer(
       new ImportedProvider({ stateDir: join(dataDir, 'imported'), probeTimeoutMs: 3000 }),
     ]),
     clusterAgents: new ClusterAgentRepository({ db: database.handle.db }),
-    adoptionPreviews: new AdoptionPreviewRepository({ db: database.handle.db }),
+    agentRequests: new AgentRequestRepository({ db: database.handle.db }),
     importLinks: new ImportLinkRepository({ db: database.handle.db }),
     ...extra,
   });
@@ -169,4 +170,40 @@ export async function expectOk(pending: Promise<CallResult>): Promise<CallResult
   const res = await pending;
   if (res.status >= 300) throw new Error(`expected success, got ${res.status}: ${res.text}`);
   return res;
+}
+
+/** Speaks the agent protocol with a cluster's agent token (read when called): report, long poll, answer. */
+export function agentProtocol(s: TestServer, token: () => string) {
+  return {
+    /** A healthy status report at revision 0, with `extra` fields (e.g. `discovery`). */
+    report: (extra: Record<string, unknown> = {}) =>
+      expectOk(
+        s.call({
+          method: 'POST',
+          url: '/v1/agent/status',
+          key: token(),
+          body: {
+            protocol: 1,
+            agentVersion: '0.1.0',
+            revision: 0,
+            observedAt: new Date().toISOString(),
+            health: 'Healthy',
+            layers: [],
+            ...extra,
+          },
+        }),
+      ),
+    /** One long poll from revision 0, which must answer 200 within 10 s. */
+    poll: async (): Promise<DesiredStateMessage> => {
+      const res = await s.call({
+        method: 'GET',
+        url: '/v1/agent/desired-state?after=0&waitSeconds=10',
+        key: token(),
+      });
+      if (res.status !== 200) throw new Error(`long poll: ${res.status} ${res.text}`);
+      return res.body as unknown as DesiredStateMessage;
+    },
+    answer: (body: Record<string, unknown>) =>
+      s.call({ method: 'POST', url: '/v1/agent/answer', key: token(), body: { protocol: 1, ...body } }),
+  };
 }

@@ -3,6 +3,7 @@ import { initial } from './0001-initial.js';
 import { clusterAgents } from './0002-cluster-agents.js';
 import { importLinks } from './0003-import-links.js';
 import { adoptionPreviews } from './0004-adoption-previews.js';
+import { agentRequests } from './0005-agent-requests.js';
 
 /** Every migration, by name, in order. Static so bundles and tsc output need no file globbing. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -10,6 +11,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-cluster-agents': clusterAgents,
   '0003-import-links': importLinks,
   '0004-adoption-previews': adoptionPreviews,
+  '0005-agent-requests': agentRequests,
 };
 
 export const migrationProvider: MigrationProvider = {

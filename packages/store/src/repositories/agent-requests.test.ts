@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testBackends, type TestDatabase } from '../test-databases.js';
-import { AdoptionPreviewRepository } from './adoption-previews.js';
+import { AgentRequestRepository } from './agent-requests.js';
 
 for (const backend of await testBackends()) {
-  describe(`AdoptionPreviewRepository [${backend.name}]`, () => {
+  describe(`AgentRequestRepository [${backend.name}]`, () => {
     let db: TestDatabase;
     let clock = 1_000_000;
     // Two replicas on one database: each has its own repository.
-    let a: AdoptionPreviewRepository;
-    let b: AdoptionPreviewRepository;
+    let a: AgentRequestRepository;
+    let b: AgentRequestRepository;
     before(async () => {
       db = await backend.create();
       const options = { db: db.handle.db, now: () => clock, reclaimAfterMs: 10_000, expireAfterMs: 60_000 };
-      a = new AdoptionPreviewRepository(options);
-      b = new AdoptionPreviewRepository(options);
+      a = new AgentRequestRepository(options);
+      b = new AgentRequestRepository(options);
     });
     after(() => db.dispose());
 

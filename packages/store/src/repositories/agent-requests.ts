@@ -4,8 +4,8 @@ import { toNumber } from '../schema.js';
 
 type EpochMs = ColumnType<string | number, string | number, string | number>;
 
-/** Table `adoption_previews` (migration 0004). */
-export interface AdoptionPreviewsTable {
+/** Table `agent_requests` (migrations 0004, 0005). */
+export interface AgentRequestsTable {
   id: string;
   cluster_uid: string;
   /** As stored (the caller encrypts: it holds resolved values). */
@@ -17,7 +17,7 @@ export interface AdoptionPreviewsTable {
   answer: string | null;
 }
 
-export interface AdoptionPreviewRow {
+export interface AgentRequestRow {
   id: string;
   clusterUid: string;
   request: string;
@@ -27,7 +27,7 @@ export interface AdoptionPreviewRow {
   answer?: string;
 }
 
-export interface AdoptionPreviewRepositoryOptions {
+export interface AgentRequestRepositoryOptions {
   db: Kysely<Database>;
   /** The clock (tests pass a fake one). */
   now?: () => number;
@@ -37,9 +37,9 @@ export interface AdoptionPreviewRepositoryOptions {
   expireAfterMs?: number;
 }
 
-type Db = Kysely<Database & { adoption_previews: AdoptionPreviewsTable }>;
+type Db = Kysely<Database & { agent_requests: AgentRequestsTable }>;
 
-function rowOf(r: Selectable<AdoptionPreviewsTable>): AdoptionPreviewRow {
+function rowOf(r: Selectable<AgentRequestsTable>): AgentRequestRow {
   return {
     id: r.id,
     clusterUid: r.cluster_uid,
@@ -52,18 +52,18 @@ function rowOf(r: Selectable<AdoptionPreviewsTable>): AdoptionPreviewRow {
 }
 
 /**
- * Adoption-preview requests and answers, shared by every replica: the plan request writes one, the agent's long
- * poll (on any replica) claims it with one conditional UPDATE, the agent's answer fills it in, and the plan request
- * (polling) reads and deletes it.
+ * Requests to agents and their answers (adoption previews, object reads), shared by every replica: the API request
+ * that asks writes one, the agent's long poll (on any replica) claims it with one conditional UPDATE, the agent's
+ * answer fills it in, and the asking request (polling) reads and deletes it.
  */
-export class AdoptionPreviewRepository {
+export class AgentRequestRepository {
   readonly #db: Db;
   readonly #now: () => number;
   readonly #reclaimAfterMs: number;
   readonly #expireAfterMs: number;
 
-  constructor(options: AdoptionPreviewRepositoryOptions) {
-    this.#db = options.db.withTables<{ adoption_previews: AdoptionPreviewsTable }>();
+  constructor(options: AgentRequestRepositoryOptions) {
+    this.#db = options.db.withTables<{ agent_requests: AgentRequestsTable }>();
     this.#now = options.now ?? Date.now;
     this.#reclaimAfterMs = options.reclaimAfterMs ?? 10_000;
     this.#expireAfterMs = options.expireAfterMs ?? 300_000;
@@ -73,11 +73,11 @@ export class AdoptionPreviewRepository {
   async create(input: { id: string; clusterUid: string; request: string }): Promise<void> {
     const now = this.#now();
     await this.#db
-      .deleteFrom('adoption_previews')
+      .deleteFrom('agent_requests')
       .where('created_at', '<', now - this.#expireAfterMs)
       .execute();
     await this.#db
-      .insertInto('adoption_previews')
+      .insertInto('agent_requests')
       .values({
         id: input.id,
         cluster_uid: input.clusterUid,
@@ -93,7 +93,7 @@ export class AdoptionPreviewRepository {
   /** Filters rows an agent may claim now: unanswered, not expired, and unclaimed or claimed too long ago. */
   #claimable(now: number) {
     return this.#db
-      .selectFrom('adoption_previews')
+      .selectFrom('agent_requests')
       .where('answered_at', 'is', null)
       .where('created_at', '>=', now - this.#expireAfterMs)
       .where((eb) =>
@@ -108,7 +108,7 @@ export class AdoptionPreviewRepository {
   }
 
   /** Claims the oldest waiting request of a cluster; undefined when there is none (or another poll won it). */
-  async claim(clusterUid: string): Promise<AdoptionPreviewRow | undefined> {
+  async claim(clusterUid: string): Promise<AgentRequestRow | undefined> {
     const now = this.#now();
     const candidates = await this.#claimable(now)
       .selectAll()
@@ -118,7 +118,7 @@ export class AdoptionPreviewRepository {
       .execute();
     for (const row of candidates) {
       const result = await this.#db
-        .updateTable('adoption_previews')
+        .updateTable('agent_requests')
         .set({ claimed_at: now })
         .where('id', '=', row.id)
         .where('answered_at', 'is', null)
@@ -136,7 +136,7 @@ export class AdoptionPreviewRepository {
   /** Records the answer to a request of this cluster; false when there is no such unanswered request. */
   async answer(clusterUid: string, id: string, answer: string): Promise<boolean> {
     const result = await this.#db
-      .updateTable('adoption_previews')
+      .updateTable('agent_requests')
       .set({ answer, answered_at: this.#now() })
       .where('id', '=', id)
       .where('cluster_uid', '=', clusterUid)
@@ -145,9 +145,9 @@ export class AdoptionPreviewRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async get(id: string): Promise<AdoptionPreviewRow | undefined> {
+  async get(id: string): Promise<AgentRequestRow | undefined> {
     const row = await this.#db
-      .selectFrom('adoption_previews')
+      .selectFrom('agent_requests')
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
@@ -155,11 +155,11 @@ export class AdoptionPreviewRepository {
   }
 
   async remove(id: string): Promise<void> {
-    await this.#db.deleteFrom('adoption_previews').where('id', '=', id).execute();
+    await this.#db.deleteFrom('agent_requests').where('id', '=', id).execute();
   }
 
   /** Forgets every request of a cluster (it was deleted). */
   async removeCluster(clusterUid: string): Promise<void> {
-    await this.#db.deleteFrom('adoption_previews').where('cluster_uid', '=', clusterUid).execute();
+    await this.#db.deleteFrom('agent_requests').where('cluster_uid', '=', clusterUid).execute();
   }
 }

@@ -1,34 +1,49 @@
 /**
- * Adoption previews (import): a plan for an imported cluster asks the cluster's agent what the first apply of the
- * proposed stack would do to what already exists. The hand-off goes through the database so it works with several
- * replicas: the plan request stores the request (encrypted: it holds resolved values), the agent's long poll — on
- * whichever replica it is parked — claims it and delivers it, the agent posts its answer (to any replica), and the
- * plan request, polling, reads it. Nothing is kept once the plan has answered.
+ * Requests to an agent that an API request waits for (import): an adoption preview (what the first apply of a
+ * proposed stack would do to what already exists), or reading the objects selected for a generated profile. The
+ * hand-off goes through the database so it works with several replicas: the asking request stores the request
+ * (encrypted: it holds resolved values), the agent's long poll — on whichever replica it is parked — claims it and
+ * delivers it, the agent posts its answer (encrypted: it can hold objects; to any replica), and the asking request,
+ * polling, reads it. Nothing is kept once it has answered.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { AdoptionPreview, AdoptionPreviewRequest, DesiredStateMessage } from '@strata/api';
-import type { AdoptionPreviewRow } from '@strata/store';
+import type { AdoptionPreview, AgentRequest, ReadObjectsResult } from '@strata/api';
+import type { AgentRequestRow } from '@strata/store';
 import type { SecretCipher } from '../resources/secret-fields.js';
 
-/** Storage of requests and answers (`AdoptionPreviewRepository` of @strata/store). */
-export interface AdoptionPreviewStore {
+/** Storage of requests and answers (`AgentRequestRepository` of @strata/store). */
+export interface AgentRequestStore {
   create(input: { id: string; clusterUid: string; request: string }): Promise<void>;
   waitingClusters(): Promise<Set<string>>;
-  claim(clusterUid: string): Promise<AdoptionPreviewRow | undefined>;
+  claim(clusterUid: string): Promise<AgentRequestRow | undefined>;
   answer(clusterUid: string, id: string, answer: string): Promise<boolean>;
-  get(id: string): Promise<AdoptionPreviewRow | undefined>;
+  get(id: string): Promise<AgentRequestRow | undefined>;
   remove(id: string): Promise<void>;
   removeCluster(clusterUid: string): Promise<void>;
 }
 
-/** The agent's answer: a preview, or why it has none. */
-export type PreviewAnswer = { preview: AdoptionPreview } | { error: string };
+/** What a request asks, without its id (given when it is stored). */
+export type AgentQuestion = AgentRequest extends infer R
+  ? R extends AgentRequest
+    ? Omit<R, 'id'>
+    : never
+  : never;
 
-export type PreviewOutcome = { preview: AdoptionPreview } | { unavailable: string };
+/** The agent's answer: what was asked for, or why it has none. */
+export type AgentReply = { preview: AdoptionPreview } | { read: ReadObjectsResult } | { error: string };
 
-export interface AdoptionPreviewsOptions {
-  store: AdoptionPreviewStore;
+/** What the asking request gets: the agent's answer, or why there is none. */
+export type AgentOutcome =
+  { preview: AdoptionPreview } | { read: ReadObjectsResult } | { unavailable: string };
+
+const WHAT: Record<AgentRequest['type'], string> = {
+  'adoption-preview': 'preview',
+  'read-objects': 'object read',
+};
+
+export interface AgentRequestsOptions {
+  store: AgentRequestStore;
   cipher: SecretCipher;
   /** How often a waiting plan re-reads the answer, and how long the list of waiting clusters is reused. */
   pollIntervalMs?: number;
@@ -38,30 +53,31 @@ export interface AdoptionPreviewsOptions {
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
-export class AdoptionPreviews {
-  readonly #o: AdoptionPreviewsOptions;
+export class AgentRequests {
+  readonly #o: AgentRequestsOptions;
   readonly #pollMs: number;
   readonly #answered = new EventEmitter();
   #waiting: { at: number; clusters: Promise<Set<string>> } | undefined;
 
-  constructor(options: AdoptionPreviewsOptions) {
+  constructor(options: AgentRequestsOptions) {
     this.#o = options;
     this.#pollMs = options.pollIntervalMs ?? 250;
     this.#answered.setMaxListeners(0);
   }
 
   /**
-   * Asks the cluster's agent for a preview of `stack` and waits up to `timeoutMs` for its answer. Never throws for
-   * an agent that does not answer: the outcome says why there is no preview.
+   * Asks the cluster's agent `question` and waits up to `timeoutMs` for its answer. Never throws for an agent that
+   * does not answer: the outcome says why there is no answer.
    */
-  async request(
+  async ask(
     clusterUid: string,
-    stack: DesiredStateMessage['stack'],
+    question: AgentQuestion,
     options: { timeoutMs: number; signal?: AbortSignal },
-  ): Promise<PreviewOutcome> {
+  ): Promise<AgentOutcome> {
     const { store, cipher } = this.#o;
     const id = randomUUID();
-    const request: AdoptionPreviewRequest = { id, stack };
+    const what = WHAT[question.type];
+    const request = { ...question, id } as AgentRequest;
     await store.create({ id, clusterUid, request: cipher.encrypt(JSON.stringify(request)) });
     this.#waiting = undefined;
     this.#o.onRequest?.(clusterUid);
@@ -70,19 +86,19 @@ export class AdoptionPreviews {
     try {
       for (;;) {
         const row = await store.get(id);
-        if (!row) return { unavailable: 'the preview request was removed before the agent answered' };
+        if (!row) return { unavailable: `the ${what} request was removed before the agent answered` };
         if (row.answer !== undefined) {
-          const answer = JSON.parse(cipher.decrypt(row.answer)) as PreviewAnswer;
-          return 'preview' in answer
-            ? { preview: answer.preview }
-            : { unavailable: `the agent could not compute the preview: ${answer.error}` };
+          const answer = JSON.parse(cipher.decrypt(row.answer)) as AgentReply;
+          return 'error' in answer
+            ? { unavailable: `the agent could not complete the ${what}: ${answer.error}` }
+            : answer;
         }
         if (Date.now() >= deadline || options.signal?.aborted) {
           return {
             unavailable:
               row.claimedAt === undefined
-                ? `the agent did not pick up the preview request within ${seconds(Date.now() - started)}`
-                : `the agent did not answer within ${seconds(Date.now() - started)} (agents older than this server do not compute adoption previews)`,
+                ? `the agent did not pick up the ${what} request within ${seconds(Date.now() - started)}`
+                : `the agent did not answer within ${seconds(Date.now() - started)} (agents older than this server do not know ${what} requests)`,
           };
         }
         await this.#sleep(id, Math.min(this.#pollMs, deadline - Date.now()), options.signal);
@@ -106,17 +122,17 @@ export class AdoptionPreviews {
   }
 
   /** Claims a waiting request for delivery to the agent (once: another long poll does not get it too). */
-  async claim(clusterUid: string): Promise<AdoptionPreviewRequest | undefined> {
+  async claim(clusterUid: string): Promise<AgentRequest | undefined> {
     const row = await this.#o.store.claim(clusterUid);
     if (!row) {
       this.#waiting = undefined;
       return undefined;
     }
-    return JSON.parse(this.#o.cipher.decrypt(row.request)) as AdoptionPreviewRequest;
+    return JSON.parse(this.#o.cipher.decrypt(row.request)) as AgentRequest;
   }
 
   /** Stores the agent's answer; false when no unanswered request of this cluster has that id. */
-  async answer(clusterUid: string, id: string, answer: PreviewAnswer): Promise<boolean> {
+  async answer(clusterUid: string, id: string, answer: AgentReply): Promise<boolean> {
     const stored = await this.#o.store.answer(clusterUid, id, this.#o.cipher.encrypt(JSON.stringify(answer)));
     if (stored) this.#answered.emit(id);
     return stored;
