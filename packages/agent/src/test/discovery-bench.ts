@@ -6,8 +6,9 @@
  * `--runs` times (default 3), each with a fresh Kubernetes client (connection set-up included), and the median is
  * reported. Then the generated profile (target < 2 s): core's `generateProfile` over the last discovery with a catalog
  * that serves the chart (30 chart layers with their values) plus `validateProfile`, and the same with every seeded
- * ConfigMap selected as a manifest object (2,000 objects cleaned into a manifest layer). Not part of the test run (not
- * a *.test.ts file):
+ * ConfigMap selected as a manifest object (2,000 objects cleaned into a manifest layer). Then what the agent does for
+ * a generated profile with a selection: `readObjects` of the largest selection the API takes (500 objects; median of
+ * 3, fresh client each). Not part of the test run (not a *.test.ts file):
  *
  *   node --conditions=development --import tsx --test packages/agent/src/test/discovery-bench.ts
  *   BENCH_RUNS=5 BENCH_OBJECTS=2000 BENCH_RELEASES=30 node ... (same)
@@ -17,13 +18,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { ClusterDiscovery } from '@strata/api';
+import { MAX_SELECTED_OBJECTS, type ClusterDiscovery } from '@strata/api';
 import { createPackCatalog, generateProfile, loadPack, validateProfile, type KubeObject } from '@strata/core';
 import { useSandboxCluster } from '@strata/testing';
 import { forEachLimited } from '../apply/pool.js';
 import { runDiscovery } from '../discovery/discover.js';
 import { credentialsFromKubeconfigFile } from '../kube/credentials.js';
 import { KubeClient } from '../kube/kube-client.js';
+import { readObjects } from '../requests/read-objects.js';
 import { serveChartRepo } from './chart-repo.js';
 import { helmIn } from './import-helpers.js';
 
@@ -157,6 +159,23 @@ describe('discovery benchmark', () => {
           bytes: Buffer.byteLength(JSON.stringify(g.profile)),
         };
       };
+      // The agent's part of a generated profile with a selection: read the largest selection the API accepts.
+      const refs = objects.slice(0, MAX_SELECTED_OBJECTS).map((o) => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: String(o.metadata?.namespace),
+        name: String(o.metadata?.name),
+      }));
+      const reads: { ms: number; bytes: number }[] = [];
+      for (let r = 0; r < 3; r++) {
+        const fresh = client(fx.kubeconfigPath);
+        const t0 = performance.now();
+        const read = await readObjects(fresh, refs);
+        reads.push({ ms: performance.now() - t0, bytes: Buffer.byteLength(JSON.stringify(read)) });
+        fresh.close();
+        assert.equal(read.objects.length, refs.length);
+        assert.deepEqual(read.missing, []);
+      }
       const charts = Array.from({ length: 5 }, () => generate());
       const withObjects = Array.from({ length: 5 }, () => generate(objects));
       const lines = [
@@ -167,6 +186,7 @@ describe('discovery benchmark', () => {
         `median: ${med.toFixed(0)} ms (target < 10000 ms)`,
         `generated profile (generate + validate), ${charts[0]!.layers} layers: median ${median(charts.map((x) => x.ms)).toFixed(0)} ms of 5 (${charts.map((x) => x.ms.toFixed(0)).join(', ')}) (target < 2000 ms)`,
         `… with ${objects.length} selected ConfigMaps as a manifest layer (${Math.round(withObjects[0]!.bytes / 1024)} KiB profile): median ${median(withObjects.map((x) => x.ms)).toFixed(0)} ms of 5 (${withObjects.map((x) => x.ms.toFixed(0)).join(', ')})`,
+        `agent reads ${refs.length} selected objects (${Math.round(reads[0]!.bytes / 1024)} KiB answer): median ${median(reads.map((x) => x.ms)).toFixed(0)} ms of 3 (${reads.map((x) => x.ms.toFixed(0)).join(', ')})`,
       ];
       for (const line of lines) t.diagnostic(line);
       assert.ok(med < 10_000, `median ${med} ms`);
