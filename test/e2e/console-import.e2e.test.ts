@@ -3,8 +3,9 @@
  * `strata server` and a real sandbox cluster populated directly — a Helm release of a chart the test builds, with
  * custom values, and plain manifests — never through Strata:
  *   a kubeconfig that runs a command is refused at the field, nothing registered → import by pasting the kubeconfig
- *   (read-only) → discovery shows the release (with its values) and the nodes; the cluster is unchanged → generate a
- *   profile: the draft shows the chart layer → publish → plan the adoption: the adoption verdict (or why there is no
+ *   (read-only) → discovery shows the release (with its values) and the nodes; the cluster is unchanged → select the
+ *   plain manifests' workloads and generate a profile: the draft shows the chart layer and the manifest layers the
+ *   agent read them into → publish → plan the adoption: the adoption verdict (or why there is no
  *   preview) and the plan → adopt → the cluster page shows the Discovery tab and no scale action → a second cluster
  *   registered by agent manifest gets a one-time `kubectl apply -f URL` command with its expiry.
  * axe-core finds no serious or critical violation on any step, in the light and the dark theme. Screenshots go to
@@ -203,11 +204,17 @@ describe('web console: import wizard (real server, sandbox cluster populated dir
   );
 
   step(
-    'generates a profile: the draft shows the chart layer and the unmatched items; publishes it',
+    'generates a profile with the shop workloads selected: chart and manifest layers, unmatched items; publishes it',
     async () => {
       await page.getByRole('button', { name: 'Next', exact: true }).click();
       await page.waitForURL(/step=profile$/);
       assert.equal(await page.getByLabel('Profile name').inputValue(), profile);
+      // The plain manifests (namespace shop and what is in it) are copied into manifest layers.
+      const picker = page.getByRole('region', { name: 'Workloads to include' });
+      await picker.getByRole('checkbox', { name: 'Select all in namespace shop' }).check();
+      await picker.getByRole('checkbox', { name: 'Namespace shop', exact: true }).check();
+      assert.equal(await page.getByTestId('workload-selection-count').textContent(), '4 selected');
+      a11y.push(...(await violationsInBothThemes(page, 'import: workload selection')));
       await page.getByRole('button', { name: 'Generate profile' }).click();
       const stack = page.getByRole('table', { name: `Layers of ${profile} 1.0.0`, exact: true });
       await stack.waitFor();
@@ -218,6 +225,17 @@ describe('web console: import wizard (real server, sandbox cluster populated dir
         .allTextContents();
       assert.equal(layer[1], release.name);
       assert.match(layer[2] ?? '', new RegExp(`chart ${release.chart} ${release.version}`));
+      for (const manifestLayer of ['cluster-objects', 'objects-shop'])
+        await stack.locator(`tr[data-layer="${manifestLayer}"]`).waitFor();
+      const matched = page.getByRole('region', { name: 'Matched items' });
+      for (const item of [
+        'Namespace shop',
+        'ConfigMap shop/settings',
+        'Deployment shop/web',
+        'Service shop/web',
+      ])
+        await matched.getByRole('cell', { name: item, exact: true }).waitFor();
+      assert.equal(await page.getByTestId('objects-not-copied').count(), 0, 'every selected object was read');
       await page.getByRole('region', { name: 'Unmatched items' }).waitFor();
       assert.equal(await page.getByTestId('generated-state').textContent(), 'Draft');
       a11y.push(...(await violationsInBothThemes(page, 'import: generated profile')));

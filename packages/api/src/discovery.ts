@@ -107,3 +107,11 @@ export interface GenerateProfileRequest {
 }
 
 export const MAX_SELECTED_OBJECTS = 500;
+
+/**
+ * `Kind namespace/name`, or `Kind name` when cluster-scoped: how generated profiles name an object in `matched` and
+ * `unmatched` (the CLI and the console find selected objects there by this name).
+ */
+export function objectItem(o: { kind: string; namespace?: string | undefined; name: string }): string {
+  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+}

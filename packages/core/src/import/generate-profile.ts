@@ -8,12 +8,13 @@
  *   listed as unmatched, not dropped.
  * - Selected non-Helm objects become one manifest layer per namespace, cleaned of what the API server sets.
  */
-import type {
-  ClusterDiscovery,
-  ClusterProfileSpec,
-  DiscoveredHelmRelease,
-  PackLayerKind,
-  ProfileLayer,
+import {
+  objectItem,
+  type ClusterDiscovery,
+  type ClusterProfileSpec,
+  type DiscoveredHelmRelease,
+  type PackLayerKind,
+  type ProfileLayer,
 } from '@strata/api';
 import { stringify } from 'yaml';
 import type { InMemoryPackCatalog } from '../packs/pack-catalog.js';
@@ -216,7 +217,10 @@ export function generateProfile(input: GenerateProfileInput): GeneratedProfile {
     const name = ns === '' ? 'cluster-objects' : `objects-${ns}`;
     layers.push({ name, manifest: objects.map((o) => stringify(o)).join('---\n') });
     for (const o of objects) {
-      matched.push({ item: `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? ''}`, layer: name });
+      matched.push({
+        item: objectItem({ kind: o.kind, namespace: ns, name: o.metadata?.name ?? '' }),
+        layer: name,
+      });
     }
   }
 

@@ -16,6 +16,7 @@ import {
   type GenerateProfileRequest,
   type Issue,
   type SelectedObject,
+  objectItem,
 } from '@strata/api';
 import { generateProfile, type KubeObject } from '@strata/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -68,11 +69,6 @@ const Body = {
     },
   },
 } as const;
-
-/** `Kind namespace/name` (or `Kind name`): how objects are named in matched and unmatched items. */
-export function objectItem(o: { kind: string; namespace?: string | undefined; name: string }): string {
-  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-}
 
 const sameObject = (a: SelectedObject | AgentObjectRef, b: SelectedObject | AgentObjectRef): boolean =>
   a.kind === b.kind &&

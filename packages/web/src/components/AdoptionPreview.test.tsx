@@ -1,7 +1,7 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import type { AdoptionPreview } from '@strata/api';
 import { describe, expect, it } from 'vitest';
-import { renderUi } from '../test/render';
+import { cellsOf, renderUi } from '../test/render';
 import { AdoptionPreviewView, adoptionChanges } from './AdoptionPreview';
 
 const quiet: AdoptionPreview = {
@@ -82,15 +82,7 @@ const changing: AdoptionPreview = {
   ],
 };
 
-const rows = () =>
-  within(screen.getByRole('table', { name: 'Adoption preview' }))
-    .getAllByRole('row')
-    .slice(1)
-    .map((r) =>
-      within(r)
-        .getAllByRole('cell')
-        .map((c) => c.textContent),
-    );
+const rows = () => cellsOf(screen.getByRole('table', { name: 'Adoption preview' }));
 
 describe('AdoptionPreviewView', () => {
   it('says that adoption changes nothing, and lists every object and release as adopted', () => {

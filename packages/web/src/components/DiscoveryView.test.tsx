@@ -1,7 +1,7 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import type { ClusterDiscovery } from '@strata/api';
 import { describe, expect, it } from 'vitest';
-import { renderUi } from '../test/render';
+import { cellsOf, renderUi } from '../test/render';
 import { WORKLOAD_ROWS, groupWorkloads } from './DiscoveryLists';
 import { DiscoveryView } from './DiscoveryView';
 
@@ -76,16 +76,6 @@ const discovery: ClusterDiscovery = {
   ],
   counts: { objects: 212, namespaces: 7, nodes: 4 },
 };
-
-const cellsOf = (table: HTMLElement) =>
-  within(table)
-    .getAllByRole('row')
-    .slice(1)
-    .map((r) =>
-      within(r)
-        .queryAllByRole('cell')
-        .map((c) => c.textContent),
-    );
 
 describe('DiscoveryView', () => {
   it('summarises distribution, version, nodes, CNI, CSI and ingress', () => {

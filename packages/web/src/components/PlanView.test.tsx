@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import type { ClusterPlan, ProfileDiff } from '@strata/api';
 import { describe, expect, it } from 'vitest';
-import { renderUi } from '../test/render';
+import { cellsOf, renderUi } from '../test/render';
 import { PlanView } from './PlanView';
 import { ProfileDiffView } from './ProfileDiffView';
 
@@ -72,14 +72,7 @@ describe('PlanView', () => {
     renderUi(<PlanView plan={upgrade} />);
     expect(screen.getByText(/Added: monitoring \(base, position 6\)/)).toBeTruthy();
     const values = screen.getByRole('table', { name: 'Value changes of team-ns' });
-    const cells = within(values)
-      .getAllByRole('row')
-      .slice(1)
-      .map((r) =>
-        within(r)
-          .getAllByRole('cell')
-          .map((c) => c.textContent),
-      );
+    const cells = cellsOf(values);
     expect(cells).toEqual([
       ['/replicas', 'changed', '1', '3'],
       ['/team', 'added', '', 'shop'],

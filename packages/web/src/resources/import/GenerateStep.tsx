@@ -1,8 +1,8 @@
-import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { ClusterProfileKind, type ProfileLayer } from '@strata/api';
+import { ClusterProfileKind, type DiscoveredWorkload, type ProfileLayer } from '@strata/api';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { LayerStack, type StackLayer } from '../../components/LayerStack';
 import { AnchorLink } from '../../components/links';
@@ -12,7 +12,10 @@ import { useLiveList } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { layerName, layerSource } from '../clusters/use-cluster';
 import { usePackCatalog } from '../packs/use-packs';
-import { GENERATED_FROM, type GenerateProfileResult, type GeneratedProfileObject } from './import-api';
+import { MatchedItems, UnmatchedItems } from './GeneratedItems';
+import { GENERATED_FROM, type Generated, type GeneratedProfileObject } from './import-api';
+import { toSelectedObjects, type WorkloadSelection } from './workload-selection';
+import { WorkloadPicker } from './WorkloadPicker';
 
 function stackOf(
   layers: readonly ProfileLayer[],
@@ -27,7 +30,8 @@ function stackOf(
 }
 
 /** The generated draft: its layer stack, what each discovered item became, what was left out and why; publish. */
-function GeneratedDraft({ result }: { result: GenerateProfileResult }) {
+function GeneratedDraft({ generated }: { generated: Generated }) {
+  const { result, requested } = generated;
   const { client, project, can } = useSession();
   const queryClient = useQueryClient();
   const catalog = usePackCatalog();
@@ -76,54 +80,8 @@ function GeneratedDraft({ result }: { result: GenerateProfileResult }) {
           The draft has no layers: nothing discovered matched a pack or a pack source.
         </Alert>
       )}
-      {result.matched.length > 0 && (
-        <Card withBorder padding="sm" component="section" aria-label="Matched items">
-          <Title order={3} size="h6" mb={4}>
-            Described by a layer ({result.matched.length})
-          </Title>
-          <Table fz="sm" aria-label="Matched items">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Discovered</Table.Th>
-                <Table.Th>Layer</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {result.matched.map((m) => (
-                <Table.Tr key={`${m.item}->${m.layer}`}>
-                  <Table.Td>{m.item}</Table.Td>
-                  <Table.Td>{m.layer}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Card>
-      )}
-      <Card withBorder padding="sm" component="section" aria-label="Unmatched items">
-        <Title order={3} size="h6" mb={4}>
-          Not in the profile ({result.unmatched.length})
-        </Title>
-        {result.unmatched.length === 0 ? (
-          <Text size="sm">Everything discovered is described by a layer.</Text>
-        ) : (
-          <Table fz="sm" aria-label="Unmatched items">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Discovered</Table.Th>
-                <Table.Th>Why it is not in the profile</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {result.unmatched.map((u) => (
-                <Table.Tr key={u.item}>
-                  <Table.Td>{u.item}</Table.Td>
-                  <Table.Td>{u.reason}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </Card>
+      <MatchedItems matched={result.matched} />
+      <UnmatchedItems unmatched={result.unmatched} requested={requested} />
       <ConfirmDialog
         opened={publishing}
         onClose={() => setPublishing(false)}
@@ -149,16 +107,30 @@ function GeneratedDraft({ result }: { result: GenerateProfileResult }) {
   );
 }
 
-/** Name and version → `generate-profile` → the draft with its stack and unmatched items; earlier drafts listed. */
+export interface GenerateStepProps {
+  cluster: string;
+  /** The discovered workloads (`status.discovery.workloads`) the user may select. */
+  workloads: readonly DiscoveredWorkload[];
+  selected: WorkloadSelection;
+  onSelect: (selected: WorkloadSelection) => void;
+  generated?: Generated | undefined;
+  onGenerated: (generated: Generated) => void;
+}
+
+/**
+ * Name, version and the workloads to include → `generate-profile` → the draft with its stack and unmatched items;
+ * earlier drafts listed.
+ */
 export function GenerateStep({
   cluster,
-  result,
+  workloads,
+  selected,
+  onSelect,
+  generated,
   onGenerated,
-}: {
-  cluster: string;
-  result?: GenerateProfileResult;
-  onGenerated: (r: GenerateProfileResult) => void;
-}) {
+}: GenerateStepProps) {
+  const result = generated?.result;
+  const formId = useId();
   const { client, project, can } = useSession();
   const queryClient = useQueryClient();
   const [name, setName] = useState(`${cluster}-imported`);
@@ -175,13 +147,14 @@ export function GenerateStep({
         p.spec.version === result.profile.spec.version
       ),
   );
+  const objects = toSelectedObjects(workloads, selected);
   const generate = () => {
     setBusy(true);
     setError(undefined);
     client.clusters
-      .generateProfile(cluster, { name, version }, { project })
+      .generateProfile(cluster, { name, version, ...(objects.length > 0 ? { objects } : {}) }, { project })
       .then(async (r) => {
-        onGenerated(r);
+        onGenerated({ result: r, requested: objects });
         await queryClient.invalidateQueries({ queryKey: ['list', 'ClusterProfile'] });
       }, setError)
       .finally(() => setBusy(false));
@@ -189,46 +162,58 @@ export function GenerateStep({
   return (
     <Stack mt="md">
       {can('cluster', 'generate-profile') ? (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            generate();
-          }}
-        >
-          <Group align="flex-start" gap="sm">
-            <TextInput
-              label="Profile name"
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={issueAt(error, '/metadata/name') ?? issueAt(error, '/name')}
-              required
-              w={260}
-            />
-            <TextInput
-              label="Version"
-              value={version}
-              onChange={(e) => setVersion(e.currentTarget.value)}
-              error={issueAt(error, '/spec/version') ?? issueAt(error, '/version')}
-              required
-              w={140}
-            />
-            <Button type="submit" mt={25} loading={busy} disabled={!name || !version}>
+        <>
+          <form
+            id={formId}
+            onSubmit={(e) => {
+              e.preventDefault();
+              generate();
+            }}
+          >
+            <Group align="flex-start" gap="sm">
+              <TextInput
+                label="Profile name"
+                value={name}
+                onChange={(e) => setName(e.currentTarget.value)}
+                error={issueAt(error, '/metadata/name') ?? issueAt(error, '/name')}
+                required
+                w={260}
+              />
+              <TextInput
+                label="Version"
+                value={version}
+                onChange={(e) => setVersion(e.currentTarget.value)}
+                error={issueAt(error, '/spec/version') ?? issueAt(error, '/version')}
+                required
+                w={140}
+              />
+            </Group>
+            <Text size="xs" c="dimmed" mt={4}>
+              A draft describing what the agent discovered: OS, Kubernetes, CNI and CSI packs when the catalog
+              has the exact running versions, one chart layer per Helm release with its own values, and the
+              workloads selected below as manifest layers.
+            </Text>
+          </form>
+          <WorkloadPicker workloads={workloads} selected={selected} onChange={onSelect} />
+          <Group gap="sm">
+            <Button type="submit" form={formId} loading={busy} disabled={!name || !version}>
               Generate profile
             </Button>
+            <Text size="sm" c="dimmed">
+              {objects.length === 0
+                ? 'without workloads'
+                : `with ${objects.length} selected object${objects.length === 1 ? '' : 's'}${busy ? ': the agent reads them now' : ''}`}
+            </Text>
           </Group>
-          <Text size="xs" c="dimmed" mt={4}>
-            A draft describing what the agent discovered: OS, Kubernetes, CNI and CSI packs when the catalog
-            has the exact running versions, one chart layer per Helm release with its own values.
-          </Text>
-        </form>
+        </>
       ) : (
         <Alert color="gray">You may not generate profiles in project {project}.</Alert>
       )}
       <ProblemAlert error={error} />
-      {result && (
+      {generated && result && (
         <GeneratedDraft
           key={`${result.profile.metadata.name}@${result.profile.spec.version}`}
-          result={result}
+          generated={generated}
         />
       )}
       {earlier.length > 0 && (

@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Group, Skeleton, Stack, Stepper, Text } from '@mantine/core';
+import type { DiscoveredWorkload } from '@strata/api';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { DiscoveryView } from '../../components/DiscoveryView';
@@ -12,10 +13,14 @@ import { AdoptStep } from './AdoptStep';
 import { AgentLink } from './AgentLink';
 import { ConnectForm, MODES, type Registered } from './ConnectStep';
 import { GenerateStep } from './GenerateStep';
-import { IMPORTED, discoveryOf, importOf, type GenerateProfileResult } from './import-api';
+import { IMPORTED, discoveryOf, importOf, type Generated } from './import-api';
+import type { WorkloadSelection } from './workload-selection';
 
 export const IMPORT_STEPS = ['connect', 'discovery', 'profile', 'adopt'] as const;
 export type ImportStep = (typeof IMPORT_STEPS)[number];
+
+const NO_WORKLOADS: readonly DiscoveredWorkload[] = [];
+const NOTHING_SELECTED: WorkloadSelection = new Set();
 
 /**
  * Import a cluster Strata did not build: connect (kubeconfig, or a one-time agent-manifest link) → discovery (live
@@ -29,7 +34,11 @@ export function ImportWizard() {
   const name = search.cluster;
   const { cluster, loading, error } = useCluster(name ?? '');
   const [registered, setRegistered] = useState<Registered>();
-  const [generated, setGenerated] = useState<GenerateProfileResult>();
+  const [generated, setGenerated] = useState<Generated>();
+  // Kept here, not in the step: going back to the discovery and forth keeps what was selected (for this cluster).
+  const [selection, setSelection] = useState<{ cluster?: string; keys: WorkloadSelection }>({
+    keys: NOTHING_SELECTED,
+  });
   const index = name ? Math.max(0, IMPORT_STEPS.indexOf(search.step ?? 'discovery')) : 0;
   const go = (step: ImportStep, cluster = name) =>
     void navigate({ to: '/import', search: cluster ? { cluster, step } : {} });
@@ -121,10 +130,19 @@ export function ImportWizard() {
             </Stack>
           </Stepper.Step>
           <Stepper.Step label="Profile" description="generate, review, publish">
-            {name && <GenerateStep cluster={name} result={generated} onGenerated={setGenerated} />}
+            {name && (
+              <GenerateStep
+                cluster={name}
+                workloads={discovery?.workloads ?? NO_WORKLOADS}
+                selected={selection.cluster === name ? selection.keys : NOTHING_SELECTED}
+                onSelect={(keys) => setSelection({ cluster: name, keys })}
+                generated={generated}
+                onGenerated={setGenerated}
+              />
+            )}
           </Stepper.Step>
           <Stepper.Step label="Adopt" description="manage it with the profile">
-            {cluster && <AdoptStep cluster={cluster} suggested={generated?.profile.metadata.name} />}
+            {cluster && <AdoptStep cluster={cluster} suggested={generated?.result.profile.metadata.name} />}
           </Stepper.Step>
         </Stepper>
       )}

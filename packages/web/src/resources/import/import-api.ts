@@ -1,11 +1,17 @@
 /** What the Import wizard needs beyond the typed client: the shapes it works with and a few readers of a Cluster. */
-import type { ClusterDiscovery } from '@strata/api';
+import type { ClusterDiscovery, SelectedObject } from '@strata/api';
 import type { GeneratedProfileResult, ImportLink } from '@strata/client';
 import type { ClusterObject } from '../../lib/clusters';
 
 export type { ImportLink };
 export type GenerateProfileResult = GeneratedProfileResult;
 export type GeneratedProfileObject = GeneratedProfileResult['profile'];
+
+/** A generated draft with the objects the request selected (to tell which of them the agent could not read). */
+export interface Generated {
+  result: GenerateProfileResult;
+  requested: readonly SelectedObject[];
+}
 
 /** The annotation the server puts on a generated profile: `cluster/NAME`. */
 export const GENERATED_FROM = 'strata.dev/generated-from';
