@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StrataError } from '@strata/api';
 import type { ProfileDocument } from './profile.js';
-import { MASK, maskStack } from './mask-stack.js';
+import { MASK, maskJson, maskStack } from './mask-stack.js';
 import { resolveProfiles, tryResolveProfiles, type ResolveProfilesOptions } from './resolve-profiles.js';
 import { exampleProfile, testCatalog } from './test-fixtures.js';
 
@@ -350,5 +350,28 @@ describe('maskStack', () => {
       stack.layers.find((l) => l.name === 'kubernetes'),
     );
     assert.equal(maskStack(stack, []), stack);
+  });
+
+  it('gets the secrets from the resolution: the values of sensitive variables, not of the others', () => {
+    const result = tryResolveProfiles(
+      base({ profiles: [{ profile: exampleProfile(), variables: { registryPassword: 'hunter2' } }] }),
+    );
+    assert.deepEqual(result.secrets, ['hunter2']);
+    assert.doesNotMatch(JSON.stringify(maskStack(result.stack!, result.secrets)), /hunter2/);
+  });
+});
+
+describe('maskJson', () => {
+  it('masks secrets in every string of any JSON value, the longest first, and returns the value itself without secrets', () => {
+    const drift = [
+      { path: '/data/url', desired: 'postgres://app:pa55word@db', live: 'postgres://app:pa55@db', n: 3 },
+      { path: '/spec', desired: { token: ['pa55word'] }, live: null },
+    ];
+    assert.deepEqual(maskJson(drift, ['pa55', 'pa55word']), [
+      { path: '/data/url', desired: `postgres://app:${MASK}@db`, live: `postgres://app:${MASK}@db`, n: 3 },
+      { path: '/spec', desired: { token: [MASK] }, live: null },
+    ]);
+    assert.equal(maskJson(drift, []), drift);
+    assert.equal(maskJson(drift, ['']), drift);
   });
 });

@@ -49,6 +49,8 @@ export interface ResolveProfilesOptions {
 export function tryResolveProfiles(options: ResolveProfilesOptions): {
   stack?: ResolvedStack;
   issues: Issue[];
+  /** The values of the sensitive variables (strings), to mask wherever the stack or what derives from it is shown. */
+  secrets: string[];
 } {
   const issues: Issue[] = [];
   const { catalog } = options;
@@ -101,6 +103,7 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): {
 
   const layers: ResolvedLayer[] = [];
   const sensitive: ResolvedStack['sensitive'] = [];
+  const secrets: string[] = [];
   options.profiles.forEach((attachment, i) => {
     const prefix = prefixOf(attachment, i);
     const spec = attachment.profile?.spec;
@@ -137,6 +140,10 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): {
         });
     }
     const secretNames = sensitiveVariables(spec.variables);
+    for (const s of secretNames) {
+      const value = vars.values[s];
+      if (typeof value === 'string' && value !== '') secrets.push(value);
+    }
     spec.layers.forEach((layer, j) => {
       const source = layerSource(layer);
       if (!source) return;
@@ -158,8 +165,9 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): {
       if (used.length) sensitive.push({ profile: profile.name, layer: name, variables: used });
     });
   });
-  if (issues.length) return { issues };
+  if (issues.length) return { issues, secrets };
   return {
+    secrets,
     stack: {
       layers,
       hash: hashStack(layers),

@@ -16,7 +16,7 @@ import {
   type DriftEntry,
   type DesiredStateMessage,
 } from '@strata/api';
-import type { ResolvedLayer } from '@strata/core';
+import { maskJson, type ResolvedLayer } from '@strata/core';
 import type { AgentIdentity, ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClusterAgents } from './cluster-agents.js';
@@ -131,6 +131,11 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
       if (issues.length > 0) throw validationError(issues);
       const report = req.body as AgentStatusReport;
       await o.agents.touch(agent.clusterUid, report.agentVersion);
+      // Drift values and layer messages can quote values of sensitive variables: stored (and shown) masked.
+      if (report.layers.some((l) => (l.drift ?? []).length > 0 || l.message)) {
+        const secrets = (await o.agents.desired(agent.clusterUid))?.secrets ?? [];
+        report.layers = maskJson(report.layers, secrets);
+      }
       const key = { kind: 'Cluster', tenant: agent.tenant, project: agent.project, name: agent.name };
       let wrote = false;
       let before: LayerState[] = [];

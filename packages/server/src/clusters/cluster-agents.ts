@@ -32,6 +32,8 @@ export interface DesiredState {
   stack: ResolvedStack;
   policy: DesiredStateMessage['policy'];
   mode: AgentMode;
+  /** The values of the cluster's sensitive variables: what the agent reports is masked with them. Never sent. */
+  secrets?: string[];
 }
 
 export interface ClusterAgentsOptions {

@@ -160,6 +160,7 @@ export class ClusterController implements Controller {
       stack: resolved.stack,
       policy,
       mode: agentMode(spec),
+      secrets: resolved.secrets,
     });
     const updatesAvailable = await this.#updatesAvailable(cluster, spec);
 

@@ -4,7 +4,13 @@
  * generate a profile from what the agent discovered (import) is in generate-profile-route.ts.
  */
 import { ClusterKind, StrataError, validationError, type ClusterSpec, type Resource } from '@strata/api';
-import { IMPORTED_PROVIDER, planClusterChange, type ClusterPlan, type ResolvedStack } from '@strata/core';
+import {
+  IMPORTED_PROVIDER,
+  maskJson,
+  planClusterChange,
+  type ClusterPlan,
+  type ResolvedStack,
+} from '@strata/core';
 import type { ProviderCluster } from '@strata/provider-sdk';
 import { listAll, type ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -81,7 +87,8 @@ export interface PlanResponse {
 }
 
 /** A plan and the proposed stack (not returned: the plan already shows what changes). */
-type PlanResult = PlanResponse & { stack?: ResolvedStack };
+/** The response, plus the proposed stack and the values of sensitive variables (to mask what is added to it). */
+type PlanResult = PlanResponse & { stack?: ResolvedStack; secrets: string[] };
 
 export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOptions): void {
   const target = (req: FastifyRequest<{ Params: Params }>): Target => ({
@@ -126,7 +133,9 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       current: { spec: current.spec as unknown as ClusterSpec, ...(from.stack ? { stack: from.stack } : {}) },
       proposed: { spec: proposed.spec as unknown as ClusterSpec, ...(to.stack ? { stack: to.stack } : {}) },
     });
-    return { plan: result, proposed, ...(to.stack ? { stack: to.stack } : {}) };
+    // Values diffs show resolved values: the values of sensitive variables (either side) never leave masked.
+    const secrets = [...from.secrets, ...to.secrets];
+    return { plan: maskJson(result, secrets), proposed, secrets, ...(to.stack ? { stack: to.stack } : {}) };
   };
 
   /**
@@ -178,13 +187,13 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
           { path: '/metadata/name', message: `must match the name in the URL ("${req.params.name}")` },
         ]);
       }
-      const { stack, ...result } = await plan(ctx, target(req), current, spec);
+      const { stack, secrets, ...result } = await plan(ctx, target(req), current, spec);
       const waitSeconds = Math.min(Number(req.query.adoptionWaitSeconds ?? ADOPTION_WAIT_SECONDS), 60);
       const abort = new AbortController();
       // The client went away: stop waiting for the agent.
       reply.raw.once('close', () => abort.abort());
       const adopted = await adoption(current, result.proposed, stack, waitSeconds, abort.signal);
-      return { ...result, plan: { ...result.plan, ...adopted } };
+      return { ...result, plan: { ...result.plan, ...maskJson(adopted, secrets) } };
     },
   );
 
@@ -206,7 +215,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
         ]);
       }
       spec.profiles![index]!.version = req.body.version;
-      const { stack: _stack, ...result } = await plan(ctx, target(req), current, spec);
+      const { stack: _stack, secrets: _secrets, ...result } = await plan(ctx, target(req), current, spec);
       if (req.body.dryRun) return result;
       const cluster = await o.service.update(ctx, target(req), req.params.name, {
         metadata: {

@@ -42,6 +42,8 @@ export interface ResolvedCluster {
   issues: Issue[];
   /** The attached profile versions that were found, index-aligned with spec.profiles. */
   profiles: (Resource | undefined)[];
+  /** The values of the cluster's sensitive variables: masked wherever something derived from the stack is shown. */
+  secrets: string[];
 }
 
 const PLACEHOLDER_UID = '00000000-0000-0000-0000-000000000000';
@@ -106,10 +108,10 @@ export async function resolveCluster(input: ResolveClusterInput): Promise<Resolv
       ...(profiles.every(Boolean) ? { profileTypes: types } : {}),
     }),
   );
-  if (issues.length > 0) return { issues, profiles };
+  if (issues.length > 0) return { issues, profiles, secrets: [] };
   // No profiles (an imported cluster only watched, for instance): the agent gets an empty stack.
   if (refs.length === 0)
-    return { stack: { layers: [], hash: hashStack([]), sensitive: [] }, issues, profiles };
+    return { stack: { layers: [], hash: hashStack([]), sensitive: [] }, issues, profiles, secrets: [] };
 
   const [catalog, macros] = await Promise.all([
     input.catalogs.get(cluster.tenant),
@@ -139,5 +141,10 @@ export async function resolveCluster(input: ResolveClusterInput): Promise<Resolv
       ...(spec.region ? { region: spec.region } : {}),
     },
   });
-  return { ...(result.stack ? { stack: result.stack } : {}), issues: result.issues, profiles };
+  return {
+    ...(result.stack ? { stack: result.stack } : {}),
+    issues: result.issues,
+    profiles,
+    secrets: result.secrets,
+  };
 }

@@ -1,6 +1,7 @@
 import { StrataError, ClusterProfileKind, type Resource } from '@strata/api';
 import {
   diffProfiles,
+  maskStack,
   tryResolveProfiles,
   validateProfile,
   mergeMacros,
@@ -174,7 +175,8 @@ export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOpti
             result.issues,
           );
         }
-        return result.stack;
+        // The caller gave the values, but responses and logs never carry sensitive ones.
+        return maskStack(result.stack, result.secrets);
       },
     );
 
