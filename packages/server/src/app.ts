@@ -257,6 +257,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     registerClusterRoutes(app, {
       service,
       store: options.store,
+      cipher: options.cipher,
       catalogs,
       providers,
       agents,

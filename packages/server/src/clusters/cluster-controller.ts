@@ -35,6 +35,7 @@ import {
 } from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { resolveCluster } from './resolve-cluster.js';
+import { revealStoredVariables } from './sealed-variables.js';
 import { revealSecret, type SecretCipher } from '../resources/secret-fields.js';
 import { AGENT_DISCONNECTED_AFTER_SECONDS } from '@strata/api';
 
@@ -472,9 +473,12 @@ export class ClusterController implements Controller {
     return out;
   }
 
-  /** The spec as the provider needs it: write-only fields decrypted (never stored or returned like this). */
+  /**
+   * The spec as the provider and the agent need it: write-only fields and sealed variables decrypted (never stored or
+   * returned like this).
+   */
   #providerSpec(cluster: Resource): ClusterSpec {
-    const spec = cluster.spec as unknown as ClusterSpec;
+    const spec = revealStoredVariables(cluster.spec as unknown as ClusterSpec, this.#o.cipher);
     const kubeconfig = revealSecret(this.#o.cipher, cluster.spec.kubeconfig);
     return typeof kubeconfig === 'string' ? { ...spec, kubeconfig } : spec;
   }

@@ -4,18 +4,34 @@
  * the declared types, pool counts respect min/max and quorum, the provider can build the Kubernetes version — all
  * reported at once, before anything is stored.
  */
-import { StrataError, type ClusterSpec, type Issue, type Resource } from '@strata/api';
+import { StrataError, type ClusterSpec, type Issue, type ProfileVariable, type Resource } from '@strata/api';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
-import type { KindHooks } from '../resources/kind-hooks.js';
+import { sensitiveVariables } from '@strata/core';
+import type { HookContext, KindHooks } from '../resources/kind-hooks.js';
 import { revealSecret, type SecretCipher } from '../resources/secret-fields.js';
 import { providerCluster } from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
-import { resolveCluster } from './resolve-cluster.js';
+import { findProfile, resolveCluster } from './resolve-cluster.js';
+import { revealGivenVariables, revealStoredVariables, sealVariables } from './sealed-variables.js';
 
 /** Held on every Cluster until its infrastructure is gone. */
 export const INFRASTRUCTURE_FINALIZER = 'strata.dev/infrastructure';
 
 const IMMUTABLE = ['provider', 'cloudAccount', 'region'] as const;
+
+/** Sensitive variables of the attached profiles, by profile name (missing profiles have none). */
+async function sensitiveByProfile(
+  ctx: HookContext,
+  spec: ClusterSpec,
+): Promise<(profile: unknown) => readonly string[]> {
+  const cluster = { tenant: ctx.principal.tenant, project: ctx.project ?? '', name: '' };
+  const names = new Map<unknown, string[]>();
+  for (const ref of spec.profiles ?? []) {
+    const profile = await findProfile(ctx.store, cluster, ref.name, ref.version);
+    names.set(ref.name, sensitiveVariables(profile?.spec.variables as ProfileVariable[] | undefined));
+  }
+  return (profile) => names.get(profile) ?? [];
+}
 
 function variablesByProfile(spec: ClusterSpec): Record<string, Record<string, unknown>> {
   return Object.fromEntries((spec.profiles ?? []).map((p) => [p.name, p.variables ?? {}]));
@@ -37,13 +53,19 @@ export function clusterHooks(o: {
         );
       }
     },
+    async sealSpec(ctx, spec, previous) {
+      const sensitive = await sensitiveByProfile(ctx, spec as unknown as ClusterSpec);
+      return sealVariables(spec, previous?.spec, sensitive, o.cipher);
+    },
     async validate(ctx, input, previous?: Resource) {
-      const given = input.spec as unknown as ClusterSpec;
+      // `********` for a sensitive variable stands for its stored value: validate with that.
+      const revealed = revealGivenVariables(input.spec as unknown as ClusterSpec, previous?.spec, o.cipher);
+      const given = revealed.spec;
       // A kubeconfig left out of an update keeps the stored one (write-only field): validate with it.
       const stored = previous ? revealSecret(o.cipher, previous.spec.kubeconfig) : undefined;
       const kubeconfig = given.kubeconfig ?? (typeof stored === 'string' ? stored : undefined);
       const spec: ClusterSpec = { ...given, ...(kubeconfig ? { kubeconfig } : {}) };
-      const issues: Issue[] = [];
+      const issues: Issue[] = [...revealed.issues];
       if (previous) {
         for (const field of IMMUTABLE) {
           if ((previous.spec[field] ?? null) !== (spec[field] ?? null)) {
@@ -66,7 +88,11 @@ export function clusterHooks(o: {
         spec,
         providers: o.providers.names(),
         ...(previous
-          ? { previousVariables: variablesByProfile(previous.spec as unknown as ClusterSpec) }
+          ? {
+              previousVariables: variablesByProfile(
+                revealStoredVariables(previous.spec as unknown as ClusterSpec, o.cipher),
+              ),
+            }
           : {}),
       });
       issues.push(...resolved.issues);

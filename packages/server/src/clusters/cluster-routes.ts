@@ -18,17 +18,21 @@ import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import { authorize, type Target } from '../resources/access.js';
 import { isPlainObject } from '../resources/merge-patch.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
+import type { SecretCipher } from '../resources/secret-fields.js';
 import { renderAgentManifest } from './agent-manifest.js';
 import type { ClusterAgents } from './cluster-agents.js';
 import { updateClusterStatus } from './cluster-status.js';
 import { agentMode, clusterInfrastructureName, refuseProviderRunAgent, statusString } from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { resolveCluster } from './resolve-cluster.js';
+import { revealGivenVariables, revealStoredVariables } from './sealed-variables.js';
 import { registerGenerateProfileRoute } from './generate-profile-route.js';
 
 export interface ClusterRoutesOptions {
   service: ResourceService;
   store: ResourceRepository;
+  /** Reveals sealed variables to resolve stacks (never for responses). */
+  cipher: SecretCipher;
   catalogs: TenantCatalogs;
   providers: ProviderRegistry;
   agents: ClusterAgents;
@@ -112,6 +116,26 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       spec,
     };
     const proposed = await o.service.update(ctx, t, current.metadata.name, body, undefined, { dryRun: true });
+    // Stacks resolve with the real values of sensitive variables: the stored ones (sealed), and those the proposal
+    // gives (`********` keeps a stored one). Only masked output leaves this function.
+    const stored = await o.store.get(
+      { tenant: current.metadata.tenant, projects: '*' },
+      {
+        kind: ClusterKind.kind,
+        tenant: current.metadata.tenant,
+        project: current.metadata.project ?? '',
+        name: current.metadata.name,
+      },
+    );
+    const storedSpec = stored?.spec ?? current.spec;
+    const currentSpec = revealStoredVariables(storedSpec as unknown as ClusterSpec, o.cipher);
+    // The proposal as stored shows sealed values as `********`: take the attachments as given.
+    const input = isPlainObject(spec) && Array.isArray(spec.profiles) ? { profiles: spec.profiles } : {};
+    const proposedSpec = revealGivenVariables(
+      { ...(proposed.spec as unknown as ClusterSpec), ...input },
+      storedSpec,
+      o.cipher,
+    ).spec;
     const resolve = (s: ClusterSpec) =>
       resolveCluster({
         store: o.store,
@@ -125,13 +149,10 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
         spec: withStoredSecrets(s),
         providers: o.providers.names(),
       });
-    const [from, to] = await Promise.all([
-      resolve(current.spec as unknown as ClusterSpec),
-      resolve(proposed.spec as unknown as ClusterSpec),
-    ]);
+    const [from, to] = await Promise.all([resolve(currentSpec), resolve(proposedSpec)]);
     const result = planClusterChange({
-      current: { spec: current.spec as unknown as ClusterSpec, ...(from.stack ? { stack: from.stack } : {}) },
-      proposed: { spec: proposed.spec as unknown as ClusterSpec, ...(to.stack ? { stack: to.stack } : {}) },
+      current: { spec: currentSpec, ...(from.stack ? { stack: from.stack } : {}) },
+      proposed: { spec: proposedSpec, ...(to.stack ? { stack: to.stack } : {}) },
     });
     // Values diffs show resolved values: the values of sensitive variables (either side) never leave masked.
     const secrets = [...from.secrets, ...to.secrets];

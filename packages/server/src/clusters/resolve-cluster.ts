@@ -49,7 +49,7 @@ export interface ResolvedCluster {
 const PLACEHOLDER_UID = '00000000-0000-0000-0000-000000000000';
 
 /** Reads one attached profile version: the cluster's project first, then the tenant's shared profiles. */
-async function findProfile(
+export async function findProfile(
   store: ResourceRepository,
   cluster: ClusterIdentity,
   name: string,

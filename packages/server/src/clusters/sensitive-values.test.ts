@@ -1,7 +1,8 @@
 /**
- * Values of sensitive variables never leave the server in clear, even where they reach a response through the
- * resolved stack: the profile resolve preview, the values diffs of a cluster plan, and the drift (desired and live
- * values) and layer messages an agent reports, which are stored masked.
+ * Values of sensitive variables never leave the server in clear: a cluster's own variables are sealed in place
+ * (encrypted at rest, read back as ********, and ******** written back keeps them), and where they reach a response
+ * through the resolved stack they are masked: the profile resolve preview, the values diffs of a cluster plan, and
+ * the drift (desired and live values) and layer messages an agent reports, which are stored masked.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -31,15 +32,17 @@ const db = {
   },
 };
 
-const legacy = (password: string) => ({
+const legacyWith = (variables: Record<string, unknown>) => ({
   metadata: { name: 'legacy' },
   spec: {
     provider: 'imported',
     nodePools: [],
     import: { mode: 'full', connect: 'manifest' },
-    profiles: [{ name: 'db', version: '1.0.0', variables: { dbPassword: password } }],
+    profiles: [{ name: 'db', version: '1.0.0', variables }],
   },
 });
+
+const legacy = (password: string) => legacyWith({ dbPassword: password });
 
 for (const backend of await testBackends()) {
   describe(`sensitive variable values stay masked on ${backend.name}`, () => {
@@ -51,6 +54,56 @@ for (const backend of await testBackends()) {
       await expectOk(s.call({ method: 'POST', url: `${P}/clusters`, body: legacy(OLD) }));
     });
     after(async () => s?.close());
+
+    const get = async () => expectOk(s.call({ method: 'GET', url: `${P}/clusters/legacy` }));
+    const raw = async () =>
+      s.store.get(
+        { tenant: 'default', projects: '*' },
+        { kind: 'Cluster', tenant: 'default', project: 'default', name: 'legacy' },
+      );
+    const variables = (spec: Record<string, unknown>) =>
+      (spec.profiles as { variables: Record<string, unknown> }[])[0]!.variables;
+
+    it('a cluster stores its sensitive variables encrypted and shows them as ********; ******** written back keeps them', async () => {
+      const stored = await raw();
+      assert.ok(!JSON.stringify(stored).includes(OLD), 'encrypted at rest');
+      const sealed = variables(stored!.spec).dbPassword;
+      assert.ok(sealed && typeof sealed === 'object' && '$sealed' in sealed, JSON.stringify(sealed));
+      const read = await get();
+      assert.ok(!read.text.includes(OLD));
+      assert.equal(variables(read.body.spec as Record<string, unknown>).dbPassword, MASK);
+      const generation = (read.body.metadata as { generation: number }).generation;
+
+      // What was read, written back: nothing changes (same ciphertext, same generation).
+      const back = await expectOk(
+        s.call({
+          method: 'PUT',
+          url: `${P}/clusters/legacy`,
+          body: { metadata: { name: 'legacy' }, spec: read.body.spec },
+        }),
+      );
+      assert.equal((back.body.metadata as { generation: number }).generation, generation);
+      assert.deepEqual(variables((await raw())!.spec).dbPassword, sealed);
+
+      const forged = await s.call({
+        method: 'PUT',
+        url: `${P}/clusters/legacy`,
+        body: legacyWith({ dbPassword: { $sealed: 'copied-from-another-cluster' } }),
+      });
+      assert.equal(forged.status, 422, forged.text);
+      assert.match(forged.text, /profiles\/0\/variables\/dbPassword/);
+      assert.deepEqual(variables((await raw())!.spec).dbPassword, sealed, 'nothing stored');
+    });
+
+    it('******** for a variable with no stored value is refused, naming it', async () => {
+      const res = await s.call({
+        method: 'POST',
+        url: `${P}/clusters`,
+        body: { ...legacy(MASK), metadata: { name: 'other' } },
+      });
+      assert.equal(res.status, 422, res.text);
+      assert.match(res.text, /stands for the stored value, but variable dbPassword has none/);
+    });
 
     it('the profile resolve preview masks the value it was given', async () => {
       const res = await expectOk(
@@ -64,7 +117,15 @@ for (const backend of await testBackends()) {
       assert.ok(res.text.includes(`postgres://app:${MASK}@db`), res.text);
     });
 
-    it('a plan that changes the value shows the change, masked on both sides', async () => {
+    it('a plan with ******** changes nothing; one with a new value shows the change, masked on both sides', async () => {
+      const same = await expectOk(
+        s.call({
+          method: 'POST',
+          url: `${P}/clusters/legacy/plan?adoptionWaitSeconds=0`,
+          body: legacy(MASK),
+        }),
+      );
+      assert.deepEqual((same.body.plan as { layers: { changed: unknown[] } }).layers.changed, []);
       const res = await expectOk(
         s.call({
           method: 'POST',
@@ -123,7 +184,7 @@ for (const backend of await testBackends()) {
         ],
       });
       const stored = await expectOk(s.call({ method: 'GET', url: `${P}/clusters/legacy` }));
-      assert.ok(!JSON.stringify(stored.body.status).includes(OLD), 'nowhere in the status');
+      assert.ok(!stored.text.includes(OLD), 'nowhere in the cluster');
       const layer = (
         stored.body.status as {
           layers: { message: string; drift: { desired: string; live: string }[] }[];

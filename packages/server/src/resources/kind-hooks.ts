@@ -40,4 +40,13 @@ export interface KindHooks {
   afterCreate?(ctx: HookContext, created: Resource): Promise<void>;
   /** Spec as stored: fills server-computed fields (e.g. a pack's content digest). */
   normalizeSpec?(input: HookInput): Record<string, unknown>;
+  /**
+   * Seals values the kind's own rules make secret (e.g. a Cluster's sensitive variables), after validation and
+   * before storing; `previous` is the stored object on update.
+   */
+  sealSpec?(
+    ctx: HookContext,
+    spec: Record<string, unknown>,
+    previous?: Resource,
+  ): Promise<Record<string, unknown>>;
 }

@@ -104,7 +104,7 @@ export class ResourceService {
     await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input);
     let spec = await sealSecrets({
       kind,
-      spec: hooks?.normalizeSpec?.(input) ?? input.spec,
+      spec: await this.#sealSpec(hooks, this.#hookContext(ctx, project), input),
       cipher: this.#o.cipher,
     });
     let status: Record<string, unknown> | undefined = hooks?.initialStatus?.(input);
@@ -335,7 +335,7 @@ export class ResourceService {
     await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input, previous);
     const spec = await sealSecrets({
       kind,
-      spec: hooks?.normalizeSpec?.(input) ?? input.spec,
+      spec: await this.#sealSpec(hooks, this.#hookContext(ctx, project), input, previous),
       stored: previous.spec,
       cipher: this.#o.cipher,
     });
@@ -366,6 +366,17 @@ export class ResourceService {
 
   #hookContext(ctx: RequestContext, project: string | undefined): HookContext {
     return { principal: ctx.principal, store: this.#o.store, project };
+  }
+
+  /** The spec to store before secret fields are sealed: normalized, then the kind's own values sealed. */
+  async #sealSpec(
+    hooks: KindHooks | undefined,
+    hctx: HookContext,
+    input: ValidInput,
+    previous?: Resource,
+  ): Promise<Record<string, unknown>> {
+    const spec = hooks?.normalizeSpec?.(input) ?? input.spec;
+    return (await hooks?.sealSpec?.(hctx, spec, previous)) ?? spec;
   }
 
   async #runValidateHook(

@@ -1,5 +1,6 @@
 import type { KindDefinition } from '@strata/api';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { maskSealedVariables } from '../clusters/sealed-variables.js';
 
 /** Encrypts and decrypts secret values at rest (implemented by the store's key ring). */
 export interface SecretCipher {
@@ -9,6 +10,11 @@ export interface SecretCipher {
 
 /** Status fields that are platform-internal and never returned (hashes of credentials). */
 const HIDDEN_STATUS_FIELDS: Record<string, readonly string[]> = { ApiKey: ['keyHash'] };
+
+/** Values a kind seals in place (not whole fields), shown masked: a Cluster's sensitive variables. */
+const SEALED_IN_PLACE: Record<string, (spec: Record<string, unknown>) => Record<string, unknown>> = {
+  Cluster: maskSealedVariables,
+};
 
 function field(pointer: string): string {
   return pointer.replace(/^\//, '');
@@ -71,8 +77,9 @@ export function redact<
 >(kind: KindDefinition, object: T): T {
   const secrets = kind.secretFields ?? [];
   const hidden = HIDDEN_STATUS_FIELDS[kind.kind] ?? [];
-  if (secrets.length === 0 && hidden.length === 0) return object;
-  const spec = { ...object.spec };
+  const sealed = SEALED_IN_PLACE[kind.kind];
+  if (secrets.length === 0 && hidden.length === 0 && !sealed) return object;
+  const spec = { ...(sealed ? sealed(object.spec) : object.spec) };
   const set: string[] = [];
   for (const pointer of secrets) {
     const name = field(pointer);
