@@ -24,6 +24,7 @@ import type { ClusterAgents } from './cluster-agents.js';
 import { updateClusterStatus } from './cluster-status.js';
 import { agentMode, clusterInfrastructureName, refuseProviderRunAgent, statusString } from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import { involvedSelector } from '../controllers/events.js';
 import { resolveCluster } from './resolve-cluster.js';
 import { revealGivenVariables, revealStoredVariables } from './sealed-variables.js';
 import { registerGenerateProfileRoute } from './generate-profile-route.js';
@@ -443,7 +444,11 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       const events = await listAll(
         o.store,
         { tenant: ctx.principal.tenant, projects: '*' },
-        { kind: 'Event', project: req.params.project },
+        {
+          kind: 'Event',
+          project: req.params.project,
+          labelSelector: involvedSelector('Cluster', req.params.name),
+        },
       );
       const items = events
         .filter((e) => {

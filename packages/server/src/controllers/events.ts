@@ -11,6 +11,18 @@ export interface EventInput {
   now?: Date;
 }
 
+/** Labels every Event carries, so the events of one object are one indexed query (`GET .../clusters/NAME/events`). */
+export const INVOLVED_KIND_LABEL = 'strata.dev/involved-kind';
+export const INVOLVED_NAME_LABEL = 'strata.dev/involved-name';
+
+/** The label selector of the events of one object. */
+export function involvedSelector(kind: string, name: string) {
+  return [
+    { key: INVOLVED_KIND_LABEL, op: '=' as const, value: kind },
+    { key: INVOLVED_NAME_LABEL, op: '=' as const, value: name },
+  ];
+}
+
 /**
  * Records an Event for an object. Repeats of the same reason and message on the same object are one Event with a
  * growing count (like Kubernetes), so a failing retry loop does not flood the store.
@@ -28,6 +40,7 @@ export async function recordEvent(store: ResourceRepository, e: EventInput): Pro
     .slice(0, 10)}-${digest}`;
   const key = { kind: 'Event', tenant: e.tenant, project, name };
   const now = (e.now ?? new Date()).toISOString();
+  const labels = { [INVOLVED_KIND_LABEL]: e.involvedObject.kind, [INVOLVED_NAME_LABEL]: e.involvedObject.name };
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await store.get(scope, key);
     try {
@@ -36,6 +49,7 @@ export async function recordEvent(store: ResourceRepository, e: EventInput): Pro
           scope,
           {
             key,
+            labels,
             spec: {
               involvedObject: e.involvedObject,
               type: e.type,
@@ -56,6 +70,8 @@ export async function recordEvent(store: ResourceRepository, e: EventInput): Pro
           {
             key,
             expectedResourceVersion: existing.metadata.resourceVersion,
+            // Labels too: an Event recorded before they existed gets them at its next repeat.
+            labels: { ...existing.metadata.labels, ...labels },
             spec: { ...existing.spec, count, lastSeen: now },
           },
           { name: e.source },
