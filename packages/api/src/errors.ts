@@ -19,11 +19,11 @@ export const ErrorCatalogue = {
   STRATA_UNAUTHENTICATED: { status: 401, title: 'Authentication required', retriable: false },
   STRATA_FORBIDDEN: { status: 403, title: 'Permission denied', retriable: false },
   STRATA_NOT_FOUND: { status: 404, title: 'Not found', retriable: false },
-  STRATA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed for this kind', retriable: false },
+  STRATA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed here', retriable: false },
   STRATA_ALREADY_EXISTS: { status: 409, title: 'An object with this name already exists', retriable: false },
   STRATA_CONFLICT: {
     status: 409,
-    title: 'The object was changed by someone else (stale resourceVersion)',
+    title: 'Conflicts with the current state (a newer resourceVersion, or not possible yet; see detail)',
     retriable: false,
   },
   STRATA_IMMUTABLE: { status: 409, title: 'The object or field cannot be changed', retriable: false },
@@ -32,7 +32,8 @@ export const ErrorCatalogue = {
   STRATA_REFERENCE_NOT_FOUND: { status: 422, title: 'A referenced object does not exist', retriable: false },
   STRATA_GONE: {
     status: 410,
-    title: 'The requested resourceVersion is too old; list again',
+    title:
+      'No longer available (a resourceVersion too old to resume from: list again; a used or expired link)',
     retriable: false,
   },
   STRATA_RATE_LIMITED: { status: 429, title: 'Too many requests', retriable: true },

@@ -40,7 +40,10 @@ export async function recordEvent(store: ResourceRepository, e: EventInput): Pro
     .slice(0, 10)}-${digest}`;
   const key = { kind: 'Event', tenant: e.tenant, project, name };
   const now = (e.now ?? new Date()).toISOString();
-  const labels = { [INVOLVED_KIND_LABEL]: e.involvedObject.kind, [INVOLVED_NAME_LABEL]: e.involvedObject.name };
+  const labels = {
+    [INVOLVED_KIND_LABEL]: e.involvedObject.kind,
+    [INVOLVED_NAME_LABEL]: e.involvedObject.name,
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = await store.get(scope, key);
     try {
