@@ -20,7 +20,8 @@ export function defaultLeaseOwner(): string {
 
 export interface DatabaseKeyLeasesOptions {
   repository: LeaseRepository;
-  clock: Clock;
+  /** Tests: a fake clock. Absent: the database's clock, which every replica shares (decides expiry). */
+  clock?: Clock;
   owner?: string;
 }
 
@@ -28,7 +29,7 @@ export interface DatabaseKeyLeasesOptions {
 export class DatabaseKeyLeases implements KeyLeases {
   readonly owner: string;
   readonly #repository: LeaseRepository;
-  readonly #clock: Clock;
+  readonly #clock: Clock | undefined;
 
   constructor(options: DatabaseKeyLeasesOptions) {
     this.#repository = options.repository;
@@ -37,12 +38,16 @@ export class DatabaseKeyLeases implements KeyLeases {
   }
 
   async tryAcquire(name: string, ttlMs: number): Promise<boolean> {
-    const lease = await this.#repository.acquire({ name, owner: this.owner, ttlMs, now: this.#clock.now() });
+    const lease = await this.#repository.acquire({ name, owner: this.owner, ttlMs, ...this.#now() });
     return lease !== undefined;
   }
 
   renew(name: string, ttlMs: number): Promise<boolean> {
-    return this.#repository.renew({ name, owner: this.owner, ttlMs, now: this.#clock.now() });
+    return this.#repository.renew({ name, owner: this.owner, ttlMs, ...this.#now() });
+  }
+
+  #now(): { now?: number } {
+    return this.#clock ? { now: this.#clock.now() } : {};
   }
 
   release(name: string): Promise<void> {

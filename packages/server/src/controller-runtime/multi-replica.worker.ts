@@ -5,7 +5,6 @@
  */
 import { sql } from 'kysely';
 import { KyselyResourceRepository, LeaseRepository, openDatabase, type ObjectKey } from '@strata/store';
-import { realClock } from './clock.js';
 import { keyId, type Controller } from './controller.js';
 import { startController } from './controller-manager.js';
 import { DatabaseKeyLeases } from './key-leases.js';
@@ -17,7 +16,6 @@ const handle = await openDatabase({ url, poolSize: 8 });
 const store = new KyselyResourceRepository({ db: handle.db });
 const leases = new DatabaseKeyLeases({
   repository: new LeaseRepository({ db: handle.db, dialect: handle.dialect }),
-  clock: realClock,
   owner: `replica-${process.pid}`,
 });
 

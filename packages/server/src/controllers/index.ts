@@ -29,7 +29,6 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
     o.handle.dialect === 'postgres'
       ? new DatabaseKeyLeases({
           repository: new LeaseRepository({ db: o.handle.db, dialect: o.handle.dialect }),
-          clock: realClock,
         })
       : undefined;
   const running: RunningController[] = [];

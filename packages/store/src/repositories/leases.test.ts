@@ -51,6 +51,31 @@ for (const backend of await testBackends()) {
       assert.equal(results.filter(Boolean).length, 1);
     });
 
+    it("decides expiry by the database clock when the caller gives none, whatever a replica's clock says", async () => {
+      const hour = 3_600_000;
+      const before = Date.now();
+      const own = await leases.acquire({ name: 'l5', owner: 'a', ttlMs: 30_000 });
+      assert.ok(own, 'free: taken');
+      const after = Date.now();
+      assert.ok(
+        own.expiresAt >= before + 30_000 - 1000 && own.expiresAt <= after + 30_000 + 1000,
+        `${own.expiresAt}`,
+      );
+      assert.equal(
+        await leases.acquire({ name: 'l5', owner: 'b', ttlMs: 30_000 }),
+        undefined,
+        'live: refused',
+      );
+      assert.equal(await leases.renew({ name: 'l5', owner: 'a', ttlMs: 30_000 }), true);
+      // A replica whose clock runs an hour late took a lease that, by the shared clock, expired long ago: another
+      // replica takes it over at once (by its own clock it would still be live for an hour).
+      await leases.acquire({ name: 'l6', owner: 'late', ttlMs: 10_000, now: Date.now() - hour });
+      assert.equal((await leases.acquire({ name: 'l6', owner: 'b', ttlMs: 10_000 }))?.owner, 'b');
+      // ...and cannot renew it by its own clock's say-so once it is expired by the shared one.
+      await leases.acquire({ name: 'l7', owner: 'late', ttlMs: 10_000, now: Date.now() - hour });
+      assert.equal(await leases.renew({ name: 'l7', owner: 'late', ttlMs: 10_000 }), false);
+    });
+
     it('deletes expired leases', async () => {
       await leases.acquire({ name: 'l4', owner: 'a', ttlMs: 10, now: 0 });
       assert.ok((await leases.deleteExpired(1_000_000)) >= 1);

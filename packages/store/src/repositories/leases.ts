@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DialectName } from '../db.js';
 import type { Database } from '../schema.js';
 import { toNumber } from '../schema.js';
@@ -14,8 +14,11 @@ export interface LeaseRequest {
   name: string;
   owner: string;
   ttlMs: number;
-  /** Epoch milliseconds, from the caller's clock. */
-  now: number;
+  /**
+   * Epoch milliseconds from the caller's clock (tests). Absent: the database's clock, the one every replica shares, so
+   * a replica whose clock is off cannot take a live lease or keep an expired one.
+   */
+  now?: number;
 }
 
 export interface LeaseRepositoryOptions {
@@ -36,11 +39,21 @@ export class LeaseRepository {
     this.#dialect = options.dialect;
   }
 
+  /** "Now" in epoch milliseconds: the caller's, or the database's clock. */
+  #now(request: LeaseRequest): RawBuilder<number> {
+    if (request.now !== undefined) return sql<number>`CAST(${request.now} AS BIGINT)`;
+    return this.#dialect === 'postgres'
+      ? sql<number>`CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)`
+      : sql<number>`CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
+  }
+
   /** Takes the lease if it is free, expired, or already ours (then it is extended). Returns it, or undefined. */
   async acquire(request: LeaseRequest): Promise<Lease | undefined> {
     if (this.#dialect === 'postgres' && !(await this.#mayBeFree(request))) return undefined;
-    const expiresAt = request.now + request.ttlMs;
-    const at = new Date(request.now).toISOString();
+    const now = this.#now(request);
+    const expiresAt = sql<number>`${now} + CAST(${request.ttlMs} AS BIGINT)`;
+    // Informational timestamps (who took it when); expiry decisions use `now` above.
+    const at = new Date(request.now ?? Date.now()).toISOString();
     const row = await this.#db
       .insertInto('leases')
       .values({
@@ -54,9 +67,7 @@ export class LeaseRepository {
         oc
           .column('name')
           .doUpdateSet({ owner: request.owner, expires_at: expiresAt, acquired_at: at, renewed_at: at })
-          .where((eb) =>
-            eb.or([eb('leases.owner', '=', request.owner), eb('leases.expires_at', '<=', request.now)]),
-          ),
+          .where((eb) => eb.or([eb('leases.owner', '=', request.owner), eb('leases.expires_at', '<=', now)])),
       )
       .returning(['name', 'owner', 'expires_at'])
       .executeTakeFirst();
@@ -65,12 +76,16 @@ export class LeaseRepository {
 
   /** Extends a lease we still hold (and that has not expired). Returns false when it was lost. */
   async renew(request: LeaseRequest): Promise<boolean> {
+    const now = this.#now(request);
     const result = await this.#db
       .updateTable('leases')
-      .set({ expires_at: request.now + request.ttlMs, renewed_at: new Date(request.now).toISOString() })
+      .set({
+        expires_at: sql<number>`${now} + CAST(${request.ttlMs} AS BIGINT)`,
+        renewed_at: new Date(request.now ?? Date.now()).toISOString(),
+      })
       .where('name', '=', request.name)
       .where('owner', '=', request.owner)
-      .where('expires_at', '>', request.now)
+      .where('expires_at', '>', now)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -110,13 +125,13 @@ export class LeaseRepository {
       if (!exists) return true;
       const row = await trx
         .selectFrom('leases')
-        .select(['owner', 'expires_at'])
+        .select(['owner', 'expires_at', this.#now(request).as('now')])
         .where('name', '=', request.name)
         .forUpdate()
         .skipLocked()
         .executeTakeFirst();
       if (!row) return false;
-      return row.owner === request.owner || toNumber(row.expires_at) <= request.now;
+      return row.owner === request.owner || toNumber(row.expires_at) <= toNumber(row.now);
     });
   }
 }
