@@ -1,7 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import { findKind, KINDS, type KindDefinition } from '@strata/api';
 import { StrataClient, isUnreachable } from '@strata/client';
 import { configPath, readConfig, type CliConfig } from './config.js';
-import { UsageError } from './exit-codes.js';
+import { InputError, UsageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { resolveSettings, type GlobalOptions, type Settings } from './settings.js';
 
@@ -52,7 +53,18 @@ export class CommandContext {
   }
 
   async settings(): Promise<Settings> {
-    return resolveSettings(this.globals(), this.io.env, await this.configFile());
+    return resolveSettings(this.globals(), this.io.env, await this.configFile(), await this.keyFiles());
+  }
+
+  /** The keys in `--api-key-file` and `STRATA_API_KEY_FILE`, when given (read once per use). */
+  async keyFiles(): Promise<{ flag?: string; env?: string }> {
+    const { apiKey, apiKeyFile } = this.globals();
+    if (apiKey && apiKeyFile) throw new UsageError('give either --api-key or --api-key-file, not both');
+    const envFile = this.io.env.STRATA_API_KEY_FILE;
+    return {
+      ...(apiKeyFile ? { flag: await readKeyFile(apiKeyFile, '--api-key-file') } : {}),
+      ...(envFile ? { env: await readKeyFile(envFile, 'STRATA_API_KEY_FILE') } : {}),
+    };
   }
 
   async client(): Promise<StrataClient> {
@@ -63,6 +75,19 @@ export class CommandContext {
       );
     return createClient(settings.server, settings.apiKey);
   }
+}
+
+/** The API key in a file (surrounding whitespace removed); a missing, unreadable or empty file names the source. */
+async function readKeyFile(path: string, source: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError(`${source}: cannot read ${path}: ${(err as Error).message}`);
+  }
+  const key = text.trim();
+  if (!key) throw new InputError(`${source}: ${path} is empty`);
+  return key;
 }
 
 /** Accepts `host:port` as shorthand for `http://host:port`. */

@@ -21,7 +21,8 @@ export function buildProgram(io: CliIO): { program: Command; context: CommandCon
     .description('Strata: manage fleets of Kubernetes clusters from versioned, layered cluster profiles')
     .version(CLI_VERSION, '--cli-version', 'print the CLI version')
     .option('--server <url>', 'Strata server URL [env STRATA_SERVER]')
-    .option('--api-key <key>', 'API key or login token [env STRATA_API_KEY]')
+    .option('--api-key <key>', 'API key or login token [env STRATA_API_KEY] (visible to other users in ps)')
+    .option('--api-key-file <path>', 'file holding the API key [env STRATA_API_KEY_FILE]')
     .option('-p, --project <name>', 'project for project-scoped kinds [env STRATA_PROJECT]')
     .option('--config <path>', 'config file [env STRATA_CONFIG] (default ~/.config/strata/config.json)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
@@ -40,7 +41,7 @@ Also (run by the same "strata" binary):
 
 Kinds: ${KINDS.map((k) => k.plural).join(', ')}
 
-Environment: STRATA_SERVER, STRATA_API_KEY, STRATA_PROJECT, STRATA_CONFIG (flags win over environment,
+Environment: STRATA_SERVER, STRATA_API_KEY(_FILE), STRATA_PROJECT, STRATA_CONFIG (flags win over environment,
 environment wins over the config file). Exit codes: 0 ok, 1 error, 2 usage, 3 server unreachable, 4 timeout.`,
     );
 

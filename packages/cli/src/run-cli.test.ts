@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cannedObject, problemReply, startCannedServer, type CannedServer } from '@strata/client/testing';
 import { run } from './testing/run.js';
@@ -59,6 +62,40 @@ describe('runCli exit codes and error output', () => {
       r.stderr,
       'error: a valid API key is required\ncode: STRATA_UNAUTHENTICATED\nhint: sign in with "strata login", or pass an API key with --api-key / STRATA_API_KEY\n',
     );
+  });
+
+  it('reads the API key from --api-key-file or STRATA_API_KEY_FILE (out of the process list), naming a bad file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-key-'));
+    try {
+      const file = join(dir, 'key');
+      await writeFile(file, 'file-key\n', { mode: 0o600 });
+      const auth = () => server.requests.at(-1)?.headers.authorization;
+      const viaFlag = await run(['get', 'project', 'retail', '-o', 'name', '--api-key-file', file], {
+        env: { STRATA_SERVER: server.url },
+      });
+      assert.equal(viaFlag.code, 0, viaFlag.stderr);
+      assert.equal(auth(), 'Bearer file-key');
+      const viaEnv = await run(['get', 'project', 'retail', '-o', 'name'], {
+        env: { STRATA_SERVER: server.url, STRATA_API_KEY_FILE: file },
+      });
+      assert.equal(viaEnv.code, 0, viaEnv.stderr);
+      assert.equal(auth(), 'Bearer file-key');
+      const both = await run(['get', 'project', 'retail', '--api-key', 'k', '--api-key-file', file], {
+        env: env(),
+      });
+      assert.equal(both.code, 2);
+      assert.match(both.stderr, /^error: give either --api-key or --api-key-file, not both\n/);
+      const missing = await run(['get', 'project', 'retail', '--api-key-file', join(dir, 'nope')], {
+        env: env(),
+      });
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /^error: --api-key-file: cannot read .*nope: ENOENT/);
+      await writeFile(file, '  \n');
+      const empty = await run(['get', 'project', 'retail', '--api-key-file', file], { env: env() });
+      assert.match(empty.stderr, /--api-key-file: .* is empty/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('1 for a refusal without issues', async () => {

@@ -69,4 +69,14 @@ describe('resolveSettings: flags > environment > config file', () => {
   ];
   for (const row of rows)
     it(row.name, () => assert.deepEqual(resolveSettings(row.flags, row.env, row.config), row.expect));
+
+  it('key files count at their level: --api-key-file like --api-key, STRATA_API_KEY_FILE like STRATA_API_KEY', () => {
+    const key = (flags: GlobalOptions, e: Record<string, string>, files: { flag?: string; env?: string }) =>
+      resolveSettings(flags, e, { apiKey: 'config-key' }, files).apiKey;
+    assert.equal(key({}, { STRATA_API_KEY: 'env-key' }, { flag: 'flag-file' }), 'flag-file');
+    assert.equal(key({ apiKey: 'flag-key' }, {}, { env: 'env-file' }), 'flag-key');
+    assert.equal(key({}, { STRATA_API_KEY: 'env-key' }, { env: 'env-file' }), 'env-key');
+    assert.equal(key({}, {}, { env: 'env-file' }), 'env-file');
+    assert.equal(key({}, {}, {}), 'config-key');
+  });
 });

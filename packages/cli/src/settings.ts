@@ -4,6 +4,8 @@ import type { CliConfig } from './config.js';
 export interface GlobalOptions {
   server?: string | undefined;
   apiKey?: string | undefined;
+  /** A file holding the API key (keeps it out of the process list and shell history). */
+  apiKeyFile?: string | undefined;
   project?: string | undefined;
   config?: string | undefined;
 }
@@ -18,16 +20,24 @@ export interface Settings {
   projectSource?: Source | undefined;
 }
 
-/** Flags win over environment variables, which win over the config file. */
+/**
+ * Flags win over environment variables, which win over the config file. `keyFiles` are the contents of
+ * `--api-key-file` / `STRATA_API_KEY_FILE` when given (read by the caller): each counts as its own level's key.
+ */
 export function resolveSettings(
   flags: GlobalOptions,
   env: Record<string, string | undefined>,
   config: CliConfig,
+  keyFiles: { flag?: string | undefined; env?: string | undefined } = {},
 ): Settings {
   const project = pick(flags.project, env.STRATA_PROJECT, config.project);
   return {
     server: pick(flags.server, env.STRATA_SERVER, config.server)?.value,
-    apiKey: pick(flags.apiKey, env.STRATA_API_KEY, config.apiKey ?? config.token)?.value,
+    apiKey: pick(
+      flags.apiKey ?? keyFiles.flag,
+      env.STRATA_API_KEY ?? keyFiles.env,
+      config.apiKey ?? config.token,
+    )?.value,
     project: project?.value,
     projectSource: project?.source,
   };

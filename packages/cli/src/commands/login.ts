@@ -18,13 +18,14 @@ export function registerLogin(program: Command, ctx: CommandContext): void {
     .addHelpText(
       'after',
       `
-Use --api-key KEY (or STRATA_API_KEY) to save an API key instead of signing in with a password.
+Use --api-key-file FILE (or --api-key KEY, STRATA_API_KEY[_FILE]) to save an API key instead of signing in with a
+password.
 --project P saves P as the default project for project-scoped kinds.
 
 Examples:
   strata login http://127.0.0.1:7080 -u admin
   echo "$PASSWORD" | strata login https://strata.example.com -u ci --password-stdin
-  strata login http://127.0.0.1:7080 --api-key "$(cat data/admin.key)" --project retail`,
+  strata login http://127.0.0.1:7080 --api-key-file data/admin.key --project retail`,
     )
     .action(async (serverArg, options) => {
       ctx.authHint = false;
@@ -33,7 +34,8 @@ Examples:
       const server = serverArg ?? flags.server ?? ctx.io.env.STRATA_SERVER ?? saved.server;
       if (!server) throw new UsageError('give the server URL: strata login URL');
       const client = createClient(server, undefined);
-      const apiKey = flags.apiKey ?? ctx.io.env.STRATA_API_KEY;
+      const files = await ctx.keyFiles();
+      const apiKey = flags.apiKey ?? files.flag ?? ctx.io.env.STRATA_API_KEY ?? files.env;
       const project = flags.project ?? (saved.server === client.server ? saved.project : undefined);
       let config: CliConfig;
       if (apiKey) {
