@@ -211,6 +211,15 @@ describe('cluster controller decisions', () => {
       health: 'Healthy',
       layers: layers.map((name) => ({ profile: 'base', name, hash: 'h', state: 'Applied' })),
     });
+    // The agent took the revision but has not listed its layers yet (or only some): not applied, not Running.
+    for (const partial of [[], ['ubuntu', 'kubernetes']]) {
+      await expectOk(
+        s.call({ method: 'POST', url: '/v1/agent/status', key: provider.token!, body: report(partial) }),
+      );
+      await controller.reconcile(ctx(), key('happy'));
+      assert.equal((await status('happy')).phase, 'Provisioning', `layers reported: ${partial.join(', ')}`);
+      assert.equal((await cond('happy', 'LayersApplied'))?.status, 'False');
+    }
     await expectOk(
       s.call({
         method: 'POST',

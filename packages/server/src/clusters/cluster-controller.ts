@@ -218,7 +218,17 @@ export class ClusterController implements Controller {
     if (!latest || latest.metadata.deletedAt) return Result.requeueAfter(0);
     const layers = (latest.status.layers as { state: string }[] | undefined) ?? [];
     const reported = latest.status.reportedRevision === revision;
-    const applied = reported && layers.every((l) => l.state === 'Applied' || l.state === 'Drifted');
+    // Every layer of the stack must be reported Applied (or Drifted): a report of the revision that does not list its
+    // layers yet (the agent just took the revision) is not "applied".
+    const inForce = new Set(
+      (layers as { profile?: string; name?: string; state: string }[])
+        .filter((l) => l.state === 'Applied' || l.state === 'Drifted')
+        .map((l) => `${l.profile ?? ''}/${l.name ?? ''}`),
+    );
+    const applied =
+      reported &&
+      layers.every((l) => l.state === 'Applied' || l.state === 'Drifted') &&
+      resolved.stack.layers.every((l) => inForce.has(`${l.profile.name}/${l.name}`));
     const drifted = layers.some((l) => l.state === 'Drifted');
     const failedLayer = layers.find((l) => l.state === 'Failed') as
       { name?: string; message?: string } | undefined;
