@@ -17,6 +17,7 @@ export class CommandContext {
   authHint = true;
   private readonly globals: () => GlobalOptions;
   private config: CliConfig | undefined;
+  private keys: Promise<{ flag?: string; env?: string }> | undefined;
 
   constructor(io: CliIO, globals: () => GlobalOptions) {
     this.io = io;
@@ -56,8 +57,13 @@ export class CommandContext {
     return resolveSettings(this.globals(), this.io.env, await this.configFile(), await this.keyFiles());
   }
 
-  /** The keys in `--api-key-file` and `STRATA_API_KEY_FILE`, when given (read once per use). */
-  async keyFiles(): Promise<{ flag?: string; env?: string }> {
+  /** The keys in `--api-key-file` and `STRATA_API_KEY_FILE`, when given (read once per run). */
+  keyFiles(): Promise<{ flag?: string; env?: string }> {
+    this.keys ??= this.readKeyFiles();
+    return this.keys;
+  }
+
+  private async readKeyFiles(): Promise<{ flag?: string; env?: string }> {
     const { apiKey, apiKeyFile } = this.globals();
     if (apiKey && apiKeyFile) throw new UsageError('give either --api-key or --api-key-file, not both');
     const envFile = this.io.env.STRATA_API_KEY_FILE;

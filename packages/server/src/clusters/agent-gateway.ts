@@ -131,11 +131,10 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
       if (issues.length > 0) throw validationError(issues);
       const report = req.body as AgentStatusReport;
       await o.agents.touch(agent.clusterUid, report.agentVersion);
+      const newest = await o.agents.newest(agent.clusterUid);
       // Drift values and layer messages can quote values of sensitive variables: stored (and shown) masked.
-      if (report.layers.some((l) => (l.drift ?? []).length > 0 || l.message)) {
-        const secrets = (await o.agents.desired(agent.clusterUid))?.secrets ?? [];
-        report.layers = maskJson(report.layers, secrets);
-      }
+      if (report.layers.some((l) => (l.drift ?? []).length > 0 || l.message))
+        report.layers = maskJson(report.layers, newest.secrets);
       const key = { kind: 'Cluster', tenant: agent.tenant, project: agent.project, name: agent.name };
       let wrote = false;
       let before: LayerState[] = [];
@@ -167,8 +166,7 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
           });
         }
       }
-      const latest = await o.agents.repository.latest(agent.clusterUid);
-      return { revision: latest?.revision ?? 0 };
+      return { revision: newest.revision };
     },
   );
 

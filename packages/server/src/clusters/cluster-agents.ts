@@ -69,6 +69,8 @@ export class ClusterAgents {
   readonly #published = new EventEmitter();
   readonly #requests: AgentRequests | undefined;
   readonly #agentTimeoutMs: number;
+  /** Per cluster: the newest revision's sensitive values, decrypted once per revision (status reports are masked). */
+  readonly #secrets = new Map<string, { revision: number; secrets: string[] }>();
 
   constructor(options: ClusterAgentsOptions) {
     this.repository = options.repository;
@@ -116,6 +118,21 @@ export class ClusterAgents {
     const changed = revision !== before?.revision;
     if (changed) this.#published.emit(clusterUid, revision);
     return { revision, changed };
+  }
+
+  /**
+   * The newest revision and the values of the sensitive variables it was resolved with, to mask what the agent
+   * reports. Every status report asks: the document is decrypted only when the revision is new.
+   */
+  async newest(clusterUid: string): Promise<{ revision: number; secrets: string[] }> {
+    const row = await this.repository.latest(clusterUid);
+    if (!row) return { revision: 0, secrets: [] };
+    const cached = this.#secrets.get(clusterUid);
+    if (cached?.revision === row.revision) return cached;
+    const desired = JSON.parse(this.#cipher.decrypt(row.document)) as DesiredState;
+    const entry = { revision: row.revision, secrets: desired.secrets ?? [] };
+    this.#secrets.set(clusterUid, entry);
+    return entry;
   }
 
   async desired(clusterUid: string): Promise<(DesiredState & { revision: number }) | undefined> {
@@ -217,6 +234,7 @@ export class ClusterAgents {
   }
 
   async remove(clusterUid: string): Promise<void> {
+    this.#secrets.delete(clusterUid);
     await this.#requests?.removeCluster(clusterUid);
     await this.repository.remove(clusterUid);
   }

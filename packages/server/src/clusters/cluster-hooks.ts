@@ -25,11 +25,16 @@ async function sensitiveByProfile(
   spec: ClusterSpec,
 ): Promise<(profile: unknown) => readonly string[]> {
   const cluster = { tenant: ctx.principal.tenant, project: ctx.project ?? '', name: '' };
-  const names = new Map<unknown, string[]>();
-  for (const ref of spec.profiles ?? []) {
-    const profile = await findProfile(ctx.store, cluster, ref.name, ref.version);
-    names.set(ref.name, sensitiveVariables(profile?.spec.variables as ProfileVariable[] | undefined));
-  }
+  const refs = spec.profiles ?? [];
+  const profiles = await Promise.all(
+    refs.map((ref) => findProfile(ctx.store, cluster, ref.name, ref.version)),
+  );
+  const names = new Map<unknown, string[]>(
+    refs.map((ref, i) => [
+      ref.name,
+      sensitiveVariables(profiles[i]?.spec.variables as ProfileVariable[] | undefined),
+    ]),
+  );
   return (profile) => names.get(profile) ?? [];
 }
 
