@@ -24,6 +24,7 @@ import { TenantCatalogs } from './catalog/tenant-catalog.js';
 import { seedBuiltinPacks } from './catalog/builtin-packs.js';
 import { clusterProfileHooks } from './profiles/profile-hooks.js';
 import { packHooks } from './profiles/pack-hooks.js';
+import { packSourceHooks } from './packs/pack-source-hooks.js';
 import { registerProfileRoutes } from './profiles/profile-routes.js';
 import { registerPackPushRoute } from './profiles/pack-push-route.js';
 import { ensureBuiltinRoles } from './auth/bootstrap.js';
@@ -145,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ClusterProfile: clusterProfileHooks(catalogs),
       Cluster: clusterHooks({ catalogs, providers, cipher: options.cipher }),
       Pack: packHooks(),
+      PackSource: packSourceHooks(),
       Tenant: {
         afterCreate: async (ctx, created) => {
           await ensureBuiltinRoles(ctx.store, created.metadata.name);

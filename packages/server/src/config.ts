@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StrataError } from '@strata/api';
+import { parseEgressPolicy, type EgressPolicy } from '@strata/core';
 
 export interface ServerConfig {
   dataDir: string;
@@ -11,9 +12,12 @@ export interface ServerConfig {
   logLevel: string;
   /** The URL agents dial; default: the listen address. */
   advertiseUrl?: string;
+  /** Non-public ranges the server may connect to for users (PackSource indexes, imported clusters). */
+  egress: EgressPolicy;
 }
 
 export const SERVER_HELP = `Usage: strata server [--data-dir DIR] [--database-url URL] [--listen HOST:PORT] [--advertise-url URL] [--log-level LEVEL]
+                     [--egress-allow CIDR,...]
 
 Starts the Strata management server.
 
@@ -25,6 +29,9 @@ Starts the Strata management server.
   --advertise-url URL  the URL cluster agents dial to reach this server (default http://LISTEN,
                        or $STRATA_ADVERTISE_URL)
   --log-level LEVEL    trace|debug|info|warn|error (default info)
+  --egress-allow CIDRS address ranges (comma-separated, or the flag repeated) that PackSource reads and
+                       imported-cluster checks may connect to although they are loopback, link-local or private,
+                       e.g. 127.0.0.0/8 to import a local cluster (default none, or $STRATA_EGRESS_ALLOW)
 `;
 
 /** Reads flags and environment into a config; bad values are errors that name the flag. */
@@ -37,6 +44,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       listen: { type: 'string' },
       'advertise-url': { type: 'string' },
       'log-level': { type: 'string' },
+      'egress-allow': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -64,6 +72,9 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       `--advertise-url must be an http(s) URL, got "${advertiseUrl}"`,
     );
   }
+  const egress = parseEgressPolicy(values['egress-allow'] ?? env.STRATA_EGRESS_ALLOW ?? []);
+  if (egress.issues.length > 0)
+    throw new StrataError('STRATA_BAD_REQUEST', `--egress-allow: ${egress.issues.join('; ')}`);
   return {
     ...(advertiseUrl ? { advertiseUrl: advertiseUrl.replace(/\/+$/, '') } : {}),
     dataDir,
@@ -71,5 +82,6 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     host: m[1]!,
     port,
     logLevel,
+    egress: egress.policy,
   };
 }

@@ -71,7 +71,11 @@ export async function runServer(argv: string[]): Promise<number> {
   const agentCommandLine = { binary: agent.binary, args: agent.args };
   const providers = new ProviderRegistry([
     new SandboxProvider({ stateDir: join(config.dataDir, 'sandbox'), agentCommand: agentCommandLine }),
-    new ImportedProvider({ stateDir: join(config.dataDir, 'imported'), agentCommand: agentCommandLine }),
+    new ImportedProvider({
+      stateDir: join(config.dataDir, 'imported'),
+      agentCommand: agentCommandLine,
+      egress: config.egress,
+    }),
   ]);
   let agentServerUrl = config.advertiseUrl ?? `http://${config.host}:${config.port}`;
   const { app, catalogs, agents } = await buildApp({
@@ -125,6 +129,7 @@ export async function runServer(argv: string[]): Promise<number> {
         }
       : {}),
     onChartsChanged: (tenant) => catalogs.invalidate(tenant),
+    egress: config.egress,
     onError: (e) =>
       log.warn(
         { controller: e.controller, attempt: e.attempt, err: e.error },
