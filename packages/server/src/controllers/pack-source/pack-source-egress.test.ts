@@ -9,7 +9,8 @@ import { realClock, startController, type RunningController } from '../../contro
 import { expectOk, startTestServer, type TestServer } from '../../test/harness.js';
 import { PackSourceController } from './pack-source-controller.js';
 
-const INDEX = 'apiVersion: v1\nentries:\n  hello:\n    - {name: hello, version: 1.0.0, urls: [hello-1.0.0.tgz]}\n';
+const INDEX =
+  'apiVersion: v1\nentries:\n  hello:\n    - {name: hello, version: 1.0.0, urls: [hello-1.0.0.tgz]}\n';
 
 /** A Helm repository on a loopback address that records every request it gets. */
 async function repository(
@@ -19,8 +20,7 @@ async function repository(
   const requests: { url: string; headers: IncomingHttpHeaders }[] = [];
   const server = createServer((req, res) => {
     requests.push({ url: req.url ?? '', headers: req.headers });
-    if (req.url === '/moved/index.yaml' && redirectTo)
-      res.writeHead(302, { location: redirectTo() }).end();
+    if (req.url === '/moved/index.yaml' && redirectTo) res.writeHead(302, { location: redirectTo() }).end();
     else if (req.url === '/index.yaml') res.writeHead(200).end(INDEX);
     else res.writeHead(404).end();
   });
@@ -71,7 +71,9 @@ for (const backend of await testBackends()) {
       for (;;) {
         const res = await s.call({ method: 'GET', url: `/v1/packsources/${name}` });
         const c = (
-          res.body.status as { conditions?: { type: string; status: string; reason: string; message: string }[] }
+          res.body.status as {
+            conditions?: { type: string; status: string; reason: string; message: string }[];
+          }
         )?.conditions?.find((x) => x.type === 'Ready');
         if (c) return c;
         if (Date.now() > deadline) throw new Error(`no Ready condition on ${name}: ${res.text}`);
@@ -80,7 +82,11 @@ for (const backend of await testBackends()) {
     };
     const create = (name: string, url: string) =>
       expectOk(
-        s.call({ method: 'POST', url: '/v1/packsources', body: { metadata: { name }, spec: { type: 'helm', url } } }),
+        s.call({
+          method: 'POST',
+          url: '/v1/packsources',
+          body: { metadata: { name }, spec: { type: 'helm', url } },
+        }),
       );
 
     it('refuses internal, metadata, localhost and redirected-to-internal repositories, fetching nothing', async () => {
