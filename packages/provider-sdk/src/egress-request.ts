@@ -13,15 +13,14 @@ import {
   egressDeniedMessage,
   parseIp,
   type EgressPolicy,
-  type EgressVerdict,
+  type EgressDenial,
 } from '@strata/core';
 
 /** The policy refused the connection before anything was sent. */
 export class EgressDeniedError extends Error {
-  readonly code = 'STRATA_EGRESS_DENIED';
   readonly host: string;
-  readonly verdict: Exclude<EgressVerdict, { allowed: true }>;
-  constructor(host: string, verdict: Exclude<EgressVerdict, { allowed: true }>) {
+  readonly verdict: EgressDenial;
+  constructor(host: string, verdict: EgressDenial) {
     super(egressDeniedMessage(host, verdict));
     this.name = 'EgressDeniedError';
     this.host = host;

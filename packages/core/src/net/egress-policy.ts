@@ -100,8 +100,14 @@ export function parseEgressPolicy(allow: string | readonly string[]): {
   return { policy: { allow: ranges }, issues };
 }
 
-export type EgressVerdict =
-  { allowed: true } | { allowed: false; address: string; class: Exclude<AddressClass, 'public'> };
+/** Why an address is refused: the address and its class. */
+export interface EgressDenial {
+  allowed: false;
+  address: string;
+  class: Exclude<AddressClass, 'public'>;
+}
+
+export type EgressVerdict = { allowed: true } | EgressDenial;
 
 /** May the server connect to `address` (a resolved IP address)? */
 export function checkEgressAddress(policy: EgressPolicy, address: string): EgressVerdict {
@@ -125,10 +131,7 @@ const CLASS_WORDS: Record<Exclude<AddressClass, 'public'>, string> = {
  * What a user reads when the policy refused a connection. An address written by the user is named; for a host name
  * only the class of what it resolved to, so that the message does not map internal names to addresses.
  */
-export function egressDeniedMessage(
-  host: string,
-  verdict: Exclude<EgressVerdict, { allowed: true }>,
-): string {
+export function egressDeniedMessage(host: string, verdict: EgressDenial): string {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   const target = parseIp(bare) ? bare : `${bare} (${CLASS_WORDS[verdict.class]})`;
   return `egress to ${target} is not allowed by this server's egress policy (an administrator can allow it with --egress-allow)`;
