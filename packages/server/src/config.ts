@@ -14,9 +14,14 @@ export interface ServerConfig {
   advertiseUrl?: string;
   /** Non-public ranges the server may connect to for users (PackSource indexes, imported clusters). */
   egress: EgressPolicy;
+  /** A request (headers and body) must arrive within this (default 30 s). */
+  requestTimeoutMs: number;
+  /** Its headers must arrive within this (default 10 s). */
+  headersTimeoutMs: number;
 }
 
-export const SERVER_HELP = `Usage: strata server [--data-dir DIR] [--database-url URL] [--listen HOST:PORT] [--advertise-url URL] [--log-level LEVEL]
+export const SERVER_HELP = `Usage: strata server [--data-dir DIR] [--database-url URL] [--listen HOST:PORT] [--advertise-url URL]
+                     [--request-timeout SECONDS] [--headers-timeout SECONDS] [--log-level LEVEL]
                      [--egress-allow CIDR,...]
 
 Starts the Strata management server.
@@ -28,6 +33,10 @@ Starts the Strata management server.
   --listen HOST:PORT   address to listen on (default 127.0.0.1:7080, or $STRATA_LISTEN)
   --advertise-url URL  the URL cluster agents dial to reach this server (default http://LISTEN,
                        or $STRATA_ADVERTISE_URL)
+  --request-timeout SECONDS  a client must send a whole request (headers and body) within this, else 408
+                       and the connection is closed (default 30, or $STRATA_REQUEST_TIMEOUT_SECONDS); responses
+                       (watches, agent long polls) are not limited
+  --headers-timeout SECONDS  ... and its headers within this (default 10, or $STRATA_HEADERS_TIMEOUT_SECONDS)
   --log-level LEVEL    trace|debug|info|warn|error (default info)
   --egress-allow CIDRS address ranges (comma-separated, or the flag repeated) that PackSource reads and
                        imported-cluster checks may connect to although they are loopback, link-local or private,
@@ -45,6 +54,8 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       'advertise-url': { type: 'string' },
       'log-level': { type: 'string' },
       'egress-allow': { type: 'string', multiple: true },
+      'request-timeout': { type: 'string' },
+      'headers-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -75,8 +86,21 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const egress = parseEgressPolicy(values['egress-allow'] ?? env.STRATA_EGRESS_ALLOW ?? []);
   if (egress.issues.length > 0)
     throw new StrataError('STRATA_BAD_REQUEST', `--egress-allow: ${egress.issues.join('; ')}`);
+  const requestTimeoutMs = seconds(
+    '--request-timeout',
+    values['request-timeout'] ?? env.STRATA_REQUEST_TIMEOUT_SECONDS ?? '30',
+  );
+  const headersTimeoutMs = seconds(
+    '--headers-timeout',
+    values['headers-timeout'] ?? env.STRATA_HEADERS_TIMEOUT_SECONDS ?? '10',
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new StrataError('STRATA_BAD_REQUEST', '--headers-timeout may not be longer than --request-timeout');
+  }
   return {
     ...(advertiseUrl ? { advertiseUrl: advertiseUrl.replace(/\/+$/, '') } : {}),
+    requestTimeoutMs,
+    headersTimeoutMs,
     dataDir,
     databaseUrl: values['database-url'] ?? env.STRATA_DATABASE_URL ?? `sqlite:${join(dataDir, 'strata.db')}`,
     host: m[1]!,
@@ -84,4 +108,15 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     logLevel,
     egress: egress.policy,
   };
+}
+
+/** A whole number of seconds from 1 to 3600, as milliseconds. */
+function seconds(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n < 1 || n > 3600)
+    throw new StrataError(
+      'STRATA_BAD_REQUEST',
+      `${flag} must be a number of seconds from 1 to 3600, got "${text}"`,
+    );
+  return n * 1000;
 }

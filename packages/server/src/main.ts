@@ -65,7 +65,8 @@ export async function runServer(argv: string[]): Promise<number> {
   });
   let lastStep = -1;
   const sandboxReady = await installer.isInstalled();
-  if (!sandboxReady && process.env.STRATA_SANDBOX_AUTO_INSTALL !== 'false') void installer.start();
+  const autoInstall = process.env.STRATA_SANDBOX_AUTO_INSTALL !== 'false';
+  if (!sandboxReady && autoInstall) void installer.start();
   const agent = agentCommand(fileURLToPath(new URL('../../../', import.meta.url)));
   if (agent.reason) log.info({ reason: agent.reason }, 'agents run from the TypeScript sources');
   const agentCommandLine = { binary: agent.binary, args: agent.args };
@@ -90,6 +91,7 @@ export async function runServer(argv: string[]): Promise<number> {
     store,
     cipher,
     logger: log,
+    httpLimits: { requestTimeoutMs: config.requestTimeoutMs, headersTimeoutMs: config.headersTimeoutMs },
     ready: async () => {
       await store.currentResourceVersion();
       return true;
@@ -154,9 +156,7 @@ export async function runServer(argv: string[]): Promise<number> {
             `  warning:              the key in ${boot.apiKeyFile} was revoked; delete the file and restart to mint a new one`,
           ]
         : []),
-      sandboxReady
-        ? `  sandbox:              Kubernetes binaries installed (${installer.status().binDir ?? ''})`
-        : `  sandbox:              building Kubernetes binaries in the background (tens of minutes, once); progress: GET ${url}/v1/sandbox/status`,
+      sandboxBanner({ installed: sandboxReady, autoInstall, binDir: installer.status().binDir, url }),
       `  try:                  STRATA_SERVER=${url} STRATA_API_KEY=$(cat ${boot.apiKeyFile}) npx strata get projects`,
       '',
     ].join('\n') + '\n',
@@ -198,4 +198,18 @@ async function restrictSqliteFiles(url: string): Promise<void> {
 function agentTimeout(value: string | undefined): { agentTimeoutMs?: number } {
   const seconds = Number(value);
   return value && Number.isFinite(seconds) && seconds > 0 ? { agentTimeoutMs: seconds * 1000 } : {};
+}
+
+/** The start banner's sandbox line: what is true of the Kubernetes binaries now. */
+export function sandboxBanner(o: {
+  installed: boolean;
+  autoInstall: boolean;
+  binDir?: string | undefined;
+  url: string;
+}) {
+  const label = '  sandbox:              ';
+  if (o.installed) return `${label}Kubernetes binaries installed (${o.binDir ?? ''})`;
+  if (o.autoInstall)
+    return `${label}building Kubernetes binaries in the background (tens of minutes, once); progress: GET ${o.url}/v1/sandbox/status`;
+  return `${label}Kubernetes binaries not installed, not building (STRATA_SANDBOX_AUTO_INSTALL=false); sandbox clusters cannot start until they are (restart without it to build them)`;
 }

@@ -37,6 +37,8 @@ export interface CreateInput {
   finalizers?: string[];
   spec: Record<string, unknown>;
   status?: BaseStatus;
+  /** Check and compute everything, answer with the result, store nothing (the transaction is rolled back). */
+  dryRun?: boolean;
 }
 
 export interface UpdateInput {
@@ -48,6 +50,8 @@ export interface UpdateInput {
   finalizers?: string[];
   /** Replaces spec; generation increases only when the stored spec actually changes. */
   spec?: Record<string, unknown>;
+  /** Check and compute everything, answer with the result, store nothing (the transaction is rolled back). */
+  dryRun?: boolean;
 }
 
 export interface StatusInput {
@@ -98,7 +102,7 @@ export interface ResourceRepository {
   delete(
     scope: AccessScope,
     key: ObjectKey,
-    options: { expectedResourceVersion?: string },
+    options: { expectedResourceVersion?: string; dryRun?: boolean },
     actor: Actor,
   ): Promise<{ deleted: boolean; object: Resource }>;
   /** Ordered changes after a resourceVersion; throws STRATA_GONE when that point is no longer kept. */

@@ -20,6 +20,7 @@ import { writeAuditEntry, type AuditVerb } from './audit.js';
 import {
   conditionalDelete,
   conditionalUpdate,
+  inTransaction,
   isUniqueViolation,
   replaceLabels,
   WriteRaced,
@@ -85,7 +86,7 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
     }
     const at = this.#now().toISOString();
     try {
-      return await this.#db.transaction().execute(async (trx) => {
+      return await inTransaction(this.#db, input.dryRun, async (trx) => {
         const rv = await allocateResourceVersion(trx);
         const existing = await trx
           .selectFrom('objects')
@@ -133,7 +134,8 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   }
 
   update(scope: AccessScope, input: UpdateInput, actor: Actor): Promise<Resource> {
-    return this.#mutate(scope, input.key, input.expectedResourceVersion, actor, (before, at) => {
+    const write = { expected: input.expectedResourceVersion, dryRun: input.dryRun };
+    return this.#mutate(scope, input.key, write, actor, (before, at) => {
       const oldSpec = JSON.parse(before.spec) as unknown;
       const specChanged = input.spec !== undefined && !isDeepStrictEqual(oldSpec, input.spec);
       if (specChanged && before.deleted_at) {
@@ -164,11 +166,17 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   }
 
   updateStatus(scope: AccessScope, input: StatusInput, actor?: Actor): Promise<Resource> {
-    return this.#mutate(scope, input.key, input.expectedResourceVersion, actor, (before, at) => {
-      if (isDeepStrictEqual(JSON.parse(before.status), input.status)) return undefined;
-      const after: ObjectRow = { ...before, status: JSON.stringify(input.status), updated_at: at };
-      return { after, type: 'MODIFIED', verb: 'updateStatus', generationBefore: before.generation };
-    });
+    return this.#mutate(
+      scope,
+      input.key,
+      { expected: input.expectedResourceVersion },
+      actor,
+      (before, at) => {
+        if (isDeepStrictEqual(JSON.parse(before.status), input.status)) return undefined;
+        const after: ObjectRow = { ...before, status: JSON.stringify(input.status), updated_at: at };
+        return { after, type: 'MODIFIED', verb: 'updateStatus', generationBefore: before.generation };
+      },
+    );
   }
 
   async recordAccess(scope: AccessScope, key: ObjectKey, actor: Actor, detail: string): Promise<void> {
@@ -190,11 +198,12 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   async delete(
     scope: AccessScope,
     key: ObjectKey,
-    options: { expectedResourceVersion?: string },
+    options: { expectedResourceVersion?: string; dryRun?: boolean },
     actor: Actor,
   ): Promise<{ deleted: boolean; object: Resource }> {
     let deleted = false;
-    const object = await this.#mutate(scope, key, options.expectedResourceVersion, actor, (before, at) => {
+    const write = { expected: options.expectedResourceVersion, dryRun: options.dryRun };
+    const object = await this.#mutate(scope, key, write, actor, (before, at) => {
       if (before.deleted_at) return undefined;
       const hasFinalizers = (JSON.parse(before.finalizers) as unknown[]).length > 0;
       deleted = !hasFinalizers;
@@ -235,20 +244,22 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   /**
    * Read, check the precondition, compute, then (only if something changes) allocate a resourceVersion and
    * write with `WHERE resource_version = <read>`. A write that loses a race fails with STRATA_CONFLICT when
-   * it had a precondition, and otherwise tries again holding the resourceVersion counter from the start.
+   * it had a precondition, and otherwise tries again holding the resourceVersion counter from the start. A dry
+   * run does all of it and rolls back.
    */
   async #mutate(
     scope: AccessScope,
     key: ObjectKey,
-    expected: string | undefined,
+    write: { expected: string | undefined; dryRun?: boolean | undefined },
     actor: Actor | undefined,
     compute: (before: ObjectRow, at: string) => Mutation | undefined,
   ): Promise<Resource> {
     if (!keyVisible(scope, key)) throw notFound(key);
     const identity = normalizeKey(key);
+    const { expected } = write;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#db.transaction().execute(async (trx) => {
+        return await inTransaction(this.#db, write.dryRun, async (trx) => {
           // After a lost race, take the resourceVersion counter first: every write holds it until it commits, so
           // what we read next cannot change before we commit, and the retry cannot lose again (progress under
           // many concurrent writers; the unused number on a no-op is a harmless gap).
