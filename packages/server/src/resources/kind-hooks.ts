@@ -1,5 +1,5 @@
 import type { ErrorCode, Issue, Resource } from '@strata/api';
-import type { ResourceRepository } from '@strata/store';
+import type { DeleteCascade, ResourceRepository } from '@strata/store';
 import type { Principal } from '../auth/principal.js';
 
 /** What a hook sees about the request. */
@@ -29,6 +29,11 @@ export interface KindHooks {
   guardUpdate?(previous: Resource, input: HookInput): void;
   /** Throws when an object may not be deleted (e.g. a profile version in use). */
   guardDelete?(ctx: HookContext, previous: Resource): Promise<void>;
+  /**
+   * What must go in the same transaction as the delete (a user's API keys and binding entries, a tenant's
+   * objects). Computed again when a dependent changed meanwhile.
+   */
+  deleteCascade?(ctx: HookContext, previous: Resource): Promise<DeleteCascade>;
   /**
    * Finalizers the platform owns for this kind: added on create and kept on every update (a client cannot drop
    * them); the kind's controller removes them when its cleanup is done.

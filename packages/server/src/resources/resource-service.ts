@@ -16,6 +16,7 @@ import {
 import { ACCESS_KINDS } from '../auth/builtin-roles.js';
 import { accessScope, type Principal } from '../auth/principal.js';
 import type { PrincipalLoader } from '../auth/principal-loader.js';
+import { keyOwner } from '../auth/key-owner.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, checkScope, type Target } from './access.js';
 import { checkKindRules } from './kind-rules.js';
@@ -112,7 +113,8 @@ export class ResourceService {
     if (kind.kind === 'ApiKey') {
       const secret = newSecret();
       spec = { ...spec, user: spec.user ?? ctx.principal.name };
-      status = { keyHash: hashSecret(secret) };
+      const owner = await keyOwner(this.#o.store, ctx.principal.tenant, String(spec.user));
+      status = { keyHash: hashSecret(secret), ...owner };
       key = formatToken(ctx.principal.tenant, input.metadata.name, secret);
     }
     const created = await this.#o.store.create(
@@ -230,14 +232,26 @@ export class ResourceService {
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, options.version, 'delete');
     if (kind.kind === 'Project') await refuseNonEmptyProject(this.#o.store, ctx.principal.tenant, name);
-    await this.#hooks(kind)?.guardDelete?.(this.#hookContext(ctx, target.project), previous);
-    const result = await this.#o.store.delete(
-      this.#scope(ctx, kind),
-      this.#keyOf(previous),
-      options.resourceVersion ? { expectedResourceVersion: options.resourceVersion } : {},
-      this.#actor(ctx),
+    const hooks = this.#hooks(kind);
+    const hctx = this.#hookContext(ctx, target.project);
+    await hooks?.guardDelete?.(hctx, previous);
+    const result = await retryCascade(
+      async () => {
+        const cascade = await hooks?.deleteCascade?.(hctx, previous);
+        return this.#o.store.delete(
+          this.#scope(ctx, kind),
+          this.#keyOf(previous),
+          {
+            ...(options.resourceVersion ? { expectedResourceVersion: options.resourceVersion } : {}),
+            ...(cascade ? { cascade } : {}),
+          },
+          this.#actor(ctx),
+        );
+      },
+      hooks?.deleteCascade !== undefined && !options.resourceVersion,
     );
     this.#written(ctx, kind);
+    if (kind.kind === 'Tenant') this.#accessChanged(previous.metadata.name);
     return { deleted: result.deleted, object: redact(kind, result.object) };
   }
 
@@ -440,11 +454,26 @@ export class ResourceService {
   }
 
   #written(ctx: RequestContext, kind: KindDefinition): void {
-    if (ACCESS_KINDS.has(kind.kind.toLowerCase()) || kind.kind === 'ApiKey') {
-      this.#o.principals.invalidate(ctx.principal.tenant);
-      this.#o.onAccessChange?.(ctx.principal.tenant);
-    }
+    if (ACCESS_KINDS.has(kind.kind.toLowerCase()) || kind.kind === 'ApiKey')
+      this.#accessChanged(ctx.principal.tenant);
     this.#o.onWrite?.(kind.kind, ctx.principal.tenant);
+  }
+
+  #accessChanged(tenant: string): void {
+    this.#o.principals.invalidate(tenant);
+    this.#o.onAccessChange?.(tenant);
+  }
+}
+
+/** Runs a delete again (its cascade computed anew) when a dependent changed meanwhile; at most 5 times. */
+async function retryCascade<T>(run: () => Promise<T>, retry: boolean): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const conflict = err instanceof StrataError && err.code === 'STRATA_CONFLICT';
+      if (!retry || !conflict || attempt >= 5) throw err;
+    }
   }
 }
 
