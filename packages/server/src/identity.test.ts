@@ -235,6 +235,16 @@ for (const backend of await testBackends()) {
       assert.equal(refused.body.code, 'STRATA_IN_USE');
       assert.match(String(refused.body.detail), /project "p"/);
       assert.equal((await whoami(acmeAdmin)).status, 200, 'a refused delete changes nothing');
+      // What was in the project leaves audit entries there: they do not hold the tenant back.
+      await expectOk(
+        s.call({
+          method: 'POST',
+          url: '/v1/projects/p/macros',
+          key: acmeAdmin,
+          body: { metadata: { name: 'm' }, spec: { value: 'v' } },
+        }),
+      );
+      await expectOk(s.call({ method: 'DELETE', url: '/v1/projects/p/macros/m', key: acmeAdmin }));
       await expectOk(s.call({ method: 'DELETE', url: '/v1/projects/p', key: acmeAdmin }));
       await expectOk(s.call({ method: 'DELETE', url: '/v1/tenants/acme' }));
       assert.equal((await whoami(acmeAdmin)).status, 401, "the deleted tenant's key is revoked at once");

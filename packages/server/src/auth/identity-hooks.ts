@@ -19,15 +19,8 @@ export interface IdentityHooksOptions {
 }
 
 /** Kinds that make up a tenant's identities and access: deleted with the tenant. */
-const TENANT_IDENTITY_KINDS = new Set([
-  'User',
-  'Team',
-  'Role',
-  'RoleBinding',
-  'ApiKey',
-  'AuditEntry',
-  'Event',
-]);
+const TENANT_IDENTITY_KINDS = new Set(['User', 'Team', 'Role', 'RoleBinding', 'ApiKey']);
+const RECORD_KINDS = new Set(['AuditEntry', 'Event']);
 
 /**
  * Users, teams, role bindings and tenants refer to one another by UID (names are for display): the server fills in
@@ -100,6 +93,8 @@ function tenantContent(
 ): string | undefined {
   if (o.kind === 'Project')
     return `tenant "${tenant}" still has project "${o.name}"; delete its projects first`;
+  // Records of what happened stay behind in deleted projects: they go with the tenant.
+  if (RECORD_KINDS.has(o.kind)) return undefined;
   if (o.project !== '') return `tenant "${tenant}" still has objects in project "${o.project}"`;
   if (TENANT_IDENTITY_KINDS.has(o.kind) || o.labels[BUILTIN_LABEL] === 'true') return undefined;
   return `tenant "${tenant}" still contains ${o.kind} "${o.name}"; delete it first`;
