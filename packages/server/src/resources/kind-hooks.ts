@@ -1,4 +1,4 @@
-import type { ErrorCode, Issue, Resource } from '@strata/api';
+import { StrataError, type ErrorCode, type Issue, type Resource } from '@strata/api';
 import type { DeleteCascade, ResourceRepository } from '@strata/store';
 import type { Principal } from '../auth/principal.js';
 
@@ -54,4 +54,16 @@ export interface KindHooks {
     spec: Record<string, unknown>,
     previous?: Resource,
   ): Promise<Record<string, unknown>>;
+}
+
+/** Runs a delete again (its cascade computed anew) when a dependent changed meanwhile; at most 5 times. */
+export async function retryCascade<T>(run: () => Promise<T>, retry: boolean): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const conflict = err instanceof StrataError && err.code === 'STRATA_CONFLICT';
+      if (!retry || !conflict || attempt >= 5) throw err;
+    }
+  }
 }

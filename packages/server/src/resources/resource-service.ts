@@ -24,7 +24,7 @@ import { throwIssues, validateInput, type ValidInput } from './input-validation.
 import { refuseNonEmptyProject, requireProject } from './project-rules.js';
 import { listFilter, ownsKey, selfAccess } from './self-service.js';
 import { compareVersions } from './versions.js';
-import type { HookContext, KindHooks } from './kind-hooks.js';
+import { retryCascade, type HookContext, type KindHooks } from './kind-hooks.js';
 import { applyMergePatch, isPlainObject } from './merge-patch.js';
 import { redact, sealSecrets, type SecretCipher } from './secret-fields.js';
 
@@ -462,18 +462,6 @@ export class ResourceService {
   #accessChanged(tenant: string): void {
     this.#o.principals.invalidate(tenant);
     this.#o.onAccessChange?.(tenant);
-  }
-}
-
-/** Runs a delete again (its cascade computed anew) when a dependent changed meanwhile; at most 5 times. */
-async function retryCascade<T>(run: () => Promise<T>, retry: boolean): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      const conflict = err instanceof StrataError && err.code === 'STRATA_CONFLICT';
-      if (!retry || !conflict || attempt >= 5) throw err;
-    }
   }
 }
 
