@@ -5,6 +5,7 @@ import type {
   AgentRequestRepository,
   ClusterAgentRepository,
   ImportLinkRepository,
+  LoginAttemptRepository,
   ResourceRepository,
 } from '@strata/store';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -37,6 +38,8 @@ import { packSourceHooks } from './packs/pack-source-hooks.js';
 import { registerProfileRoutes } from './profiles/profile-routes.js';
 import { registerPackPushRoute } from './profiles/pack-push-route.js';
 import { ensureBuiltinRoles } from './auth/bootstrap.js';
+import { identityHooks } from './auth/identity-hooks.js';
+import { LoginGuard } from './auth/login-guard.js';
 import type { Pack } from '@strata/core';
 import type { BinaryInstaller } from '@strata/sandbox';
 import { registerSandboxRoutes } from './routes/sandbox.js';
@@ -50,6 +53,10 @@ import { ProviderRegistry } from './clusters/provider-registry.js';
 export interface AppOptions {
   store: ResourceRepository;
   cipher: SecretCipher;
+  /** Sign-in attempt counters, in the same database as `store` (shared by every replica). */
+  loginAttempts: LoginAttemptRepository;
+  /** Failed sign-ins allowed per account and per client address within `windowMs` (default 10 in 5 minutes). */
+  loginLimits?: { maxFailures?: number; windowMs?: number };
   logger?: FastifyBaseLogger | false;
   /** Largest accepted request body (default 1 MiB). */
   bodyLimitBytes?: number;
@@ -161,7 +168,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     store: options.store,
     cipher: options.cipher,
     principals,
-    onAccessChange: (tenant) => authenticator.invalidate(tenant),
+    onAccessChange: (tenant) => {
+      authenticator.invalidate(tenant);
+      catalogs.invalidate(tenant);
+    },
     onWrite: (kind, tenant) => {
       hub.notify();
       if (kind === 'Pack' || kind === 'PackSource') catalogs.invalidate(tenant);
@@ -171,12 +181,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
       Cluster: clusterHooks({ catalogs, providers, cipher: options.cipher }),
       Pack: packHooks(),
       PackSource: packSourceHooks(),
-      Tenant: {
-        afterCreate: async (ctx, created) => {
+      ...identityHooks({
+        principals,
+        afterTenantCreate: async (ctx, created) => {
           await ensureBuiltinRoles(ctx.store, created.metadata.name);
           await seedBuiltinPacks(ctx.store, created.metadata.name, options.builtinPacks ?? []);
         },
-      },
+      }),
     },
   });
 
@@ -279,7 +290,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true) });
-  registerAuthRoutes(app, { store: options.store, principal: principalOf, onWrite: () => hub.notify() });
+  registerAuthRoutes(app, {
+    store: options.store,
+    principal: principalOf,
+    onWrite: () => hub.notify(),
+    guard: new LoginGuard({ attempts: options.loginAttempts, ...options.loginLimits }),
+  });
   registerResourceRoutes(app, {
     service,
     hub,

@@ -6,6 +6,7 @@ import {
   AgentRequestRepository,
   ClusterAgentRepository,
   ImportLinkRepository,
+  LoginAttemptRepository,
   KyselyResourceRepository,
   openDatabase,
 } from '@strata/store';
@@ -86,6 +87,7 @@ export async function runServer(argv: string[]): Promise<number> {
     agentRequests: new AgentRequestRepository({ db: handle.db }),
     ...agentTimeout(process.env.STRATA_AGENT_TIMEOUT_SECONDS),
     importLinks: new ImportLinkRepository({ db: handle.db }),
+    loginAttempts: new LoginAttemptRepository({ db: handle.db }),
     agentServerUrl: () => agentServerUrl,
     builtinPacks: builtin.packs,
     store,

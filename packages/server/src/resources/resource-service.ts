@@ -9,6 +9,7 @@ import type { Actor, ResourceRepository } from '@strata/store';
 import { ACCESS_KINDS } from '../auth/builtin-roles.js';
 import type { Principal } from '../auth/principal.js';
 import type { PrincipalLoader } from '../auth/principal-loader.js';
+import { keyOwner } from '../auth/key-owner.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, checkScope, type Target } from './access.js';
 import { checkKindRules } from './kind-rules.js';
@@ -16,7 +17,7 @@ import { throwIssues, validateInput, type ValidInput } from './input-validation.
 import { refuseNonEmptyProject, requireProject } from './project-rules.js';
 import { listFilter, ownsKey, selfAccess } from './self-service.js';
 import { compareVersions } from './versions.js';
-import type { HookContext, KindHooks } from './kind-hooks.js';
+import { retryCascade, type HookContext, type KindHooks } from './kind-hooks.js';
 import { applyMergePatch, isPlainObject } from './merge-patch.js';
 import { redact, sealSecrets, type SecretCipher } from './secret-fields.js';
 import { boundedSelector } from './list-selector.js';
@@ -124,7 +125,8 @@ export class ResourceService {
     if (kind.kind === 'ApiKey') {
       const secret = newSecret();
       spec = { ...spec, user: spec.user ?? ctx.principal.name };
-      status = { keyHash: hashSecret(secret) };
+      const owner = await keyOwner(this.#o.store, ctx.principal.tenant, String(spec.user));
+      status = { keyHash: hashSecret(secret), ...owner };
       // A dry run mints no usable key.
       if (!options.dryRun) key = formatToken(ctx.principal.tenant, input.metadata.name, secret);
     }
@@ -242,17 +244,29 @@ export class ResourceService {
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, options.version, 'delete');
     if (kind.kind === 'Project') await refuseNonEmptyProject(this.#o.store, ctx.principal.tenant, name);
-    await this.#hooks(kind)?.guardDelete?.(this.#hookContext(ctx, target.project), previous);
-    const result = await this.#o.store.delete(
-      storeScope(ctx.principal, kind),
-      keyOf(previous),
-      {
-        ...(options.resourceVersion ? { expectedResourceVersion: options.resourceVersion } : {}),
-        ...(options.dryRun ? { dryRun: true } : {}),
+    const hooks = this.#hooks(kind);
+    const hctx = this.#hookContext(ctx, target.project);
+    await hooks?.guardDelete?.(hctx, previous);
+    const result = await retryCascade(
+      async () => {
+        const cascade = await hooks?.deleteCascade?.(hctx, previous);
+        return this.#o.store.delete(
+          storeScope(ctx.principal, kind),
+          keyOf(previous),
+          {
+            ...(options.resourceVersion ? { expectedResourceVersion: options.resourceVersion } : {}),
+            ...(options.dryRun ? { dryRun: true } : {}),
+            ...(cascade ? { cascade } : {}),
+          },
+          this.#actor(ctx),
+        );
       },
-      this.#actor(ctx),
+      hooks?.deleteCascade !== undefined && !options.resourceVersion,
     );
-    if (!options.dryRun) this.#written(ctx, kind);
+    if (!options.dryRun) {
+      this.#written(ctx, kind);
+      if (kind.kind === 'Tenant') this.#accessChanged(previous.metadata.name);
+    }
     return { deleted: result.deleted, object: redact(kind, result.object) };
   }
 
@@ -396,10 +410,13 @@ export class ResourceService {
   }
 
   #written(ctx: RequestContext, kind: KindDefinition): void {
-    if (ACCESS_KINDS.has(kind.kind.toLowerCase()) || kind.kind === 'ApiKey') {
-      this.#o.principals.invalidate(ctx.principal.tenant);
-      this.#o.onAccessChange?.(ctx.principal.tenant);
-    }
+    if (ACCESS_KINDS.has(kind.kind.toLowerCase()) || kind.kind === 'ApiKey')
+      this.#accessChanged(ctx.principal.tenant);
     this.#o.onWrite?.(kind.kind, ctx.principal.tenant);
+  }
+
+  #accessChanged(tenant: string): void {
+    this.#o.principals.invalidate(tenant);
+    this.#o.onAccessChange?.(tenant);
   }
 }

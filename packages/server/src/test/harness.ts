@@ -6,6 +6,7 @@ import {
   ClusterAgentRepository,
   ImportLinkRepository,
   KyselyResourceRepository,
+  LoginAttemptRepository,
 } from '@strata/store';
 import { ImportedProvider, SandboxProvider } from '@strata/providers';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
@@ -101,6 +102,7 @@ export async function startTestServer(
     clusterAgents: new ClusterAgentRepository({ db: database.handle.db }),
     agentRequests: new AgentRequestRepository({ db: database.handle.db }),
     importLinks: new ImportLinkRepository({ db: database.handle.db }),
+    loginAttempts: new LoginAttemptRepository({ db: database.handle.db }),
     ...extra,
   });
   await app.ready();

@@ -9,6 +9,7 @@ import type {
   Actor,
   ChangesQuery,
   CreateInput,
+  DeleteCascade,
   ListQuery,
   ObjectKey,
   ResourceRepository,
@@ -17,6 +18,7 @@ import type {
   UpdateInput,
 } from '../types.js';
 import { writeAuditEntry, type AuditVerb } from './audit.js';
+import { applyCascade } from './cascade.js';
 import {
   conditionalDelete,
   conditionalUpdate,
@@ -198,23 +200,35 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   async delete(
     scope: AccessScope,
     key: ObjectKey,
-    options: { expectedResourceVersion?: string; dryRun?: boolean },
+    options: { expectedResourceVersion?: string; dryRun?: boolean; cascade?: DeleteCascade },
     actor: Actor,
   ): Promise<{ deleted: boolean; object: Resource }> {
     let deleted = false;
     const write = { expected: options.expectedResourceVersion, dryRun: options.dryRun };
-    const object = await this.#mutate(scope, key, write, actor, (before, at) => {
-      if (before.deleted_at) return undefined;
-      const hasFinalizers = (JSON.parse(before.finalizers) as unknown[]).length > 0;
-      deleted = !hasFinalizers;
-      const after: ObjectRow = { ...before, deleted_at: at, updated_at: at };
-      return {
-        after,
-        type: hasFinalizers ? 'MODIFIED' : 'DELETED',
-        verb: 'delete',
-        generationBefore: before.generation,
-      };
-    });
+    const { cascade } = options;
+    const then = cascade
+      ? (trx: Transaction<Database>, at: string) =>
+          applyCascade({ trx, actor, at, retention: this.#retention }, cascade)
+      : undefined;
+    const object = await this.#mutate(
+      scope,
+      key,
+      write,
+      actor,
+      (before, at) => {
+        if (before.deleted_at) return undefined;
+        const hasFinalizers = (JSON.parse(before.finalizers) as unknown[]).length > 0;
+        deleted = !hasFinalizers;
+        const after: ObjectRow = { ...before, deleted_at: at, updated_at: at };
+        return {
+          after,
+          type: hasFinalizers ? 'MODIFIED' : 'DELETED',
+          verb: 'delete',
+          generationBefore: before.generation,
+        };
+      },
+      then,
+    );
     return { deleted, object };
   }
 
@@ -253,6 +267,8 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
     write: { expected: string | undefined; dryRun?: boolean | undefined },
     actor: Actor | undefined,
     compute: (before: ObjectRow, at: string) => Mutation | undefined,
+    /** More writes in the same transaction, after the object's own (a delete's cascade). */
+    then?: (trx: Transaction<Database>, at: string) => Promise<void>,
   ): Promise<Resource> {
     if (!keyVisible(scope, key)) throw notFound(key);
     const identity = normalizeKey(key);
@@ -288,6 +304,7 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
           }
           await recordChange(trx, mutation.type, after, this.#retention);
           if (actor) await this.#audit(trx, actor, mutation, after, at);
+          await then?.(trx, at);
           return rowToResource(after);
         });
       } catch (err) {
