@@ -1,5 +1,6 @@
 import { Compile } from 'typebox/compile';
 import type { Issue } from './errors.js';
+import { jsonBoundsProblem, MAX_JSON_DEPTH } from './json-bounds.js';
 import type { KindDefinition } from './kinds/kind.js';
 import { inputSchema } from './meta.js';
 
@@ -27,6 +28,9 @@ interface SchemaError {
  * JSON pointer. Unknown fields are reported by name.
  */
 export function validateObject(kind: KindDefinition, value: unknown): Issue[] {
+  // Nothing recursive may touch an absurdly deep object: refuse it first, at its top-level field.
+  const deep = jsonBoundsProblem(value, { maxDepth: MAX_JSON_DEPTH });
+  if (deep) return [{ path: deep.path.split('/').slice(0, 3).join('/'), message: deep.message }];
   const v = validatorFor(kind);
   if (v.Check(value)) return [];
   const issues: Issue[] = [];

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { Authenticator } from './auth/authenticator.js';
 import { canSeeProject, type Principal } from './auth/principal.js';
 import { PrincipalLoader } from './auth/principal-loader.js';
+import { refuseDeepBody } from './http/body-depth.js';
 import { toStrataError } from './http/problem.js';
 import { ResourceService, type RequestContext } from './resources/resource-service.js';
 import type { SecretCipher } from './resources/secret-fields.js';
@@ -215,6 +216,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       throw new StrataError('STRATA_NOT_FOUND', `project "${project}" not found`);
     }
   });
+  app.addHook('preValidation', async (req) => refuseDeepBody(req.body));
   app.addHook('onResponse', async (req, reply) => {
     latency.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { FreeFormObject } from '../json-bounds.js';
 import { Name } from '../meta.js';
 import { defineKind } from './kind.js';
 
@@ -119,7 +120,7 @@ export const PackSpec = Type.Object(
     /** Default values as YAML text (comments preserved). */
     values: Type.Optional(YamlText),
     /** JSON Schema for the values (draft-07 or 2020-12). */
-    schema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    schema: Type.Optional(FreeFormObject({ maxDepth: 64, maxBytes: 1_048_576 })),
     presets: Type.Optional(Type.Array(PackPreset, { maxItems: 128 })),
     /** Namespace for the release or for namespaced manifests without one. */
     namespace: Type.Optional(Name),
