@@ -41,7 +41,7 @@ export function jsonBoundsProblem(
     bytes += 2;
     for (const [key, item] of entries) {
       bytes += Array.isArray(v) ? 1 : key.length + 4;
-      stack.push({ value: item, depth: top.depth + 1, path: `${top.path}/${escape(key)}` });
+      stack.push({ value: item, depth: top.depth + 1, path: `${top.path}/${jsonPointerSegment(key)}` });
     }
     if (tooLarge()) return { path: top.path, message: `larger than ${bounds.maxBytes} bytes` };
   }
@@ -69,7 +69,8 @@ export function FreeFormObject(bounds: Required<JsonBounds> & { description?: st
   );
 }
 
-function escape(segment: string): string {
+/** One JSON pointer segment (RFC 6901): `~` and `/` escaped. */
+export function jsonPointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -21,6 +21,7 @@ import { authorize, checkScope, type Target } from './access.js';
 import { checkKindRules } from './kind-rules.js';
 import { throwIssues, validateInput, type ValidInput } from './input-validation.js';
 import { refuseNonEmptyProject, requireProject } from './project-rules.js';
+import { guardReservedLabels } from './reserved-labels.js';
 import { listFilter, ownsKey, selfAccess } from './self-service.js';
 import { compareVersions } from './versions.js';
 import type { HookContext, KindHooks } from './kind-hooks.js';
@@ -92,6 +93,7 @@ export class ResourceService {
     const selfService = kind.kind === 'ApiKey' && ownsKey(ctx.principal, body);
     if (!selfService) authorize(ctx.principal, target, 'create');
     const input = validateInput(kind, project, body);
+    input.metadata.labels = guardReservedLabels(ctx.principal, input.metadata.labels, undefined);
     await requireProject(this.#o.store, ctx.principal, project);
     const scope = this.#scope(ctx, kind);
     const ruleIssues = await checkKindRules(
@@ -316,6 +318,11 @@ export class ResourceService {
         },
       ]);
     }
+    input.metadata.labels = guardReservedLabels(
+      ctx.principal,
+      input.metadata.labels,
+      previous.metadata.labels,
+    );
     const scope = this.#scope(ctx, kind);
     const issues = await checkKindRules(
       kind.kind,
