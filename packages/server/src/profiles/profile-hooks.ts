@@ -19,6 +19,8 @@ export function isPublished(profile: Resource): boolean {
 export function clusterProfileHooks(catalogs: TenantCatalogs): KindHooks {
   return {
     invalidCode: 'STRATA_PROFILE_INVALID',
+    // validateProfile checks the shape too and reads any input: a bad version does not hide the other problems.
+    validatesShape: true,
     initialStatus: () => ({ state: PROFILE_DRAFT }),
     async validate(ctx, input) {
       const tenant = ctx.principal.tenant;

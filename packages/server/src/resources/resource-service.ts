@@ -19,7 +19,7 @@ import type { PrincipalLoader } from '../auth/principal-loader.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, checkScope, type Target } from './access.js';
 import { checkKindRules } from './kind-rules.js';
-import { throwIssues, validateInput, type ValidInput } from './input-validation.js';
+import { throwIssues, validateInputWithHook, type ValidInput } from './input-validation.js';
 import { refuseNonEmptyProject, requireProject } from './project-rules.js';
 import { guardReservedLabels } from './reserved-labels.js';
 import { listFilter, ownsKey, selfAccess } from './self-service.js';
@@ -92,7 +92,7 @@ export class ResourceService {
     this.#refuseReadOnly(kind);
     const selfService = kind.kind === 'ApiKey' && ownsKey(ctx.principal, body);
     if (!selfService) authorize(ctx.principal, target, 'create');
-    const input = validateInput(kind, project, body);
+    const input = await this.#validInput(ctx, target, body);
     input.metadata.labels = guardReservedLabels(ctx.principal, input.metadata.labels, undefined);
     await requireProject(this.#o.store, ctx.principal, project);
     const scope = this.#scope(ctx, kind);
@@ -164,11 +164,11 @@ export class ResourceService {
     version?: string,
     options: { dryRun?: boolean } = {},
   ): Promise<Resource> {
-    const { kind, project } = target;
+    const { kind } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, version, 'update');
-    const input = validateInput(kind, project, body, { stored: previous.spec });
+    const input = await this.#validInput(ctx, target, body, previous);
     if (input.metadata.name !== name) {
       throw validationError([
         { path: '/metadata/name', message: `must match the name in the URL ("${name}")` },
@@ -184,7 +184,7 @@ export class ResourceService {
     patch: unknown,
     version?: string,
   ): Promise<Resource> {
-    const { kind, project } = target;
+    const { kind } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
     if (!isPlainObject(patch))
@@ -204,7 +204,7 @@ export class ResourceService {
       const merged = applyMergePatch(base, patch) as Record<string, unknown>;
       const pm = isPlainObject(patch.metadata) ? patch.metadata : {};
       const explicitRv = typeof pm.resourceVersion === 'string' ? pm.resourceVersion : undefined;
-      const input = validateInput(kind, project, merged, { stored: previous.spec });
+      const input = await this.#validInput(ctx, target, merged, previous);
       try {
         return await this.#write(
           ctx,
@@ -365,6 +365,13 @@ export class ResourceService {
     );
     this.#written(ctx, kind);
     return redact(kind, updated);
+  }
+
+  /** The schema check, reporting the kind's semantic issues with the schema's when its hook can (profiles). */
+  #validInput(ctx: RequestContext, target: Target, body: unknown, previous?: Resource): Promise<ValidInput> {
+    const { kind, project } = target;
+    const context = this.#hookContext(ctx, project);
+    return validateInputWithHook(kind, project, body, { hooks: this.#hooks(kind), context, previous });
   }
 
   #hooks(kind: KindDefinition): KindHooks | undefined {
