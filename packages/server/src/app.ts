@@ -143,7 +143,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (kind === 'Pack' || kind === 'PackSource') catalogs.invalidate(tenant);
     },
     hooks: {
-      ClusterProfile: clusterProfileHooks(catalogs),
+      ClusterProfile: clusterProfileHooks(catalogs, options.cipher),
       Cluster: clusterHooks({ catalogs, providers, cipher: options.cipher }),
       Pack: packHooks(),
       Tenant: {
@@ -253,7 +253,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     context,
     reauthenticate: (req) => authenticator.authenticate(req.headers.authorization),
   });
-  registerProfileRoutes(app, { service, catalogs, context, onWrite: () => hub.notify() });
+  registerProfileRoutes(app, {
+    service,
+    catalogs,
+    cipher: options.cipher,
+    context,
+    onWrite: () => hub.notify(),
+  });
   registerPackPushRoute(app, { service, context });
   if (agents) {
     registerClusterRoutes(app, {

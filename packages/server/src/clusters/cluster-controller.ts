@@ -93,6 +93,7 @@ export class ClusterController implements Controller {
     const resolved = await resolveCluster({
       store: this.#o.store,
       catalogs: this.#o.catalogs,
+      cipher: this.#o.cipher,
       cluster: this.#identity(cluster),
       spec,
       providers: this.#o.providers.names(),
