@@ -213,7 +213,7 @@ export const ProfileVariable = Type.Object(
     description: Type.Optional(Text()),
     required: Type.Optional(Type.Boolean()),
     default: Type.Optional(VariableValue),
-    /** ECMAScript regular expression the (string form of the) value must match in full. */
+    /** Regular expression (RE2 syntax, run in linear time) the (string form of the) value must match in full. */
     regex: Type.Optional(Type.String({ maxLength: 1024 })),
     options: Type.Optional(Type.Array(VariableValue, { maxItems: 256 })),
     /** Set once per cluster; later changes are refused. */
