@@ -9,3 +9,4 @@ export * from './cluster-plan.js';
 export * from './agent-protocol.js';
 export * from './discovery.js';
 export * from './permissions.js';
+export * from './json-bounds.js';

@@ -1,7 +1,8 @@
 import { Compile } from 'typebox/compile';
 import type { Issue } from './errors.js';
+import { jsonBoundsProblem, MAX_JSON_DEPTH } from './json-bounds.js';
 import type { KindDefinition } from './kinds/kind.js';
-import { inputSchema } from './meta.js';
+import { inputSchema, metadataKeyIssues } from './meta.js';
 
 type Validator = ReturnType<typeof Compile>;
 const validators = new WeakMap<KindDefinition, Validator>();
@@ -17,6 +18,7 @@ function validatorFor(kind: KindDefinition): Validator {
 
 interface SchemaError {
   keyword: string;
+  schemaPath: string;
   instancePath: string;
   params: Record<string, unknown>;
   message: string;
@@ -27,13 +29,19 @@ interface SchemaError {
  * JSON pointer. Unknown fields are reported by name.
  */
 export function validateObject(kind: KindDefinition, value: unknown): Issue[] {
+  // Nothing recursive may touch an absurdly deep object: refuse it first, at its top-level field.
+  const deep = jsonBoundsProblem(value, { maxDepth: MAX_JSON_DEPTH });
+  if (deep) return [{ path: deep.path.split('/').slice(0, 3).join('/'), message: deep.message }];
   const v = validatorFor(kind);
   if (v.Check(value)) return [];
   const issues: Issue[] = [];
   const seen = new Set<string>();
+  // Label and annotation keys and label values get messages that say the rule (instead of a pattern).
+  for (const issue of metadataKeyIssues((value as { metadata?: unknown } | null)?.metadata)) push(issue);
   for (const raw of v.Errors(value) as Iterable<SchemaError>) {
     let issue: Issue | undefined;
     if (raw.keyword === 'boolean') continue; // duplicate of the additionalProperties error
+    if (isMetadataKeyError(raw)) continue; // reported above
     if (raw.keyword === 'additionalProperties') {
       const names = raw.params.additionalProperties;
       for (const name of Array.isArray(names) ? (names as string[]) : []) {
@@ -67,6 +75,12 @@ export function validateObject(kind: KindDefinition, value: unknown): Issue[] {
     seen.add(key);
     issues.push(issue);
   }
+}
+
+function isMetadataKeyError(raw: SchemaError): boolean {
+  if (!/^\/metadata\/(labels|annotations)(\/|$)/.test(raw.instancePath)) return false;
+  if (raw.keyword === 'propertyNames' || raw.schemaPath.includes('propertyNames')) return true;
+  return raw.instancePath.startsWith('/metadata/labels/') && ['pattern', 'maxLength'].includes(raw.keyword);
 }
 
 /** ISO 8601 date-time check for fields that carry one (typebox does not enforce formats by default). */

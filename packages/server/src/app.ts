@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { Authenticator } from './auth/authenticator.js';
 import { canSeeProject, type Principal } from './auth/principal.js';
 import { PrincipalLoader } from './auth/principal-loader.js';
+import { refuseDeepBody } from './http/body-depth.js';
 import { toStrataError } from './http/problem.js';
 import {
   declareQueryParameters,
@@ -177,7 +178,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       if (kind === 'Pack' || kind === 'PackSource') catalogs.invalidate(tenant);
     },
     hooks: {
-      ClusterProfile: clusterProfileHooks(catalogs),
+      ClusterProfile: clusterProfileHooks(catalogs, options.cipher),
       Cluster: clusterHooks({ catalogs, providers, cipher: options.cipher }),
       Pack: packHooks(),
       PackSource: packSourceHooks(),
@@ -261,6 +262,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     refuseUnknownQuery(req);
   });
   app.addHook('preValidation', async (req) => refuseNulInBody(req.body));
+  app.addHook('preValidation', async (req) => refuseDeepBody(req.body));
   app.addHook('onResponse', async (req, reply) => {
     latency.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
@@ -302,7 +304,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     context,
     reauthenticate: (req) => authenticator.authenticate(req.headers.authorization),
   });
-  registerProfileRoutes(app, { service, catalogs, context, onWrite: () => hub.notify() });
+  registerProfileRoutes(app, {
+    service,
+    catalogs,
+    cipher: options.cipher,
+    context,
+    onWrite: () => hub.notify(),
+  });
   registerPackPushRoute(app, { service, context });
   if (agents) {
     registerClusterRoutes(app, {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { testBackends } from '@strata/testing';
-import { startTestServer, type CallOptions, type TestServer } from './test/harness.js';
+import { expectOk, startTestServer, type CallOptions, type TestServer } from './test/harness.js';
 
 interface Row {
   name: string;
@@ -12,6 +12,13 @@ interface Row {
   /** Issue paths the problem must list (all of them). */
   paths?: string[];
 }
+
+function nested(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { leaf: true };
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}
+const deepText = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
 const rows: Row[] = [
   {
@@ -135,6 +142,58 @@ const rows: Row[] = [
     paths: ['/querystring/colour'],
   },
   {
+    name: 'providerConfig nested deeper than 32 levels (finding 9 of issue 14)',
+    given: {
+      method: 'POST',
+      url: '/v1/projects/default/clusters',
+      body: {
+        metadata: { name: 'c' },
+        spec: { provider: 'sandbox', nodePools: [], providerConfig: nested(40) },
+      },
+    },
+    status: 422,
+    code: 'STRATA_VALIDATION_FAILED',
+    paths: ['/spec/providerConfig'],
+  },
+  {
+    name: 'providerConfig larger than 64 KiB',
+    given: {
+      method: 'POST',
+      url: '/v1/projects/default/clusters',
+      body: {
+        metadata: { name: 'c' },
+        spec: { provider: 'sandbox', nodePools: [], providerConfig: { blob: 'x'.repeat(70_000) } },
+      },
+    },
+    status: 422,
+    code: 'STRATA_VALIDATION_FAILED',
+    paths: ['/spec/providerConfig'],
+  },
+  ...[3000, 6000].flatMap((depth): Row[] => [
+    {
+      name: `a JSON body nested ${depth} deep`,
+      given: {
+        method: 'POST',
+        url: '/v1/projects/default/clusters',
+        // Built as text: JSON.stringify itself cannot write such a value.
+        payload: `{"metadata":{"name":"c"},"spec":{"provider":"sandbox","nodePools":[],"providerConfig":${deepText(depth)}}}`,
+      },
+      status: 400,
+      code: 'STRATA_MALFORMED_BODY',
+    },
+    {
+      name: `a merge patch nested ${depth} deep`,
+      given: {
+        method: 'PATCH',
+        url: '/v1/macros/m',
+        payload: `{"spec":{"value":${deepText(depth)}}}`,
+        contentType: 'application/merge-patch+json',
+      },
+      status: 400,
+      code: 'STRATA_MALFORMED_BODY',
+    },
+  ]),
+  {
     name: 'API key expiring in the past',
     given: {
       method: 'POST',
@@ -152,6 +211,13 @@ for (const backend of await testBackends()) {
     let s: TestServer;
     before(async () => {
       s = await startTestServer(backend);
+      await expectOk(
+        s.call({
+          method: 'POST',
+          url: '/v1/macros',
+          body: { metadata: { name: 'm' }, spec: { value: 'v' } },
+        }),
+      );
     });
     after(async () => s?.close());
 

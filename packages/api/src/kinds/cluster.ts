@@ -2,6 +2,7 @@
  * The Cluster kind (SPEC.md §2): desired state of one Kubernetes cluster, and the status the platform writes.
  */
 import { Type, type Static } from 'typebox';
+import { FreeFormObject } from '../json-bounds.js';
 import { Condition, Labels, Name } from '../meta.js';
 import { defineKind } from './kind.js';
 
@@ -122,7 +123,9 @@ export const ClusterSpec = Type.Object(
     /** CloudAccount name; not needed for sandbox. */
     cloudAccount: Type.Optional(Name),
     region: Type.Optional(Type.String({ maxLength: 64 })),
-    providerConfig: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.Unknown())),
+    providerConfig: Type.Optional(
+      FreeFormObject({ maxDepth: 32, maxBytes: 65_536, description: 'provider-specific settings' }),
+    ),
     /** `from-profile` (default): the k8s layer decides. Otherwise an explicit version such as v1.36.3. */
     kubernetesVersion: Type.Optional(Type.String({ pattern: '^(from-profile|v?[0-9]+\\.[0-9]+\\.[0-9]+)$' })),
     /** The pools the provider builds (empty for imported clusters: their nodes are discovered). */

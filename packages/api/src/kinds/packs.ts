@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { FreeFormObject } from '../json-bounds.js';
 import { Name } from '../meta.js';
 import { defineKind } from './kind.js';
 
@@ -119,7 +120,7 @@ export const PackSpec = Type.Object(
     /** Default values as YAML text (comments preserved). */
     values: Type.Optional(YamlText),
     /** JSON Schema for the values (draft-07 or 2020-12). */
-    schema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    schema: Type.Optional(FreeFormObject({ maxDepth: 64, maxBytes: 1_048_576 })),
     presets: Type.Optional(Type.Array(PackPreset, { maxItems: 128 })),
     /** Namespace for the release or for namespaced manifests without one. */
     namespace: Type.Optional(Name),
@@ -212,7 +213,7 @@ export const ProfileVariable = Type.Object(
     description: Type.Optional(Text()),
     required: Type.Optional(Type.Boolean()),
     default: Type.Optional(VariableValue),
-    /** ECMAScript regular expression the (string form of the) value must match in full. */
+    /** Regular expression (RE2 syntax, run in linear time) the (string form of the) value must match in full. */
     regex: Type.Optional(Type.String({ maxLength: 1024 })),
     options: Type.Optional(Type.Array(VariableValue, { maxItems: 256 })),
     /** Set once per cluster; later changes are refused. */

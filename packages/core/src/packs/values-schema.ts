@@ -1,8 +1,9 @@
 import type { Issue } from '@strata/api';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsMod from 'ajv-formats';
 import { pointer } from '../util/json.js';
+import { compileSafeRegex } from '../util/safe-regex.js';
 
 export interface ValuesValidator {
   /** Issues for values that do not match the schema, with paths under `basePath`. */
@@ -35,7 +36,7 @@ export class ValuesSchemaCache {
   }
 
   #ajvFor(schema: Record<string, unknown>): Ajv | Ajv2020 {
-    const options = { allErrors: true, strict: false, validateFormats: true } as const;
+    const options = { allErrors: true, strict: false, validateFormats: true, code: { regExp: safeRegExp } };
     if (typeof schema.$schema === 'string' && schema.$schema.includes('2020-12')) {
       if (!this.#ajv2020) {
         this.#ajv2020 = new Ajv2020(options);
@@ -50,6 +51,20 @@ export class ValuesSchemaCache {
     return this.#ajv07;
   }
 }
+
+/**
+ * The engine ajv runs `pattern`, `patternProperties` and `propertyNames` patterns with: linear time, so a pushed schema
+ * cannot stall the server. A pattern it cannot run makes the schema itself invalid (compile throws the reason).
+ */
+const safeRegExp: NonNullable<CodeOptions['regExp']> = Object.assign(
+  (pattern: string) => {
+    const compiled = compileSafeRegex(pattern);
+    if ('error' in compiled) throw new Error(`pattern ${JSON.stringify(pattern)} ${compiled.error}`);
+    const { regex } = compiled;
+    return { test: (text: string) => regex.test(text), toString: () => regex.source };
+  },
+  { code: 'safeRegExp' },
+);
 
 /** Two packs may share an `$id`; compile each schema anonymously so they never clash. */
 function stripId(schema: Record<string, unknown>): Record<string, unknown> {

@@ -31,21 +31,21 @@ export interface ValidateProfileOptions {
  * means valid. Rules: docs/reference/profiles.md "Validation rules".
  */
 export function validateProfile(options: ValidateProfileOptions): Issue[] {
-  const issues = checkProfileShape(options.profile);
   const doc = options.profile as ProfileDocument;
   const spec = isPlainObject(doc) && isPlainObject(doc.spec) ? doc.spec : undefined;
+  const badVersion = typeof spec?.version === 'string' && !semver.valid(spec.version);
+  // A version that is text but not semver gets the message below instead of the schema's pattern.
+  const issues = checkProfileShape(options.profile).filter(
+    (i) => !(badVersion && i.path === '/spec/version'),
+  );
   if (!spec || !Array.isArray(spec.layers)) return dedupe(issues);
   const { catalog } = options;
   const schemaCache = options.schemaCache ?? catalog.schemaCache ?? new ValuesSchemaCache();
 
-  if (
-    typeof spec.version === 'string' &&
-    !semver.valid(spec.version) &&
-    !issues.some((i) => i.path === '/spec/version')
-  ) {
+  if (badVersion) {
     issues.push({
       path: '/spec/version',
-      message: `"${spec.version}" is not a semver version like 1.2.0`,
+      message: `${JSON.stringify(String(spec.version).slice(0, 64))} is not a semver version like 1.2.0`,
       code: 'STRATA_PROFILE_INVALID',
     });
   }

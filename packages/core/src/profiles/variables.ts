@@ -2,21 +2,24 @@ import type { Issue, ProfileVariable, VariableValue } from '@strata/api';
 import { isIPv4 } from 'node:net';
 import semver from 'semver';
 import { pointer, scalarText } from '../util/json.js';
-
-const MAX_REGEX = 1024;
+import { compileSafeRegex, type SafeRegex } from '../util/safe-regex.js';
 
 /** Checks a value against a variable's type, regex and options. Strings are coerced (CLI `--set n=3`). */
 export function coerceVariableValue(
   def: ProfileVariable,
   raw: unknown,
 ): { value: VariableValue } | { error: string } {
-  return coerce(def, raw, def.regex === undefined ? undefined : compileRegex(def.regex), def.options);
+  if (def.regex === undefined) return coerce(def, raw, undefined, def.options);
+  const compiled = compileSafeRegex(def.regex);
+  // A stored profile whose regex the engine refuses (validated before the engine changed) checks nothing: fail closed.
+  if ('error' in compiled) return { error: `cannot be checked: its regex /${def.regex}/ ${compiled.error}` };
+  return coerce(def, raw, compiled.regex, def.options);
 }
 
 function coerce(
   def: ProfileVariable,
   raw: unknown,
-  re: RegExp | undefined,
+  re: SafeRegex | undefined,
   options: ProfileVariable['options'],
 ): { value: VariableValue } | { error: string } {
   let value: VariableValue;
@@ -50,7 +53,7 @@ function coerce(
         return { error: `must be a version like 1.2.3, got ${show(raw)}` };
     }
   }
-  if (re && !re.test(String(value))) return { error: `must match /${def.regex ?? ''}/` };
+  if (re && !re.testFull(String(value))) return { error: `must match /${def.regex ?? ''}/` };
   if (options?.length && !options.some((o) => String(o) === String(value))) {
     return { error: `must be one of ${options.map((o) => show(o)).join(', ')}` };
   }
@@ -73,8 +76,9 @@ export function checkVariableDefinitions(
     if (def.regex !== undefined && typeof def.regex !== 'string') return;
     if (names.has(def.name)) add(`${at}/name`, `variable "${def.name}" is declared twice`);
     names.add(def.name);
-    const re = def.regex === undefined ? undefined : compileRegex(def.regex);
-    if (def.regex !== undefined && !re) add(`${at}/regex`, `not a valid regular expression: /${def.regex}/`);
+    const compiled = def.regex === undefined ? undefined : compileSafeRegex(def.regex);
+    if (compiled && 'error' in compiled) add(`${at}/regex`, `regex /${def.regex ?? ''}/ ${compiled.error}`);
+    const re = compiled && 'regex' in compiled ? compiled.regex : undefined;
     const optionsOk = (def.options ?? []).map((o, j) => {
       const r = coerce(def, o, undefined, undefined);
       if ('error' in r) add(`${at}/options/${j}`, `option ${r.error}`);
@@ -202,15 +206,6 @@ export function sensitiveVariables(defs: readonly ProfileVariable[] | undefined)
 function isCidr(s: string): boolean {
   const m = /^([0-9.]+)\/(\d{1,2})$/.exec(s);
   return !!m && isIPv4(m[1] as string) && Number(m[2]) <= 32;
-}
-
-function compileRegex(source: string): RegExp | undefined {
-  if (source.length > MAX_REGEX) return undefined;
-  try {
-    return new RegExp(`^(?:${source})$`, 'u');
-  } catch {
-    return undefined;
-  }
 }
 
 function show(v: unknown): string {

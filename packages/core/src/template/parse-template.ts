@@ -62,7 +62,7 @@ export function parseTemplate(text: string): ParsedTemplate {
   while (pos < text.length) {
     const open = text.indexOf('{{', pos);
     let chunk = open === -1 ? text.slice(pos) : text.slice(pos, open);
-    if (trimNext) chunk = chunk.replace(/^\s+/, '');
+    if (trimNext) chunk = chunk.trimStart();
     trimNext = false;
     if (open === -1) {
       pushText(chunk);
@@ -70,7 +70,8 @@ export function parseTemplate(text: string): ParsedTemplate {
     }
     line += countNewlines(text, pos, open);
     const trimLeft = text[open + 2] === '-' && /\s/.test(text[open + 3] ?? '');
-    if (trimLeft) chunk = chunk.replace(/\s+$/, '');
+    // trimEnd, not /\s+$/: that regex takes quadratic time on a long run of spaces not at the end.
+    if (trimLeft) chunk = chunk.trimEnd();
     pushText(chunk);
     const close = findClose(text, open + 2);
     if (close === -1) {

@@ -115,6 +115,14 @@ describe('renderTemplate', () => {
     assert.ok(big.output.length <= 10_000);
   });
 
+  it('trims around {{- -}} in linear time (a long run of spaces before text is not quadratic)', () => {
+    const spaces = ' '.repeat(200_000);
+    const started = performance.now();
+    const result = renderTemplate(`a${spaces}b${spaces}{{- .var.replicas -}}${spaces}c`, ctx);
+    assert.ok(performance.now() - started < 200, 'trimming took longer than 200 ms');
+    assert.equal(result.output, `a${spaces}b2c`);
+  });
+
   it('lists references for validation', () => {
     const refs = parseTemplate(
       '{{ .var.a }} {{ .macro.m | default "1" }} {{ .system.cluster.name }}',

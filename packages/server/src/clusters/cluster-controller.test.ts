@@ -29,6 +29,7 @@ class ScriptedProvider implements Provider {
   ensureCalls = 0;
   token: string | undefined;
   deleteResults: DeleteResult[] = [];
+  deleted: ProviderCluster[] = [];
   capabilities() {
     return Promise.resolve({ kubernetesVersions: ['v1.36.3'], scaling: true, repave: true, upgrade: false });
   }
@@ -53,7 +54,8 @@ class ScriptedProvider implements Provider {
     if (launch.token) this.token = launch.token;
     return Promise.resolve({ running: true, started: launch.token !== undefined, message: 'agent running' });
   }
-  delete(): Promise<DeleteResult> {
+  delete(cluster: ProviderCluster): Promise<DeleteResult> {
+    this.deleted.push(cluster);
     return Promise.resolve(this.deleteResults.shift() ?? { done: true });
   }
 }
@@ -271,5 +273,40 @@ describe('cluster controller decisions', () => {
     assert.equal((await s.call({ method: 'GET', url: `${P}/clusters/happy` })).status, 404);
     assert.equal(await agents.repository.get(uid.uid), undefined, 'the agent token is gone too');
     assert.ok((await events('happy')).includes('Deleted'));
+  });
+
+  it('a spec stored before the depth bound existed is Failed without reaching the provider, and can be deleted', async () => {
+    // Finding 9 of issue 14: a providerConfig thousands of levels deep crashed the controller for ever, and a deleted
+    // cluster never went (its name could not be reused). The API refuses such a spec now; write it as older data.
+    await create('deep');
+    const stored = await s.store.get({ tenant: 'default', projects: '*' }, key('deep'));
+    let providerConfig: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 3000; i++) providerConfig = { a: providerConfig };
+    await s.store.update(
+      { tenant: 'default', projects: '*' },
+      { key: key('deep'), spec: { ...stored!.spec, providerConfig } },
+      { name: 'test:stored-before-the-bound' },
+    );
+    const calls = provider.ensureCalls;
+    await controller.reconcile(ctx(), key('deep'));
+    assert.equal(provider.ensureCalls, calls, 'the provider never sees the spec');
+    const st = await status('deep');
+    assert.equal(st.phase, 'Failed');
+    assert.equal(st.failure?.reason, 'InvalidSpec');
+    assert.deepEqual(
+      st.conditions?.filter((c) => c.type === 'SpecValid').map((c) => [c.status, c.reason]),
+      [['False', 'InvalidSpec']],
+    );
+    assert.ok((await events('deep')).includes('InvalidSpec'));
+
+    await expectOk(s.call({ method: 'DELETE', url: `${P}/clusters/deep` }));
+    await controller.reconcile(ctx(), key('deep'));
+    const deleted = provider.deleted.at(-1);
+    assert.equal(deleted?.name.includes('deep'), true, 'the infrastructure is deleted by name');
+    assert.equal(deleted?.spec.providerConfig, undefined, 'without the part it cannot process');
+    assert.equal((await s.call({ method: 'GET', url: `${P}/clusters/deep` })).status, 404);
+    await create('deep');
+    await controller.reconcile(ctx(), key('deep'));
+    assert.equal((await cond('deep', 'SpecValid'))?.status, 'True', 'the name is free again');
   });
 });

@@ -10,7 +10,7 @@
  * with the provider (which finds its infrastructure by name), so killing the server at any point and starting it
  * again converges to the same end state.
  */
-import type { ClusterSpec, Resource } from '@strata/api';
+import { jsonBoundsProblem, MAX_JSON_DEPTH, type ClusterSpec, type Resource } from '@strata/api';
 import {
   classifyProviderError,
   type ClusterProgress,
@@ -82,11 +82,18 @@ export class ClusterController implements Controller {
     const cluster = await this.#o.store.get({ tenant: key.tenant, projects: '*' }, key);
     if (!cluster) return Result.done();
     if (cluster.metadata.deletedAt) return this.#delete(ctx, cluster);
+    const unprocessable = unprocessableSpec(cluster.spec);
+    if (unprocessable) {
+      // Stored before the bounds existed: nothing recursive may touch it. Failed until it is replaced or deleted.
+      await this.#fail(cluster, 'InvalidSpec', `the spec cannot be processed: ${unprocessable}`);
+      return Result.requeueAfter(60_000);
+    }
     const spec = this.#providerSpec(cluster);
     const provider = this.#o.providers.get(spec.provider);
     const resolved = await resolveCluster({
       store: this.#o.store,
       catalogs: this.#o.catalogs,
+      cipher: this.#o.cipher,
       cluster: this.#identity(cluster),
       spec,
       providers: this.#o.providers.names(),
@@ -121,6 +128,7 @@ export class ClusterController implements Controller {
     }
     await this.#write(cluster, (s, gen) => {
       delete s.paused;
+      setCondition(s, 'SpecValid', true, 'Valid', 'the spec can be satisfied', gen);
       s.infrastructureName = target.name;
       if (progress.endpoint) s.endpoint = progress.endpoint;
       if (progress.kubernetesVersion) s.kubernetesVersion = progress.kubernetesVersion;
@@ -347,7 +355,9 @@ export class ClusterController implements Controller {
     await this.#phase(cluster, 'Deleting', 'removing infrastructure');
     const provider = this.#o.providers.get(String(cluster.spec.provider));
     if (provider) {
-      const spec = cluster.spec as unknown as ClusterSpec;
+      // The provider finds its infrastructure by name: a spec it cannot process goes without its free-form part.
+      const { providerConfig: _unprocessable, ...bounded } = cluster.spec;
+      const spec = (unprocessableSpec(cluster.spec) ? bounded : cluster.spec) as unknown as ClusterSpec;
       const target: ProviderCluster = {
         name: this.#infraName(cluster),
         spec,
@@ -377,7 +387,6 @@ export class ClusterController implements Controller {
         labels: latest.metadata.labels,
         annotations: latest.metadata.annotations,
         finalizers: latest.metadata.finalizers.filter((f) => f !== INFRASTRUCTURE_FINALIZER),
-        spec: latest.spec,
       },
       { name: SOURCE },
     );
@@ -410,8 +419,9 @@ export class ClusterController implements Controller {
   }
 
   async #fail(cluster: Resource, reason: string, message: string): Promise<void> {
-    await this.#write(cluster, (s) => {
+    await this.#write(cluster, (s, gen) => {
       s.failure = { reason, message };
+      if (reason === 'InvalidSpec') setCondition(s, 'SpecValid', false, reason, message, gen);
     });
     await this.#phase(cluster, 'Failed', message, reason);
   }
@@ -514,6 +524,13 @@ export class ClusterController implements Controller {
   #infraName(cluster: Resource): string {
     return clusterInfrastructureName(cluster);
   }
+}
+
+/** Why a stored spec cannot be processed safely (nested too deep for recursive code), or undefined. */
+function unprocessableSpec(spec: Record<string, unknown>): string | undefined {
+  const problem = jsonBoundsProblem(spec, { maxDepth: MAX_JSON_DEPTH });
+  if (!problem) return undefined;
+  return `/spec${problem.path.split('/').slice(0, 2).join('/')} is ${problem.message}; replace the spec or delete the cluster`;
 }
 
 /** Control-plane pools first, then workers, in spec order. */

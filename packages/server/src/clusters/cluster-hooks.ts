@@ -84,6 +84,7 @@ export function clusterHooks(o: {
       const resolved = await resolveCluster({
         store: ctx.store,
         catalogs: o.catalogs,
+        cipher: o.cipher,
         cluster: {
           tenant: ctx.principal.tenant,
           project: ctx.project ?? '',

@@ -141,6 +141,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       resolveCluster({
         store: o.store,
         catalogs: o.catalogs,
+        cipher: o.cipher,
         cluster: {
           tenant: current.metadata.tenant,
           project: current.metadata.project ?? '',

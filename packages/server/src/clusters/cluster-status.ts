@@ -8,6 +8,7 @@ import { canonicalJson } from '@strata/core';
 import type { Actor, ObjectKey, ResourceRepository } from '@strata/store';
 
 export type ConditionType =
+  | 'SpecValid'
   | 'InfrastructureReady'
   | 'ControlPlaneReady'
   | 'NodePoolsReady'
@@ -16,6 +17,7 @@ export type ConditionType =
   | 'NoDrift';
 
 export const CONDITION_ORDER: readonly ConditionType[] = [
+  'SpecValid',
   'InfrastructureReady',
   'ControlPlaneReady',
   'NodePoolsReady',

@@ -17,6 +17,8 @@ import type { ResourceRepository } from '@strata/store';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import { loadMacros } from '../profiles/macros.js';
 import { isPublished } from '../profiles/profile-hooks.js';
+import { revealStoredDefaults } from '../profiles/sealed-defaults.js';
+import type { SecretCipher } from '../resources/secret-fields.js';
 
 export interface ClusterIdentity {
   tenant: string;
@@ -33,6 +35,8 @@ export interface ResolveClusterInput {
   spec: ClusterSpec;
   /** Providers the server knows (for the spec checks). */
   providers: readonly string[];
+  /** Reveals the sealed defaults of the profiles' sensitive variables. */
+  cipher: SecretCipher;
   /** Variables the cluster had (immutable variables may not change); by profile name. */
   previousVariables?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
@@ -123,7 +127,10 @@ export async function resolveCluster(input: ResolveClusterInput): Promise<Resolv
     .sort((a, b) => Number(b.infra) - Number(a.infra) || a.i - b.i);
   const result = tryResolveProfiles({
     profiles: order.map(({ ref, i }) => ({
-      profile: profiles[i] as unknown as ProfileDocument,
+      profile: {
+        ...profiles[i],
+        spec: revealStoredDefaults(profiles[i]!.spec, input.cipher),
+      } as unknown as ProfileDocument,
       path: `/spec/profiles/${i}`,
       ...(ref.variables ? { variables: ref.variables } : {}),
       ...(input.previousVariables?.[ref.name]

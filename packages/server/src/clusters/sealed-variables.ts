@@ -129,7 +129,7 @@ export function sealVariables(
   });
 }
 
-function safeDecrypt(cipher: SecretCipher, ciphertext: string): string | undefined {
+export function safeDecrypt(cipher: SecretCipher, ciphertext: string): string | undefined {
   try {
     return cipher.decrypt(ciphertext);
   } catch {

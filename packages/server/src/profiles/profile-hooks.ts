@@ -1,9 +1,12 @@
 import { StrataError, type Resource } from '@strata/api';
 import { mergeMacros, validateProfile } from '@strata/core';
 import { listAll, type ResourceRepository } from '@strata/store';
+import { isPlainObject } from '../resources/merge-patch.js';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import type { KindHooks } from '../resources/kind-hooks.js';
+import type { SecretCipher } from '../resources/secret-fields.js';
 import { loadMacros } from './macros.js';
+import { revealGivenDefaults, sealDefaults } from './sealed-defaults.js';
 
 export const PROFILE_DRAFT = 'Draft';
 export const PROFILE_PUBLISHED = 'Published';
@@ -16,22 +19,33 @@ export function isPublished(profile: Resource): boolean {
  * ClusterProfile versions: validated against the tenant's pack catalog and macros on every write (all issues at
  * once), editable only while Draft, and not deletable while clusters use them.
  */
-export function clusterProfileHooks(catalogs: TenantCatalogs): KindHooks {
+export function clusterProfileHooks(catalogs: TenantCatalogs, cipher: SecretCipher): KindHooks {
   return {
     invalidCode: 'STRATA_PROFILE_INVALID',
+    // validateProfile checks the shape too and reads any input: a bad version does not hide the other problems.
+    validatesShape: true,
     initialStatus: () => ({ state: PROFILE_DRAFT }),
-    async validate(ctx, input) {
+    async validate(ctx, input, previous) {
       const tenant = ctx.principal.tenant;
       const [catalog, macros] = await Promise.all([
         catalogs.get(tenant),
         loadMacros(ctx.store, tenant, ctx.project),
       ]);
-      return validateProfile({
-        profile: input,
-        catalog,
-        macros: mergeMacros(macros) as Record<string, string>,
-      });
+      // A `********` default of a sensitive variable stands for the stored one: validate with that.
+      const revealed = isPlainObject(input.spec)
+        ? revealGivenDefaults(input.spec, previous?.spec, cipher)
+        : { spec: input.spec, issues: [] };
+      return [
+        ...revealed.issues,
+        ...validateProfile({
+          profile: { ...input, spec: revealed.spec },
+          catalog,
+          macros: mergeMacros(macros) as Record<string, string>,
+        }),
+      ];
     },
+    // Defaults of sensitive variables are stored encrypted and read back as ********.
+    sealSpec: (_ctx, spec, previous) => Promise.resolve(sealDefaults(spec, previous?.spec, cipher)),
     guardUpdate(previous) {
       if (isPublished(previous)) {
         throw new StrataError(

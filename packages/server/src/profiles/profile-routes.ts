@@ -5,6 +5,7 @@ import {
   tryResolveProfiles,
   validateProfile,
   mergeMacros,
+  MASK,
   type ProfileDocument,
 } from '@strata/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -12,12 +13,16 @@ import { accessScope } from '../auth/principal.js';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import { authorize, type Target } from '../resources/access.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
+import type { SecretCipher } from '../resources/secret-fields.js';
 import { isPublished, PROFILE_PUBLISHED } from './profile-hooks.js';
 import { loadMacros } from './macros.js';
+import { revealedProfile } from './sealed-defaults.js';
 
 export interface ProfileRoutesOptions {
   service: ResourceService;
   catalogs: TenantCatalogs;
+  /** Reveals the sealed defaults of sensitive variables, to validate and resolve (never for responses). */
+  cipher: SecretCipher;
   context: (req: FastifyRequest) => RequestContext;
   /** Wakes watchers after a publish (a status write the ResourceService does not see). */
   onWrite?: () => void;
@@ -76,7 +81,7 @@ export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOpti
           loadMacros(o.service.store, tenant, req.params.project),
         ]);
         const issues = validateProfile({
-          profile: current,
+          profile: await revealedProfile(o.service.store, o.cipher, current),
           catalog,
           macros: mergeMacros(macros) as Record<string, string>,
         });
@@ -116,7 +121,9 @@ export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOpti
       { schema: { tags, summary: 'Make a new draft version from this one', body: CloneBody } },
       async (req, reply) => {
         const ctx = o.context(req);
-        const source = await o.service.get(ctx, target(req), req.params.name, req.params.version);
+        const redacted = await o.service.get(ctx, target(req), req.params.name, req.params.version);
+        // The copy gets the sealed defaults in clear, and seals them again as its own.
+        const source = await revealedProfile(o.service.store, o.cipher, redacted);
         const created = await o.service.create(ctx, target(req), {
           metadata: {
             name: source.metadata.name,
@@ -143,17 +150,19 @@ export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOpti
       },
       async (req) => {
         const ctx = o.context(req);
-        const profile = await o.service.get(ctx, target(req), req.params.name, req.params.version);
+        const redacted = await o.service.get(ctx, target(req), req.params.name, req.params.version);
+        const profile = await revealedProfile(o.service.store, o.cipher, redacted);
         const tenant = ctx.principal.tenant;
         const [catalog, macros] = await Promise.all([
           o.catalogs.get(tenant),
           loadMacros(o.service.store, tenant, req.params.project),
         ]);
+        const variables = withoutMaskedDefaults(profile, req.body?.variables);
         const result = tryResolveProfiles({
           profiles: [
             {
               profile: profile as unknown as ProfileDocument,
-              ...(req.body?.variables ? { variables: req.body.variables } : {}),
+              ...(variables ? { variables } : {}),
               ...(req.body?.overrides ? { overrides: req.body.overrides as never } : {}),
             },
           ],
@@ -204,3 +213,14 @@ export function registerProfileRoutes(app: FastifyInstance, o: ProfileRoutesOpti
 }
 
 export type { Resource };
+
+/** `********` given for a variable whose default is sealed stands for that default (what a form read shows). */
+function withoutMaskedDefaults(
+  profile: Resource,
+  given: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  if (!given) return given;
+  const defs = (profile.spec.variables as { name: string; sensitive?: boolean }[] | undefined) ?? [];
+  const sealed = new Set(defs.filter((d) => d.sensitive).map((d) => d.name));
+  return Object.fromEntries(Object.entries(given).filter(([k, v]) => !(v === MASK && sealed.has(k))));
+}

@@ -170,6 +170,72 @@ for (const backend of await testBackends()) {
       assert.equal(await s.store.currentResourceVersion(), before);
     });
 
+    it('a malformed version does not hide the other problems: schema and semantic issues in one 422', async () => {
+      // Finding 17 of issue 14: the schema check stopped at spec.version and hid everything else.
+      const before = await s.store.currentResourceVersion();
+      const body = (version: unknown) => ({
+        metadata: { name: 'hidden' },
+        spec: {
+          type: 'full',
+          version,
+          layers: [
+            { pack: 'kubernetes', version: '1.36.3' },
+            { pack: 'ubuntu', version: '24.04.1' },
+            { pack: 'sandbox-cni', version: '0.1.0' },
+            { pack: 'sandbox-csi', version: '0.1.0' },
+            { pack: 'no-such-pack', version: '1.0.0' },
+            {
+              name: 'cm',
+              manifest: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: '{{ .var.nope }}'}\n",
+            },
+          ],
+        },
+      });
+      const created = await s.call({ method: 'POST', url: base, body: body('1.0') });
+      assert.equal(created.status, 422, created.text);
+      assert.equal(created.body.code, 'STRATA_PROFILE_INVALID');
+      const issues = created.body.issues as { path: string; message: string }[];
+      const paths = issues.map((i) => i.path);
+      for (const p of ['/spec/version', '/spec/layers/4/pack', '/spec/layers/5/manifest'])
+        assert.ok(paths.includes(p), `${p} in ${JSON.stringify(paths)}`);
+      assert.match(issues.find((i) => i.path === '/spec/version')?.message ?? '', /not a semver version/);
+      assert.ok(
+        issues.some((i) => i.path.startsWith('/spec/layers/') && /order|before/i.test(i.message)),
+        `the layer order is reported: ${JSON.stringify(issues)}`,
+      );
+      assert.equal(await s.store.currentResourceVersion(), before);
+
+      await expectOk(s.call({ method: 'POST', url: base, body: small('3.0.0') }));
+      const replaced = await s.call({ method: 'PUT', url: `${base}/small/versions/3.0.0`, body: body(7) });
+      assert.equal(replaced.status, 422, replaced.text);
+      const replacedPaths = (replaced.body.issues as { path: string }[]).map((i) => i.path);
+      for (const p of ['/spec/version', '/spec/layers/4/pack', '/spec/layers/5/manifest'])
+        assert.ok(replacedPaths.includes(p), `PUT: ${p} in ${JSON.stringify(replacedPaths)}`);
+    });
+
+    it('profiles malformed in every way are 422s, never 500s', async () => {
+      const shapes: unknown[] = [
+        {
+          type: 7,
+          version: null,
+          layers: [null, 5, 'x', { pack: 3 }, { manifest: {} }, { chart: 'c', name: 'c' }],
+        },
+        { type: 'addon', version: '1.0.0', layers: {} },
+        {
+          type: 'addon',
+          version: '1.0.0',
+          variables: [null, 5, { name: 5 }, { name: 'v', regex: 3 }],
+          layers: [],
+        },
+        { type: 'full', version: [1], variables: {}, layers: [{ pack: 'ubuntu', version: 1, presets: 'x' }] },
+        'not an object',
+      ];
+      for (const spec of shapes) {
+        const res = await s.call({ method: 'POST', url: base, body: { metadata: { name: 'junk' }, spec } });
+        assert.equal(res.status, 422, `${JSON.stringify(spec)}: ${res.text.slice(0, 300)}`);
+      }
+    });
+
     it('the documented example validates, publishes and resolves to the same hash every time', async () => {
       const ex = example('profile');
       const input = example('resolve') as {

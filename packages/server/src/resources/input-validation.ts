@@ -1,4 +1,12 @@
-import { StrataError, validateObject, validationError, type Issue, type KindDefinition } from '@strata/api';
+import {
+  StrataError,
+  validateObject,
+  validationError,
+  type Issue,
+  type KindDefinition,
+  type Resource,
+} from '@strata/api';
+import type { HookContext, HookInput, KindHooks } from './kind-hooks.js';
 
 /** A request body that passed its kind's strict schema. */
 export interface ValidInput {
@@ -40,6 +48,32 @@ export function validateInput(
   }
   throwIssues(issues);
   return body as ValidInput;
+}
+
+/**
+ * validateInput; when the schema check fails and the kind's `validate` hook checks the shape itself
+ * (`validatesShape`), the hook's issues are the answer instead: every schema and semantic problem in one error.
+ */
+export async function validateInputWithHook(
+  kind: KindDefinition,
+  project: string | undefined,
+  body: unknown,
+  options: { hooks: KindHooks | undefined; context: HookContext; previous?: Resource },
+): Promise<ValidInput> {
+  const { hooks, previous } = options;
+  try {
+    return validateInput(kind, project, body, { stored: previous?.spec });
+  } catch (err) {
+    if (!hooks?.validatesShape || !hooks.validate || !(err instanceof StrataError)) throw err;
+    const issues = await hooks.validate(options.context, body as HookInput, previous);
+    if (issues.length === 0) throw err;
+    const n = issues.length;
+    throw new StrataError(
+      hooks.invalidCode ?? 'STRATA_VALIDATION_FAILED',
+      `${n} problem${n === 1 ? '' : 's'} (listed in issues)`,
+      issues,
+    );
+  }
 }
 
 /** Throws the right error for a list of issues: missing references get their own code. */

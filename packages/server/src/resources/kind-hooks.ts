@@ -25,6 +25,11 @@ export interface KindHooks {
   validate?(ctx: HookContext, input: HookInput, previous?: Resource): Promise<Issue[]>;
   /** The error code for `validate` issues (default STRATA_VALIDATION_FAILED). */
   invalidCode?: ErrorCode;
+  /**
+   * `validate` reads any input safely and reports the schema's issues itself: it runs on input that fails the schema
+   * too, so schema and semantic problems are reported together (a bad version does not hide unknown packs).
+   */
+  validatesShape?: boolean;
   /** Throws when an existing object may not change (e.g. a published profile version). */
   guardUpdate?(previous: Resource, input: HookInput): void;
   /** Throws when an object may not be deleted (e.g. a profile version in use). */

@@ -13,8 +13,9 @@ import { keyOwner } from '../auth/key-owner.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, checkScope, type Target } from './access.js';
 import { checkKindRules } from './kind-rules.js';
-import { throwIssues, validateInput, type ValidInput } from './input-validation.js';
+import { throwIssues, validateInputWithHook, type ValidInput } from './input-validation.js';
 import { refuseNonEmptyProject, requireProject } from './project-rules.js';
+import { guardReservedLabels } from './reserved-labels.js';
 import { listFilter, ownsKey, selfAccess } from './self-service.js';
 import { compareVersions } from './versions.js';
 import { retryCascade, type HookContext, type KindHooks } from './kind-hooks.js';
@@ -104,7 +105,8 @@ export class ResourceService {
     this.#refuseReadOnly(kind);
     const selfService = kind.kind === 'ApiKey' && ownsKey(ctx.principal, body);
     if (!selfService) authorize(ctx.principal, target, 'create');
-    const input = validateInput(kind, project, body);
+    const input = await this.#validInput(ctx, target, body);
+    input.metadata.labels = guardReservedLabels(ctx.principal, input.metadata.labels, undefined);
     await requireProject(this.#o.store, ctx.principal, project);
     const scope = storeScope(ctx.principal, kind);
     const ruleIssues = await checkKindRules(
@@ -179,11 +181,11 @@ export class ResourceService {
     version?: string,
     options: WriteOptions = {},
   ): Promise<Resource> {
-    const { kind, project } = target;
+    const { kind } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, version, 'update');
-    const input = validateInput(kind, project, body, { stored: previous.spec });
+    const input = await this.#validInput(ctx, target, body, previous);
     if (input.metadata.name !== name) {
       throw validationError([
         { path: '/metadata/name', message: `must match the name in the URL ("${name}")` },
@@ -224,7 +226,7 @@ export class ResourceService {
         spec: current.spec,
       };
       const merged = applyMergePatch(base, patch) as Record<string, unknown>;
-      const input = validateInput(kind, project, merged, { stored: previous.spec });
+      const input = await this.#validInput(ctx, target, merged, previous);
       const rv = explicitRv ?? previous.metadata.resourceVersion;
       return this.#write(ctx, target, previous, input, rv, options.dryRun);
     };
@@ -345,6 +347,11 @@ export class ResourceService {
         },
       ]);
     }
+    input.metadata.labels = guardReservedLabels(
+      ctx.principal,
+      input.metadata.labels,
+      previous.metadata.labels,
+    );
     const scope = storeScope(ctx.principal, kind);
     const issues = await checkKindRules(
       kind.kind,
@@ -387,6 +394,13 @@ export class ResourceService {
     );
     if (!dryRun) this.#written(ctx, kind);
     return redact(kind, updated);
+  }
+
+  /** The schema check, reporting the kind's semantic issues with the schema's when its hook can (profiles). */
+  #validInput(ctx: RequestContext, target: Target, body: unknown, previous?: Resource): Promise<ValidInput> {
+    const { kind, project } = target;
+    const context = this.#hookContext(ctx, project);
+    return validateInputWithHook(kind, project, body, { hooks: this.#hooks(kind), context, previous });
   }
 
   #hooks(kind: KindDefinition): KindHooks | undefined {

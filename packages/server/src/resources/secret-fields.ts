@@ -1,6 +1,7 @@
 import type { KindDefinition } from '@strata/api';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { maskSealedVariables } from '../clusters/sealed-variables.js';
+import { maskSealedDefaults } from '../profiles/sealed-defaults.js';
 
 /** Encrypts and decrypts secret values at rest (implemented by the store's key ring). */
 export interface SecretCipher {
@@ -11,9 +12,10 @@ export interface SecretCipher {
 /** Status fields that are platform-internal and never returned (hashes of credentials). */
 const HIDDEN_STATUS_FIELDS: Record<string, readonly string[]> = { ApiKey: ['keyHash'] };
 
-/** Values a kind seals in place (not whole fields), shown masked: a Cluster's sensitive variables. */
+/** Values a kind seals in place (not whole fields), shown masked: sensitive cluster variables and profile defaults. */
 const SEALED_IN_PLACE: Record<string, (spec: Record<string, unknown>) => Record<string, unknown>> = {
   Cluster: maskSealedVariables,
+  ClusterProfile: maskSealedDefaults,
 };
 
 function field(pointer: string): string {

@@ -1,0 +1,79 @@
+import { Type } from 'typebox';
+
+/**
+ * Deepest nesting any object or request body may have. Deeper JSON is refused before anything recursive (merge
+ * patches, canonical JSON, structuredClone, JSON.stringify) touches it: those exhaust the stack a few thousand levels
+ * down, which made a Cluster undeletable.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+export interface JsonBounds {
+  /** Containers nested inside the value, at most: `{}` and `"x"` are 0 deep, `{"a": {}}` is 1 deep. */
+  maxDepth: number;
+  /** Approximate JSON size (keys, strings, 8 per number or literal), at most. */
+  maxBytes?: number;
+}
+
+/**
+ * The first way a JSON value breaks its bounds, with the JSON pointer (relative to the value) where it does; undefined
+ * when it is within them. Iterative, so it is safe on any depth, and it stops at the first problem.
+ */
+export function jsonBoundsProblem(
+  value: unknown,
+  bounds: JsonBounds,
+): { path: string; message: string } | undefined {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  let bytes = 0;
+  const tooLarge = () => bounds.maxBytes !== undefined && bytes > bounds.maxBytes;
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    const v = top.value;
+    if (v === null || typeof v !== 'object') {
+      bytes += typeof v === 'string' ? v.length + 2 : 8;
+      if (tooLarge()) return { path: top.path, message: `larger than ${bounds.maxBytes} bytes` };
+      continue;
+    }
+    const entries = Array.isArray(v)
+      ? v.map((item, i) => [String(i), item] as const)
+      : Object.entries(v as Record<string, unknown>);
+    if (entries.length > 0 && top.depth >= bounds.maxDepth)
+      return { path: top.path, message: `nested deeper than ${bounds.maxDepth} levels` };
+    bytes += 2;
+    for (const [key, item] of entries) {
+      bytes += Array.isArray(v) ? 1 : key.length + 4;
+      stack.push({ value: item, depth: top.depth + 1, path: `${top.path}/${jsonPointerSegment(key)}` });
+    }
+    if (tooLarge()) return { path: top.path, message: `larger than ${bounds.maxBytes} bytes` };
+  }
+  return undefined;
+}
+
+/**
+ * A free-form JSON object (content the schema does not describe, e.g. a provider's config or a JSON Schema) with
+ * bounded depth and size; a value out of bounds is an issue at the field's path.
+ */
+export function FreeFormObject(bounds: Required<JsonBounds> & { description?: string }) {
+  const { maxDepth, maxBytes, description } = bounds;
+  const problem = (value: unknown) => jsonBoundsProblem(value, { maxDepth, maxBytes });
+  return Type.Refine(
+    Type.Record(Type.String({ maxLength: 253 }), Type.Unknown(), {
+      ...(description ? { description } : {}),
+      'x-max-depth': maxDepth,
+      'x-max-bytes': maxBytes,
+    }),
+    (value) => problem(value) === undefined,
+    (value) => {
+      const p = problem(value);
+      return p ? `${p.message}${p.path ? ` (at ${truncate(p.path)})` : ''}` : 'out of bounds';
+    },
+  );
+}
+
+/** One JSON pointer segment (RFC 6901): `~` and `/` escaped. */
+export function jsonPointerSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function truncate(path: string): string {
+  return path.length > 80 ? `${path.slice(0, 77)}...` : path;
+}
