@@ -5,7 +5,13 @@ import { describe, it } from 'node:test';
 import type { JsonObject } from '@strata/core';
 import { detectCni, detectCsi, detectIngress } from './addons.js';
 import { detectDistribution } from './distribution.js';
-import { decodeRecord, decodeReleases, newestRecords } from './helm-releases.js';
+import {
+  MAX_RELEASE_JSON_BYTES,
+  UnreadableRelease,
+  decodeRecord,
+  decodeReleases,
+  newestRecords,
+} from './helm-releases.js';
 import { imageTag, versionTag } from './k8s-fields.js';
 import { groupNodePools } from './node-pools.js';
 import { isUnmanagedWorkload, managerOf } from './workloads.js';
@@ -484,8 +490,55 @@ describe('Helm release records', () => {
     );
     const decoded = await decodeReleases(records);
     assert.deepEqual(
-      decoded.map((r) => `${r.name}@${r.revision}`),
+      decoded.releases.map((r) => `${r.name}@${r.revision}`),
       ['api@1', 'web@10'],
     );
+    assert.deepEqual(decoded.warnings, []);
+  });
+
+  it('refuses a gzip bomb in a release Secret: reported unreadable with the reason, memory stays bounded', async () => {
+    // 40 MiB of JSON that gzips to about 40 KiB, stored the way Helm stores a release.
+    const inflated = Buffer.alloc(MAX_RELEASE_JSON_BYTES + 8 * 1024 * 1024, 0x20);
+    inflated.write('{"name":"bomb","manifest":"');
+    const helmText = gzipSync(inflated).toString('base64');
+    assert.ok(helmText.length < 200_000, 'a small record');
+    const bomb: JsonObject = {
+      ...secret(release('bomb', 1)),
+      data: { release: Buffer.from(helmText).toString('base64') },
+    };
+    const heapBefore = process.memoryUsage().arrayBuffers;
+    await assert.rejects(decodeRecord(bomb), (err: unknown) => {
+      assert.ok(err instanceof UnreadableRelease);
+      assert.match(
+        err.message,
+        /web\/sh\.helm\.release\.v1\.bomb\.v1 is unreadable: it inflates to more than 33554432 bytes/,
+      );
+      return true;
+    });
+    assert.ok(process.memoryUsage().arrayBuffers - heapBefore < MAX_RELEASE_JSON_BYTES + 16 * 1024 * 1024);
+
+    const decoded = await decodeReleases([bomb, secret(release('web', 2))]);
+    assert.deepEqual(
+      decoded.releases.map((r) => r.name),
+      ['web'],
+      'the readable release is still reported',
+    );
+    assert.equal(decoded.warnings.length, 1);
+    assert.match(decoded.warnings[0] ?? '', /bomb\.v1 is unreadable: it inflates to more than/);
+  });
+
+  it('refuses an oversized record before decoding it, and a broken gzip with its reason', async () => {
+    const big = secret(release('web', 1));
+    await assert.rejects(
+      decodeRecord(big, { maxRecordBytes: 100 }),
+      /is unreadable: \d+ bytes, more than 100/,
+    );
+    const broken = {
+      ...big,
+      data: {
+        release: Buffer.from(Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]).toString('base64')).toString('base64'),
+      },
+    };
+    await assert.rejects(decodeRecord(broken), /is unreadable: its gzip data is broken/);
   });
 });
