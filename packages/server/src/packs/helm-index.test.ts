@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createPackCatalog, resolveProfiles, validateProfile } from '@strata/core';
+import { longestStall } from '../test/longest-stall.js';
 import { packsFromHelmIndex, parseHelmIndex, readHelmIndex } from './helm-index.js';
 
 const INDEX = `apiVersion: v1
@@ -160,5 +161,36 @@ describe('Helm repository index reader', () => {
       r.issues.map((i) => i.path),
       ['/entries/a/1', '/entries/b'],
     );
+  });
+});
+
+describe('Helm repository index: size of what is parsed', () => {
+  const served =
+    (text: string): typeof fetch =>
+    () =>
+      Promise.resolve(new Response(text, { status: 200, headers: { 'content-type': 'application/yaml' } }));
+  const entry = (i: number) =>
+    `    - {name: c, version: 1.0.${i}, urls: [c-1.0.${i}.tgz], description: "${'d'.repeat(60)}"}`;
+
+  it('an index of ~394 KB that expands to gigabytes through aliases is Malformed, quickly', async () => {
+    const text = `apiVersion: v1\nentries:\n  c: &c\n${Array.from({ length: 2_800 }, (_, i) => entry(i)).join('\n')}\n${Array.from({ length: 1_000 }, (_, i) => `  d${i}: *c`).join('\n')}\n`;
+    assert.ok(text.length > 300_000 && text.length < 400_000, String(text.length));
+    const started = performance.now();
+    const result = await readHelmIndex({ url: 'https://charts.example.org', fetch: served(text) });
+    assert.ok(performance.now() - started < 60_000);
+    assert.equal(result.ok, false);
+    assert.equal(result.condition.reason, 'Malformed');
+    assert.match(result.condition.message, /expands to more than \d+ bytes/);
+  });
+
+  it('a large index is parsed off the event loop: it is not blocked > 200 ms meanwhile', async () => {
+    const text = `apiVersion: v1\nentries:\n  c:\n${Array.from({ length: 3_500 }, (_, i) => entry(i)).join('\n')}\n`;
+    assert.ok(text.length > 256 * 1024);
+    const { value: result, stallMs } = await longestStall(() =>
+      readHelmIndex({ url: 'https://charts.example.org', fetch: served(text) }),
+    );
+    assert.ok(result.ok, JSON.stringify(result.condition));
+    assert.equal(result.entries.length, 3_500);
+    assert.ok(stallMs < 200, `the event loop was blocked ${Math.round(stallMs)} ms`);
   });
 });
