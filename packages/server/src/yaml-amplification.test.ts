@@ -58,6 +58,14 @@ for (const backend of await testBackends()) {
       assert.equal((await s.call({ method: 'GET', url: `${P}/clusters/amp2` })).status, 404);
     });
 
+    it('a malformed YAML body is a 400 that names only the position, never the text', async () => {
+      const res = await post('metadata: {name: x}\nspec:\n  kubeconfig: "token-hunter2\n  : [\n');
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.body.code, 'STRATA_MALFORMED_BODY');
+      assert.match(String(res.body.detail), /^the body is not valid YAML at line \d+, column \d+$/);
+      assert.doesNotMatch(res.text, /hunter2/);
+    });
+
     it("a project viewer's 98 KB resolve overrides that expand are refused quickly with 422", async () => {
       await expectOk(
         s.call({
