@@ -12,3 +12,4 @@ export {
   type SandboxClusterFixture,
   type SandboxClusterOptions,
 } from './sandbox-fixture.js';
+export { kubeconfigAttacks, kubeconfigNullEntries, type KubeconfigAttack } from './kubeconfig-attacks.js';

@@ -223,6 +223,7 @@ export async function runDiscovery(
     releasesP,
   ]);
   const byKind = new Map(entries.map(([spec, items]) => [spec.kind, items]));
+  lister.warnings.push(...releases.warnings);
   const items = (kind: string): KubeObject[] => byKind.get(kind) ?? [];
 
   const nodes = items('Node');
@@ -257,7 +258,7 @@ export async function runDiscovery(
     cni: detectCni(daemonSets, items('CustomResourceDefinition')),
     csi: detectCsi(items('CSIDriver'), items('StorageClass')),
     ingress: detectIngress(items('IngressClass'), [...items('Deployment'), ...daemonSets]),
-    helmReleases: releases.map(discovered),
+    helmReleases: releases.releases.map(discovered),
     workloads,
     counts: { objects: lister.examined, namespaces: items('Namespace').length, nodes: nodes.length },
   };

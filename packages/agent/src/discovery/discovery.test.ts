@@ -1,11 +1,9 @@
-/** The pure parts of discovery: distribution hints, node pools, add-ons, workloads and Helm release records. */
+/** The pure parts of discovery: distribution hints, node pools, add-ons and workloads (Helm records: helm-releases.test.ts). */
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import type { JsonObject } from '@strata/core';
 import { detectCni, detectCsi, detectIngress } from './addons.js';
 import { detectDistribution } from './distribution.js';
-import { decodeRecord, decodeReleases, newestRecords } from './helm-releases.js';
 import { imageTag, versionTag } from './k8s-fields.js';
 import { groupNodePools } from './node-pools.js';
 import { isUnmanagedWorkload, managerOf } from './workloads.js';
@@ -412,80 +410,5 @@ describe('workloads', () => {
       'kubectl',
     );
     assert.equal(managerOf(cm({ labels: { 'app.kubernetes.io/managed-by': 'kustomize' } })), 'kustomize');
-  });
-});
-
-describe('Helm release records', () => {
-  const release = (name: string, version: number, status = 'deployed'): JsonObject => ({
-    name,
-    namespace: 'web',
-    version,
-    info: { status },
-    chart: { metadata: { name: 'hello', version: '0.1.0', appVersion: '1.0' }, templates: [] },
-    config: { replicaCount: 2, nested: { a: [1, 2] } },
-    manifest: '---\nkind: ConfigMap\n',
-  });
-  const secret = (r: JsonObject, gzip = true): JsonObject => {
-    const json = Buffer.from(JSON.stringify(r));
-    const helmText = (gzip ? gzipSync(json) : json).toString('base64');
-    return {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name: `sh.helm.release.v1.${r.name as string}.v${r.version as number}`,
-        namespace: 'web',
-        labels: {
-          owner: 'helm',
-          name: r.name as string,
-          version: `${r.version as number}`,
-          status: (r.info as JsonObject).status as string,
-        },
-      },
-      type: 'helm.sh/release.v1',
-      data: { release: Buffer.from(helmText).toString('base64') },
-    };
-  };
-
-  it('decodes a Secret (base64 of base64 of gzip) and a ConfigMap record (base64 of gzip, or plain JSON)', async () => {
-    const decoded = await decodeRecord(secret(release('web', 3)));
-    assert.deepEqual(decoded, {
-      name: 'web',
-      namespace: 'web',
-      chart: 'hello',
-      version: '0.1.0',
-      appVersion: '1.0',
-      status: 'deployed',
-      revision: 3,
-      values: { replicaCount: 2, nested: { a: [1, 2] } },
-      manifest: '---\nkind: ConfigMap\n',
-    });
-    const s = secret(release('web', 1));
-    const cmRecord = {
-      ...s,
-      kind: 'ConfigMap',
-      data: { release: Buffer.from((s.data as JsonObject).release as string, 'base64').toString() },
-    };
-    assert.equal((await decodeRecord(cmRecord))?.revision, 1);
-    assert.equal((await decodeRecord(secret(release('web', 2), false)))?.revision, 2);
-  });
-
-  it('decodes only the newest revision of each release and leaves out uninstalled ones', async () => {
-    const records = [
-      secret(release('web', 1, 'superseded')),
-      secret(release('web', 10)),
-      secret(release('web', 9, 'superseded')),
-      secret(release('api', 1)),
-      secret(release('gone', 2, 'uninstalled')),
-      { kind: 'Secret', metadata: { name: 'unrelated', namespace: 'web', labels: { owner: 'helm' } } },
-    ];
-    assert.deepEqual(
-      newestRecords(records).map((r) => (r.metadata as JsonObject).name),
-      ['sh.helm.release.v1.web.v10', 'sh.helm.release.v1.api.v1', 'sh.helm.release.v1.gone.v2'],
-    );
-    const decoded = await decodeReleases(records);
-    assert.deepEqual(
-      decoded.map((r) => `${r.name}@${r.revision}`),
-      ['api@1', 'web@10'],
-    );
   });
 });

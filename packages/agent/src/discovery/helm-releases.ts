@@ -14,6 +14,21 @@ import { metadataOf, type KubeObject } from '../kube/object-ref.js';
 
 const gunzipAsync = promisify(gunzip);
 
+/**
+ * The largest release record read (its `data.release` text) and the most its gzip may inflate to. A Secret is at most
+ * 1 MiB, so real records are far below these; a gzip bomb in a Secret is refused instead of filling the agent's memory.
+ */
+export const MAX_RELEASE_RECORD_BYTES = 4 * 1024 * 1024;
+export const MAX_RELEASE_JSON_BYTES = 32 * 1024 * 1024;
+
+/** A release record that cannot be read (too large, or not gzip/JSON): reported with the reason, never thrown further. */
+export class UnreadableRelease extends Error {
+  constructor(record: string, reason: string) {
+    super(`Helm release record ${record} is unreadable: ${reason}`);
+    this.name = 'UnreadableRelease';
+  }
+}
+
 export const HELM_OWNER_SELECTOR = 'owner=helm';
 const RELEASE_NAME = /^sh\.helm\.release\.v1\./;
 
@@ -50,15 +65,38 @@ export function newestRecords(records: readonly KubeObject[]): KubeObject[] {
   return [...newest.values()].map((x) => x.obj);
 }
 
-/** Decodes one release record; undefined when it is not a readable release. */
-export async function decodeRecord(obj: KubeObject): Promise<HelmRelease | undefined> {
+/**
+ * Decodes one release record; undefined when it is not a release. Throws UnreadableRelease (with the reason) when the
+ * record or what it inflates to is over the limits, or its gzip is broken.
+ */
+export async function decodeRecord(
+  obj: KubeObject,
+  limits: { maxRecordBytes?: number; maxJsonBytes?: number } = {},
+): Promise<HelmRelease | undefined> {
   const data = isPlainObject(obj.data) ? obj.data : {};
   const encoded = data.release;
   if (typeof encoded !== 'string') return undefined;
+  const meta = metadataOf(obj);
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '?');
+  const record = `${text(meta.namespace)}/${text(meta.name)}`;
+  const maxRecord = limits.maxRecordBytes ?? MAX_RELEASE_RECORD_BYTES;
+  if (encoded.length > maxRecord)
+    throw new UnreadableRelease(record, `${encoded.length} bytes, more than ${maxRecord}`);
   // Secrets carry one more base64 layer (the Secret's own encoding of Helm's base64 text).
-  const text = obj.kind === 'Secret' ? Buffer.from(encoded, 'base64').toString('latin1') : encoded;
-  let bytes = Buffer.from(text, 'base64');
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzipAsync(bytes);
+  const helmText = obj.kind === 'Secret' ? Buffer.from(encoded, 'base64').toString('latin1') : encoded;
+  let bytes = Buffer.from(helmText, 'base64');
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const maxOutputLength = limits.maxJsonBytes ?? MAX_RELEASE_JSON_BYTES;
+    try {
+      bytes = await gunzipAsync(bytes, { maxOutputLength });
+    } catch (error) {
+      const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new UnreadableRelease(
+        record,
+        tooLarge ? `it inflates to more than ${maxOutputLength} bytes` : `its gzip data is broken`,
+      );
+    }
+  }
   let release: unknown;
   try {
     release = JSON.parse(bytes.toString('utf8'));
@@ -69,7 +107,6 @@ export async function decodeRecord(obj: KubeObject): Promise<HelmRelease | undef
   const chart = isPlainObject(release.chart) ? release.chart : {};
   const metadata = isPlainObject(chart.metadata) ? chart.metadata : {};
   const info = isPlainObject(release.info) ? release.info : {};
-  const meta = metadataOf(obj);
   const name = typeof release.name === 'string' ? release.name : labelsOf(obj).name;
   const namespace = typeof release.namespace === 'string' ? release.namespace : meta.namespace;
   if (typeof name !== 'string' || typeof namespace !== 'string') return undefined;
@@ -90,18 +127,26 @@ export async function decodeRecord(obj: KubeObject): Promise<HelmRelease | undef
 
 /**
  * Decodes the newest revision of every release among `records`, `concurrency` at a time (gunzip runs on libuv's
- * thread pool). Releases uninstalled with `--keep-history` are left out: nothing of them runs.
+ * thread pool). Releases uninstalled with `--keep-history` are left out: nothing of them runs. Records that cannot be
+ * read are left out too, each with a warning that says why.
  */
 export async function decodeReleases(
   records: readonly KubeObject[],
   concurrency = 8,
-): Promise<HelmRelease[]> {
+): Promise<{ releases: HelmRelease[]; warnings: string[] }> {
   const out: HelmRelease[] = [];
+  const warnings: string[] = [];
   await forEachLimited(newestRecords(records), concurrency, async (obj) => {
-    const release = await decodeRecord(obj).catch(() => undefined);
+    const release = await decodeRecord(obj).catch((error: unknown) => {
+      if (error instanceof UnreadableRelease) warnings.push(error.message);
+      return undefined;
+    });
     if (release && release.status !== 'uninstalled') out.push(release);
   });
-  return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return {
+    releases: out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name)),
+    warnings: warnings.sort(),
+  };
 }
 
 /** The newest revision of one release (Secret storage, Helm's default), or undefined when there is none. */

@@ -101,6 +101,43 @@ describe('kube credentials', () => {
     assert.throws(() => credentialsFromKubeconfigFile(join(dir, 'absent')), /cannot read the kubeconfig/);
   });
 
+  it('reads the JSON kubeconfig Strata stores for an imported cluster', async () => {
+    const json = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'imported',
+          cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': b64('CA') },
+        },
+      ],
+      users: [{ name: 'imported', user: { token: 'tok' } }],
+      contexts: [{ name: 'imported', context: { cluster: 'imported', user: 'imported' } }],
+      'current-context': 'imported',
+    });
+    const c = credentialsFromKubeconfig(json);
+    assert.equal(c.server.toString(), 'https://127.0.0.1:6443/');
+    assert.equal(c.tls.ca?.toString(), 'CA');
+    assert.equal(await c.authorization(), 'Bearer tok');
+  });
+
+  it('refuses what helm (YAML 1.1) would read differently: merge keys, anchors, tags', () => {
+    const merged = kubeconfig({ token: 'decoy' }).replace(
+      '    token: decoy',
+      '    token: decoy\n    <<: {tokenFile: /etc/strata/admin-key}',
+    );
+    assert.match(merged, /<<: \{tokenFile/);
+    assert.throws(() => credentialsFromKubeconfig(merged), /merge keys \(<<\) are not accepted/);
+    assert.throws(
+      () => credentialsFromKubeconfig(kubeconfig({ token: 'x' }).replace('token: x', 'token: !!binary eA==')),
+      /tags .* are not accepted/,
+    );
+    assert.throws(
+      () => credentialsFromKubeconfig(kubeconfig({ token: 'x' }).replace('token: x', 'token: &t x')),
+      /anchors \(&t\) are not accepted/,
+    );
+  });
+
   it('uses the pod service account in a cluster, and says so when not in one', async () => {
     const sa = join(dir, 'sa');
     await rm(sa, { recursive: true, force: true });

@@ -6,13 +6,16 @@
  * Supported: server, certificate-authority(-data), insecure-skip-tls-verify, tls-server-name; token, tokenFile,
  * client-certificate(-data) + client-key(-data), username + password. `exec` and `auth-provider` users are refused
  * with the reason: the agent runs in the cluster with a service account, or with a kubeconfig of inline credentials.
+ *
+ * The kubeconfig is read strictly (no anchors, aliases, merge keys or tags; YAML 1.2 booleans): helm reads the same
+ * file with YAML 1.1 rules, where `<<` merges maps, and must not see other credentials than the agent does. The
+ * kubeconfig Strata writes for an imported cluster is JSON, which both read alike.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { isPlainObject } from '@strata/core';
-import { parse } from 'yaml';
+import { isPlainObject, parseSingleYaml } from '@strata/core';
 import { AgentError, errorMessage } from '../errors.js';
 
 export interface KubeTls {
@@ -76,13 +79,12 @@ function tokenFileReader(path: string): () => Promise<string | undefined> {
 
 /** The current context of a kubeconfig document; `baseDir` resolves relative file references. */
 export function credentialsFromKubeconfig(text: string, baseDir = process.cwd()): KubeCredentials {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (error) {
-    throw invalid(`the kubeconfig is not valid YAML: ${errorMessage(error)}`);
-  }
-  const config = section(doc);
+  const parsed = parseSingleYaml(text, { strict: true });
+  if (parsed.issues.length > 0)
+    throw invalid(
+      `the kubeconfig is not valid YAML that strata-agent accepts: ${parsed.issues.map((i) => i.message).join('; ')}`,
+    );
+  const config = section(parsed.value);
   const contextName = str(config, 'current-context');
   if (!contextName) throw invalid('the kubeconfig has no current-context');
   const context = named(config.contexts, contextName, 'context');

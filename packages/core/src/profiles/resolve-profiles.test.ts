@@ -4,7 +4,7 @@ import { StrataError } from '@strata/api';
 import type { ProfileDocument } from './profile.js';
 import { MASK, maskJson, maskStack } from './mask-stack.js';
 import { resolveProfiles, tryResolveProfiles, type ResolveProfilesOptions } from './resolve-profiles.js';
-import { exampleProfile, testCatalog } from './test-fixtures.js';
+import { addonProfile, exampleProfile, testCatalog } from './test-fixtures.js';
 
 const catalog = testCatalog();
 const system = {
@@ -26,17 +26,10 @@ const base = (over: Partial<ResolveProfilesOptions> = {}): ResolveProfilesOption
 });
 
 function addon(values: string, manifest?: string): ProfileDocument {
-  return {
-    metadata: { name: 'extras' },
-    spec: {
-      type: 'addon',
-      version: '1.0.0',
-      layers: [
-        { pack: 'demo-app', version: '0.1.0', values },
-        ...(manifest ? [{ name: 'm', manifest }] : []),
-      ],
-    },
-  };
+  return addonProfile([
+    { pack: 'demo-app', version: '0.1.0', values },
+    ...(manifest ? [{ name: 'm', manifest }] : []),
+  ]);
 }
 
 describe('resolveProfiles', () => {

@@ -136,3 +136,11 @@ export function exampleProfile(): ProfileDocument {
     },
   };
 }
+
+/** An add-on profile named `extras`, version 1.0.0, with these layers. */
+export function addonProfile(layers: Record<string, unknown>[]): ProfileDocument {
+  return {
+    metadata: { name: 'extras' },
+    spec: { type: 'addon', version: '1.0.0', layers },
+  } as ProfileDocument;
+}

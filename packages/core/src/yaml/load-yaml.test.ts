@@ -30,8 +30,14 @@ describe('parseYaml', () => {
       expect: [{ base: { x: 1 }, copy: { x: 1 }, list: [{ x: 1 }] }],
     },
     {
+      name: 'merge keys merge in helm mode, as Helm and kubectl read them',
+      given: 'a: &a {x: 1, z: 1}\nb: {<<: *a, z: 2}\n',
+      expect: [{ a: { x: 1, z: 1 }, b: { x: 1, z: 2 } }],
+    },
+    {
       name: 'merge key is not special in YAML 1.2',
       given: 'a: &a {x: 1}\nb: {<<: *a}\n',
+      options: { booleans: 'yaml-1.2' },
       expect: [{ a: { x: 1 }, b: { '<<': { x: 1 } } }],
     },
     {

@@ -1,13 +1,16 @@
 import { StrataError, type Issue } from '@strata/api';
-import { parseAllDocuments, type ScalarTag } from 'yaml';
+import { LineCounter, parseAllDocuments, type ScalarTag } from 'yaml';
 import { isPlainObject, pointer, type JsonValue } from '../util/json.js';
 import { parseSimpleYaml } from './simple-yaml.js';
+import { checkDocumentNodes, type ExpansionBudget } from './yaml-nodes.js';
 
 /**
  * How plain (unquoted) scalars like `yes`, `no`, `on`, `off`, `y`, `n` are read.
  * - `helm` (default): as booleans, the way Helm and kubectl (go-yaml v2, YAML 1.1 booleans) will read them, so
  *   what Strata shows and hashes is what the cluster gets. Quoted `'yes'` stays a string.
- * - `yaml-1.2`: strictly YAML 1.2 core schema: only true/false are booleans. Used for Strata's own files.
+ *   Merge keys (`<<: *base`) merge, as go-yaml v2 (Helm, kubectl) merges them (docs/decisions/0005).
+ * - `yaml-1.2`: strictly YAML 1.2 core schema: only true/false are booleans, `<<` is an ordinary key. Used for
+ *   Strata's own files.
  */
 export type YamlBooleans = 'helm' | 'yaml-1.2';
 
@@ -20,16 +23,32 @@ export interface LoadYamlOptions {
   maxAliasCount?: number;
   /** Most documents in one stream. Default 1000. */
   maxDocuments?: number;
+  /**
+   * Most bytes (approximately, as JSON) all documents may expand to, counting what aliases repeat. Default: four times
+   * the text, at least 1 MiB, at most four times maxBytes.
+   */
+  maxExpandedBytes?: number;
+  /** Most values (scalars and collections) all documents may expand to, counting what aliases repeat. Default 1M. */
+  maxNodes?: number;
   booleans?: YamlBooleans;
+  /**
+   * For documents that another program will read (kubeconfigs): refuse anchors, aliases, merge keys (`<<`), explicit
+   * tags and the %YAML directive, and read booleans as YAML 1.2 — so that every reader sees the same values.
+   */
+  strict?: boolean;
 }
 
 export interface YamlLoadResult {
   /** One entry per non-empty document (a trailing `---`, an empty file or a `null` document adds nothing). */
   documents: JsonValue[];
   issues: Issue[];
+  /** The text, or what it expands to, crossed a size limit. */
+  tooLarge?: boolean;
 }
 
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+const MIN_EXPANDED_BYTES = 1024 * 1024;
+const DEFAULT_MAX_NODES = 1_000_000;
 const HELM_BOOL: ScalarTag = {
   tag: 'tag:yaml.org,2002:bool',
   default: true,
@@ -56,18 +75,32 @@ export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoad
           code: 'STRATA_YAML_INVALID',
         },
       ],
+      tooLarge: true,
     };
   }
   const issues: Issue[] = [];
   const documents: JsonValue[] = [];
-  const simple = parseSimpleYaml(text, options.booleans !== 'yaml-1.2');
+  const strict = options.strict === true;
+  const helm = options.booleans !== 'yaml-1.2' && !strict;
+  // The fast path takes no anchors, aliases, tags, directives or `<<` keys, so nothing to refuse or expand there.
+  const simple = parseSimpleYaml(text, helm);
   if (simple) return { documents: simple.value === null ? [] : [simple.value], issues };
+  const budget: ExpansionBudget = {
+    maxNodes: options.maxNodes ?? DEFAULT_MAX_NODES,
+    maxBytes:
+      options.maxExpandedBytes ?? Math.min(4 * maxBytes, Math.max(4 * text.length, MIN_EXPANDED_BYTES)),
+    nodes: 0,
+    bytes: 0,
+  };
+  const lineCounter = new LineCounter();
   try {
     const docs = parseAllDocuments(text, {
-      customTags: options.booleans === 'yaml-1.2' ? undefined : (tags) => [HELM_BOOL, ...tags],
-      uniqueKeys: true,
+      customTags: helm ? (tags) => [HELM_BOOL, ...tags] : undefined,
+      merge: helm,
+      uniqueKeys: false, // checked by checkDocumentNodes, in linear time
       prettyErrors: true,
       stringKeys: false,
+      lineCounter,
     });
     const list = Array.isArray(docs) ? docs : [];
     if (!Array.isArray(docs)) {
@@ -87,8 +120,10 @@ export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoad
         ],
       };
     }
+    let tooLarge = false;
     list.forEach((doc, index) => {
       const where = list.length > 1 ? `document ${index + 1}, ` : '';
+      if (tooLarge) return;
       if (doc.errors.length > 0) {
         for (const err of doc.errors) {
           const pos = err.linePos?.[0];
@@ -102,6 +137,10 @@ export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoad
         return;
       }
       if (doc.contents === null) return;
+      const checked = checkDocumentNodes(doc, { path, strict, merge: helm, lineCounter, where, budget });
+      issues.push(...checked.issues);
+      tooLarge = checked.tooLarge;
+      if (checked.issues.length > 0) return;
       let js: unknown;
       try {
         js = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
@@ -119,6 +158,7 @@ export function parseYaml(text: string, options: LoadYamlOptions = {}): YamlLoad
       for (const p of problems.slice(0, 10))
         issues.push({ path, message: `${where}${p}`, code: 'STRATA_YAML_INVALID' });
     });
+    if (tooLarge) return { documents: [], issues, tooLarge };
   } catch (err) {
     issues.push({
       path,

@@ -19,7 +19,12 @@ export class YamlCache {
 
   /** Like parseYaml, from the cache when the same text parsed cleanly before. */
   parse(text: string, options: LoadYamlOptions = {}): YamlLoadResult {
-    if (typeof text !== 'string' || text.length > this.#maxTextBytes || options.maxBytes !== undefined)
+    const limited =
+      options.maxBytes !== undefined ||
+      options.maxNodes !== undefined ||
+      options.maxExpandedBytes !== undefined ||
+      options.strict === true;
+    if (typeof text !== 'string' || text.length > this.#maxTextBytes || limited)
       return parseYaml(text, options);
     const key = `${options.booleans ?? 'helm'}\u0000${options.maxAliasCount ?? ''}\u0000${text}`;
     const hit = this.#entries.get(key);

@@ -4,7 +4,7 @@
  * process with them. With connect `manifest` the user applies the agent manifest and the agent dials in itself.
  */
 import { join } from 'node:path';
-import { writeFile, mkdir, readFile, rename } from 'node:fs/promises';
+import { writeFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import type { Issue } from '@strata/api';
 import { clusterSpecIssues, IMPORTED_PROVIDER, type EgressPolicy } from '@strata/core';
 import {
@@ -20,11 +20,14 @@ import {
   type ProviderCluster,
 } from '@strata/provider-sdk';
 import { ProcessSupervisor, binaryPath, findBinarySet } from '@strata/sandbox';
-import { parseImportKubeconfig, type ImportTarget } from './import-kubeconfig.js';
+import { canonicalizeKubeconfig, parseImportKubeconfig, type ImportTarget } from './import-kubeconfig.js';
 import { probeCluster } from './probe.js';
 
 export interface ImportedProviderOptions {
-  /** One directory per imported cluster: its kubeconfig (0600) and its agent process. */
+  /**
+   * One directory per imported cluster: its kubeconfig (0600; always the canonical one rebuilt from the validated
+   * connection, never the text given) and its agent process.
+   */
   stateDir: string;
   /** The command that runs `strata agent` (see SandboxProvider). */
   agentCommand?: { binary: string; args: string[] };
@@ -81,9 +84,8 @@ export class ImportedProvider implements Provider {
       return progress(undefined, undefined, 'the agent connects from the cluster');
     const text = cluster.spec.kubeconfig ?? (await this.#storedKubeconfig(cluster));
     if (!text) throw unsupported(`imported cluster ${cluster.name} has no kubeconfig`);
-    const parsed = parseImportKubeconfig(text);
-    if (!parsed.target) throw unsupported(`the kubeconfig of ${cluster.name} is not usable`, parsed.issues);
-    await this.#storeKubeconfig(cluster, text);
+    // Also rewrites a file stored as given by earlier versions into the canonical form.
+    const parsed = await this.#storeCanonical(cluster, text);
     const probe = await this.#probe(parsed.target);
     if (!probe.ok) throw transient(probe.message);
     return progress(probe.version, parsed.target.server, `reachable at ${parsed.target.server}`);
@@ -109,7 +111,7 @@ export class ImportedProvider implements Provider {
         message: `imported cluster ${cluster.name} was connected by manifest; Strata holds no kubeconfig for it`,
       });
     }
-    return text;
+    return (await this.#storeCanonical(cluster, text)).kubeconfig;
   }
 
   async ensureAgent(cluster: ProviderCluster, launch: AgentLaunch): Promise<AgentProgress> {
@@ -121,6 +123,10 @@ export class ImportedProvider implements Provider {
     }
     const command = this.#o.agentCommand;
     if (!command) return { running: false, message: 'this server was started without an agent command' };
+    const text = cluster.spec.kubeconfig ?? (await this.#storedKubeconfig(cluster));
+    if (!text) throw unsupported(`imported cluster ${cluster.name} has no kubeconfig`);
+    // The agent and its helm read this file: it must be the canonical one before either starts.
+    await this.#storeCanonical(cluster, text);
     const supervisor = new ProcessSupervisor(this.#dir(cluster));
     const token = launch.token ?? (await supervisor.file('agent', 'token'));
     if (token === undefined)
@@ -162,12 +168,24 @@ export class ImportedProvider implements Provider {
     return readFile(join(this.#dir(cluster), 'kubeconfig'), 'utf8').catch(() => undefined);
   }
 
-  async #storeKubeconfig(cluster: ProviderCluster, text: string): Promise<void> {
+  /** Validates `text` and stores the canonical kubeconfig built from it (unless already stored); refuses an unusable one. */
+  async #storeCanonical(
+    cluster: ProviderCluster,
+    text: string,
+  ): Promise<{ target: ImportTarget; kubeconfig: string }> {
+    const { target, kubeconfig, issues } = canonicalizeKubeconfig(text);
     const dir = this.#dir(cluster);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, 'kubeconfig');
-    if ((await this.#storedKubeconfig(cluster)) === text) return;
-    await writeFile(`${file}.tmp`, text, { mode: 0o600 });
-    await rename(`${file}.tmp`, file);
+    if (!target || !kubeconfig) {
+      // A file stored as given by an earlier version may be what is refused now: no agent or helm may read it.
+      await rm(file, { force: true });
+      throw unsupported(`the kubeconfig of ${cluster.name} is not usable`, issues);
+    }
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if ((await this.#storedKubeconfig(cluster)) !== kubeconfig) {
+      await writeFile(`${file}.tmp`, kubeconfig, { mode: 0o600 });
+      await rename(`${file}.tmp`, file);
+    }
+    return { target, kubeconfig };
   }
 }

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createPackCatalog, parseEgressPolicy, resolveProfiles, validateProfile } from '@strata/core';
+import { longestStall } from '../test/longest-stall.js';
 import { packsFromHelmIndex, parseHelmIndex, readHelmIndex } from './helm-index.js';
 
 const INDEX = `apiVersion: v1
@@ -169,5 +170,51 @@ describe('Helm repository index reader', () => {
       r.issues.map((i) => i.path),
       ['/entries/a/1', '/entries/b'],
     );
+  });
+});
+
+describe('Helm repository index: size of what is parsed', () => {
+  let server: Server;
+  let base = '';
+  const texts = new Map<string, string>();
+  before(async () => {
+    server = createServer((req, res) => {
+      const text = texts.get(req.url ?? '');
+      if (text === undefined) res.writeHead(404).end('not found');
+      else res.writeHead(200, { 'content-type': 'application/yaml' }).end(text);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const served = (name: string, text: string) => {
+    texts.set(`/${name}/index.yaml`, text);
+    return `${base}/${name}/`;
+  };
+  const entry = (i: number) =>
+    `    - {name: c, version: 1.0.${i}, urls: [c-1.0.${i}.tgz], description: "${'d'.repeat(60)}"}`;
+
+  it('an index of ~394 KB that expands to gigabytes through aliases is Malformed, quickly', async () => {
+    const text = `apiVersion: v1\nentries:\n  c: &c\n${Array.from({ length: 2_800 }, (_, i) => entry(i)).join('\n')}\n${Array.from({ length: 1_000 }, (_, i) => `  d${i}: *c`).join('\n')}\n`;
+    assert.ok(text.length > 300_000 && text.length < 400_000, String(text.length));
+    const started = performance.now();
+    const result = await readHelmIndex({ url: served('bomb', text), egress });
+    assert.ok(performance.now() - started < 60_000);
+    assert.equal(result.ok, false);
+    assert.equal(result.condition.reason, 'Malformed');
+    assert.match(result.condition.message, /expands to more than \d+ bytes/);
+  });
+
+  it('a large index is parsed off the event loop: it is not blocked > 200 ms meanwhile', async () => {
+    const text = `apiVersion: v1\nentries:\n  c:\n${Array.from({ length: 3_500 }, (_, i) => entry(i)).join('\n')}\n`;
+    assert.ok(text.length > 256 * 1024);
+    const url = served('large', text);
+    const { value: result, stallMs } = await longestStall(() => readHelmIndex({ url, egress }));
+    assert.ok(result.ok, JSON.stringify(result.condition));
+    assert.equal(result.entries.length, 3_500);
+    assert.ok(stallMs < 200, `the event loop was blocked ${Math.round(stallMs)} ms`);
   });
 });

@@ -13,6 +13,7 @@ import {
   type EgressResolver,
   type EgressResponse,
 } from '@strata/provider-sdk';
+import { OFF_LOOP_BYTES, runOffLoop } from '../http/off-loop.js';
 
 /** One chart version listed in a Helm repository index.yaml. */
 export interface HelmIndexEntry {
@@ -115,7 +116,7 @@ export async function readHelmIndex(options: ReadHelmIndexOptions): Promise<Helm
   } finally {
     clearTimeout(timer);
   }
-  const parsed = parseHelmIndex(text, { maxBytes });
+  const parsed = await parseHelmIndexOffLoop(text, maxBytes);
   if (!parsed.ok)
     return fail(
       'Malformed',
@@ -137,7 +138,30 @@ export async function readHelmIndex(options: ReadHelmIndexOptions): Promise<Helm
   };
 }
 
-/** Parses index.yaml text. Entries that are unusable are skipped with an issue; a wrong overall shape is not ok. */
+/**
+ * parseHelmIndex, in a worker with a deadline when the text is large (a big repository's index takes seconds to
+ * parse, which must not stall other tenants' requests).
+ */
+async function parseHelmIndexOffLoop(
+  text: string,
+  maxBytes: number,
+): Promise<ReturnType<typeof parseHelmIndex>> {
+  if (text.length <= OFF_LOOP_BYTES) return parseHelmIndex(text, { maxBytes });
+  const result = await runOffLoop<ReturnType<typeof parseHelmIndex>>(
+    import.meta.url,
+    'parseHelmIndex',
+    [text, { maxBytes }],
+    { timeoutMs: 60_000 },
+  );
+  return result.ok
+    ? result.value
+    : { ok: false, entries: [], issues: [{ path: '', message: `reading it ${result.message}` }] };
+}
+
+/**
+ * Parses index.yaml text. Entries that are unusable are skipped with an issue; a wrong overall shape is not ok. What
+ * the index expands to through aliases is bounded (parseYaml's limits).
+ */
 export function parseHelmIndex(
   text: string,
   options: { maxBytes?: number } = {},
