@@ -12,3 +12,9 @@ export {
   type SandboxClusterFixture,
   type SandboxClusterOptions,
 } from './sandbox-fixture.js';
+export {
+  StallGuard,
+  EventLoopStallError,
+  type StallGuardOptions,
+  type StallMeasurement,
+} from './stall-guard.js';
