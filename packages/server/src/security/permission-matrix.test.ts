@@ -167,7 +167,8 @@ for (const backend of await testBackends()) {
     let s: TestServer;
     let world: MatrixWorld;
     before(async () => {
-      s = await startTestServer(backend);
+      // Every call of the matrix also fails if it blocks the event loop over 200 ms.
+      s = await startTestServer(backend, { stallGuardMs: 200 });
       world = await buildMatrixWorld(s);
     });
     after(async () => s?.close());
