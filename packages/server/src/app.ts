@@ -7,7 +7,12 @@ import type {
   ImportLinkRepository,
   ResourceRepository,
 } from '@strata/store';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
 import { Authenticator } from './auth/authenticator.js';
@@ -100,6 +105,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     genReqId: () => randomUUID(),
+    // URLs Fastify cannot route (bad percent-encoding, an over-long segment) get a problem document too.
+    frameworkErrors: (err, req, reply: FastifyReply) => {
+      const detail =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'a segment of the URL path is too long'
+          : 'the URL is not valid (malformed percent-encoding)';
+      const problem = new StrataError('STRATA_BAD_REQUEST', detail).toProblem(req.url.slice(0, 200));
+      void reply.code(400).type('application/problem+json').send(problem);
+    },
     requestIdHeader: false,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false },

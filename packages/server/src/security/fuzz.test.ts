@@ -60,7 +60,8 @@ for (const backend of await testBackends()) {
             authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}`,
           },
         ],
-        names: ['fz-a', 'fz-b', 'default', 'admin', 'project-viewer'],
+        // Not 'default' or 'admin': deleting the callers' own tenant or user would turn the rest of the run into 401s.
+        names: ['fz-a', 'fz-b', 'project-viewer'],
         projects: ['default', 'fz-a', 'nowhere'],
         versions: ['1.0.0', '0.1.0', '2.0.0'],
       };
@@ -93,10 +94,13 @@ for (const backend of await testBackends()) {
       assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype is untouched');
       assert.equal((await s.call({ method: 'GET', url: '/healthz', key: null })).status, 200, 'still alive');
       const lines = report.violations.map(describeViolation);
+      const byProperty = new Map<string, number>();
+      for (const v of report.violations) byProperty.set(v.property, (byProperty.get(v.property) ?? 0) + 1);
       assert.equal(
         report.violations.length,
         0,
-        `seed ${seed}: ${lines.length} violations (replay with STRATA_FUZZ_SEED=${seed}):\n${lines.slice(0, 40).join('\n')}`,
+        `seed ${seed}: ${lines.length} violations ${JSON.stringify(Object.fromEntries(byProperty))} ` +
+          `(replay with STRATA_FUZZ_SEED=${seed}):\n${lines.slice(0, 40).join('\n')}`,
       );
     });
   });
