@@ -15,6 +15,8 @@ export const ErrorCatalogue = {
   STRATA_UNKNOWN_KIND: { status: 400, title: 'Unknown kind', retriable: false },
   STRATA_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large', retriable: false },
   STRATA_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type', retriable: false },
+  STRATA_HEADERS_TOO_LARGE: { status: 431, title: 'Too many or too large request headers', retriable: false },
+  STRATA_REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time', retriable: true },
   STRATA_BAD_REQUEST: { status: 400, title: 'The request is not valid', retriable: false },
   STRATA_UNAUTHENTICATED: { status: 401, title: 'Authentication required', retriable: false },
   STRATA_FORBIDDEN: { status: 403, title: 'Permission denied', retriable: false },

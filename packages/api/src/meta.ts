@@ -10,11 +10,17 @@ export const Name = Type.String({ pattern: DNS1123_LABEL, minLength: 1, maxLengt
 
 const LabelKey =
   '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+/** At most this many labels, and this many annotations, per object (each label is a row in the label index). */
+export const MAX_LABELS = 64;
+export const MAX_ANNOTATIONS = 64;
 export const Labels = Type.Record(
   Type.String({ pattern: LabelKey }),
   Type.String({ maxLength: 63, pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$' }),
+  { maxProperties: MAX_LABELS },
 );
-export const Annotations = Type.Record(Type.String({ maxLength: 253 }), Type.String({ maxLength: 65536 }));
+export const Annotations = Type.Record(Type.String({ maxLength: 253 }), Type.String({ maxLength: 65536 }), {
+  maxProperties: MAX_ANNOTATIONS,
+});
 
 /** Metadata as a client writes it. Server-set fields are accepted (for round-trips) but ignored, except resourceVersion. */
 export const ObjectMetaInput = Type.Object(

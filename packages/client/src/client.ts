@@ -16,10 +16,12 @@ import type {
   ApplyResult,
   CallOptions,
   DeleteOptions,
+  DryRunOption,
   ItemOptions,
   KindRef,
   ListAllOptions,
   ListOptions,
+  PatchOptions,
   LoginRequest,
   LoginResult,
   PackFiles,
@@ -121,6 +123,7 @@ export class StrataClient {
       method: 'POST',
       path: collectionPath(kind, projectFor(kind, object, options)),
       body: object,
+      query: dryRunQuery(options),
       signal: options.signal,
     });
   }
@@ -132,7 +135,13 @@ export class StrataClient {
       project: projectFor(kind, object, options),
       version: versionOf(kind, object),
     });
-    return this.request<T>({ method: 'PUT', path, body: object, signal: options.signal });
+    return this.request<T>({
+      method: 'PUT',
+      path,
+      body: object,
+      query: dryRunQuery(options),
+      signal: options.signal,
+    });
   }
 
   /** RFC 7396 JSON merge patch. */
@@ -140,12 +149,13 @@ export class StrataClient {
     kind: KindRef,
     name: string,
     patch: Record<string, unknown>,
-    options: ItemOptions = {},
+    options: PatchOptions = {},
   ): Promise<T> {
     return this.request<T>({
       method: 'PATCH',
       path: this.itemPath(kind, name, options),
       body: patch,
+      query: dryRunQuery(options),
       contentType: 'application/merge-patch+json',
       signal: options.signal,
     });
@@ -160,7 +170,7 @@ export class StrataClient {
     return this.request<T>({
       method: 'DELETE',
       path: this.itemPath(kind, name, options),
-      query: { resourceVersion: options.resourceVersion },
+      query: { resourceVersion: options.resourceVersion, ...dryRunQuery(options) },
       signal: options.signal,
     });
   }
@@ -347,4 +357,9 @@ function requireProject(kind: KindDefinition, project: string | undefined): void
 
 function requireVersioned(kind: KindDefinition): void {
   if (!kind.versioned) throw new StrataError('STRATA_BAD_REQUEST', `${kind.kind} is not versioned`);
+}
+
+/** The query of a write: `dryRun=All` when asked, nothing otherwise. */
+function dryRunQuery(options: DryRunOption): Record<string, string | undefined> {
+  return { dryRun: options.dryRun ? 'All' : undefined };
 }

@@ -41,7 +41,12 @@ export interface ListAllOptions extends ScopeOptions {
   pageSize?: number | undefined;
 }
 
-export interface DeleteOptions extends ItemOptions {
+/** `dryRun=All`: the server runs every check and answers with the result, but stores nothing. */
+export interface DryRunOption {
+  dryRun?: boolean | undefined;
+}
+
+export interface DeleteOptions extends ItemOptions, DryRunOption {
   /** Precondition: delete only if the object still has this resourceVersion. */
   resourceVersion?: string | undefined;
 }
@@ -65,7 +70,9 @@ export interface WatchOptions extends ScopeOptions {
   maxRetries?: number | undefined;
 }
 
-export type WriteOptions = ScopeOptions;
+export interface WriteOptions extends ScopeOptions, DryRunOption {}
+
+export interface PatchOptions extends ItemOptions, DryRunOption {}
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
 

@@ -7,3 +7,4 @@ export * from './packs/index.js';
 export * from './profiles/index.js';
 export * from './clusters/index.js';
 export * from './import/index.js';
+export * from './net/index.js';

@@ -1,3 +1,13 @@
 export * from './provider.js';
 export * from './provider-error.js';
 export { kubeGet, kubeWatch, type WatchEvent } from './kube-get.js';
+export {
+  EgressDeniedError,
+  egressGet,
+  readEgressBody,
+  resolveEgress,
+  type EgressRequestOptions,
+  type EgressResolver,
+  type EgressResponse,
+  type ResolvedAddress,
+} from './egress-request.js';

@@ -27,3 +27,4 @@ export {
   type InstallStatus,
 } from './installer.js';
 export { runSandboxCli, type CliIo } from './cli.js';
+export { generatePki, type ClusterPki, type PemPair } from './pki.js';

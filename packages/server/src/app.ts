@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import { StrataError } from '@strata/api';
+import { API_PREFIX, StrataError } from '@strata/api';
 import type {
   AgentRequestRepository,
   ClusterAgentRepository,
   ImportLinkRepository,
+  LoginAttemptRepository,
   ResourceRepository,
 } from '@strata/store';
 import Fastify, {
@@ -19,6 +20,15 @@ import { Authenticator } from './auth/authenticator.js';
 import { canSeeProject, type Principal } from './auth/principal.js';
 import { PrincipalLoader } from './auth/principal-loader.js';
 import { toStrataError } from './http/problem.js';
+import {
+  declareQueryParameters,
+  MAX_REQUEST_HEADERS,
+  refuseControlCharacters,
+  refuseManyHeaders,
+  refuseNulInBody,
+  refuseUnknownQuery,
+} from './http/request-guards.js';
+import { answerClientError, type HttpLimits, DEFAULT_HTTP_LIMITS } from './http/http-limits.js';
 import { ResourceService, type RequestContext } from './resources/resource-service.js';
 import type { SecretCipher } from './resources/secret-fields.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -29,9 +39,12 @@ import { TenantCatalogs } from './catalog/tenant-catalog.js';
 import { seedBuiltinPacks } from './catalog/builtin-packs.js';
 import { clusterProfileHooks } from './profiles/profile-hooks.js';
 import { packHooks } from './profiles/pack-hooks.js';
+import { packSourceHooks } from './packs/pack-source-hooks.js';
 import { registerProfileRoutes } from './profiles/profile-routes.js';
 import { registerPackPushRoute } from './profiles/pack-push-route.js';
 import { ensureBuiltinRoles } from './auth/bootstrap.js';
+import { identityHooks } from './auth/identity-hooks.js';
+import { LoginGuard } from './auth/login-guard.js';
 import type { Pack } from '@strata/core';
 import type { BinaryInstaller } from '@strata/sandbox';
 import { registerSandboxRoutes } from './routes/sandbox.js';
@@ -45,9 +58,15 @@ import { ProviderRegistry } from './clusters/provider-registry.js';
 export interface AppOptions {
   store: ResourceRepository;
   cipher: SecretCipher;
+  /** Sign-in attempt counters, in the same database as `store` (shared by every replica). */
+  loginAttempts: LoginAttemptRepository;
+  /** Failed sign-ins allowed per account and per client address within `windowMs` (default 10 in 5 minutes). */
+  loginLimits?: { maxFailures?: number; windowMs?: number };
   logger?: FastifyBaseLogger | false;
   /** Largest accepted request body (default 1 MiB). */
   bodyLimitBytes?: number;
+  /** Timeouts and header limits of the listening server (defaults: DEFAULT_HTTP_LIMITS). */
+  httpLimits?: Partial<HttpLimits>;
   /** How often watchers poll the store for changes made by other replicas. */
   watchPollIntervalMs?: number;
   ready?: () => Promise<boolean>;
@@ -101,9 +120,22 @@ declare module 'fastify' {
 
 /** Builds the HTTP API. Nothing listens yet: tests call `app.inject()`, main.ts calls `listen()`. */
 export async function buildApp(options: AppOptions): Promise<App> {
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.httpLimits };
   const app: FastifyInstance = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    // A slow client cannot hold a connection: the whole request (headers and body) must arrive within
+    // requestTimeoutMs, the headers within headersTimeoutMs. Responses are not limited (watches, long polls).
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // How often Node checks the two timeouts above (its default, 30 s, would let a request overrun by that).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    clientErrorHandler: answerClientError,
     genReqId: () => randomUUID(),
     // URLs Fastify cannot route (bad percent-encoding, an over-long segment) get a problem document too.
     frameworkErrors: (err, req, reply: FastifyReply) => {
@@ -150,7 +182,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     store: options.store,
     cipher: options.cipher,
     principals,
-    onAccessChange: (tenant) => authenticator.invalidate(tenant),
+    onAccessChange: (tenant) => {
+      authenticator.invalidate(tenant);
+      catalogs.invalidate(tenant);
+    },
     onWrite: (kind, tenant) => {
       hub.notify();
       if (kind === 'Pack' || kind === 'PackSource') catalogs.invalidate(tenant);
@@ -159,12 +194,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ClusterProfile: clusterProfileHooks(catalogs),
       Cluster: clusterHooks({ catalogs, providers, cipher: options.cipher }),
       Pack: packHooks(),
-      Tenant: {
-        afterCreate: async (ctx, created) => {
+      PackSource: packSourceHooks(),
+      ...identityHooks({
+        principals,
+        afterTenantCreate: async (ctx, created) => {
           await ensureBuiltinRoles(ctx.store, created.metadata.name);
           await seedBuiltinPacks(ctx.store, created.metadata.name, options.builtinPacks ?? []);
         },
-      },
+      }),
     },
   });
 
@@ -213,22 +250,31 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   });
 
+  // Node keeps at most this many headers of a request and silently drops the rest: one more than the limit shows
+  // that the limit was passed (refuseManyHeaders).
+  app.server.maxHeadersCount = MAX_REQUEST_HEADERS + 1;
   const routes: RouteInfo[] = [];
+  app.addHook('onRoute', declareQueryParameters);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    if (req.routeOptions.config.public) return;
-    req.principal = await authenticator.authenticate(req.headers.authorization);
-    // Every project route is gated here, before body validation: a caller who cannot see the project learns
-    // nothing about it, not even whether a request body would have been valid.
-    const project = (req.params as { project?: string } | undefined)?.project;
-    if (project !== undefined && !canSeeProject(req.principal, project)) {
-      throw new StrataError('STRATA_NOT_FOUND', `project "${project}" not found`);
+    refuseManyHeaders(req);
+    refuseControlCharacters(req);
+    if (!req.routeOptions.config.public) {
+      req.principal = await authenticator.authenticate(req.headers.authorization);
+      // Every project route is gated here, before body validation: a caller who cannot see the project learns
+      // nothing about it, not even whether a request body would have been valid. The project itself too.
+      const project = projectInUrl(req);
+      if (project !== undefined && !canSeeProject(req.principal, project)) {
+        throw new StrataError('STRATA_NOT_FOUND', `project "${project}" not found`);
+      }
     }
+    refuseUnknownQuery(req);
   });
+  app.addHook('preValidation', async (req) => refuseNulInBody(req.body));
   app.addHook('onResponse', async (req, reply) => {
     latency.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) },
@@ -258,7 +304,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true) });
-  registerAuthRoutes(app, { store: options.store, principal: principalOf, onWrite: () => hub.notify() });
+  registerAuthRoutes(app, {
+    store: options.store,
+    principal: principalOf,
+    onWrite: () => hub.notify(),
+    guard: new LoginGuard({ attempts: options.loginAttempts, ...options.loginLimits }),
+  });
   registerResourceRoutes(app, {
     service,
     hub,
@@ -307,6 +358,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
     providers,
     ...(agents ? { agents } : {}),
   };
+}
+
+/** The project a URL points into (`/v1/projects/:project/...`) or at (`/v1/projects/:name`). */
+function projectInUrl(req: FastifyRequest): string | undefined {
+  const params = (req.params ?? {}) as { project?: string; name?: string };
+  if (params.project !== undefined) return params.project;
+  const url = req.routeOptions.url ?? '';
+  return url === `${API_PREFIX}/projects/:name` || url.startsWith(`${API_PREFIX}/projects/:name/`)
+    ? params.name
+    : undefined;
 }
 
 function yamlPosition(err: unknown): string {

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StrataError } from '@strata/api';
+import { parseEgressPolicy, type EgressPolicy } from '@strata/core';
 
 export interface ServerConfig {
   dataDir: string;
@@ -11,9 +12,17 @@ export interface ServerConfig {
   logLevel: string;
   /** The URL agents dial; default: the listen address. */
   advertiseUrl?: string;
+  /** Non-public ranges the server may connect to for users (PackSource indexes, imported clusters). */
+  egress: EgressPolicy;
+  /** A request (headers and body) must arrive within this (default 30 s). */
+  requestTimeoutMs: number;
+  /** Its headers must arrive within this (default 10 s). */
+  headersTimeoutMs: number;
 }
 
-export const SERVER_HELP = `Usage: strata server [--data-dir DIR] [--database-url URL] [--listen HOST:PORT] [--advertise-url URL] [--log-level LEVEL]
+export const SERVER_HELP = `Usage: strata server [--data-dir DIR] [--database-url URL] [--listen HOST:PORT] [--advertise-url URL]
+                     [--request-timeout SECONDS] [--headers-timeout SECONDS] [--log-level LEVEL]
+                     [--egress-allow CIDR,...]
 
 Starts the Strata management server.
 
@@ -24,7 +33,14 @@ Starts the Strata management server.
   --listen HOST:PORT   address to listen on (default 127.0.0.1:7080, or $STRATA_LISTEN)
   --advertise-url URL  the URL cluster agents dial to reach this server (default http://LISTEN,
                        or $STRATA_ADVERTISE_URL)
+  --request-timeout SECONDS  a client must send a whole request (headers and body) within this, else 408
+                       and the connection is closed (default 30, or $STRATA_REQUEST_TIMEOUT_SECONDS); responses
+                       (watches, agent long polls) are not limited
+  --headers-timeout SECONDS  ... and its headers within this (default 10, or $STRATA_HEADERS_TIMEOUT_SECONDS)
   --log-level LEVEL    trace|debug|info|warn|error (default info)
+  --egress-allow CIDRS address ranges (comma-separated, or the flag repeated) that PackSource reads and
+                       imported-cluster checks may connect to although they are loopback, link-local or private,
+                       e.g. 127.0.0.0/8 to import a local cluster (default none, or $STRATA_EGRESS_ALLOW)
 `;
 
 /** Reads flags and environment into a config; bad values are errors that name the flag. */
@@ -37,6 +53,9 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       listen: { type: 'string' },
       'advertise-url': { type: 'string' },
       'log-level': { type: 'string' },
+      'egress-allow': { type: 'string', multiple: true },
+      'request-timeout': { type: 'string' },
+      'headers-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -64,12 +83,40 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       `--advertise-url must be an http(s) URL, got "${advertiseUrl}"`,
     );
   }
+  const egress = parseEgressPolicy(values['egress-allow'] ?? env.STRATA_EGRESS_ALLOW ?? []);
+  if (egress.issues.length > 0)
+    throw new StrataError('STRATA_BAD_REQUEST', `--egress-allow: ${egress.issues.join('; ')}`);
+  const requestTimeoutMs = seconds(
+    '--request-timeout',
+    values['request-timeout'] ?? env.STRATA_REQUEST_TIMEOUT_SECONDS ?? '30',
+  );
+  const headersTimeoutMs = seconds(
+    '--headers-timeout',
+    values['headers-timeout'] ?? env.STRATA_HEADERS_TIMEOUT_SECONDS ?? '10',
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new StrataError('STRATA_BAD_REQUEST', '--headers-timeout may not be longer than --request-timeout');
+  }
   return {
     ...(advertiseUrl ? { advertiseUrl: advertiseUrl.replace(/\/+$/, '') } : {}),
+    requestTimeoutMs,
+    headersTimeoutMs,
     dataDir,
     databaseUrl: values['database-url'] ?? env.STRATA_DATABASE_URL ?? `sqlite:${join(dataDir, 'strata.db')}`,
     host: m[1]!,
     port,
     logLevel,
+    egress: egress.policy,
   };
+}
+
+/** A whole number of seconds from 1 to 3600, as milliseconds. */
+function seconds(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n < 1 || n > 3600)
+    throw new StrataError(
+      'STRATA_BAD_REQUEST',
+      `${flag} must be a number of seconds from 1 to 3600, got "${text}"`,
+    );
+  return n * 1000;
 }

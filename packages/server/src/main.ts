@@ -6,6 +6,7 @@ import {
   AgentRequestRepository,
   ClusterAgentRepository,
   ImportLinkRepository,
+  LoginAttemptRepository,
   KyselyResourceRepository,
   openDatabase,
 } from '@strata/store';
@@ -65,13 +66,18 @@ export async function runServer(argv: string[]): Promise<number> {
   });
   let lastStep = -1;
   const sandboxReady = await installer.isInstalled();
-  if (!sandboxReady && process.env.STRATA_SANDBOX_AUTO_INSTALL !== 'false') void installer.start();
+  const autoInstall = process.env.STRATA_SANDBOX_AUTO_INSTALL !== 'false';
+  if (!sandboxReady && autoInstall) void installer.start();
   const agent = agentCommand(fileURLToPath(new URL('../../../', import.meta.url)));
   if (agent.reason) log.info({ reason: agent.reason }, 'agents run from the TypeScript sources');
   const agentCommandLine = { binary: agent.binary, args: agent.args };
   const providers = new ProviderRegistry([
     new SandboxProvider({ stateDir: join(config.dataDir, 'sandbox'), agentCommand: agentCommandLine }),
-    new ImportedProvider({ stateDir: join(config.dataDir, 'imported'), agentCommand: agentCommandLine }),
+    new ImportedProvider({
+      stateDir: join(config.dataDir, 'imported'),
+      agentCommand: agentCommandLine,
+      egress: config.egress,
+    }),
   ]);
   let agentServerUrl = config.advertiseUrl ?? `http://${config.host}:${config.port}`;
   const { app, catalogs, agents } = await buildApp({
@@ -81,11 +87,13 @@ export async function runServer(argv: string[]): Promise<number> {
     agentRequests: new AgentRequestRepository({ db: handle.db }),
     ...agentTimeout(process.env.STRATA_AGENT_TIMEOUT_SECONDS),
     importLinks: new ImportLinkRepository({ db: handle.db }),
+    loginAttempts: new LoginAttemptRepository({ db: handle.db }),
     agentServerUrl: () => agentServerUrl,
     builtinPacks: builtin.packs,
     store,
     cipher,
     logger: log,
+    httpLimits: { requestTimeoutMs: config.requestTimeoutMs, headersTimeoutMs: config.headersTimeoutMs },
     ready: async () => {
       await store.currentResourceVersion();
       return true;
@@ -125,6 +133,7 @@ export async function runServer(argv: string[]): Promise<number> {
         }
       : {}),
     onChartsChanged: (tenant) => catalogs.invalidate(tenant),
+    egress: config.egress,
     onError: (e) =>
       log.warn(
         { controller: e.controller, attempt: e.attempt, err: e.error },
@@ -149,9 +158,7 @@ export async function runServer(argv: string[]): Promise<number> {
             `  warning:              the key in ${boot.apiKeyFile} was revoked; delete the file and restart to mint a new one`,
           ]
         : []),
-      sandboxReady
-        ? `  sandbox:              Kubernetes binaries installed (${installer.status().binDir ?? ''})`
-        : `  sandbox:              building Kubernetes binaries in the background (tens of minutes, once); progress: GET ${url}/v1/sandbox/status`,
+      sandboxBanner({ installed: sandboxReady, autoInstall, binDir: installer.status().binDir, url }),
       `  try:                  STRATA_SERVER=${url} STRATA_API_KEY=$(cat ${boot.apiKeyFile}) npx strata get projects`,
       '',
     ].join('\n') + '\n',
@@ -193,4 +200,18 @@ async function restrictSqliteFiles(url: string): Promise<void> {
 function agentTimeout(value: string | undefined): { agentTimeoutMs?: number } {
   const seconds = Number(value);
   return value && Number.isFinite(seconds) && seconds > 0 ? { agentTimeoutMs: seconds * 1000 } : {};
+}
+
+/** The start banner's sandbox line: what is true of the Kubernetes binaries now. */
+export function sandboxBanner(o: {
+  installed: boolean;
+  autoInstall: boolean;
+  binDir?: string | undefined;
+  url: string;
+}) {
+  const label = '  sandbox:              ';
+  if (o.installed) return `${label}Kubernetes binaries installed (${o.binDir ?? ''})`;
+  if (o.autoInstall)
+    return `${label}building Kubernetes binaries in the background (tens of minutes, once); progress: GET ${o.url}/v1/sandbox/status`;
+  return `${label}Kubernetes binaries not installed, not building (STRATA_SANDBOX_AUTO_INSTALL=false); sandbox clusters cannot start until they are (restart without it to build them)`;
 }

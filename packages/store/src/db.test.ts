@@ -70,6 +70,7 @@ for (const backend of await testBackends()) {
           'desired_states',
           'import_links',
           'leases',
+          'login_attempts',
           'object_labels',
           'objects',
         ]);
@@ -93,10 +94,73 @@ for (const backend of await testBackends()) {
           request: string;
         }>`SELECT id, request FROM agent_requests`.execute(db.handle.db);
         assert.deepEqual(rows.rows, [{ id: 'r1', request: 'sealed' }]);
-        const down = await migrator.migrateDown();
+        const down = await migrator.migrateTo('0004-adoption-previews');
         assert.equal(down.error, undefined);
         const back = await sql<{ id: string }>`SELECT id FROM adoption_previews`.execute(db.handle.db);
         assert.deepEqual(back.rows, [{ id: 'r1' }]);
+      } finally {
+        await db.dispose();
+      }
+    });
+
+    it('0006 binds role-binding subjects, team members and API keys to UIDs, drops orphans, and goes back', async () => {
+      const db = await backend.create({ migrate: false });
+      try {
+        const migrator = new Migrator({ db: db.handle.db, provider: migrationProvider });
+        assert.equal((await migrator.migrateTo('0005-agent-requests')).error, undefined);
+        const insert = (uid: string, tenant: string, kind: string, name: string, spec: object, status = {}) =>
+          sql`INSERT INTO objects (uid, tenant, project, kind, name, version, resource_version, generation, labels,
+                annotations, finalizers, spec, status, created_at, updated_at)
+              VALUES (${uid}, ${tenant}, '', ${kind}, ${name}, '', 1, 1, '{}', '{}', '[]', ${JSON.stringify(spec)},
+                ${JSON.stringify(status)}, 'now', 'now')`.execute(db.handle.db);
+        await insert('t-1', '', 'Tenant', 'acme', {});
+        await insert('u-1', 'acme', 'User', 'alice', {});
+        await insert('b-1', 'acme', 'RoleBinding', 'rb', {
+          role: 'tenant-admin',
+          subjects: [
+            { kind: 'User', name: 'alice' },
+            { kind: 'User', name: 'ghost' },
+          ],
+        });
+        await insert('m-1', 'acme', 'Team', 'ops', { members: ['alice', 'ghost'] });
+        await insert('k-1', 'acme', 'ApiKey', 'k', { user: 'alice' }, { keyHash: 'h' });
+        await insert('o-1', 'gone', 'User', 'mallory', {});
+        assert.equal((await migrator.migrateTo('0006-identity')).error, undefined);
+        const spec = async (uid: string) => {
+          const r = await sql<{
+            spec: string;
+            status: string;
+          }>`SELECT spec, status FROM objects WHERE uid = ${uid}`.execute(db.handle.db);
+          const row = r.rows[0];
+          return row
+            ? { spec: JSON.parse(row.spec) as unknown, status: JSON.parse(row.status) as unknown }
+            : undefined;
+        };
+        assert.deepEqual((await spec('b-1'))?.spec, {
+          role: 'tenant-admin',
+          subjects: [
+            { kind: 'User', name: 'alice', uid: 'u-1' },
+            { kind: 'User', name: 'ghost' },
+          ],
+        });
+        assert.deepEqual((await spec('m-1'))?.spec, { members: ['alice', 'ghost'], memberUids: ['u-1'] });
+        assert.deepEqual((await spec('k-1'))?.status, { keyHash: 'h', userUid: 'u-1', tenantUid: 't-1' });
+        assert.equal(await spec('o-1'), undefined, 'objects of a tenant that no longer exists are removed');
+        await sql`INSERT INTO login_attempts (key, attempts, window_start) VALUES ('ip:x', 1, 1)`.execute(
+          db.handle.db,
+        );
+        assert.equal((await migrator.migrateDown()).error, undefined);
+        assert.deepEqual((await spec('b-1'))?.spec, {
+          role: 'tenant-admin',
+          subjects: [
+            { kind: 'User', name: 'alice' },
+            { kind: 'User', name: 'ghost' },
+          ],
+        });
+        assert.deepEqual((await spec('m-1'))?.spec, { members: ['alice', 'ghost'] });
+        assert.deepEqual((await spec('k-1'))?.status, { keyHash: 'h' });
+        const tables = (await db.handle.db.introspection.getTables()).map((t) => t.name);
+        assert.ok(!tables.includes('login_attempts'));
       } finally {
         await db.dispose();
       }

@@ -47,3 +47,9 @@ export {
   type AgentRequestsTable,
   type AgentRequestRepositoryOptions,
 } from './repositories/agent-requests.js';
+export {
+  LoginAttemptRepository,
+  type AttemptLimit,
+  type LoginAttemptsTable,
+  type LoginAttemptRepositoryOptions,
+} from './repositories/login-attempts.js';

@@ -37,6 +37,8 @@ export interface CreateInput {
   finalizers?: string[];
   spec: Record<string, unknown>;
   status?: BaseStatus;
+  /** Check and compute everything, answer with the result, store nothing (the transaction is rolled back). */
+  dryRun?: boolean;
 }
 
 export interface UpdateInput {
@@ -48,6 +50,8 @@ export interface UpdateInput {
   finalizers?: string[];
   /** Replaces spec; generation increases only when the stored spec actually changes. */
   spec?: Record<string, unknown>;
+  /** Check and compute everything, answer with the result, store nothing (the transaction is rolled back). */
+  dryRun?: boolean;
 }
 
 export interface StatusInput {
@@ -83,6 +87,32 @@ export interface ChangesQuery {
   limit?: number;
 }
 
+/**
+ * Writes made in the same transaction as a delete, so nothing that depends on the deleted object outlives it (a
+ * user's API keys and role-binding entries, a tenant's objects). Each dependent must still be at the
+ * resourceVersion it was read at; otherwise the whole delete fails with STRATA_CONFLICT and changes nothing.
+ */
+export interface DeleteCascade {
+  /** Dependents whose spec changes (e.g. a binding that loses a subject). */
+  updates?: { key: ObjectKey; resourceVersion: string; spec: Record<string, unknown> }[];
+  /** Dependents deleted too (at once: their finalizers are not waited for). */
+  deletes?: { key: ObjectKey; resourceVersion: string }[];
+  /**
+   * Every object, change record and agent record of this tenant is removed as well. `refuse` sees each object
+   * first (under the write lock, so nothing can be added meanwhile): a message refuses the whole delete with
+   * STRATA_IN_USE.
+   */
+  purgeTenant?: {
+    tenant: string;
+    refuse?: (o: {
+      kind: string;
+      project: string;
+      name: string;
+      labels: Record<string, string>;
+    }) => string | undefined;
+  };
+}
+
 export interface ResourceRepository {
   create(scope: AccessScope, input: CreateInput, actor: Actor): Promise<Resource>;
   get(scope: AccessScope, key: ObjectKey): Promise<Resource | undefined>;
@@ -98,7 +128,7 @@ export interface ResourceRepository {
   delete(
     scope: AccessScope,
     key: ObjectKey,
-    options: { expectedResourceVersion?: string },
+    options: { expectedResourceVersion?: string; dryRun?: boolean; cascade?: DeleteCascade },
     actor: Actor,
   ): Promise<{ deleted: boolean; object: Resource }>;
   /** Ordered changes after a resourceVersion; throws STRATA_GONE when that point is no longer kept. */

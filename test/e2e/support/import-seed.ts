@@ -132,7 +132,7 @@ export async function refusedKubeconfigs(kubeconfig: string): Promise<[string, s
     [
       'unreachable server',
       variant((k) => (k.clusters[0]!.cluster.server = 'https://127.0.0.1:1')),
-      /cannot reach https:\/\/127\.0\.0\.1:1/,
+      /could not connect to https:\/\/127\.0\.0\.1:1;/,
     ],
     [
       'wrong CA',

@@ -53,6 +53,9 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     `127.0.0.1:${port}`,
     '--log-level',
     options.logFile ? 'info' : 'warn',
+    // Test Helm repositories and imported sandbox clusters listen on 127.0.0.1, which the egress policy denies.
+    '--egress-allow',
+    '127.0.0.0/8',
   ];
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
   let stderr = '';

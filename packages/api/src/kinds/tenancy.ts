@@ -3,6 +3,14 @@ import { Name } from '../meta.js';
 import { defineKind } from './kind.js';
 
 const Text = (maxLength = 1024) => Type.String({ maxLength });
+/** An object's metadata.uid. */
+const Uid = (description?: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[0-9a-f-]+$',
+    ...(description ? { description } : {}),
+  });
 
 export const TenantKind = defineKind({
   kind: 'Tenant',
@@ -50,7 +58,17 @@ export const TeamKind = defineKind({
   scope: 'tenant',
   description: 'A named group of users; roles can be bound to teams.',
   spec: Type.Object(
-    { description: Type.Optional(Text()), members: Type.Array(Name, { maxItems: 10000 }) },
+    {
+      description: Type.Optional(Text()),
+      members: Type.Array(Name, { maxItems: 10000 }),
+      memberUids: Type.Optional(
+        Type.Array(Uid(), {
+          maxItems: 10000,
+          description:
+            'Set by the server: the UIDs of the members when they were added. Membership follows the UID, so a user deleted and made again under the same name is not a member.',
+        }),
+      ),
+    },
     { additionalProperties: false },
   ),
 });
@@ -72,7 +90,15 @@ export const RoleKind = defineKind({
 });
 
 export const Subject = Type.Object(
-  { kind: Type.Union([Type.Literal('User'), Type.Literal('Team')]), name: Name },
+  {
+    kind: Type.Union([Type.Literal('User'), Type.Literal('Team')]),
+    name: Name,
+    uid: Type.Optional(
+      Uid(
+        'Set by the server from `name` when the binding is written (a UID sent back must still be the one `name` has). The binding grants to this UID: a user or team deleted and made again under the same name gets nothing from it.',
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
 

@@ -69,6 +69,27 @@ describe('strata apply', () => {
     ]);
   });
 
+  it('--dry-run=server sends dryRun=All with every write and says so', async () => {
+    const r = await run(['apply', '-f', join(dir, 'deploy'), '--dry-run=server'], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      'project/retail unchanged (server dry run)\nproject/retail configured (server dry run)\nproject/fresh created (server dry run)\n',
+    );
+    const writes = server.requests.filter((q) => q.method !== 'GET');
+    assert.deepEqual(
+      writes.map((q) => `${q.method} ${q.path}?dryRun=${q.query.get('dryRun')}`),
+      ['PUT /v1/projects/retail?dryRun=All', 'POST /v1/projects?dryRun=All'],
+    );
+  });
+
+  it('refuses --dry-run=client (there is no client-side dry run) before sending anything', async () => {
+    const r = await run(['apply', '-f', join(dir, 'deploy'), '--dry-run=client'], { env: env() });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--dry-run must be server or none/);
+    assert.deepEqual(calls(), []);
+  });
+
   it('reads stdin; containers (Project) are applied before what lives in them', async () => {
     const stdin =
       'kind: Macro\nmetadata: {name: m1, project: retail}\nspec: {value: x}\n---\nkind: Project\nmetadata: {name: fresh}\n';

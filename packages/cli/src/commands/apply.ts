@@ -8,6 +8,7 @@ import { nameOf } from '../output/format.js';
 import { projectFor } from '../project.js';
 import { formatIssues } from '../report-error.js';
 import type { Settings } from '../settings.js';
+import { DRY_RUN_HELP, dryRunSuffix, parseDryRun } from '../dry-run.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -21,6 +22,7 @@ export function registerApply(program: Command, ctx: CommandContext): void {
       collect,
       [] as string[],
     )
+    .option('--dry-run [mode]', DRY_RUN_HELP)
     .addHelpText(
       'after',
       `
@@ -31,18 +33,24 @@ Prints "kind/name created|configured|unchanged" per object.
 Examples:
   strata apply -f cluster.yaml
   strata apply -f deploy/ -p retail
-  cat objects.yaml | strata apply -f -`,
+  cat objects.yaml | strata apply -f -
+  strata apply -f deploy/ --dry-run=server   # every check, nothing stored`,
     )
     .action(async (options) => {
       if (options.filename.length === 0) throw new UsageError('give at least one -f FILE|DIR|-');
+      const dryRun = parseDryRun(options.dryRun);
       const manifests = sortForApply(await loadManifests(options.filename, ctx.io));
       const settings = await ctx.settings();
       const projects = resolveProjects(manifests, settings);
       const client = await ctx.client();
       for (const [i, manifest] of manifests.entries()) {
         try {
-          const result = await client.apply(manifest.object, { project: projects[i], signal: ctx.signal });
-          ctx.out(`${nameOf(result.object)} ${result.action}\n`);
+          const result = await client.apply(manifest.object, {
+            project: projects[i],
+            dryRun,
+            signal: ctx.signal,
+          });
+          ctx.out(`${nameOf(result.object)} ${result.action}${dryRunSuffix(dryRun)}\n`);
         } catch (err) {
           if (isUnreachable(err) || !isStrataError(err)) throw err;
           ctx.err(

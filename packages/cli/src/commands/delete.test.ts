@@ -51,6 +51,13 @@ describe('strata delete', () => {
     });
   });
 
+  it('--dry-run asks the server with dryRun=All and says nothing was deleted', async () => {
+    const r = await run(['delete', 'project', 'quick', '--dry-run'], { env: env() });
+    assert.deepEqual(r, { code: 0, stdout: 'project/quick deleted (server dry run)\n', stderr: '' });
+    const sent = server.requestsTo('DELETE /v1/projects/quick').at(-1)!;
+    assert.equal(sent.query.get('dryRun'), 'All');
+  });
+
   it('reports pending finalizers, and with --wait waits until the object is gone', async () => {
     const noWait = await run(['delete', 'project', 'slow'], { env: env() });
     assert.equal(

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { writeFile, mkdir, readFile, rename } from 'node:fs/promises';
 import type { Issue } from '@strata/api';
-import { clusterSpecIssues, IMPORTED_PROVIDER } from '@strata/core';
+import { clusterSpecIssues, IMPORTED_PROVIDER, type EgressPolicy } from '@strata/core';
 import {
   ProviderError,
   transient,
@@ -20,7 +20,7 @@ import {
   type ProviderCluster,
 } from '@strata/provider-sdk';
 import { ProcessSupervisor, binaryPath, findBinarySet } from '@strata/sandbox';
-import { parseImportKubeconfig } from './import-kubeconfig.js';
+import { parseImportKubeconfig, type ImportTarget } from './import-kubeconfig.js';
 import { probeCluster } from './probe.js';
 
 export interface ImportedProviderOptions {
@@ -29,6 +29,8 @@ export interface ImportedProviderOptions {
   /** The command that runs `strata agent` (see SandboxProvider). */
   agentCommand?: { binary: string; args: string[] };
   probeTimeoutMs?: number;
+  /** Which addresses the reachability probe may connect to (default: public addresses only). */
+  egress?: EgressPolicy;
 }
 
 const connect = (cluster: ProviderCluster) => cluster.spec.import?.connect ?? 'server';
@@ -39,6 +41,13 @@ export class ImportedProvider implements Provider {
 
   constructor(options: ImportedProviderOptions) {
     this.#o = options;
+  }
+
+  #probe(target: ImportTarget) {
+    return probeCluster(target, {
+      ...(this.#o.probeTimeoutMs ? { timeoutMs: this.#o.probeTimeoutMs } : {}),
+      ...(this.#o.egress ? { egress: this.#o.egress } : {}),
+    });
   }
 
   #dir(cluster: ProviderCluster): string {
@@ -54,7 +63,7 @@ export class ImportedProvider implements Provider {
     if (issues.length > 0 || connect(cluster) !== 'server' || !cluster.spec.kubeconfig) return issues;
     const parsed = parseImportKubeconfig(cluster.spec.kubeconfig);
     if (!parsed.target) return parsed.issues;
-    const probe = await probeCluster(parsed.target, this.#o.probeTimeoutMs);
+    const probe = await this.#probe(parsed.target);
     return probe.ok ? [] : [{ path: '/spec/kubeconfig', message: probe.message }];
   }
 
@@ -75,7 +84,7 @@ export class ImportedProvider implements Provider {
     const parsed = parseImportKubeconfig(text);
     if (!parsed.target) throw unsupported(`the kubeconfig of ${cluster.name} is not usable`, parsed.issues);
     await this.#storeKubeconfig(cluster, text);
-    const probe = await probeCluster(parsed.target, this.#o.probeTimeoutMs);
+    const probe = await this.#probe(parsed.target);
     if (!probe.ok) throw transient(probe.message);
     return progress(probe.version, parsed.target.server, `reachable at ${parsed.target.server}`);
   }

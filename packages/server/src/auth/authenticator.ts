@@ -73,15 +73,27 @@ export class Authenticator {
     if (typeof expiresAt === 'string' && Date.parse(expiresAt) <= this.#now().getTime()) {
       throw new StrataError('STRATA_UNAUTHENTICATED', 'this API key has expired');
     }
-    const userName = key.spec.user as string;
-    const user = await this.#store.get(scope, {
-      kind: 'User',
-      tenant: token.tenant,
-      project: '',
-      name: userName,
-    });
+    // A key belongs to one user and one tenant by UID: a user or tenant deleted and made again under the same
+    // name is someone else, and the keys of its predecessor never work for it.
+    const [tenant, user] = await Promise.all([
+      this.#store.get(
+        { tenant: '', projects: '*' },
+        { kind: 'Tenant', tenant: '', project: '', name: token.tenant },
+      ),
+      this.#store.get(scope, {
+        kind: 'User',
+        tenant: token.tenant,
+        project: '',
+        name: String(key.spec.user),
+      }),
+    ]);
+    if (!tenant || tenant.metadata.deletedAt || tenant.metadata.uid !== key.status.tenantUid) throw denied;
     if (!user || user.spec.disabled === true || user.metadata.deletedAt) throw denied;
-    const principal = await this.#principals.load(token.tenant, userName);
+    if (user.metadata.uid !== key.status.userUid) throw denied;
+    const principal = await this.#principals.load(token.tenant, {
+      name: user.metadata.name,
+      uid: user.metadata.uid,
+    });
     return { principal, ...(typeof expiresAt === 'string' ? { expiresAt: Date.parse(expiresAt) } : {}) };
   }
 }

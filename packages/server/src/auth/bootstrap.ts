@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { ResourceRepository } from '@strata/store';
 import { BUILTIN_ROLES } from './builtin-roles.js';
 import { hashPassword } from './passwords.js';
+import { keyOwner } from './key-owner.js';
+import { resolveSubjects } from './identity-refs.js';
 import { formatToken, hashSecret, newSecret, parseToken, secretMatches } from './tokens.js';
 
 export const DEFAULT_TENANT = 'default';
 export const ADMIN_USER = 'admin';
 const ADMIN_KEY_NAME = 'bootstrap-admin';
 const actor = { name: 'system:bootstrap' };
+const BUILTIN_LABEL = 'strata.dev/builtin';
 
 export interface BootstrapResult {
   apiKeyFile: string;
@@ -50,7 +54,7 @@ export async function bootstrap(store: ResourceRepository, dataDir: string): Pro
       await writeSecretFile(passwordFile, `${password}\n`);
     }
   }
-  const subjects = [{ kind: 'User', name: ADMIN_USER }];
+  const subjects = await resolveSubjects(store, t, [{ kind: 'User', name: ADMIN_USER }]);
   await ensureObject(
     store,
     { kind: 'RoleBinding', name: 'admin-tenant-admin', spec: { role: 'tenant-admin', subjects } },
@@ -82,16 +86,30 @@ async function createIfMissing(
   }
 }
 
-/** Creates any missing built-in role in a tenant (users may not delete them for long: they return at start). */
+/**
+ * Creates any missing built-in role in a tenant (users may not delete them for long: they return at start), and
+ * brings a built-in role whose permissions differ from this release's back to them (a release may narrow one).
+ */
 export async function ensureBuiltinRoles(store: ResourceRepository, tenant: string): Promise<void> {
+  const scope = { tenant, projects: '*' as const };
   for (const role of BUILTIN_ROLES) {
+    const key = { kind: 'Role', tenant, project: '', name: role.name };
+    const existing = await store.get(scope, key);
+    const permissions = existing?.spec.permissions as string[] | undefined;
+    if (
+      existing?.metadata.labels[BUILTIN_LABEL] === 'true' &&
+      !isDeepStrictEqual(permissions, role.permissions)
+    ) {
+      await store.update(scope, { key, spec: { ...existing.spec, permissions: role.permissions } }, actor);
+      continue;
+    }
     await ensureObject(
       store,
       {
         kind: 'Role',
         name: role.name,
         spec: { description: role.description, permissions: role.permissions },
-        labels: { 'strata.dev/builtin': 'true' },
+        labels: { [BUILTIN_LABEL]: 'true' },
       },
       tenant,
     );
@@ -126,7 +144,9 @@ async function ensureAdminKey(store: ResourceRepository, file: string): Promise<
   if (onDisk) {
     const existing = await store.get(scope, { kind: 'ApiKey', tenant: t, project: '', name: onDisk.name });
     const hash = existing?.status.keyHash;
-    if (existing && typeof hash === 'string' && secretMatches(onDisk.secret, hash)) {
+    const owner = await keyOwner(store, t, ADMIN_USER);
+    const bound = existing?.status.userUid === owner.userUid && existing.status.tenantUid === owner.tenantUid;
+    if (existing && bound && typeof hash === 'string' && secretMatches(onDisk.secret, hash)) {
       return existing.spec.revoked === true ? 'revoked' : 'valid';
     }
   }
@@ -137,7 +157,7 @@ async function ensureAdminKey(store: ResourceRepository, file: string): Promise<
     {
       key: { kind: 'ApiKey', tenant: t, project: '', name },
       spec: { user: ADMIN_USER, description: 'bootstrap admin key (see the data directory)' },
-      status: { keyHash: hashSecret(secret) },
+      status: { keyHash: hashSecret(secret), ...(await keyOwner(store, t, ADMIN_USER)) },
     },
     actor,
   );

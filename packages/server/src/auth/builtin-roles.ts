@@ -6,6 +6,18 @@ export interface BuiltinRole {
 }
 
 const READ = ['*.get', '*.list', '*.watch'];
+const CLUSTER_EDITOR_VERBS = [
+  'create',
+  'update',
+  'delete',
+  'plan',
+  'upgrade',
+  'scale',
+  'approve-repave',
+  'agent-manifest',
+  'rotate-agent-token',
+  'generate-profile',
+];
 
 export const BUILTIN_ROLES: readonly BuiltinRole[] = [
   {
@@ -28,9 +40,9 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     description: 'Creates, changes and deletes resources in a project; cannot change who has access.',
     permissions: [
       ...READ,
-      ...['cluster', 'clusterprofile', 'macro', 'cloudaccount', 'pack', 'packsource'].flatMap((k) => [
-        `${k}.*`,
-      ]),
+      ...['clusterprofile', 'macro', 'cloudaccount', 'pack', 'packsource'].map((k) => `${k}.*`),
+      // Every cluster verb but `kubeconfig`: the admin kubeconfig is cluster-admin on the cluster itself.
+      ...CLUSTER_EDITOR_VERBS.map((v) => `cluster.${v}`),
     ],
   },
   {

@@ -1,55 +1,63 @@
 import { StrataError } from '@strata/api';
+import type { LoginAttemptRepository } from '@strata/store';
 
 export interface LoginGuardOptions {
-  /** Failed sign-ins allowed per user and per client address within the window. */
+  /** Where attempts are counted: the database, so every replica shares the counts. */
+  attempts: LoginAttemptRepository;
+  /** Failed sign-ins allowed per account and per client address within the window. */
   maxFailures?: number;
   windowMs?: number;
-  /** Password hashes verified at once (each argon2id check takes ~64 MiB and tens of ms of CPU). */
+  /** Password hashes verified at once by this process (each argon2id check takes ~64 MiB and tens of ms of CPU). */
   maxConcurrent?: number;
-  now?: () => number;
+}
+
+/** The counters one sign-in touches. */
+export interface SignInKeys {
+  account: string;
+  address: string;
 }
 
 /**
- * Limits password guessing and the cost of sign-in: failures are counted per user and per client address, and
- * argon2 checks run a few at a time. In memory, per server process.
+ * Limits password guessing and the cost of sign-in. Every attempt takes one attempt from its account's and its
+ * address's counters (atomically, in the database) BEFORE the password is checked, so concurrent guesses cannot all
+ * pass the check; a failure keeps what it took. A success clears its account's counter and hands back only its own
+ * attempt to the address counter: signing in to one's own account never erases failures against others.
  */
 export class LoginGuard {
+  readonly #attempts: LoginAttemptRepository;
   readonly #max: number;
   readonly #windowMs: number;
   readonly #maxConcurrent: number;
-  readonly #now: () => number;
-  readonly #failures = new Map<string, number[]>();
   #running = 0;
   readonly #waiting: (() => void)[] = [];
+  #sincePrune = 0;
 
-  constructor(options: LoginGuardOptions = {}) {
+  constructor(options: LoginGuardOptions) {
+    this.#attempts = options.attempts;
     this.#max = options.maxFailures ?? 10;
     this.#windowMs = options.windowMs ?? 5 * 60_000;
     this.#maxConcurrent = options.maxConcurrent ?? 4;
-    this.#now = options.now ?? Date.now;
   }
 
-  /** Throws STRATA_RATE_LIMITED when the user or the address failed too often recently. */
-  check(keys: readonly string[]): void {
-    const since = this.#now() - this.#windowMs;
-    for (const k of keys) {
-      const recent = (this.#failures.get(k) ?? []).filter((t) => t > since);
-      if (recent.length >= this.#max) {
-        throw new StrataError('STRATA_RATE_LIMITED', `too many failed sign-ins; try again in a few minutes`);
-      }
+  /** Takes an attempt for the account and the address, or throws STRATA_RATE_LIMITED when either has none left. */
+  async reserve(keys: SignInKeys): Promise<void> {
+    if (++this.#sincePrune >= 100) {
+      this.#sincePrune = 0;
+      await this.#attempts.prune(this.#windowMs);
+    }
+    const ok = await this.#attempts.reserve([keys.account, keys.address], {
+      max: this.#max,
+      windowMs: this.#windowMs,
+    });
+    if (!ok) {
+      throw new StrataError('STRATA_RATE_LIMITED', 'too many failed sign-ins; try again in a few minutes');
     }
   }
 
-  recordFailure(keys: readonly string[]): void {
-    const now = this.#now();
-    const since = now - this.#windowMs;
-    if (this.#failures.size > 100_000) this.#failures.clear();
-    for (const k of keys)
-      this.#failures.set(k, [...(this.#failures.get(k) ?? []).filter((t) => t > since), now]);
-  }
-
-  recordSuccess(keys: readonly string[]): void {
-    for (const k of keys) this.#failures.delete(k);
+  /** The password was right: the account starts afresh, the address gets back the attempt this sign-in took. */
+  async succeeded(keys: SignInKeys): Promise<void> {
+    await this.#attempts.clear(keys.account);
+    await this.#attempts.release(keys.address);
   }
 
   /** Runs `fn` when fewer than maxConcurrent others are running. */

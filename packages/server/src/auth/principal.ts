@@ -6,6 +6,8 @@ export interface Principal {
   type: 'user' | 'system';
   /** User name, or `system:<component>` for the platform itself. */
   name: string;
+  /** The user's metadata.uid: what role bindings and teams refer to (absent for the platform). */
+  uid?: string;
   tenant: string;
   /** Permissions from tenant-scope role bindings: they apply to the tenant and every project in it. */
   tenantPermissions: readonly string[];

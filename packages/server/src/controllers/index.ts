@@ -1,3 +1,4 @@
+import type { EgressPolicy } from '@strata/core';
 import type { DatabaseHandle, KyselyResourceRepository } from '@strata/store';
 import { LeaseRepository } from '@strata/store';
 import {
@@ -15,6 +16,8 @@ export interface StartControllersOptions {
   handle: DatabaseHandle;
   cipher: SecretCipher;
   onChartsChanged?: (tenant: string) => void;
+  /** Which addresses PackSource reads may connect to (default: public addresses only). */
+  egress?: EgressPolicy;
   onError?: (event: { controller: string; error: unknown; attempt: number }) => void;
   /** Runs the Cluster controller when given. */
   clusters?: Omit<ClusterControllerOptions, 'store' | 'cipher'>;
@@ -38,6 +41,7 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
         store: o.store,
         cipher: o.cipher,
         ...(o.onChartsChanged ? { onChartsChanged: o.onChartsChanged } : {}),
+        ...(o.egress ? { egress: o.egress } : {}),
       }),
       reader: o.store,
       kinds: ['PackSource'],

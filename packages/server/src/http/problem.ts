@@ -30,7 +30,7 @@ export function toStrataError(err: unknown): StrataError {
     });
     return new StrataError(
       ctx === 'body' ? 'STRATA_VALIDATION_FAILED' : 'STRATA_BAD_REQUEST',
-      `invalid ${ctx}`,
+      `invalid ${ctx}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
       issues,
     );
   }

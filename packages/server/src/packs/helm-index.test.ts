@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createPackCatalog, resolveProfiles, validateProfile } from '@strata/core';
+import { createPackCatalog, parseEgressPolicy, resolveProfiles, validateProfile } from '@strata/core';
 import { packsFromHelmIndex, parseHelmIndex, readHelmIndex } from './helm-index.js';
 
 const INDEX = `apiVersion: v1
@@ -20,6 +20,9 @@ entries:
       urls: [charts/hello-1.0.0.tgz]
 generated: "2026-11-25T00:00:00Z"
 `;
+
+/** The test repository listens on 127.0.0.1, which the default egress policy denies. */
+const egress = parseEgressPolicy('127.0.0.0/8').policy;
 
 describe('Helm repository index reader', () => {
   let server: Server;
@@ -51,6 +54,7 @@ describe('Helm repository index reader', () => {
   it('reads both chart versions and they become usable layers', async () => {
     const result = await readHelmIndex({
       url: `${base}/repo/`,
+      egress,
       credentials: { username: 'u', password: 'p' },
     });
     assert.ok(result.ok, JSON.stringify(result));
@@ -100,7 +104,7 @@ describe('Helm repository index reader', () => {
       name: 'unreachable host',
       url: () => 'http://127.0.0.1:9/',
       reason: 'Unreachable',
-      message: /cannot reach/,
+      message: /^could not connect to http:\/\/127\.0\.0\.1:9$/,
     },
     { name: 'HTTP 404', url: () => `${base}/missing`, reason: 'HttpError', message: /HTTP 404/ },
     {
@@ -139,7 +143,12 @@ describe('Helm repository index reader', () => {
   ];
   for (const f of failures) {
     it(`${f.name} gives a clear condition, not a crash`, async () => {
-      const result = await readHelmIndex({ url: f.url(), timeoutMs: f.timeoutMs, maxBytes: f.maxBytes });
+      const result = await readHelmIndex({
+        url: f.url(),
+        timeoutMs: f.timeoutMs,
+        maxBytes: f.maxBytes,
+        egress,
+      });
       assert.equal(result.ok, false);
       assert.equal(result.condition.status, 'False');
       assert.equal(result.condition.reason, f.reason);

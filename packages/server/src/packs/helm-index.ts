@@ -1,5 +1,18 @@
 import type { Issue, PackSourceChart } from '@strata/api';
-import { packVersionOf, parseSingleYaml, type Pack } from '@strata/core';
+import {
+  DEFAULT_EGRESS_POLICY,
+  packVersionOf,
+  parseSingleYaml,
+  type EgressPolicy,
+  type Pack,
+} from '@strata/core';
+import {
+  EgressDeniedError,
+  egressGet,
+  readEgressBody,
+  type EgressResolver,
+  type EgressResponse,
+} from '@strata/provider-sdk';
 
 /** One chart version listed in a Helm repository index.yaml. */
 export interface HelmIndexEntry {
@@ -15,7 +28,8 @@ export interface HelmIndexEntry {
 export interface PackSourceCondition {
   type: 'Ready';
   status: 'True' | 'False';
-  reason: 'IndexRead' | 'Unreachable' | 'HttpError' | 'TooLarge' | 'Malformed' | 'Unsupported';
+  reason:
+    'IndexRead' | 'Unreachable' | 'EgressDenied' | 'HttpError' | 'TooLarge' | 'Malformed' | 'Unsupported';
   message: string;
 }
 
@@ -36,8 +50,12 @@ export interface ReadHelmIndexOptions {
   /** Largest index accepted, in bytes. Default 20 MiB. */
   maxBytes?: number;
   credentials?: { username?: string; password?: string; token?: string };
-  /** Injected for tests; default global fetch. */
-  fetch?: typeof fetch;
+  /** Which addresses may be reached (default: public addresses only); checked for every redirect too. */
+  egress?: EgressPolicy;
+  /** Skip certificate verification (the PackSource's insecureSkipTlsVerify). */
+  insecureSkipTlsVerify?: boolean;
+  /** Injected in tests; default: the system resolver. */
+  resolver?: EgressResolver;
 }
 
 /**
@@ -53,48 +71,46 @@ export async function readHelmIndex(options: ReadHelmIndexOptions): Promise<Helm
   try {
     indexUrl = new URL(`${options.url.replace(/\/+$/, '')}/index.yaml`);
   } catch {
-    return fail('Malformed', `"${options.url}" is not a valid URL`);
+    return fail('Malformed', 'the repository URL is not a valid URL');
   }
+  // Shown in status and events: never the user name or password a URL may carry.
+  indexUrl.username = '';
+  indexUrl.password = '';
   if (indexUrl.protocol !== 'http:' && indexUrl.protocol !== 'https:')
     return fail(
       'Unsupported',
       `${indexUrl.protocol} repositories are not read yet (OCI registries come later)`,
     );
   const maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const headers: Record<string, string> = { accept: 'application/yaml, text/yaml, */*' };
   const c = options.credentials;
   if (c?.token) headers.authorization = `Bearer ${c.token}`;
   else if (c?.username !== undefined)
     headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64')}`;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   let text: string;
   try {
-    const res = await (options.fetch ?? fetch)(indexUrl, {
+    const res = await egressGet({
+      policy: options.egress ?? DEFAULT_EGRESS_POLICY,
+      url: indexUrl,
       headers,
       signal: controller.signal,
-      redirect: 'follow',
+      maxRedirects: 5,
+      ...(options.insecureSkipTlsVerify ? { tls: { rejectUnauthorized: false } } : {}),
+      ...(options.resolver ? { resolver: options.resolver } : {}),
     });
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => undefined);
-      return fail('HttpError', `GET ${indexUrl.href} returned HTTP ${res.status}`);
-    }
-    const declared = Number(res.headers.get('content-length') ?? '0');
-    if (declared > maxBytes) {
-      await res.body?.cancel().catch(() => undefined);
-      return fail('TooLarge', `index.yaml is ${declared} bytes, more than the limit of ${maxBytes}`);
-    }
-    const body = await readLimited(res, maxBytes);
-    if (body === undefined)
-      return fail('TooLarge', `index.yaml is larger than the limit of ${maxBytes} bytes`);
+    const body = await readIndex(res, maxBytes);
+    if (typeof body !== 'string') return fail(body.reason, body.message);
     text = body;
   } catch (err) {
-    const aborted = controller.signal.aborted;
+    if (err instanceof EgressDeniedError) return fail('EgressDenied', err.message);
     return fail(
       'Unreachable',
-      aborted
-        ? `no answer from ${indexUrl.href} within ${options.timeoutMs ?? 10_000} ms`
-        : `cannot reach ${indexUrl.href}: ${errorText(err)}`,
+      controller.signal.aborted
+        ? `no answer from ${indexUrl.href} within ${timeoutMs} ms`
+        : `could not connect to ${indexUrl.origin}`,
     );
   } finally {
     clearTimeout(timer);
@@ -214,28 +230,25 @@ function summarize(entries: readonly HelmIndexEntry[]): PackSourceChart[] {
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-async function readLimited(res: Response, maxBytes: number): Promise<string | undefined> {
-  if (!res.body) return '';
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
+/** The index text, or why it is not read: an HTTP error or a body over the limit. */
+async function readIndex(
+  res: EgressResponse,
+  maxBytes: number,
+): Promise<string | { reason: 'HttpError' | 'TooLarge'; message: string }> {
+  if (res.status < 200 || res.status > 299) {
+    res.body.destroy();
+    return { reason: 'HttpError', message: `GET ${res.url.href} returned HTTP ${res.status}` };
   }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = (err as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${err.message} (${cause.message})` : err.message;
+  const declared = Number(res.headers['content-length'] ?? '0');
+  if (declared > maxBytes) {
+    res.body.destroy();
+    return {
+      reason: 'TooLarge',
+      message: `index.yaml is ${declared} bytes, more than the limit of ${maxBytes}`,
+    };
   }
-  return String(err);
+  const body = await readEgressBody(res, maxBytes);
+  if (body === undefined)
+    return { reason: 'TooLarge', message: `index.yaml is larger than the limit of ${maxBytes} bytes` };
+  return body.toString('utf8');
 }

@@ -1,5 +1,5 @@
-import type { ErrorCode, Issue, Resource } from '@strata/api';
-import type { ResourceRepository } from '@strata/store';
+import { StrataError, type ErrorCode, type Issue, type Resource } from '@strata/api';
+import type { DeleteCascade, ResourceRepository } from '@strata/store';
 import type { Principal } from '../auth/principal.js';
 
 /** What a hook sees about the request. */
@@ -30,6 +30,11 @@ export interface KindHooks {
   /** Throws when an object may not be deleted (e.g. a profile version in use). */
   guardDelete?(ctx: HookContext, previous: Resource): Promise<void>;
   /**
+   * What must go in the same transaction as the delete (a user's API keys and binding entries, a tenant's
+   * objects). Computed again when a dependent changed meanwhile.
+   */
+  deleteCascade?(ctx: HookContext, previous: Resource): Promise<DeleteCascade>;
+  /**
    * Finalizers the platform owns for this kind: added on create and kept on every update (a client cannot drop
    * them); the kind's controller removes them when its cleanup is done.
    */
@@ -49,4 +54,16 @@ export interface KindHooks {
     spec: Record<string, unknown>,
     previous?: Resource,
   ): Promise<Record<string, unknown>>;
+}
+
+/** Runs a delete again (its cascade computed anew) when a dependent changed meanwhile; at most 5 times. */
+export async function retryCascade<T>(run: () => Promise<T>, retry: boolean): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const conflict = err instanceof StrataError && err.code === 'STRATA_CONFLICT';
+      if (!retry || !conflict || attempt >= 5) throw err;
+    }
+  }
 }

@@ -1,8 +1,9 @@
 import { isDateTime, type Issue, type Resource } from '@strata/api';
-import type { AccessScope, ResourceRepository } from '@strata/store';
+import { listAll, type AccessScope, type ResourceRepository } from '@strata/store';
 import type { Principal } from '../auth/principal.js';
 import type { PrincipalLoader } from '../auth/principal-loader.js';
 import { allPermissions, requireCovers } from '../auth/escalation.js';
+import { checkMembers, checkSubjects, type SubjectRef } from '../auth/identity-refs.js';
 
 /** Per-kind checks that need the store: references to other objects, and fields with rules beyond the schema. */
 export interface RuleContext {
@@ -43,37 +44,55 @@ const roleBinding: Rule = async (ctx, spec) => {
       code: 'STRATA_REFERENCE_NOT_FOUND',
     });
   }
-  const subjects = (spec.subjects as { kind: string; name: string }[] | undefined) ?? [];
-  for (const [i, s] of subjects.entries()) {
-    if (!(await exists(ctx, s.kind, s.name))) {
-      issues.push({
-        path: `/spec/subjects/${i}/name`,
-        message: `${s.kind} "${s.name}" does not exist`,
-        code: 'STRATA_REFERENCE_NOT_FOUND',
-      });
-    }
-  }
+  const subjects = (spec.subjects as SubjectRef[] | undefined) ?? [];
+  issues.push(...(await checkSubjects(ctx.store, ctx.scope.tenant, subjects)).issues);
   return issues;
 };
 
+/**
+ * Changing who is in a team changes who holds what the team's bindings grant: the caller must hold every
+ * permission of every role bound to the team, at each binding's scope (as if it bound each member itself).
+ */
+async function requireCoversTeamBindings(ctx: RuleContext, team: Resource): Promise<void> {
+  const scope = { tenant: ctx.scope.tenant, projects: '*' as const };
+  const bindings = await listAll(ctx.store, scope, { kind: 'RoleBinding' });
+  for (const b of bindings) {
+    const subjects = (b.spec.subjects as { kind: string; uid?: string }[] | undefined) ?? [];
+    if (!subjects.some((s) => s.kind === 'Team' && s.uid === team.metadata.uid)) continue;
+    const role = await ctx.store.get(scope, {
+      kind: 'Role',
+      tenant: ctx.scope.tenant,
+      project: '',
+      name: String(b.spec.role),
+    });
+    requireCovers(
+      ctx.principal,
+      b.metadata.project || undefined,
+      (role?.spec.permissions as string[] | undefined) ?? [],
+      `change the members of team "${team.metadata.name}" (bound to role "${String(b.spec.role)}")`,
+    );
+  }
+}
+
+function sameMembers(a: unknown, b: unknown): boolean {
+  const set = (v: unknown) => [...new Set((v as string[] | undefined) ?? [])].sort().join('\n');
+  return set(a) === set(b);
+}
+
 const team: Rule = async (ctx, spec) => {
   const issues: Issue[] = [];
-  for (const [i, m] of ((spec.members as string[] | undefined) ?? []).entries()) {
-    if (!(await exists(ctx, 'User', m))) {
-      issues.push({
-        path: `/spec/members/${i}`,
-        message: `user "${m}" does not exist`,
-        code: 'STRATA_REFERENCE_NOT_FOUND',
-      });
-    }
+  if (ctx.previous && !sameMembers(ctx.previous.spec.members, spec.members)) {
+    await requireCoversTeamBindings(ctx, ctx.previous);
   }
+  const members = (spec.members as string[] | undefined) ?? [];
+  issues.push(...(await checkMembers(ctx.store, ctx.scope.tenant, members)).issues);
   return issues;
 };
 
 /** Acting for another user (their keys, their password) needs every permission they hold. */
 async function requireCoversUser(ctx: RuleContext, user: string, what: string): Promise<void> {
   if (user === ctx.principal.name) return;
-  const target = await ctx.principals.load(ctx.scope.tenant, user);
+  const target = await ctx.principals.loadByName(ctx.scope.tenant, user);
   requireCovers(ctx.principal, undefined, allPermissions(target), what);
 }
 

@@ -1,21 +1,15 @@
 import {
-  findKind,
   StrataError,
   validationError,
   type KindDefinition,
   type ListResult,
   type Resource,
 } from '@strata/api';
-import {
-  parseLabelSelector,
-  type AccessScope,
-  type Actor,
-  type ObjectKey,
-  type ResourceRepository,
-} from '@strata/store';
+import type { Actor, ResourceRepository } from '@strata/store';
 import { ACCESS_KINDS } from '../auth/builtin-roles.js';
-import { accessScope, type Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import type { PrincipalLoader } from '../auth/principal-loader.js';
+import { keyOwner } from '../auth/key-owner.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, checkScope, type Target } from './access.js';
 import { checkKindRules } from './kind-rules.js';
@@ -23,9 +17,14 @@ import { throwIssues, validateInput, type ValidInput } from './input-validation.
 import { refuseNonEmptyProject, requireProject } from './project-rules.js';
 import { listFilter, ownsKey, selfAccess } from './self-service.js';
 import { compareVersions } from './versions.js';
-import type { HookContext, KindHooks } from './kind-hooks.js';
+import { retryCascade, type HookContext, type KindHooks } from './kind-hooks.js';
 import { applyMergePatch, isPlainObject } from './merge-patch.js';
 import { redact, sealSecrets, type SecretCipher } from './secret-fields.js';
+import { boundedSelector } from './list-selector.js';
+import { runValidateHook, specToStore } from './hook-steps.js';
+import { keyOf, newObjectKey, storeScope } from './object-keys.js';
+import { keepOwnedFinalizers } from './finalizers.js';
+import { retryConflicts, SerialWrites } from './serial-writes.js';
 
 export interface ResourceServiceOptions {
   store: ResourceRepository;
@@ -53,12 +52,21 @@ export interface ListOptions {
 /** A created object, plus the one-time secret for kinds that have one (ApiKey). */
 export type Created = Resource & { key?: string };
 
+export interface WriteOptions {
+  /**
+   * Run every check (authorization, validation, kind rules and hooks, preconditions) and answer with the result,
+   * but store nothing: no object, no change event, no audit entry, no hook side effects, no controller wakeup.
+   */
+  dryRun?: boolean | undefined;
+}
+
 /**
  * Create / read / update / patch / delete for every kind, the same way: scope check, authorization, strict
  * validation of the whole object, per-kind reference rules, secret sealing, store write (which audits), redaction.
  */
 export class ResourceService {
   readonly #o: ResourceServiceOptions;
+  readonly #serial = new SerialWrites();
 
   constructor(options: ResourceServiceOptions) {
     this.#o = options;
@@ -72,7 +80,7 @@ export class ResourceService {
   async versions(ctx: RequestContext, target: Target, name: string): Promise<ListResult<Resource>> {
     checkScope(target);
     authorize(ctx.principal, target, 'list');
-    const result = await this.#o.store.list(this.#scope(ctx, target.kind), {
+    const result = await this.#o.store.list(storeScope(ctx.principal, target.kind), {
       kind: target.kind.kind,
       project: target.project ?? '',
       name,
@@ -85,7 +93,12 @@ export class ResourceService {
     return { ...result, items };
   }
 
-  async create(ctx: RequestContext, target: Target, body: unknown): Promise<Created> {
+  async create(
+    ctx: RequestContext,
+    target: Target,
+    body: unknown,
+    options: WriteOptions = {},
+  ): Promise<Created> {
     const { kind, project } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
@@ -93,7 +106,7 @@ export class ResourceService {
     if (!selfService) authorize(ctx.principal, target, 'create');
     const input = validateInput(kind, project, body);
     await requireProject(this.#o.store, ctx.principal, project);
-    const scope = this.#scope(ctx, kind);
+    const scope = storeScope(ctx.principal, kind);
     const ruleIssues = await checkKindRules(
       kind.kind,
       { store: this.#o.store, scope, principal: ctx.principal, project, principals: this.#o.principals },
@@ -101,10 +114,10 @@ export class ResourceService {
     );
     throwIssues(ruleIssues);
     const hooks = this.#hooks(kind);
-    await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input);
+    await runValidateHook(hooks, this.#hookContext(ctx, project), input);
     let spec = await sealSecrets({
       kind,
-      spec: await this.#sealSpec(hooks, this.#hookContext(ctx, project), input),
+      spec: await specToStore(hooks, this.#hookContext(ctx, project), input),
       cipher: this.#o.cipher,
     });
     let status: Record<string, unknown> | undefined = hooks?.initialStatus?.(input);
@@ -112,21 +125,25 @@ export class ResourceService {
     if (kind.kind === 'ApiKey') {
       const secret = newSecret();
       spec = { ...spec, user: spec.user ?? ctx.principal.name };
-      status = { keyHash: hashSecret(secret) };
-      key = formatToken(ctx.principal.tenant, input.metadata.name, secret);
+      const owner = await keyOwner(this.#o.store, ctx.principal.tenant, String(spec.user));
+      status = { keyHash: hashSecret(secret), ...owner };
+      // A dry run mints no usable key.
+      if (!options.dryRun) key = formatToken(ctx.principal.tenant, input.metadata.name, secret);
     }
     const created = await this.#o.store.create(
       scope,
       {
-        key: this.#key(ctx, kind, project, input.metadata.name, spec),
+        key: newObjectKey(scope, kind, project, input.metadata.name, spec),
         labels: input.metadata.labels ?? {},
         annotations: input.metadata.annotations ?? {},
         finalizers: [...new Set([...(input.metadata.finalizers ?? []), ...(hooks?.finalizers ?? [])])],
         spec,
         ...(status ? { status } : {}),
+        ...(options.dryRun ? { dryRun: true } : {}),
       },
       this.#actor(ctx),
     );
+    if (options.dryRun) return redact(kind, created);
     await hooks?.afterCreate?.(this.#hookContext(ctx, project), created);
     this.#written(ctx, kind);
     const out: Created = redact(kind, created);
@@ -143,7 +160,7 @@ export class ResourceService {
     checkScope(target);
     const filter = listFilter(ctx.principal, target);
     if (!filter) authorize(ctx.principal, target, 'list');
-    const result = await this.#o.store.list(this.#scope(ctx, kind), {
+    const result = await this.#o.store.list(storeScope(ctx.principal, kind), {
       kind: kind.kind,
       project: project ?? '',
       ...(options.labelSelector ? { labelSelector: boundedSelector(options.labelSelector) } : {}),
@@ -160,7 +177,7 @@ export class ResourceService {
     name: string,
     body: unknown,
     version?: string,
-    options: { dryRun?: boolean } = {},
+    options: WriteOptions = {},
   ): Promise<Resource> {
     const { kind, project } = target;
     checkScope(target);
@@ -175,19 +192,26 @@ export class ResourceService {
     return this.#write(ctx, target, previous, input, input.metadata.resourceVersion, options.dryRun);
   }
 
+  /**
+   * RFC 7396 merge patch. Without `metadata.resourceVersion` in the patch it always lands: patches of one object
+   * queue in this process, and one that lost a race with another replica is applied again to the newer object.
+   */
   async patch(
     ctx: RequestContext,
     target: Target,
     name: string,
     patch: unknown,
     version?: string,
+    options: WriteOptions = {},
   ): Promise<Resource> {
     const { kind, project } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
     if (!isPlainObject(patch))
       throw new StrataError('STRATA_MALFORMED_BODY', 'a merge patch must be a JSON object');
-    for (let attempt = 0; ; attempt++) {
+    const pm = isPlainObject(patch.metadata) ? patch.metadata : {};
+    const explicitRv = typeof pm.resourceVersion === 'string' ? pm.resourceVersion : undefined;
+    const attempt = async () => {
       const previous = await this.#read(ctx, target, name, version, 'update');
       const current = redact(kind, previous);
       const base = {
@@ -200,44 +224,49 @@ export class ResourceService {
         spec: current.spec,
       };
       const merged = applyMergePatch(base, patch) as Record<string, unknown>;
-      const pm = isPlainObject(patch.metadata) ? patch.metadata : {};
-      const explicitRv = typeof pm.resourceVersion === 'string' ? pm.resourceVersion : undefined;
       const input = validateInput(kind, project, merged, { stored: previous.spec });
-      try {
-        return await this.#write(
-          ctx,
-          target,
-          previous,
-          input,
-          explicitRv ?? previous.metadata.resourceVersion,
-        );
-      } catch (err) {
-        // Without an explicit precondition a patch retries on a concurrent change, like kubectl's.
-        if (explicitRv || attempt >= 4 || !(err instanceof StrataError) || err.code !== 'STRATA_CONFLICT')
-          throw err;
-      }
-    }
+      const rv = explicitRv ?? previous.metadata.resourceVersion;
+      return this.#write(ctx, target, previous, input, rv, options.dryRun);
+    };
+    if (explicitRv !== undefined) return attempt();
+    const objectKey = [ctx.principal.tenant, kind.kind, project ?? '', name, version ?? ''].join('\0');
+    return this.#serial.run(objectKey, () => retryConflicts(attempt));
   }
 
   async delete(
     ctx: RequestContext,
     target: Target,
     name: string,
-    options: { resourceVersion?: string; version?: string } = {},
+    options: { resourceVersion?: string; version?: string } & WriteOptions = {},
   ) {
     const { kind } = target;
     checkScope(target);
     this.#refuseReadOnly(kind);
     const previous = await this.#read(ctx, target, name, options.version, 'delete');
     if (kind.kind === 'Project') await refuseNonEmptyProject(this.#o.store, ctx.principal.tenant, name);
-    await this.#hooks(kind)?.guardDelete?.(this.#hookContext(ctx, target.project), previous);
-    const result = await this.#o.store.delete(
-      this.#scope(ctx, kind),
-      this.#keyOf(previous),
-      options.resourceVersion ? { expectedResourceVersion: options.resourceVersion } : {},
-      this.#actor(ctx),
+    const hooks = this.#hooks(kind);
+    const hctx = this.#hookContext(ctx, target.project);
+    await hooks?.guardDelete?.(hctx, previous);
+    const result = await retryCascade(
+      async () => {
+        const cascade = await hooks?.deleteCascade?.(hctx, previous);
+        return this.#o.store.delete(
+          storeScope(ctx.principal, kind),
+          keyOf(previous),
+          {
+            ...(options.resourceVersion ? { expectedResourceVersion: options.resourceVersion } : {}),
+            ...(options.dryRun ? { dryRun: true } : {}),
+            ...(cascade ? { cascade } : {}),
+          },
+          this.#actor(ctx),
+        );
+      },
+      hooks?.deleteCascade !== undefined && !options.resourceVersion,
     );
-    this.#written(ctx, kind);
+    if (!options.dryRun) {
+      this.#written(ctx, kind);
+      if (kind.kind === 'Tenant') this.#accessChanged(previous.metadata.name);
+    }
     return { deleted: result.deleted, object: redact(kind, result.object) };
   }
 
@@ -254,8 +283,8 @@ export class ResourceService {
     }
     if (!isPlainObject(status)) throw validationError([{ path: '/status', message: 'must be an object' }]);
     const previous = await this.#read(ctx, target, name, undefined, 'get');
-    const updated = await this.#o.store.updateStatus(this.#scope(ctx, target.kind), {
-      key: this.#keyOf(previous),
+    const updated = await this.#o.store.updateStatus(storeScope(ctx.principal, target.kind), {
+      key: keyOf(previous),
       status,
       ...(resourceVersion ? { expectedResourceVersion: resourceVersion } : {}),
     });
@@ -273,7 +302,7 @@ export class ResourceService {
   ): Promise<Resource> {
     const { kind, project } = target;
     checkScope(target);
-    const scope = this.#scope(ctx, kind);
+    const scope = storeScope(ctx.principal, kind);
     const selfRead = selfAccess(ctx.principal, target, name, verb);
     if (kind.versioned && !version) {
       authorize(ctx.principal, target, verb);
@@ -282,7 +311,7 @@ export class ResourceService {
     }
     const obj = await this.#o.store.get(scope, {
       kind: kind.kind,
-      tenant: this.#scope(ctx, kind).tenant,
+      tenant: storeScope(ctx.principal, kind).tenant,
       project: project ?? '',
       name,
       ...(kind.versioned && version ? { version } : {}),
@@ -316,7 +345,7 @@ export class ResourceService {
         },
       ]);
     }
-    const scope = this.#scope(ctx, kind);
+    const scope = storeScope(ctx.principal, kind);
     const issues = await checkKindRules(
       kind.kind,
       {
@@ -332,20 +361,18 @@ export class ResourceService {
     throwIssues(issues);
     const hooks = this.#hooks(kind);
     hooks?.guardUpdate?.(previous, input);
-    await this.#runValidateHook(hooks, this.#hookContext(ctx, project), input, previous);
+    await runValidateHook(hooks, this.#hookContext(ctx, project), input, previous);
     const spec = await sealSecrets({
       kind,
-      spec: await this.#sealSpec(hooks, this.#hookContext(ctx, project), input, previous),
+      spec: await specToStore(hooks, this.#hookContext(ctx, project), input, previous),
       stored: previous.spec,
       cipher: this.#o.cipher,
     });
     if (kind.kind === 'ApiKey') spec.user = previous.spec.user;
-    // Every check has passed: a dry run answers with what would be stored, and stores nothing.
-    if (dryRun) return redact(kind, { ...previous, spec });
     const updated = await this.#o.store.update(
       scope,
       {
-        key: this.#keyOf(previous),
+        key: keyOf(previous),
         ...(rv ? { expectedResourceVersion: rv } : {}),
         labels: input.metadata.labels ?? {},
         annotations: input.metadata.annotations ?? {},
@@ -353,10 +380,12 @@ export class ResourceService {
           ? { finalizers: keepOwnedFinalizers(input.metadata.finalizers, previous, hooks) }
           : {}),
         spec,
+        // A dry run is the same write, rolled back: preconditions and the result are the real ones.
+        ...(dryRun ? { dryRun: true } : {}),
       },
       this.#actor(ctx),
     );
-    this.#written(ctx, kind);
+    if (!dryRun) this.#written(ctx, kind);
     return redact(kind, updated);
   }
 
@@ -368,33 +397,6 @@ export class ResourceService {
     return { principal: ctx.principal, store: this.#o.store, project };
   }
 
-  /** The spec to store before secret fields are sealed: normalized, then the kind's own values sealed. */
-  async #sealSpec(
-    hooks: KindHooks | undefined,
-    hctx: HookContext,
-    input: ValidInput,
-    previous?: Resource,
-  ): Promise<Record<string, unknown>> {
-    const spec = hooks?.normalizeSpec?.(input) ?? input.spec;
-    return (await hooks?.sealSpec?.(hctx, spec, previous)) ?? spec;
-  }
-
-  async #runValidateHook(
-    hooks: KindHooks | undefined,
-    hctx: HookContext,
-    input: ValidInput,
-    previous?: Resource,
-  ): Promise<void> {
-    const issues = (await hooks?.validate?.(hctx, input, previous)) ?? [];
-    if (issues.length === 0) return;
-    const code = hooks?.invalidCode ?? 'STRATA_VALIDATION_FAILED';
-    throw new StrataError(
-      code,
-      `${issues.length} problem${issues.length === 1 ? '' : 's'} (listed in issues)`,
-      issues,
-    );
-  }
-
   #refuseReadOnly(kind: KindDefinition): void {
     if (kind.readOnly)
       throw new StrataError(
@@ -403,72 +405,18 @@ export class ResourceService {
       );
   }
 
-  #key(
-    ctx: RequestContext,
-    kind: KindDefinition,
-    project: string | undefined,
-    name: string,
-    spec: Record<string, unknown>,
-  ): ObjectKey {
-    return {
-      kind: kind.kind,
-      tenant: this.#scope(ctx, kind).tenant,
-      project: project ?? '',
-      name,
-      ...(kind.versioned ? { version: String(spec.version) } : {}),
-    };
-  }
-
-  #keyOf(obj: Resource): ObjectKey {
-    const version = findKind(obj.kind)?.versioned ? String(obj.spec.version) : undefined;
-    return {
-      kind: obj.kind,
-      tenant: obj.metadata.tenant,
-      project: obj.metadata.project ?? '',
-      name: obj.metadata.name,
-      ...(version !== undefined ? { version } : {}),
-    };
-  }
-
-  /** The store scope for a request: tenants themselves live above every tenant (tenant ''). */
-  #scope(ctx: RequestContext, kind: KindDefinition): AccessScope {
-    return kind.scope === 'system' ? { tenant: '', projects: '*' } : accessScope(ctx.principal);
-  }
-
   #actor(ctx: RequestContext): Actor {
     return { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
   }
 
   #written(ctx: RequestContext, kind: KindDefinition): void {
-    if (ACCESS_KINDS.has(kind.kind.toLowerCase()) || kind.kind === 'ApiKey') {
-      this.#o.principals.invalidate(ctx.principal.tenant);
-      this.#o.onAccessChange?.(ctx.principal.tenant);
-    }
+    if (ACCESS_KINDS.has(kind.kind.toLowerCase()) || kind.kind === 'ApiKey')
+      this.#accessChanged(ctx.principal.tenant);
     this.#o.onWrite?.(kind.kind, ctx.principal.tenant);
   }
-}
 
-const MAX_SELECTOR_CHARS = 4096;
-const MAX_SELECTOR_REQUIREMENTS = 64;
-
-/** Parses a label selector, refusing ones too large to be a real query (they would only load the database). */
-function boundedSelector(text: string) {
-  const fail = (message: string) =>
-    new StrataError('STRATA_BAD_REQUEST', message, [{ path: '/labelSelector', message }]);
-  if (text.length > MAX_SELECTOR_CHARS)
-    throw fail(`a label selector may be at most ${MAX_SELECTOR_CHARS} characters`);
-  const parsed = parseLabelSelector(text);
-  if (parsed.length > MAX_SELECTOR_REQUIREMENTS)
-    throw fail(`a label selector may have at most ${MAX_SELECTOR_REQUIREMENTS} requirements`);
-  return parsed;
-}
-
-/** The client's finalizers plus the platform-owned ones the stored object still carries. */
-function keepOwnedFinalizers(
-  requested: readonly string[],
-  previous: Resource,
-  hooks: KindHooks | undefined,
-): string[] {
-  const owned = (previous.metadata.finalizers ?? []).filter((f) => hooks?.finalizers?.includes(f));
-  return [...new Set([...requested, ...owned])];
+  #accessChanged(tenant: string): void {
+    this.#o.principals.invalidate(tenant);
+    this.#o.onAccessChange?.(tenant);
+  }
 }

@@ -2,7 +2,8 @@ import { StrataError } from '@strata/api';
 import type { ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { LoginGuard } from '../auth/login-guard.js';
+import { keyOwner } from '../auth/key-owner.js';
+import type { LoginGuard } from '../auth/login-guard.js';
 import type { Principal } from '../auth/principal.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ export interface AuthRoutesOptions {
   /** Lifetime of a session key made by /v1/login. */
   sessionTtlMs?: number;
   onWrite?: () => void;
-  guard?: LoginGuard;
+  guard: LoginGuard;
 }
 
 let dummy: Promise<string> | undefined;
@@ -36,7 +37,7 @@ const LoginBody = {
 
 /** Sign-in with a password (gives a session API key) and "who am I". */
 export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): void {
-  const guard = o.guard ?? new LoginGuard();
+  const guard = o.guard;
   app.post<{ Body: { username: string; password: string; tenant?: string } }>(
     '/v1/login',
     {
@@ -50,18 +51,20 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
     async (req) => {
       const tenant = req.body.tenant ?? 'default';
       const scope = { tenant, projects: '*' as const };
-      const keys = [`user:${tenant}/${req.body.username}`, `ip:${req.ip}`];
-      guard.check(keys);
+      const keys = { account: `user:${tenant}/${req.body.username}`, address: `ip:${req.ip}` };
+      // Counted before the password is checked: concurrent guesses cannot all get past the limit.
+      await guard.reserve(keys);
       const user = await o.store.get(scope, { kind: 'User', tenant, project: '', name: req.body.username });
       const hash = typeof user?.spec.password === 'string' ? user.spec.password : await dummyHash();
       // Always verify a hash, so a missing user takes as long as a wrong password.
       const verified = await guard.limit(() => verifyPassword(hash, req.body.password));
       const ok = verified && user !== undefined && user.spec.disabled !== true && !user.metadata.deletedAt;
-      if (!ok) {
-        guard.recordFailure(keys);
-        throw new StrataError('STRATA_UNAUTHENTICATED', 'wrong username or password');
-      }
-      guard.recordSuccess(keys);
+      // The session key is bound to the user's and the tenant's UIDs, like every key.
+      const owner = ok
+        ? await keyOwner(o.store, tenant, req.body.username).catch(() => undefined)
+        : undefined;
+      if (!owner) throw new StrataError('STRATA_UNAUTHENTICATED', 'wrong username or password');
+      await guard.succeeded(keys);
       const secret = newSecret();
       const name = `session-${randomBytes(6).toString('hex')}`;
       const expiresAt = new Date(Date.now() + (o.sessionTtlMs ?? 12 * 3600_000)).toISOString();
@@ -71,7 +74,7 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
           key: { kind: 'ApiKey', tenant, project: '', name },
           labels: { 'strata.dev/session': 'true' },
           spec: { user: req.body.username, description: 'session created by sign-in', expiresAt },
-          status: { keyHash: hashSecret(secret) },
+          status: { keyHash: hashSecret(secret), ...owner },
         },
         { name: req.body.username, requestId: req.id },
       );

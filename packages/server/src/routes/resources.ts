@@ -72,12 +72,13 @@ function registerKind(
   );
 
   if (!kind.readOnly) {
-    app.post<{ Params: Params }>(
+    app.post<{ Params: Params; Querystring: Query }>(
       base,
-      { schema: { tags, summary: `Create a ${kind.kind}`, body }, ...noValidate },
+      { schema: { tags, summary: `Create a ${kind.kind}`, body, querystring: writeQuery }, ...noValidate },
       async (req, reply) => {
-        const created = await o.service.create(o.context(req), target(req), req.body);
-        return reply.code(201).send(created);
+        const dryRun = parseDryRun(req.query.dryRun);
+        const created = await o.service.create(o.context(req), target(req), req.body, { dryRun });
+        return reply.code(dryRun ? 200 : 201).send(created);
       },
     );
   }
@@ -87,25 +88,33 @@ function registerKind(
       o.service.get(o.context(req), target(req), req.params.name!, req.params.version),
     );
     if (kind.readOnly) continue;
-    app.put<{ Params: Params }>(
+    app.put<{ Params: Params; Querystring: Query }>(
       path,
-      { schema: { tags, summary: `Replace a ${kind.kind}`, body }, ...noValidate },
+      { schema: { tags, summary: `Replace a ${kind.kind}`, body, querystring: writeQuery }, ...noValidate },
       async (req) =>
-        o.service.update(o.context(req), target(req), req.params.name!, req.body, req.params.version),
+        o.service.update(o.context(req), target(req), req.params.name!, req.body, req.params.version, {
+          dryRun: parseDryRun(req.query.dryRun),
+        }),
     );
-    app.patch<{ Params: Params }>(
+    app.patch<{ Params: Params; Querystring: Query }>(
       path,
-      { schema: { tags, summary: `Merge-patch a ${kind.kind} (RFC 7396)` }, ...noValidate },
+      {
+        schema: { tags, summary: `Merge-patch a ${kind.kind} (RFC 7396)`, querystring: writeQuery },
+        ...noValidate,
+      },
       async (req) =>
-        o.service.patch(o.context(req), target(req), req.params.name!, req.body, req.params.version),
+        o.service.patch(o.context(req), target(req), req.params.name!, req.body, req.params.version, {
+          dryRun: parseDryRun(req.query.dryRun),
+        }),
     );
     app.delete<{ Params: Params; Querystring: Query }>(
       path,
-      { schema: { tags, summary: `Delete a ${kind.kind}` } },
+      { schema: { tags, summary: `Delete a ${kind.kind}`, querystring: deleteQuery } },
       async (req) => {
         const { object } = await o.service.delete(o.context(req), target(req), req.params.name!, {
           ...(req.query.resourceVersion ? { resourceVersion: req.query.resourceVersion } : {}),
           ...(req.params.version ? { version: req.params.version } : {}),
+          dryRun: parseDryRun(req.query.dryRun),
         });
         return object;
       },
@@ -114,13 +123,13 @@ function registerKind(
       `${path}/status`,
       { schema: { tags, summary: `Write the status of a ${kind.kind} (platform only)` }, ...noValidate },
       async (req) => {
-        const b = (req.body ?? {}) as { status?: unknown; metadata?: { resourceVersion?: string } };
+        const b = (req.body ?? {}) as { status?: unknown; metadata?: { resourceVersion?: unknown } };
         return o.service.updateStatus(
           o.context(req),
           target(req),
           req.params.name!,
           b.status,
-          b.metadata?.resourceVersion,
+          bodyResourceVersion(b.metadata?.resourceVersion),
         );
       },
     );
@@ -157,6 +166,49 @@ const listQuery = {
   },
   additionalProperties: false,
 } as const;
+
+const dryRunParameter = {
+  type: 'string',
+  enum: ['All', 'true'],
+  description: 'check everything and answer with the result, but store nothing (All and true mean the same)',
+} as const;
+
+const writeQuery = {
+  type: 'object',
+  properties: { dryRun: dryRunParameter },
+  additionalProperties: false,
+} as const;
+
+const deleteQuery = {
+  type: 'object',
+  properties: {
+    dryRun: dryRunParameter,
+    resourceVersion: {
+      type: 'string',
+      pattern: '^[0-9]+$',
+      description: 'delete only if the object still has this resourceVersion (else 409)',
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+/** `dryRun=All` or `dryRun=true`; anything else is refused (a misspelt value must not become a real write). */
+function parseDryRun(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (value === 'All' || value === 'true') return true;
+  throw new StrataError('STRATA_BAD_REQUEST', 'dryRun must be All or true', [
+    { path: '/querystring/dryRun', message: 'must be All or true' },
+  ]);
+}
+
+/** The precondition of a status write: digits, else 400 (not a 409 for a version that cannot exist). */
+function bodyResourceVersion(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^[0-9]+$/.test(value)) return value;
+  throw new StrataError('STRATA_BAD_REQUEST', 'metadata.resourceVersion must be a string of digits', [
+    { path: '/metadata/resourceVersion', message: 'must be a string of digits' },
+  ]);
+}
 
 function parseLimit(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

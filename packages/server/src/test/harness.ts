@@ -6,6 +6,7 @@ import {
   ClusterAgentRepository,
   ImportLinkRepository,
   KyselyResourceRepository,
+  LoginAttemptRepository,
 } from '@strata/store';
 import { ImportedProvider, SandboxProvider } from '@strata/providers';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
@@ -20,6 +21,13 @@ import type { Pack } from '@strata/core';
 import { repairTenants } from '../catalog/builtin-packs.js';
 import { loadCatalogDirectory } from '../packs/catalog-loader.js';
 import type { DesiredStateMessage } from '@strata/api';
+import { parseEgressPolicy, type EgressPolicy } from '@strata/core';
+
+/**
+ * The egress policy of test servers: loopback is allowed, because test Helm repositories and sandbox clusters listen
+ * on 127.0.0.1 (a real server denies it unless started with --egress-allow).
+ */
+export const TEST_EGRESS_POLICY: EgressPolicy = parseEgressPolicy('127.0.0.0/8').policy;
 
 let builtinPacks: Promise<Pack[]> | undefined;
 /** The built-in catalog, read once per test process. */
@@ -93,11 +101,16 @@ export async function startTestServer(
     // Clusters are validated against a real sandbox provider; no controller runs here, so nothing is created.
     providers: new ProviderRegistry([
       new SandboxProvider({ stateDir: join(dataDir, 'sandbox') }),
-      new ImportedProvider({ stateDir: join(dataDir, 'imported'), probeTimeoutMs: 3000 }),
+      new ImportedProvider({
+        stateDir: join(dataDir, 'imported'),
+        probeTimeoutMs: 3000,
+        egress: TEST_EGRESS_POLICY,
+      }),
     ]),
     clusterAgents: new ClusterAgentRepository({ db: database.handle.db }),
     agentRequests: new AgentRequestRepository({ db: database.handle.db }),
     importLinks: new ImportLinkRepository({ db: database.handle.db }),
+    loginAttempts: new LoginAttemptRepository({ db: database.handle.db }),
     ...extra,
   });
   await app.ready();

@@ -4,6 +4,7 @@ import { clusterAgents } from './0002-cluster-agents.js';
 import { importLinks } from './0003-import-links.js';
 import { adoptionPreviews } from './0004-adoption-previews.js';
 import { agentRequests } from './0005-agent-requests.js';
+import { identity } from './0006-identity.js';
 
 /** Every migration, by name, in order. Static so bundles and tsc output need no file globbing. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-import-links': importLinks,
   '0004-adoption-previews': adoptionPreviews,
   '0005-agent-requests': agentRequests,
+  '0006-identity': identity,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ObjectRow } from './object-rows.js';
 
@@ -9,6 +9,37 @@ export class WriteRaced extends Error {
   }
 }
 
+/** Thrown to end a dry-run transaction: it rolls back and carries the result out. */
+class DryRunDone<T> extends Error {
+  constructor(readonly result: T) {
+    super('dry run: rolled back');
+  }
+}
+
+/**
+ * Runs `work` in a transaction. With `dryRun` the transaction is rolled back after `work` succeeds, and its result
+ * is returned: every check the write does ran against the real data, and nothing (object, change, audit) is kept.
+ */
+export async function inTransaction<T>(
+  db: Kysely<Database>,
+  dryRun: boolean | undefined,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  if (!dryRun) return db.transaction().execute(work);
+  try {
+    await db.transaction().execute(async (trx) => {
+      throw new DryRunDone(await work(trx));
+    });
+  } catch (err) {
+    if (err instanceof DryRunDone) return (err as DryRunDone<T>).result;
+    throw err;
+  }
+  throw new Error('unreachable: a dry-run transaction always ends by rolling back');
+}
+
+/** Rows per INSERT into object_labels: keeps every statement far below SQLite's bound-variable limit. */
+const LABEL_ROWS_PER_INSERT = 200;
+
 export async function replaceLabels(
   trx: Transaction<Database>,
   uid: string,
@@ -16,7 +47,12 @@ export async function replaceLabels(
 ): Promise<void> {
   await trx.deleteFrom('object_labels').where('uid', '=', uid).execute();
   const rows = Object.entries(labels).map(([key, value]) => ({ uid, key, value }));
-  if (rows.length > 0) await trx.insertInto('object_labels').values(rows).execute();
+  for (let i = 0; i < rows.length; i += LABEL_ROWS_PER_INSERT) {
+    await trx
+      .insertInto('object_labels')
+      .values(rows.slice(i, i + LABEL_ROWS_PER_INSERT))
+      .execute();
+  }
 }
 
 /** UPDATE ... WHERE uid = ? AND resource_version = ?; throws WriteRaced when another writer got there first. */

@@ -9,6 +9,7 @@ import type {
   Actor,
   ChangesQuery,
   CreateInput,
+  DeleteCascade,
   ListQuery,
   ObjectKey,
   ResourceRepository,
@@ -17,9 +18,11 @@ import type {
   UpdateInput,
 } from '../types.js';
 import { writeAuditEntry, type AuditVerb } from './audit.js';
+import { applyCascade } from './cascade.js';
 import {
   conditionalDelete,
   conditionalUpdate,
+  inTransaction,
   isUniqueViolation,
   replaceLabels,
   WriteRaced,
@@ -85,7 +88,7 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
     }
     const at = this.#now().toISOString();
     try {
-      return await this.#db.transaction().execute(async (trx) => {
+      return await inTransaction(this.#db, input.dryRun, async (trx) => {
         const rv = await allocateResourceVersion(trx);
         const existing = await trx
           .selectFrom('objects')
@@ -133,7 +136,8 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   }
 
   update(scope: AccessScope, input: UpdateInput, actor: Actor): Promise<Resource> {
-    return this.#mutate(scope, input.key, input.expectedResourceVersion, actor, (before, at) => {
+    const write = { expected: input.expectedResourceVersion, dryRun: input.dryRun };
+    return this.#mutate(scope, input.key, write, actor, (before, at) => {
       const oldSpec = JSON.parse(before.spec) as unknown;
       const specChanged = input.spec !== undefined && !isDeepStrictEqual(oldSpec, input.spec);
       if (specChanged && before.deleted_at) {
@@ -164,11 +168,17 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   }
 
   updateStatus(scope: AccessScope, input: StatusInput, actor?: Actor): Promise<Resource> {
-    return this.#mutate(scope, input.key, input.expectedResourceVersion, actor, (before, at) => {
-      if (isDeepStrictEqual(JSON.parse(before.status), input.status)) return undefined;
-      const after: ObjectRow = { ...before, status: JSON.stringify(input.status), updated_at: at };
-      return { after, type: 'MODIFIED', verb: 'updateStatus', generationBefore: before.generation };
-    });
+    return this.#mutate(
+      scope,
+      input.key,
+      { expected: input.expectedResourceVersion },
+      actor,
+      (before, at) => {
+        if (isDeepStrictEqual(JSON.parse(before.status), input.status)) return undefined;
+        const after: ObjectRow = { ...before, status: JSON.stringify(input.status), updated_at: at };
+        return { after, type: 'MODIFIED', verb: 'updateStatus', generationBefore: before.generation };
+      },
+    );
   }
 
   async recordAccess(scope: AccessScope, key: ObjectKey, actor: Actor, detail: string): Promise<void> {
@@ -190,22 +200,35 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   async delete(
     scope: AccessScope,
     key: ObjectKey,
-    options: { expectedResourceVersion?: string },
+    options: { expectedResourceVersion?: string; dryRun?: boolean; cascade?: DeleteCascade },
     actor: Actor,
   ): Promise<{ deleted: boolean; object: Resource }> {
     let deleted = false;
-    const object = await this.#mutate(scope, key, options.expectedResourceVersion, actor, (before, at) => {
-      if (before.deleted_at) return undefined;
-      const hasFinalizers = (JSON.parse(before.finalizers) as unknown[]).length > 0;
-      deleted = !hasFinalizers;
-      const after: ObjectRow = { ...before, deleted_at: at, updated_at: at };
-      return {
-        after,
-        type: hasFinalizers ? 'MODIFIED' : 'DELETED',
-        verb: 'delete',
-        generationBefore: before.generation,
-      };
-    });
+    const write = { expected: options.expectedResourceVersion, dryRun: options.dryRun };
+    const { cascade } = options;
+    const then = cascade
+      ? (trx: Transaction<Database>, at: string) =>
+          applyCascade({ trx, actor, at, retention: this.#retention }, cascade)
+      : undefined;
+    const object = await this.#mutate(
+      scope,
+      key,
+      write,
+      actor,
+      (before, at) => {
+        if (before.deleted_at) return undefined;
+        const hasFinalizers = (JSON.parse(before.finalizers) as unknown[]).length > 0;
+        deleted = !hasFinalizers;
+        const after: ObjectRow = { ...before, deleted_at: at, updated_at: at };
+        return {
+          after,
+          type: hasFinalizers ? 'MODIFIED' : 'DELETED',
+          verb: 'delete',
+          generationBefore: before.generation,
+        };
+      },
+      then,
+    );
     return { deleted, object };
   }
 
@@ -235,20 +258,24 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
   /**
    * Read, check the precondition, compute, then (only if something changes) allocate a resourceVersion and
    * write with `WHERE resource_version = <read>`. A write that loses a race fails with STRATA_CONFLICT when
-   * it had a precondition, and otherwise tries again holding the resourceVersion counter from the start.
+   * it had a precondition, and otherwise tries again holding the resourceVersion counter from the start. A dry
+   * run does all of it and rolls back.
    */
   async #mutate(
     scope: AccessScope,
     key: ObjectKey,
-    expected: string | undefined,
+    write: { expected: string | undefined; dryRun?: boolean | undefined },
     actor: Actor | undefined,
     compute: (before: ObjectRow, at: string) => Mutation | undefined,
+    /** More writes in the same transaction, after the object's own (a delete's cascade). */
+    then?: (trx: Transaction<Database>, at: string) => Promise<void>,
   ): Promise<Resource> {
     if (!keyVisible(scope, key)) throw notFound(key);
     const identity = normalizeKey(key);
+    const { expected } = write;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#db.transaction().execute(async (trx) => {
+        return await inTransaction(this.#db, write.dryRun, async (trx) => {
           // After a lost race, take the resourceVersion counter first: every write holds it until it commits, so
           // what we read next cannot change before we commit, and the retry cannot lose again (progress under
           // many concurrent writers; the unused number on a no-op is a harmless gap).
@@ -277,6 +304,7 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
           }
           await recordChange(trx, mutation.type, after, this.#retention);
           if (actor) await this.#audit(trx, actor, mutation, after, at);
+          await then?.(trx, at);
           return rowToResource(after);
         });
       } catch (err) {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { sqliteTestDatabase } from '@strata/testing';
 import { realClock, startController, type RunningController } from '../../controller-runtime/index.js';
-import { expectOk, startTestServer, type TestServer } from '../../test/harness.js';
+import { expectOk, startTestServer, TEST_EGRESS_POLICY, type TestServer } from '../../test/harness.js';
 import { PackSourceController } from './pack-source-controller.js';
 
 /** A Helm repository served from 127.0.0.1 by the test: an index with two versions of one chart. */
@@ -65,6 +65,7 @@ describe('PackSource controller', () => {
         cipher: s.cipher,
         onChartsChanged: (t) => s.catalogs.invalidate(t),
         timeoutMs: 2000,
+        egress: TEST_EGRESS_POLICY,
       }),
       reader: s.store,
       kinds: ['PackSource'],

@@ -1,4 +1,5 @@
 import type { Condition, Resource } from '@strata/api';
+import type { EgressPolicy } from '@strata/core';
 import type { ObjectKey, ResourceRepository } from '@strata/store';
 import type { Controller, ReconcileContext } from '../../controller-runtime/index.js';
 import { Result } from '../../controller-runtime/index.js';
@@ -14,7 +15,10 @@ export interface PackSourceControllerOptions {
   onChartsChanged?: (tenant: string) => void;
   defaultIntervalMs?: number;
   timeoutMs?: number;
-  fetch?: ReadHelmIndexOptions['fetch'];
+  /** Which addresses index reads may connect to (default: public addresses only). */
+  egress?: EgressPolicy;
+  /** Injected in tests; default: the system resolver. */
+  resolver?: ReadHelmIndexOptions['resolver'];
 }
 
 /**
@@ -59,7 +63,9 @@ export class PackSourceController implements Controller {
       url: String(source.spec.url),
       timeoutMs: this.#o.timeoutMs ?? 15_000,
       ...(credentials ? { credentials } : {}),
-      ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
+      ...(source.spec.insecureSkipTlsVerify === true ? { insecureSkipTlsVerify: true } : {}),
+      ...(this.#o.egress ? { egress: this.#o.egress } : {}),
+      ...(this.#o.resolver ? { resolver: this.#o.resolver } : {}),
     });
     if (ctx.signal.aborted) return Result.done();
     await this.#write(

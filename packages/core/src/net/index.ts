@@ -1,0 +1,2 @@
+export * from './ip-address.js';
+export * from './egress-policy.js';
