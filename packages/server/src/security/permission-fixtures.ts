@@ -1,4 +1,6 @@
 import { BUILTIN_ROLES } from '../auth/builtin-roles.js';
+import { resolveSubjects } from '../auth/identity-refs.js';
+import { keyOwner } from '../auth/key-owner.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { createUserWithRole, expectOk, type CallOptions, type TestServer } from '../test/harness.js';
 import type { CallerAccess } from './route-permissions.js';
@@ -226,18 +228,20 @@ async function seedTenantAdmin(s: TestServer, tenant: string): Promise<string> {
   const actor = { name: 'system:test' };
   const key = (kind: string, name: string) => ({ kind, tenant, project: '', name });
   await s.store.create(scope, { key: key('User', 'b-admin'), spec: {} }, actor);
+  const subjects = await resolveSubjects(s.store, tenant, [{ kind: 'User', name: 'b-admin' }]);
   await s.store.create(
     scope,
-    {
-      key: key('RoleBinding', 'b-admin'),
-      spec: { role: 'tenant-admin', subjects: [{ kind: 'User', name: 'b-admin' }] },
-    },
+    { key: key('RoleBinding', 'b-admin'), spec: { role: 'tenant-admin', subjects } },
     actor,
   );
   const secret = newSecret();
   await s.store.create(
     scope,
-    { key: key('ApiKey', 'b-admin'), spec: { user: 'b-admin' }, status: { keyHash: hashSecret(secret) } },
+    {
+      key: key('ApiKey', 'b-admin'),
+      spec: { user: 'b-admin' },
+      status: { keyHash: hashSecret(secret), ...(await keyOwner(s.store, tenant, 'b-admin')) },
+    },
     actor,
   );
   return formatToken(tenant, 'b-admin', secret);

@@ -229,7 +229,7 @@ function classify(status: number, foreignItems: unknown): string {
 
 /** Own tenant and the other tenant; for project routes the caller's project, a sibling, and one of tenant B. */
 function targetsFor(url: string, entry: RoutePermission): Target[] {
-  if (url.includes(':project') || entry.scope === 'project-object') {
+  if (url.includes(':project') || url.startsWith('/v1/projects/:name')) {
     return [
       { project: OWN_PROJECT, foreign: false, name: 'fix' },
       { project: SIBLING_PROJECT, foreign: false, name: 'fix' },
@@ -259,7 +259,8 @@ async function requestFor(
   const method = route.method as CallOptions['method'];
   const withProject = route.url.replace(':project', target.project ?? '');
   const collection = withProject.split('/:name')[0]!;
-  let name = entry.scope === 'project-object' ? target.project! : target.name;
+  // `/v1/projects/:name` names the project itself.
+  let name = route.url.startsWith('/v1/projects/:name') ? target.project! : target.name;
   const isObjectDelete = method === 'DELETE' && /\/:name(\/versions\/:version)?$/.test(route.url);
   if (isObjectDelete && !target.foreign && entry.scope !== 'project-object') {
     const k = victimKey(route.url, target);
@@ -285,7 +286,7 @@ async function requestFor(
   if (route.url.endsWith('/status')) return { method, url, body: { status: {} } };
   if (method === 'PUT' && route.url.includes('/:name'))
     return { method, url, body: createBody(collection, name) };
-  const query = ACTION_QUERY[action] ?? '';
+  const query = method === 'GET' ? (ACTION_QUERY[action] ?? '') : (POST_QUERY[action] ?? '');
   if (method === 'POST' && url === collection && !ACTION_BODIES[action]) {
     return { method, url, body: createBody(collection, `n${++created}`) };
   }
@@ -307,9 +308,12 @@ const ACTION_BODIES: Record<string, Record<string, unknown>> = {
   status: {},
 };
 
-const ACTION_QUERY: Record<string, string> = {
-  diff: '?from=1.0.0&to=1.0.0',
+const POST_QUERY: Record<string, string> = {
   'generate-profile': '?readWaitSeconds=1',
   plan: '?adoptionWaitSeconds=0',
+};
+
+const ACTION_QUERY: Record<string, string> = {
+  diff: '?from=1.0.0&to=1.0.0',
   'desired-state': '?after=0&waitSeconds=0',
 };
