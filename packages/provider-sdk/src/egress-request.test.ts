@@ -81,7 +81,10 @@ describe('egress requests', () => {
 
   it('a name that resolves to loopback is refused (localhost, through the system resolver)', async () => {
     const url = new URL(`http://localhost:${new URL(a.base).port}/`);
-    await denied(egressGet({ policy: DEFAULT_EGRESS_POLICY, url }), /^egress to localhost \(a loopback address\)/);
+    await denied(
+      egressGet({ policy: DEFAULT_EGRESS_POLICY, url }),
+      /^egress to localhost \(a loopback address\)/,
+    );
     assert.deepEqual(a.requests, []);
   });
 

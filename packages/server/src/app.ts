@@ -8,7 +8,12 @@ import type {
   LoginAttemptRepository,
   ResourceRepository,
 } from '@strata/store';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Authenticator } from './auth/authenticator.js';
 import { canSeeProject, type Principal } from './auth/principal.js';
@@ -133,6 +138,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     clientErrorHandler: answerClientError,
     genReqId: () => randomUUID(),
+    // URLs Fastify cannot route (bad percent-encoding, an over-long segment) get a problem document too.
+    frameworkErrors: (err, req, reply: FastifyReply) => {
+      const detail =
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'a segment of the URL path is too long'
+          : 'the URL is not valid (malformed percent-encoding)';
+      const problem = new StrataError('STRATA_BAD_REQUEST', detail).toProblem(req.url.slice(0, 200));
+      void reply.code(400).type('application/problem+json').send(problem);
+    },
     requestIdHeader: false,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false },

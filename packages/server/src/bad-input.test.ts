@@ -194,6 +194,22 @@ const rows: Row[] = [
     },
   ]),
   {
+    name: 'malformed percent-encoding in the path',
+    given: { method: 'GET', url: '/v1/macros/%ff' },
+    status: 400,
+    code: 'STRATA_BAD_REQUEST',
+  },
+  {
+    name: 'over-long path segment',
+    given: {
+      method: 'PUT',
+      url: `/v1/macros/${'a'.repeat(4096)}`,
+      body: { metadata: { name: 'a' }, spec: {} },
+    },
+    status: 400,
+    code: 'STRATA_BAD_REQUEST',
+  },
+  {
     name: 'API key expiring in the past',
     given: {
       method: 'POST',

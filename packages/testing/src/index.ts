@@ -13,3 +13,9 @@ export {
   type SandboxClusterOptions,
 } from './sandbox-fixture.js';
 export { kubeconfigAttacks, kubeconfigNullEntries, type KubeconfigAttack } from './kubeconfig-attacks.js';
+export {
+  StallGuard,
+  EventLoopStallError,
+  type StallGuardOptions,
+  type StallMeasurement,
+} from './stall-guard.js';

@@ -402,7 +402,11 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       },
     },
     async (req, reply) => {
-      refuseProviderRunAgent(o.providers, await o.service.get(o.context(req), target(req), req.params.name));
+      const ctx = o.context(req);
+      const current = await o.service.get(ctx, target(req), req.params.name);
+      // Authorized before anything about the cluster is said (its provider runs its own agent or not).
+      authorize(ctx.principal, target(req), 'agent-manifest');
+      refuseProviderRunAgent(o.providers, current);
       const { token } = await issueToken(req, 'agent-manifest');
       return reply
         .type('application/yaml')

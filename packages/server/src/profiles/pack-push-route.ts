@@ -1,6 +1,7 @@
 import { PackKind, StrataError } from '@strata/api';
 import { checkPackPush, packFromResource, packToResource, parsePack } from '@strata/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authorize } from '../resources/access.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
 
 export interface PackPushRouteOptions {
@@ -51,6 +52,8 @@ export function registerPackPushRoute(app: FastifyInstance, o: PackPushRouteOpti
     },
     async (req, reply) => {
       const ctx = o.context(req);
+      // Authorize before parsing: up to 16 MiB of pack content is not parsed for callers who may not push.
+      authorize(ctx.principal, { kind: PackKind }, 'create');
       const files: Record<string, string | Uint8Array> = {};
       for (const [path, f] of Object.entries(req.body.files))
         files[path] = typeof f === 'string' ? f : Buffer.from(f.base64, 'base64');

@@ -12,7 +12,7 @@ import { ImportedProvider, SandboxProvider } from '@strata/providers';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
-import type { TestBackend, TestDatabase } from '@strata/testing';
+import { StallGuard, type TestBackend, type TestDatabase } from '@strata/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions, type RouteInfo } from '../app.js';
 import { bootstrap } from '../auth/bootstrap.js';
@@ -72,10 +72,18 @@ export interface CallResult {
   text: string;
 }
 
+/** Test-only options of startTestServer, next to the app's own. */
+export interface TestServerOptions {
+  /** Fail every call() that blocks the event loop longer than this (see StallGuard). */
+  stallGuardMs?: number;
+}
+
 export async function startTestServer(
   backend: TestBackend,
-  extra: Partial<AppOptions> = {},
+  options: Partial<AppOptions> & TestServerOptions = {},
 ): Promise<TestServer> {
+  const { stallGuardMs, ...extra } = options;
+  const stall = stallGuardMs === undefined ? undefined : { limitMs: stallGuardMs, guard: new StallGuard() };
   const database = await backend.create();
   const dataDir = await mkdtemp(join(tmpdir(), 'strata-server-'));
   const store = new KyselyResourceRepository({ db: database.handle.db });
@@ -113,12 +121,11 @@ export async function startTestServer(
     let payload: string | Buffer | undefined = o.payload;
     if (o.body !== undefined) payload = JSON.stringify(o.body);
     if (payload !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
-    const res = await app.inject({
-      method: o.method,
-      url: o.url,
-      headers,
-      ...(payload !== undefined ? { payload } : {}),
-    });
+    const inject = () =>
+      app.inject({ method: o.method, url: o.url, headers, ...(payload !== undefined ? { payload } : {}) });
+    const res = stall
+      ? await stall.guard.guard(`${o.method} ${o.url.slice(0, 200)}`, stall.limitMs, inject)
+      : await inject();
     let body: CallResult['body'] = {};
     try {
       body = JSON.parse(res.body) as CallResult['body'];
