@@ -8,7 +8,14 @@ import { ensureBuiltinRoles } from './auth/bootstrap.js';
 import { createUserWithRole, expectOk, startTestServer, type TestServer } from './test/harness.js';
 
 const URL = '/v1/projects/default/clusters/edge/kubeconfig';
-const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n';
+const KUBECONFIG = JSON.stringify({
+  apiVersion: 'v1',
+  kind: 'Config',
+  clusters: [{ name: 'imported', cluster: { server: 'https://127.0.0.1:6443' } }],
+  users: [{ name: 'imported', user: { token: 'edge-token' } }],
+  contexts: [{ name: 'imported', context: { cluster: 'imported', user: 'imported' } }],
+  'current-context': 'imported',
+});
 
 for (const backend of await testBackends()) {
   describe(`reading a cluster's admin kubeconfig on ${backend.name}`, () => {
@@ -59,7 +66,7 @@ for (const backend of await testBackends()) {
       for (const key of [projectAdmin, tenantAdmin]) {
         const res = await s.call({ method: 'GET', url: URL, key });
         assert.equal(res.status, 200, res.text);
-        assert.equal(res.text, KUBECONFIG);
+        assert.deepEqual(JSON.parse(res.text), JSON.parse(KUBECONFIG));
       }
       const audit = await expectOk(
         s.call({ method: 'GET', url: '/v1/projects/default/auditentries?limit=1000' }),

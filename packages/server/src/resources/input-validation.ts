@@ -65,7 +65,9 @@ export async function validateInputWithHook(
     return validateInput(kind, project, body, { stored: previous?.spec });
   } catch (err) {
     if (!hooks?.validatesShape || !hooks.validate || !(err instanceof StrataError)) throw err;
-    const issues = await hooks.validate(options.context, body as HookInput, previous);
+    // The hook reads the object's parts: without an object and a spec object there is nothing more to report.
+    if (!isRecord(body) || !isRecord(body.spec)) throw err;
+    const issues = await hooks.validate(options.context, body as unknown as HookInput, previous);
     if (issues.length === 0) throw err;
     const n = issues.length;
     throw new StrataError(
@@ -88,4 +90,8 @@ export function throwIssues(issues: Issue[]): void {
     );
   }
   throw validationError(issues);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
