@@ -14,36 +14,66 @@ export interface JsonBounds {
   maxBytes?: number;
 }
 
+/** A value met while walking a JSON document; its pointer is built only when a problem needs it. */
+export interface JsonWalkFrame {
+  value: unknown;
+  depth: number;
+  parent: JsonWalkFrame | undefined;
+  key: string;
+}
+
+/** The JSON pointer (RFC 6901) of a walked value, relative to the walk's root; `escape` maps each segment. */
+export function jsonWalkPointer(
+  frame: JsonWalkFrame,
+  escape: (segment: string) => string = jsonPointerSegment,
+): string {
+  const segments: string[] = [];
+  for (let f: JsonWalkFrame | undefined = frame; f?.parent; f = f.parent) segments.push(escape(f.key));
+  return segments
+    .reverse()
+    .map((s) => `/${s}`)
+    .join('');
+}
+
 /**
  * The first way a JSON value breaks its bounds, with the JSON pointer (relative to the value) where it does; undefined
- * when it is within them. Iterative, so it is safe on any depth, and it stops at the first problem.
+ * when it is within them. Iterative, so it is safe on any depth, and it stops at the first problem. Linear in the
+ * size of the value without per-element allocations beyond one frame: request bodies with 60,000-element arrays pass
+ * through here on the event loop.
  */
 export function jsonBoundsProblem(
   value: unknown,
   bounds: JsonBounds,
 ): { path: string; message: string } | undefined {
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  const stack: JsonWalkFrame[] = [{ value, depth: 0, parent: undefined, key: '' }];
   let bytes = 0;
   const tooLarge = () => bounds.maxBytes !== undefined && bytes > bounds.maxBytes;
+  const problem = (frame: JsonWalkFrame, message: string) => ({ path: jsonWalkPointer(frame), message });
   while (stack.length > 0) {
     const top = stack.pop()!;
     const v = top.value;
     if (v === null || typeof v !== 'object') {
       bytes += typeof v === 'string' ? v.length + 2 : 8;
-      if (tooLarge()) return { path: top.path, message: `larger than ${bounds.maxBytes} bytes` };
+      if (tooLarge()) return problem(top, `larger than ${bounds.maxBytes} bytes`);
       continue;
     }
-    const entries = Array.isArray(v)
-      ? v.map((item, i) => [String(i), item] as const)
-      : Object.entries(v as Record<string, unknown>);
-    if (entries.length > 0 && top.depth >= bounds.maxDepth)
-      return { path: top.path, message: `nested deeper than ${bounds.maxDepth} levels` };
+    const depth = top.depth + 1;
     bytes += 2;
-    for (const [key, item] of entries) {
-      bytes += Array.isArray(v) ? 1 : key.length + 4;
-      stack.push({ value: item, depth: top.depth + 1, path: `${top.path}/${jsonPointerSegment(key)}` });
+    if (Array.isArray(v)) {
+      if (v.length > 0 && top.depth >= bounds.maxDepth)
+        return problem(top, `nested deeper than ${bounds.maxDepth} levels`);
+      bytes += v.length;
+      for (let i = 0; i < v.length; i++) stack.push({ value: v[i], depth, parent: top, key: String(i) });
+    } else {
+      const keys = Object.keys(v);
+      if (keys.length > 0 && top.depth >= bounds.maxDepth)
+        return problem(top, `nested deeper than ${bounds.maxDepth} levels`);
+      for (const key of keys) {
+        bytes += key.length + 4;
+        stack.push({ value: (v as Record<string, unknown>)[key], depth, parent: top, key });
+      }
     }
-    if (tooLarge()) return { path: top.path, message: `larger than ${bounds.maxBytes} bytes` };
+    if (tooLarge()) return problem(top, `larger than ${bounds.maxBytes} bytes`);
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { API_PREFIX, StrataError, type Issue } from '@strata/api';
+import { API_PREFIX, StrataError, jsonWalkPointer, type Issue, type JsonWalkFrame } from '@strata/api';
 import type { FastifyRequest, RouteOptions } from 'fastify';
 
 /** Requests with more headers than this are refused with 431 (browsers send about 20). */
@@ -82,18 +82,28 @@ export function refuseUnknownQuery(req: FastifyRequest): void {
  */
 export function refuseNulInBody(body: unknown): void {
   const issues: Issue[] = [];
-  const stack: { value: unknown; path: string }[] = [{ value: body, path: '' }];
+  const stack: JsonWalkFrame[] = [{ value: body, depth: 0, parent: undefined, key: '' }];
+  const path = (frame: JsonWalkFrame) => jsonWalkPointer(frame, pointerEscape) || '/';
   while (stack.length > 0 && issues.length < 20) {
-    const { value, path } = stack.pop()!;
+    const frame = stack.pop()!;
+    const { value } = frame;
     if (typeof value === 'string') {
       if (value.includes('\u0000'))
-        issues.push({ path: path || '/', message: 'must not contain NUL (\\u0000)' });
+        issues.push({ path: path(frame), message: 'must not contain NUL (\\u0000)' });
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++)
+        stack.push({ value: value[i], depth: 0, parent: frame, key: String(i) });
     } else if (typeof value === 'object' && value !== null) {
-      for (const [key, child] of Object.entries(value)) {
-        const childPath = `${path}/${pointerEscape(key)}`;
+      for (const key of Object.keys(value)) {
+        const child: JsonWalkFrame = {
+          value: (value as Record<string, unknown>)[key],
+          depth: 0,
+          parent: frame,
+          key,
+        };
         if (key.includes('\u0000'))
-          issues.push({ path: childPath, message: 'a key must not contain NUL (\\u0000)' });
-        stack.push({ value: child, path: childPath });
+          issues.push({ path: path(child), message: 'a key must not contain NUL (\\u0000)' });
+        stack.push(child);
       }
     }
   }
