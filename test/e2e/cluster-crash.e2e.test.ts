@@ -21,7 +21,7 @@ import {
   type ClusterView,
 } from './support/clusters.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
-import { processesMentioning } from './sandbox-support.js';
+import { processLinesMentioning, processesMentioning } from './sandbox-support.js';
 
 await requireSandboxBinaries();
 
@@ -100,12 +100,12 @@ describe('crash safety: kill -9 the server during provisioning and deletion', ()
       if (delayMs > 0) await sleep(delayMs);
       await killWhen(name, predicate);
       await waitForCluster(a, name, 'the cluster to disappear', (x) => x === undefined, 120_000);
-      assert.deepEqual(await processesMentioning(stateDir), [], `no process of ${name} is left`);
+      assert.deepEqual(await processLinesMentioning(stateDir), [], `no process of ${name} is left`);
     });
   });
 
   it('leaves nothing of the deleted clusters on disk or in the process table', async () => {
     assert.deepEqual(await readdir(join(dataDir, 'sandbox')), []);
-    assert.deepEqual(await processesMentioning(join(dataDir, 'sandbox')), []);
+    assert.deepEqual(await processLinesMentioning(join(dataDir, 'sandbox')), []);
   });
 });

@@ -90,3 +90,13 @@ export async function processesMentioning(text: string): Promise<number[]> {
   }
   return pids.sort((a, b) => a - b);
 }
+
+/** Like processesMentioning, as `PID: command line` lines, so an assertion on them says what was left running. */
+export async function processLinesMentioning(text: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const pid of await processesMentioning(text)) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '(exited)');
+    lines.push(`${pid}: ${cmdline.split('\0').join(' ').trim()}`);
+  }
+  return lines;
+}

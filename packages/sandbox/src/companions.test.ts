@@ -68,6 +68,28 @@ describe('companion processes', () => {
     assert.equal(changed.restarts, 0);
   });
 
+  it('ends a copy whose parent was killed before it recorded the PID, then starts one', async () => {
+    const tailing = {
+      id: 'tail',
+      binary: '/usr/bin/tail',
+      args: ['-F', '{dir}/token'],
+      files: { token: 't' },
+    };
+    const first = await ensureCompanion(layout, await state(), tailing);
+    const lost = (await state()).companions!.find((c) => c.id === 'tail')!;
+    // The record never reached the disk: the state file only knows the binary was about to be started.
+    const forgotten = await state();
+    forgotten.companions = forgotten.companions!.filter((c) => c.id !== 'tail');
+    await writeState(layout.stateFile, forgotten);
+    assert.deepEqual(forgotten.companionBinaries?.includes('/usr/bin/tail'), true);
+    const second = await ensureCompanion(layout, await state(), tailing);
+    assert.equal(second.started, true);
+    assert.notEqual(second.pid, first.pid);
+    for (let i = 0; i < 100 && (await isOurs(lost)); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await isOurs(lost), false, 'the unrecorded copy was ended');
+    await stopCompanions(layout, await state(), 'tail');
+  });
+
   it('stops and forgets companions; refuses ids that are not labels', async () => {
     const running = (await state()).companions![0]!;
     await stopCompanions(layout, await state());

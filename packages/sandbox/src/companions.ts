@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { StrataError } from '@strata/api';
 import { isOurs, startProcess, stopProcess, type ProcessIdentity } from './process.js';
 import { writeJsonFile } from './state.js';
+import { findStrayCompanions, killAll } from './sweep.js';
 
 /** Where companions live: a directory, its log directory, and the JSON state file that records them. */
 export interface CompanionHome {
@@ -21,13 +22,18 @@ export interface CompanionHome {
 /** The part of a state file companions use (the sandbox's state.json has more). */
 export interface CompanionState {
   companions?: CompanionRecord[];
+  /** Every binary a companion was started with, recorded before each start (see sweep.ts). */
+  companionBinaries?: string[];
 }
 
 export interface CompanionSpec {
   /** DNS-1123 label, unique per cluster, e.g. `agent`. */
   id: string;
   binary: string;
-  /** Arguments; `{dir}` is replaced by the companion's private directory (where `files` are written). */
+  /**
+   * Arguments; `{dir}` is replaced by the companion's private directory (where `files` are written). Name the
+   * directory in them (e.g. a token file): that is how a copy whose parent died before recording it is found.
+   */
   args: string[];
   env?: Record<string, string>;
   /** Files written (mode 0600) into the companion's directory before it starts, e.g. a token. */
@@ -87,6 +93,12 @@ export async function ensureCompanion(
     return { id: spec.id, pid: existing.pid, started: false, restarts: existing.restarts, logFile };
   }
   if (existing) await stopProcess(existing);
+  // A copy started by a parent killed before it wrote the record would run beside the new one: end it first.
+  killAll(await findStrayCompanions(dir, spec.binary, []));
+  if (!state.companionBinaries?.includes(spec.binary)) {
+    state.companionBinaries = [...(state.companionBinaries ?? []), spec.binary];
+    await writeJsonFile(layout.stateFile, state);
+  }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const [name, content] of Object.entries(spec.files ?? {})) {
     if (name.includes('/') || name.startsWith('.')) {

@@ -10,6 +10,8 @@ export interface StoredState extends ClusterState {
   processes: OwnedProcess[];
   /** Companion processes (the cluster's agent); absent in state written before companions existed. */
   companions?: CompanionRecord[];
+  /** Every binary a companion was started with, written before the start: orphans of it are found by it. */
+  companionBinaries?: string[];
 }
 
 /** `${STRATA_DATA_DIR:-~/.local/share/strata}/sandbox`. */

@@ -41,4 +41,24 @@ describe('orphan sweep', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+
+  it('finds a companion whose record was dropped by the binary recorded before its start', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'strata-sweep-'));
+    try {
+      const state = {
+        binDir: '/nonexistent',
+        processes: [],
+        companions: [],
+        companionBinaries: ['/usr/bin/tail'],
+      } as unknown as StoredState;
+      const agent = started('/usr/bin/tail', ['-F', `${root}/companions/agent/token`]);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(await findOrphans(root, state), [agent.pid]);
+      await killOrphans(root, state);
+      await exited(agent);
+      assert.equal(agent.signalCode, 'SIGKILL');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });
