@@ -10,9 +10,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, type Target } from '../resources/access.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
-import { renderAgentManifest } from './agent-manifest.js';
+import { renderAgentManifest } from '../agent-gateway/agent-manifest.js';
 import { agentMode, refuseProviderRunAgent } from './machine.js';
-import type { ClusterAgents } from './cluster-agents.js';
+import type { ClusterAgents } from '../agent-gateway/cluster-agents.js';
 import type { ProviderRegistry } from './provider-registry.js';
 
 export interface ImportRoutesOptions {

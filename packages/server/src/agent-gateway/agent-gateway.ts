@@ -21,7 +21,7 @@ import type { AgentIdentity, ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClusterAgents } from './cluster-agents.js';
 import { recordEvent } from '../controllers/events.js';
-import { updateClusterStatus } from './cluster-status.js';
+import { updateClusterStatus } from '../clusters/cluster-status.js';
 
 export interface AgentGatewayOptions {
   store: ResourceRepository;
