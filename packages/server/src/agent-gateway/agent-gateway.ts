@@ -1,33 +1,38 @@
 /**
  * The agent gateway (docs/contracts/agent-protocol.md): the only routes an agent token opens. Agents dial out; an
- * idle agent costs one parked long poll and a heartbeat row update every 30 s, never a watch event.
+ * idle agent costs one parked long poll and a heartbeat row update every 30 s, never a watch event. Every route
+ * checks the protocol version and the token first (before a body is read), then its input against the TypeBox
+ * schemas of gateway-schemas.ts.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   AGENT_PROTOCOL,
   AGENT_PROTOCOL_HEADER,
-  agentAnswerIssues,
-  agentStatusReportIssues,
-  type AgentAnswer,
-  type AgentStatusReport,
   StrataError,
   SUPPORTED_AGENT_PROTOCOLS,
   validationError,
   type BundledChartMessage,
-  type DriftEntry,
   type DesiredStateMessage,
 } from '@strata/api';
-import { maskJson, type ResolvedLayer } from '@strata/core';
-import type { AgentIdentity, ResourceRepository } from '@strata/store';
+import type { ResolvedLayer } from '@strata/core';
+import type { AgentIdentity } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ClusterAgents } from './cluster-agents.js';
-import { recordEvent } from '../controllers/events.js';
-import { updateClusterStatus } from '../clusters/cluster-status.js';
+import {
+  AnswerBody,
+  ChartParams,
+  DesiredStateQuery,
+  StatusReportBody,
+  gatewayValidatorCompiler,
+} from './gateway-schemas.js';
+import { applyStatusReport, type StatusReportOptions } from './status-report.js';
 
-export interface AgentGatewayOptions {
-  store: ResourceRepository;
-  agents: ClusterAgents;
-  /** Called after a report changed a cluster's status (wakes watchers). */
-  onStatus?: (tenant: string) => void;
+export type AgentGatewayOptions = StatusReportOptions;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The cluster whose agent token authenticated the request (agent gateway routes). */
+    agent?: AgentIdentity;
+  }
 }
 
 const MAX_WAIT_SECONDS = 60;
@@ -44,33 +49,36 @@ function protocolOf(req: FastifyRequest): number {
   return version;
 }
 
-export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOptions): void {
-  const authenticate = async (req: FastifyRequest): Promise<AgentIdentity> => {
-    protocolOf(req);
-    return o.agents.authenticate(req.headers.authorization);
-  };
-  const tags = ['Agent'];
-  const config = { public: true };
+function agentOf(req: FastifyRequest): AgentIdentity {
+  if (!req.agent) throw new StrataError('STRATA_UNAUTHENTICATED', 'a valid agent token is required');
+  return req.agent;
+}
 
-  app.get<{ Querystring: { after?: string; waitSeconds?: string } }>(
+export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOptions): void {
+  const gateway = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['Agent'];
+  // Public for the API-key check: the agent token is the credential, checked here before anything else.
+  const agentRoute = {
+    config: { public: true },
+    onRequest: async (req: FastifyRequest) => {
+      protocolOf(req);
+      req.agent = await o.agents.authenticate(req.headers.authorization);
+    },
+    validatorCompiler: gatewayValidatorCompiler,
+  };
+
+  gateway.get(
     '/v1/agent/desired-state',
     {
-      config,
+      ...agentRoute,
       schema: {
         tags,
         summary: 'Long poll for the cluster’s desired state (agent token)',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            after: { type: 'string', pattern: '^[0-9]{1,15}$' },
-            waitSeconds: { type: 'string', pattern: '^[0-9]{1,3}$' },
-          },
-        },
+        querystring: DesiredStateQuery,
       },
     },
     async (req, reply) => {
-      const agent = await authenticate(req);
+      const agent = agentOf(req);
       const after = Number(req.query.after ?? '0');
       const wait = Math.min(Number(req.query.waitSeconds ?? '0'), MAX_WAIT_SECONDS) * 1000;
       const abort = new AbortController();
@@ -95,96 +103,55 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
     },
   );
 
-  app.post(
+  gateway.post(
     '/v1/agent/answer',
     {
-      config,
+      ...agentRoute,
       // Read objects can be large (a ConfigMap may hold up to 1 MiB); the answer is bounded by its schema too.
       bodyLimit: 16 * 1024 * 1024,
-      schema: { tags, summary: 'The answer to a request delivered by the long poll (agent token)' },
+      schema: {
+        tags,
+        summary: 'The answer to a request delivered by the long poll (agent token)',
+        body: AnswerBody,
+      },
     },
     async (req, reply) => {
-      const agent = await authenticate(req);
-      const issues = agentAnswerIssues(req.body);
-      if (issues.length > 0) throw validationError(issues);
-      const body = req.body as AgentAnswer;
-      const answer = body.preview
-        ? { preview: body.preview }
-        : body.read
-          ? { read: body.read }
-          : { error: body.error ?? '' };
-      if (!(await o.agents.answer(agent.clusterUid, body.id, answer)))
+      const agent = agentOf(req);
+      const { id, preview, read, error } = req.body;
+      const given = [preview, read, error].filter((x) => x !== undefined).length;
+      if (given !== 1)
+        throw validationError([{ path: '/body', message: 'give exactly one of preview, read and error' }]);
+      const answer = preview ? { preview } : read ? { read } : { error: error ?? '' };
+      if (!(await o.agents.answer(agent.clusterUid, id, answer)))
         throw new StrataError(
           'STRATA_NOT_FOUND',
-          `no request ${body.id} waits for an answer from this cluster's agent (it may have timed out)`,
+          `no request ${id} waits for an answer from this cluster's agent (it may have timed out)`,
         );
       return reply.code(204).send();
     },
   );
 
-  app.post(
+  gateway.post(
     '/v1/agent/status',
-    { config, schema: { tags, summary: 'Status report and heartbeat (agent token)' } },
-    async (req) => {
-      const agent = await authenticate(req);
-      const issues = agentStatusReportIssues(req.body);
-      if (issues.length > 0) throw validationError(issues);
-      const report = req.body as AgentStatusReport;
-      await o.agents.touch(agent.clusterUid, report.agentVersion);
-      const newest = await o.agents.newest(agent.clusterUid);
-      // Drift values and layer messages can quote values of sensitive variables: stored (and shown) masked.
-      if (report.layers.some((l) => (l.drift ?? []).length > 0 || l.message))
-        report.layers = maskJson(report.layers, newest.secrets);
-      const key = { kind: 'Cluster', tenant: agent.tenant, project: agent.project, name: agent.name };
-      let wrote = false;
-      let before: LayerState[] = [];
-      const updated = await updateClusterStatus(o.store, key, (s, cluster) => {
-        before = (s.layers as LayerState[] | undefined) ?? [];
-        if (cluster.metadata.uid !== agent.clusterUid) return false; // a newer cluster reuses the name
-        const last = typeof s.lastReportAt === 'string' ? Date.parse(s.lastReportAt) : 0;
-        if (Date.parse(report.observedAt) < last) return false; // a queued report older than what we have
-        s.lastReportAt = report.observedAt;
-        s.reportedRevision = report.revision;
-        s.health = report.health;
-        s.layers = report.layers;
-        if (report.nodes) s.nodes = report.nodes;
-        if (report.kubernetesVersion && !s.kubernetesVersion) s.kubernetesVersion = report.kubernetesVersion;
-        if (report.discovery !== undefined) s.discovery = report.discovery;
-        const agentStatus = (s.agent as Record<string, unknown> | undefined) ?? {};
-        s.agent = { ...agentStatus, connected: true, version: report.agentVersion };
-        wrote = true;
-      });
-      if (!updated) throw new StrataError('STRATA_NOT_FOUND', `cluster "${agent.name}" no longer exists`);
-      if (wrote) {
-        o.onStatus?.(agent.tenant);
-        for (const e of layerEvents(before, report.layers)) {
-          await recordEvent(o.store, {
-            tenant: agent.tenant,
-            involvedObject: { kind: 'Cluster', name: agent.name, project: agent.project },
-            ...e,
-            source: 'agent',
-          });
-        }
-      }
-      return { revision: newest.revision };
+    {
+      ...agentRoute,
+      schema: { tags, summary: 'Status report and heartbeat (agent token)', body: StatusReportBody },
     },
+    async (req) => applyStatusReport(o, agentOf(req), req.body),
   );
 
-  app.get<{ Params: { digest: string } }>(
+  gateway.get(
     '/v1/agent/charts/:digest',
     {
-      config,
+      ...agentRoute,
       schema: {
         tags,
         summary: 'A chart bundled in a pack the cluster’s stack uses (agent token)',
-        params: {
-          type: 'object',
-          properties: { digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' } },
-        },
+        params: ChartParams,
       },
     },
     async (req) => {
-      const agent = await authenticate(req);
+      const agent = agentOf(req);
       const desired = await o.agents.desired(agent.clusterUid);
       const layer = (desired?.stack.layers ?? []).find(
         (l: ResolvedLayer) => l.helm?.bundled?.digest === req.params.digest,
@@ -209,46 +176,4 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
       return chart;
     },
   );
-}
-
-type LayerState = { profile: string; name: string; state: string; message?: string; drift?: DriftEntry[] };
-
-function describeDrift(d: DriftEntry): string {
-  const o = d.object;
-  const where = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-  return d.path === '' ? `${where} is missing` : `${where} ${d.path}`;
-}
-
-/** Events for the layer transitions a report brings: drift found, drift repaired, a layer failing. */
-export function layerEvents(
-  before: readonly LayerState[],
-  after: readonly LayerState[],
-): { type: 'Normal' | 'Warning'; reason: string; message: string }[] {
-  const previous = new Map(before.map((l) => [`${l.profile}/${l.name}`, l.state]));
-  const events: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];
-  for (const l of after) {
-    const was = previous.get(`${l.profile}/${l.name}`);
-    if (was === l.state) continue;
-    if (l.state === 'Drifted') {
-      const what = (l.drift ?? []).slice(0, 3).map(describeDrift).join('; ');
-      events.push({
-        type: 'Warning',
-        reason: 'DriftDetected',
-        message: `layer ${l.name}: ${what || 'drifted'}`,
-      });
-    } else if (was === 'Drifted' && l.state === 'Applied') {
-      events.push({
-        type: 'Normal',
-        reason: 'DriftRemediated',
-        message: `layer ${l.name} matches its desired state again`,
-      });
-    } else if (l.state === 'Failed') {
-      events.push({
-        type: 'Warning',
-        reason: 'LayerFailed',
-        message: `layer ${l.name}: ${l.message ?? 'failed'}`,
-      });
-    }
-  }
-  return events;
 }
