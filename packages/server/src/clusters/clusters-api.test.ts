@@ -413,8 +413,9 @@ for (const backend of await testBackends()) {
     });
 
     it('renders no agent manifest for a provider that runs the agent itself', async () => {
-      const res = await s.call({ method: 'GET', url: `${P}/clusters/web/agent-manifest` });
+      const res = await s.call({ method: 'POST', url: `${P}/clusters/web/agent-manifest` });
       assert.equal(res.status, 409);
+      assert.match(String(res.body.detail), /sandbox provider runs the agent of "web" itself/);
     });
 
     it('deletion waits for the controller to remove the infrastructure (finalizer)', async () => {
