@@ -58,24 +58,16 @@ export function registerClusterAccessRoutes(app: FastifyInstance, o: ClusterRout
     );
     return text;
   };
-  app.post<{ Params: Params }>(
-    `${base}/kubeconfig`,
-    { schema: { tags, summary: 'The admin kubeconfig (permission cluster.kubeconfig; audited)' } },
-    async (req, reply) =>
+  app.route<{ Params: Params }>({
+    method: ['POST', 'GET'],
+    url: `${base}/kubeconfig`,
+    schema: { tags, summary: 'The admin kubeconfig (permission cluster.kubeconfig; audited)' },
+    handler: async (req, reply) =>
       reply
         .type('application/yaml')
         .header('cache-control', 'no-store')
         .send(await kubeconfig(req)),
-  );
-  app.get<{ Params: Params }>(
-    `${base}/kubeconfig`,
-    { schema: { tags, summary: 'The admin kubeconfig (permission cluster.kubeconfig; audited)' } },
-    async (req, reply) =>
-      reply
-        .type('application/yaml')
-        .header('cache-control', 'no-store')
-        .send(await kubeconfig(req)),
-  );
+  });
 
   /** The cluster, after the caller's permission `verb` on it is checked, and a new (audited) token for its agent. */
   const issueToken = async (req: FastifyRequest<{ Params: Params }>, verb: string) => {
