@@ -2,8 +2,9 @@
  * `strata import` through the CLI against a real server process and a real sandbox cluster made directly with the
  * runtime (not through Strata): import read-only with --wait (discovery summary), generate a draft profile (with
  * selected workloads as manifest layers, read through the read-only agent), refuse
- * an exec kubeconfig with its path, and connect by manifest through a one-time link. The agent image cannot run
- * here, so the manifest is not applied: the test checks that its token authenticates at the agent gateway instead.
+ * an exec kubeconfig with its path, connect by manifest through a one-time link, then `strata cluster agent-manifest`
+ * (a POST: a new token). The agent image cannot run here, so manifests are not applied: the test checks that their
+ * tokens authenticate at the agent gateway instead.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -31,6 +32,13 @@ describe('strata import (CLI) against a real server and a real cluster', () => {
     run(fx.bin('kubectl'), ['--kubeconfig', fx.kubeconfigPath, ...args]).then((r) => r.stdout);
   /** resourceVersions of everything outside the system namespaces, and of the namespaces themselves. */
   const versions = () => objectVersions(kubectl);
+  /** The agent gateway's long poll with `bearer` as the agent token. */
+  const gateway = (bearer: string) =>
+    fetch(`${server.url}/v1/agent/desired-state?after=0&waitSeconds=0`, {
+      headers: { authorization: `Bearer ${bearer}`, [AGENT_PROTOCOL_HEADER]: String(AGENT_PROTOCOL) },
+    });
+  /** The agent token of the manifest fetched through the import link. */
+  let linkToken = '';
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'strata-cli-import-'));
@@ -185,10 +193,7 @@ describe('strata import (CLI) against a real server and a real cluster', () => {
     assert.equal(second.status, 410);
     assert.match(await second.text(), /this import link was used at /);
 
-    const gateway = (bearer: string) =>
-      fetch(`${server.url}/v1/agent/desired-state?after=0&waitSeconds=0`, {
-        headers: { authorization: `Bearer ${bearer}`, [AGENT_PROTOCOL_HEADER]: String(AGENT_PROTOCOL) },
-      });
+    linkToken = token;
     const authenticated = await gateway(token);
     assert.ok(
       [200, 204].includes(authenticated.status),
@@ -202,6 +207,28 @@ describe('strata import (CLI) against a real server and a real cluster', () => {
     const log = await readFile(join(dir, 'server.log'), 'utf8');
     assert.ok(!log.includes(new URL(url).pathname.slice('/v1/import/'.length, -'.yaml'.length)));
     assert.match(log, /\/v1\/import\/\(redacted\)\.yaml/);
+  });
+
+  it('strata cluster agent-manifest: a POST hands out a new token (the previous one stops); a GET changes nothing', async () => {
+    assert.match(linkToken, /^sat\./);
+    const get = await fetch(`${server.url}/v1/projects/default/clusters/edge/agent-manifest`, {
+      headers: { authorization: `Bearer ${server.adminKey}` },
+    });
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+    assert.ok([200, 204].includes((await gateway(linkToken)).status), 'a GET leaves the token working');
+
+    const r = await strata(['cluster', 'agent-manifest', 'edge', '--mode', 'read-only'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /the previous token stopped working/);
+    const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Record<string, unknown>);
+    const secret = docs.find((d) => d.kind === 'Secret') as { stringData: { token: string } } | undefined;
+    const token = secret?.stringData.token ?? '';
+    assert.ok([200, 204].includes((await gateway(token)).status), 'the new token works');
+    assert.equal((await gateway(linkToken)).status, 401, 'the previous token stopped working');
+    const audit = await strata(['get', 'auditentries', '-o', 'json'], env);
+    assert.equal(audit.code, 0, audit.stderr);
+    assert.match(audit.stdout, /agent token issued \(the previous one stopped working\)/);
   });
 
   it('detaching leaves the cluster as it was', async () => {

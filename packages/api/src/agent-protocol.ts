@@ -4,9 +4,7 @@
  * ignored, so an agent one minor version older or newer keeps working; a breaking change bumps AGENT_PROTOCOL.
  */
 import { Type, type Static } from 'typebox';
-import { Compile } from 'typebox/compile';
 import type { AdoptionPreview } from './cluster-plan.js';
-import type { Issue } from './errors.js';
 
 /** Protocol major version. The server accepts every version in SUPPORTED_AGENT_PROTOCOLS. */
 export const AGENT_PROTOCOL = 1;
@@ -156,23 +154,6 @@ export type AgentAnswer = Omit<Static<typeof AgentAnswer>, 'preview' | 'read'> &
 const previewShape: (x: Static<typeof AdoptionPreviewSchema>) => AdoptionPreview = (x) => x;
 void previewShape;
 
-let answerCheck: ReturnType<typeof Compile<typeof AgentAnswer>> | undefined;
-
-/** Every problem with an agent's answer (empty when it is valid); unknown fields are allowed. */
-export function agentAnswerIssues(value: unknown): Issue[] {
-  answerCheck ??= Compile(AgentAnswer);
-  const issues = answerCheck.Check(value)
-    ? []
-    : [...answerCheck.Errors(value)].slice(0, 20).map((e) => ({
-        path: e.instancePath || '/',
-        message: e.message,
-      }));
-  if (issues.length > 0) return issues;
-  const answer = value as AgentAnswer;
-  const given = [answer.preview, answer.read, answer.error].filter((x) => x !== undefined).length;
-  return given === 1 ? [] : [{ path: '/', message: 'give exactly one of preview, read and error' }];
-}
-
 export const DriftEntry = Type.Object({
   object: Type.Object({
     apiVersion: Type.String({ maxLength: 253 }),
@@ -222,18 +203,6 @@ export const AgentStatusReport = Type.Object({
   discovery: Type.Optional(Type.Unknown()),
 });
 export type AgentStatusReport = Static<typeof AgentStatusReport>;
-
-let reportCheck: ReturnType<typeof Compile<typeof AgentStatusReport>> | undefined;
-
-/** Every problem with a status report (empty when it is valid); unknown fields are allowed (tolerant reader). */
-export function agentStatusReportIssues(value: unknown): Issue[] {
-  reportCheck ??= Compile(AgentStatusReport);
-  if (reportCheck.Check(value)) return [];
-  return [...reportCheck.Errors(value)].slice(0, 20).map((e) => ({
-    path: e.instancePath || '/',
-    message: e.message,
-  }));
-}
 
 export interface StatusAck {
   /** The newest revision on the server: when it is above the agent's, the agent pulls. */

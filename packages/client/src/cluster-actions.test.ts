@@ -14,6 +14,7 @@ const plan: ClusterPlan = {
 };
 const cluster = cannedObject({ kind: 'Cluster', name: 'shop', project: 'retail' });
 const KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
+const MANIFEST = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: strata-system\n';
 const LINK = {
   url: 'https://strata.example.org/v1/import/sil_x.yaml',
   command: 'kubectl apply -f https://strata.example.org/v1/import/sil_x.yaml',
@@ -33,10 +34,14 @@ describe('StrataClient cluster actions and sub-resources', () => {
       ]),
       [`POST ${C}/approve-repave`]: { body: cluster },
       [`POST ${C}/kubeconfig`]: { body: KUBECONFIG, headers: { 'content-type': 'application/yaml' } },
-      [`GET ${C}/agent-manifest`]: problemReply(
+      [`POST ${C}/agent-manifest`]: problemReply(
         'STRATA_CONFLICT',
         'the sandbox provider runs the agent of "shop" itself; there is no manifest to apply',
       ),
+      [`POST /v1/projects/retail/clusters/edge/agent-manifest`]: {
+        body: MANIFEST,
+        headers: { 'content-type': 'application/yaml' },
+      },
       [`POST ${C}/rotate-agent-token`]: { body: { rotated: true, restarted: false, token: 'sat_1' } },
       [`GET ${C}/events`]: { body: { items: [] } },
       [`POST ${C}/import-link`]: { status: 201, body: LINK },
@@ -86,15 +91,20 @@ describe('StrataClient cluster actions and sub-resources', () => {
     assert.equal(last().headers.authorization, 'Bearer key-1');
   });
 
-  it('GET sub-resources carry their query and send no body; a text request still throws the problem', async () => {
-    await assert.rejects(client.clusters.agentManifest('shop', { ...opts, mode: 'read-only' }), {
-      code: 'STRATA_CONFLICT',
-    });
-    assert.equal(`${last().method} ${last().path}`, `GET ${C}/agent-manifest`);
-    assert.equal(last().query.get('mode'), 'read-only');
-    assert.equal(last().body, '');
+  it('agentManifest is a POST (it issues a token) with the mode in its body, and returns the YAML', async () => {
+    assert.equal(await client.clusters.agentManifest('edge', { ...opts, mode: 'read-only' }), MANIFEST);
+    assert.equal(`${last().method} ${last().path}`, 'POST /v1/projects/retail/clusters/edge/agent-manifest');
+    assert.deepEqual(JSON.parse(last().body), { mode: 'read-only' });
+    assert.match(String(last().headers.accept), /^application\/yaml/);
+    await client.clusters.agentManifest('edge', opts);
+    assert.equal(last().body, '{}', 'no mode: the server decides');
+    await assert.rejects(client.clusters.agentManifest('shop', opts), { code: 'STRATA_CONFLICT' });
+  });
+
+  it('GET sub-resources send no body', async () => {
     assert.deepEqual(await client.clusters.events('shop', opts), { items: [] });
     assert.equal(`${last().method} ${last().path}`, `GET ${C}/events`);
+    assert.equal(last().body, '');
   });
 
   it('scale sends pool and count; a 422 is a StrataError with every issue', async () => {

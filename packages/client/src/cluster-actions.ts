@@ -130,15 +130,19 @@ export class ClusterActions {
   }
 
   /**
-   * The agent as Kubernetes objects (YAML) with a newly issued token: the previous token stops working.
-   * 409 for providers that run the agent themselves (sandbox).
+   * The agent as Kubernetes objects (YAML) with a newly issued token: the previous token stops working (a POST for
+   * that reason; audited). `mode` defaults to full. 409 for providers that run the agent themselves (sandbox).
    */
   async agentManifest(
     name: string,
     options: ScopeOptions & { mode?: AgentManifestMode | undefined },
   ): Promise<string> {
     const { mode, ...rest } = options;
-    return this.client.subresourceText(ClusterKind, name, 'agent-manifest', { ...rest, query: { mode } });
+    return this.client.subresourceText(ClusterKind, name, 'agent-manifest', {
+      ...rest,
+      method: 'POST',
+      body: mode === undefined ? {} : { mode },
+    });
   }
 
   /** Replaces the agent token; the previous one stops working at once. */

@@ -112,7 +112,7 @@ export interface Provider {
   /**
    * Runs the cluster's agent where the provider can supervise it (sandbox: a local process next to the control plane),
    * restarting it when it died or its launch changed. Idempotent. Providers without it get the agent as a Deployment
-   * rendered by the server (`GET .../clusters/NAME/agent-manifest`).
+   * rendered by the server (`POST .../clusters/NAME/agent-manifest`).
    */
   ensureAgent?(cluster: ProviderCluster, launch: AgentLaunch): Promise<AgentProgress>;
   /** Destroys everything the provider made for the cluster. Idempotent: a missing cluster is `{done: true}`. */

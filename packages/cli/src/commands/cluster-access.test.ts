@@ -53,8 +53,8 @@ describe('strata cluster kubeconfig, agent-manifest, rotate-agent-token, events'
         'STRATA_FORBIDDEN',
         'missing permission cluster.kubeconfig in project retail',
       ),
-      [`GET ${C}/edge/agent-manifest`]: yaml(MANIFEST),
-      [`GET ${C}/shop/agent-manifest`]: problemReply(
+      [`POST ${C}/edge/agent-manifest`]: yaml(MANIFEST),
+      [`POST ${C}/shop/agent-manifest`]: problemReply(
         'STRATA_CONFLICT',
         'the sandbox provider runs the agent of "shop" itself; there is no manifest to apply',
       ),
@@ -133,7 +133,7 @@ describe('strata cluster kubeconfig, agent-manifest, rotate-agent-token, events'
   });
 
   describe('agent-manifest', () => {
-    it('prints the manifest on stdout and notes the new token on stderr; --mode is sent as a query', async () => {
+    it('prints the manifest on stdout and notes the new token on stderr; POSTs --mode in the body', async () => {
       const r = await run(['cluster', 'agent-manifest', 'edge', '--mode', 'read-only'], { env: env() });
       assert.equal(r.code, 0);
       assert.equal(r.stdout, MANIFEST);
@@ -143,10 +143,11 @@ describe('strata cluster kubeconfig, agent-manifest, rotate-agent-token, events'
       );
       const full = await run(['cluster', 'agent-manifest', 'edge'], { env: env() });
       assert.equal(full.code, 0);
-      assert.deepEqual(calls(), [
-        `GET ${C}/edge/agent-manifest?mode=read-only`,
-        `GET ${C}/edge/agent-manifest?mode=full`,
-      ]);
+      assert.deepEqual(calls(), [`POST ${C}/edge/agent-manifest`, `POST ${C}/edge/agent-manifest`]);
+      assert.deepEqual(
+        server.requests.map((q) => JSON.parse(q.body) as unknown),
+        [{ mode: 'read-only' }, { mode: 'full' }],
+      );
     });
 
     it('an unknown --mode is a usage error; a provider that runs the agent itself exits 1', async () => {

@@ -18,7 +18,7 @@ import { sqliteTestDatabase } from '@strata/testing';
 import type { ReconcileContext } from '../controller-runtime/index.js';
 import { realClock } from '../controller-runtime/index.js';
 import { expectOk, startTestServer, type TestServer } from '../test/harness.js';
-import { ClusterAgents } from './cluster-agents.js';
+import { ClusterAgents } from '../agent-gateway/cluster-agents.js';
 import { ClusterController } from './cluster-controller.js';
 import { ProviderRegistry } from './provider-registry.js';
 

@@ -23,7 +23,7 @@ import { Result, type Controller, type ReconcileContext } from '../controller-ru
 import { recordEvent } from '../controllers/events.js';
 import { isPublished } from '../profiles/profile-hooks.js';
 import { compareVersions } from '../resources/versions.js';
-import type { ClusterAgents } from './cluster-agents.js';
+import type { ClusterAgents } from '../agent-gateway/cluster-agents.js';
 import { INFRASTRUCTURE_FINALIZER } from './cluster-hooks.js';
 import { condition, setCondition, updateClusterStatus, type Status } from './cluster-status.js';
 import {

@@ -321,9 +321,20 @@ for (const backend of await testBackends()) {
         method: 'POST',
         url: '/v1/agent/status',
         key: token,
-        body: { ...report, health: 'Great' },
+        body: { ...report, health: 'Great', revision: undefined },
       });
       assert.equal(bad.status, 422);
+      assert.deepEqual(bad.body.issues, [
+        { path: '/body/revision', message: 'required field is missing' },
+        { path: '/body/health', message: 'must be one of "Healthy", "Degraded", "Unknown"' },
+      ]);
+      const badAndNoToken = await s.call({
+        method: 'POST',
+        url: '/v1/agent/status',
+        key: null,
+        body: { ...report, health: 'Great' },
+      });
+      assert.equal(badAndNoToken.status, 401, 'the token is checked before the body');
       const res = await s.app.inject({
         method: 'GET',
         url: '/v1/agent/desired-state',
@@ -402,8 +413,9 @@ for (const backend of await testBackends()) {
     });
 
     it('renders no agent manifest for a provider that runs the agent itself', async () => {
-      const res = await s.call({ method: 'GET', url: `${P}/clusters/web/agent-manifest` });
+      const res = await s.call({ method: 'POST', url: `${P}/clusters/web/agent-manifest` });
       assert.equal(res.status, 409);
+      assert.match(String(res.body.detail), /sandbox provider runs the agent of "web" itself/);
     });
 
     it('deletion waits for the controller to remove the infrastructure (finalizer)', async () => {

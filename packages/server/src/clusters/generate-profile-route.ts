@@ -24,7 +24,7 @@ import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import { authorize, type Target } from '../resources/access.js';
 import { isPlainObject } from '../resources/merge-patch.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
-import type { ClusterAgents } from './cluster-agents.js';
+import type { ClusterAgents } from '../agent-gateway/cluster-agents.js';
 
 export interface GenerateProfileRouteOptions {
   service: ResourceService;

@@ -10,9 +10,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, type Target } from '../resources/access.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
-import { renderAgentManifest } from './agent-manifest.js';
+import { renderAgentManifest } from '../agent-gateway/agent-manifest.js';
+import { issueAgentToken } from '../agent-gateway/agent-tokens.js';
 import { agentMode, refuseProviderRunAgent } from './machine.js';
-import type { ClusterAgents } from './cluster-agents.js';
+import type { ClusterAgents } from '../agent-gateway/cluster-agents.js';
 import type { ProviderRegistry } from './provider-registry.js';
 
 export interface ImportRoutesOptions {
@@ -194,18 +195,13 @@ async function fetchManifest(o: ImportRoutesOptions, file: string, requestId: st
     );
   }
   try {
-    const agentToken = await o.agents.issueToken({
-      clusterUid: link.clusterUid,
-      tenant: link.tenant,
-      project: link.project,
-      name: link.name,
+    const agentToken = await issueAgentToken({
+      agents: o.agents,
+      store: o.store,
+      cluster: { clusterUid: link.clusterUid, tenant: link.tenant, project: link.project, name: link.name },
+      actor: { name: 'system:import-link', requestId },
+      detail: `agent manifest fetched with the one-time import link ${linkLabel(link)}; a new agent token was issued (the previous one stopped working)`,
     });
-    await o.store.recordAccess(
-      scope,
-      key,
-      { name: 'system:import-link', requestId },
-      `agent manifest fetched with the one-time import link ${linkLabel(link)}; a new agent token was issued (the previous one stopped working)`,
-    );
     return renderAgentManifest({
       serverUrl: o.agentServerUrl(),
       token: agentToken,

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { MASK } from '@strata/core';
 import { ClusterAgentRepository } from '@strata/store';
 import { testBackends } from '@strata/testing';
-import { ClusterAgents } from './cluster-agents.js';
+import { ClusterAgents } from '../agent-gateway/cluster-agents.js';
 import { agentProtocol, expectOk, startTestServer, type TestServer } from '../test/harness.js';
 
 const P = '/v1/projects/default';

@@ -146,6 +146,8 @@ export const ROUTE_PERMISSIONS: Readonly<Table> = {
   [`POST ${CLUSTER}/approve-repave`]: rule('project', 'cluster.get', 'cluster.approve-repave'),
   [`POST ${CLUSTER}/kubeconfig`]: rule('project', 'cluster.get', 'cluster.kubeconfig'),
   [`GET ${CLUSTER}/kubeconfig`]: rule('project', 'cluster.get', 'cluster.kubeconfig'),
+  [`POST ${CLUSTER}/agent-manifest`]: rule('project', 'cluster.get', 'cluster.agent-manifest'),
+  // Refused with 405 (rendering issues a token: POST), after the same checks.
   [`GET ${CLUSTER}/agent-manifest`]: rule('project', 'cluster.get', 'cluster.agent-manifest'),
   [`POST ${CLUSTER}/rotate-agent-token`]: rule('project', 'cluster.get', 'cluster.rotate-agent-token'),
   [`POST ${CLUSTER}/generate-profile`]: rule(

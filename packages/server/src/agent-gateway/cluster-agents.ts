@@ -1,12 +1,11 @@
 /**
- * The server's side of the agents: per-cluster tokens (only a hash is kept), desired-state revisions (encrypted at
+ * The server's side of the agents: per-cluster tokens (only a hash is kept; agent-tokens.ts), desired-state revisions (encrypted at
  * rest: resolved values can hold sensitive variables), heartbeats, the wake-ups behind the long poll, and requests
  * the server waits for an agent to answer (agent-requests.ts: adoption previews, object reads).
  */
 import { EventEmitter } from 'node:events';
 import {
   AGENT_DISCONNECTED_AFTER_SECONDS,
-  AGENT_TOKEN_PREFIX,
   StrataError,
   type AdoptionPreview,
   type AgentMode,
@@ -26,6 +25,7 @@ import {
   type AgentReply,
   type AgentRequestStore,
 } from './agent-requests.js';
+import { formatAgentToken, parseAgentToken } from './agent-tokens.js';
 
 /** What a revision carries besides the stack. */
 export interface DesiredState {
@@ -50,17 +50,6 @@ export interface ClusterAgentsOptions {
 
 /** What ends a long poll: a newer revision, or a request to deliver. */
 export type AgentWork = { revision: number } | { request: AgentRequest };
-
-export function formatAgentToken(clusterUid: string, secret: string): string {
-  return `${AGENT_TOKEN_PREFIX}.${clusterUid}.${secret}`;
-}
-
-function parseAgentToken(token: string): { clusterUid: string; secret: string } | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== AGENT_TOKEN_PREFIX) return undefined;
-  const [, clusterUid, secret] = parts as [string, string, string];
-  return clusterUid && secret.length >= 20 ? { clusterUid, secret } : undefined;
-}
 
 export class ClusterAgents {
   readonly repository: ClusterAgentRepository;

@@ -136,8 +136,11 @@ for (const backend of await testBackends()) {
       });
       assert.equal(claimedTwice.status, 204, 'a claimed request is delivered once');
 
-      const invalid = await answer({ id: request.id, preview: { noChanges: 'yes' } });
+      const invalid = await answer({ id: request.id, preview: { ...preview('h'), noChanges: 'yes' } });
       assert.equal(invalid.status, 422);
+      assert.deepEqual(invalid.body.issues, [
+        { path: '/body/preview/noChanges', message: 'must be boolean' },
+      ]);
       const both = await answer({ id: request.id, preview: preview(request.stack.hash), error: 'x' });
       assert.equal(both.status, 422);
       assert.match(both.text, /give exactly one of preview, read and error/);
