@@ -7,6 +7,7 @@ import type { Issue, NodePool } from '@strata/api';
 import { clusterSpecIssues } from '@strata/core';
 import {
   ProviderError,
+  agentArgs,
   unsupported,
   type ClusterProgress,
   type DeleteResult,
@@ -209,16 +210,6 @@ export class SandboxProvider implements Provider {
     return pool;
   }
 
-  async scalePool(cluster: ProviderCluster, options: PoolOptions): Promise<ClusterProgress> {
-    const pool = this.pool(cluster, options.pool);
-    try {
-      await this.syncPoolCount(cluster, pool);
-    } catch (err) {
-      throw wrapSandboxError(err, `scaling pool ${pool.name} of ${cluster.name}`);
-    }
-    return observe({ cluster, sandbox: this.sandbox });
-  }
-
   async repavePool(cluster: ProviderCluster, options: PoolOptions): Promise<ClusterProgress> {
     const pool = this.pool(cluster, options.pool);
     const info = await this.sandbox.get(cluster.name).catch((err: unknown) => {
@@ -281,18 +272,14 @@ export class SandboxProvider implements Provider {
         binary: command.binary,
         args: [
           ...command.args,
-          '--server',
-          launch.serverUrl,
-          '--token-file',
-          '{dir}/token',
-          '--kubeconfig',
-          info.kubeconfigPath,
-          '--helm',
-          helm,
-          '--mode',
-          launch.mode,
-          '--listen',
-          '127.0.0.1:0',
+          ...agentArgs({
+            serverUrl: launch.serverUrl,
+            tokenFile: '{dir}/token',
+            kubeconfig: info.kubeconfigPath,
+            helm,
+            mode: launch.mode,
+            listen: '127.0.0.1:0',
+          }),
         ],
         files: { token },
       });

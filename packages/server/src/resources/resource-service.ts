@@ -1,5 +1,6 @@
 import {
   StrataError,
+  compareVersions,
   validationError,
   type KindDefinition,
   type ListResult,
@@ -17,7 +18,6 @@ import { throwIssues, validateInputWithHook, type ValidInput } from './input-val
 import { refuseNonEmptyProject, requireProject } from './project-rules.js';
 import { guardReservedLabels } from './reserved-labels.js';
 import { listFilter, ownsKey, selfAccess } from './self-service.js';
-import { compareVersions } from './versions.js';
 import { retryCascade, type HookContext, type KindHooks } from './kind-hooks.js';
 import { applyMergePatch, isPlainObject } from './merge-patch.js';
 import { redact, sealSecrets, type SecretCipher } from './secret-fields.js';
