@@ -75,7 +75,11 @@ describe('agent protocol client', () => {
       // Rotation: the server now wants a new token; the agent gets 401s until the file changes.
       server.token = 'sat.uid.two';
       await eventually(() => server.rejected.some((r) => r.status === 401), 'a rejected poll');
-      assert.equal(connection[connection.length - 1], false);
+      // The server records the rejection before the agent reads the answer: wait for the agent to say so.
+      await eventually(
+        () => connection[connection.length - 1] === false,
+        'the poller reporting the lost connection',
+      );
       server.publish({ stack: { layers: [] } });
       await writeFile(tokenFile, 'sat.uid.two');
       await eventually(() => received.length === 2, 'revision 2 after rotation');
