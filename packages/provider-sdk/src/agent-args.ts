@@ -1,4 +1,5 @@
 import type { AgentMode } from '@strata/api';
+import type { AgentLaunch } from './provider.js';
 
 /** Where and how one strata-agent runs: everything its command line says (`strata agent --help`). */
 export interface AgentArgsOptions {
@@ -21,6 +22,24 @@ export interface AgentArgsOptions {
  * The strata-agent arguments, built in one place for every launcher: the providers that run the agent as a process
  * and the server's Deployment manifest.
  */
+/**
+ * The arguments of an agent that a provider runs as a supervised local process next to the cluster: the token in the
+ * process's own directory (`{dir}`, filled in by the sandbox's ProcessSupervisor), health on a free loopback port.
+ */
+export function localAgentArgs(
+  launch: AgentLaunch,
+  where: { kubeconfig: string; helm?: string | undefined },
+): string[] {
+  return agentArgs({
+    serverUrl: launch.serverUrl,
+    tokenFile: '{dir}/token',
+    kubeconfig: where.kubeconfig,
+    helm: where.helm,
+    mode: launch.mode,
+    listen: '127.0.0.1:0',
+  });
+}
+
 export function agentArgs(options: AgentArgsOptions): string[] {
   const optional = (flag: string, value: string | undefined): string[] =>
     value === undefined ? [] : [flag, value];

@@ -9,7 +9,7 @@ import type { Issue } from '@strata/api';
 import { clusterSpecIssues, IMPORTED_PROVIDER, type EgressPolicy } from '@strata/core';
 import {
   ProviderError,
-  agentArgs,
+  localAgentArgs,
   transient,
   unsupported,
   type AgentLaunch,
@@ -132,13 +132,9 @@ export class ImportedProvider implements Provider {
       binary: command.binary,
       args: [
         ...command.args,
-        ...agentArgs({
-          serverUrl: launch.serverUrl,
-          tokenFile: '{dir}/token',
+        ...localAgentArgs(launch, {
           kubeconfig: join(this.#dir(cluster), 'kubeconfig'),
           helm: set ? binaryPath(set, 'helm') : undefined,
-          mode: launch.mode,
-          listen: '127.0.0.1:0',
         }),
       ],
       files: { token },

@@ -7,7 +7,7 @@ import type { Issue, NodePool } from '@strata/api';
 import { clusterSpecIssues } from '@strata/core';
 import {
   ProviderError,
-  agentArgs,
+  localAgentArgs,
   unsupported,
   type ClusterProgress,
   type DeleteResult,
@@ -270,17 +270,7 @@ export class SandboxProvider implements Provider {
       const status = await this.sandbox.ensureCompanion(cluster.name, {
         id: AGENT_COMPANION,
         binary: command.binary,
-        args: [
-          ...command.args,
-          ...agentArgs({
-            serverUrl: launch.serverUrl,
-            tokenFile: '{dir}/token',
-            kubeconfig: info.kubeconfigPath,
-            helm,
-            mode: launch.mode,
-            listen: '127.0.0.1:0',
-          }),
-        ],
+        args: [...command.args, ...localAgentArgs(launch, { kubeconfig: info.kubeconfigPath, helm })],
         files: { token },
       });
       const how = status.started ? (status.restarts > 0 ? 'restarted' : 'started') : 'running';

@@ -3,8 +3,7 @@ import type { ResourceRepository } from '@strata/store';
 import { keyOwner } from '../auth/key-owner.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { authorize, checkScope, type Target } from './access.js';
-import { checkKindRules } from './kind-rules.js';
-import { throwIssues, type ValidInput } from './input-validation.js';
+import type { ValidInput } from './input-validation.js';
 import { refuseNonEmptyProject, requireProject } from './project-rules.js';
 import { guardReservedLabels } from './reserved-labels.js';
 import { ownsKey } from './self-service.js';
@@ -73,18 +72,7 @@ export class ResourceService {
     input.metadata.labels = guardReservedLabels(ctx.principal, input.metadata.labels, undefined);
     await requireProject(this.#s.store, ctx.principal, project);
     const scope = storeScope(ctx.principal, kind);
-    const ruleIssues = await checkKindRules(
-      kind.kind,
-      {
-        store: this.#s.store,
-        scope,
-        principal: ctx.principal,
-        project,
-        principals: this.#s.options.principals,
-      },
-      input.spec,
-    );
-    throwIssues(ruleIssues);
+    await this.#s.checkRules(ctx, target, input.spec);
     const hooks = this.#s.hooks(kind);
     await runValidateHook(hooks, this.#s.hookContext(ctx, project), input);
     let spec = await sealSecrets({
@@ -266,19 +254,7 @@ export class ResourceService {
       previous.metadata.labels,
     );
     const scope = storeScope(ctx.principal, kind);
-    const issues = await checkKindRules(
-      kind.kind,
-      {
-        store: this.#s.store,
-        scope,
-        principal: ctx.principal,
-        project,
-        previous,
-        principals: this.#s.options.principals,
-      },
-      input.spec,
-    );
-    throwIssues(issues);
+    await this.#s.checkRules(ctx, target, input.spec, previous);
     const hooks = this.#s.hooks(kind);
     hooks?.guardUpdate?.(previous, input);
     await runValidateHook(hooks, this.#s.hookContext(ctx, project), input, previous);

@@ -4,7 +4,9 @@ import { ACCESS_KINDS } from '../auth/builtin-roles.js';
 import type { Principal } from '../auth/principal.js';
 import type { PrincipalLoader } from '../auth/principal-loader.js';
 import type { Target } from './access.js';
-import { validateInputWithHook, type ValidInput } from './input-validation.js';
+import { throwIssues, validateInputWithHook, type ValidInput } from './input-validation.js';
+import { checkKindRules } from './kind-rules.js';
+import { storeScope } from './object-keys.js';
 import type { HookContext, KindHooks } from './kind-hooks.js';
 import type { SecretCipher } from './secret-fields.js';
 
@@ -67,6 +69,29 @@ export class ServiceSupport {
     const { kind, project } = target;
     const context = this.hookContext(ctx, project);
     return validateInputWithHook(kind, project, body, { hooks: this.hooks(kind), context, previous });
+  }
+
+  /** The kind's reference rules (roles exist, members are users ...); throws every issue at once. */
+  async checkRules(
+    ctx: RequestContext,
+    target: Target,
+    spec: Record<string, unknown>,
+    previous?: Resource,
+  ): Promise<void> {
+    const { kind, project } = target;
+    const issues = await checkKindRules(
+      kind.kind,
+      {
+        store: this.options.store,
+        scope: storeScope(ctx.principal, kind),
+        principal: ctx.principal,
+        project,
+        ...(previous ? { previous } : {}),
+        principals: this.options.principals,
+      },
+      spec,
+    );
+    throwIssues(issues);
   }
 
   refuseReadOnly(kind: KindDefinition): void {
