@@ -6,14 +6,20 @@
 import { access, constants, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_PROTOCOL, type AgentMode, type AgentStatusReport, type ClusterDiscovery } from '@strata/api';
+import {
+  AGENT_PROTOCOL,
+  Backoff,
+  LAYER_STATES,
+  type AgentMode,
+  type AgentStatusReport,
+  type ClusterDiscovery,
+} from '@strata/api';
 import { AgentError, errorMessage, sleep } from './errors.js';
 import { loadKubeCredentials } from './kube/credentials.js';
 import { KubeClient } from './kube/kube-client.js';
 import { jsonLogger, type Logger } from './log/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { OpsServer } from './ops/ops-server.js';
-import { Backoff } from './protocol/backoff.js';
 import { readDesiredState, type DesiredState } from './protocol/desired-state.js';
 import { DesiredStatePoller } from './protocol/desired-state-poller.js';
 import { HttpServerClient, type ServerClient } from './protocol/server-client.js';
@@ -25,7 +31,6 @@ import { DesiredStateStore } from './state/desired-state-store.js';
 import { ClusterFacts } from './engine/cluster-facts.js';
 import { DiscoveryLoop } from './discovery/discovery-loop.js';
 import { Engine } from './engine/engine.js';
-import { LAYER_STATES } from './engine/layer-book.js';
 import { AGENT_VERSION } from './version.js';
 
 export interface AgentOptions {

@@ -3,6 +3,8 @@
  * concurrent writer) are retried with backoff; terminal ones (an invalid manifest, a rejected token) are reported
  * as layer or connection state and wait for a change.
  */
+import { setTimeout as delay } from 'node:timers/promises';
+
 export type AgentErrorCode =
   | 'KubeUnreachable'
   | 'KubeApiError'
@@ -47,19 +49,12 @@ export function errorMessage(error: unknown): string {
 }
 
 /** Resolves after `ms`, or rejects with AbortedError as soon as `signal` fires. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (err) {
+    throw signal?.aborted ? new AbortedError() : err;
+  }
 }
 
 /**

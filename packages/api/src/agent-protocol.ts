@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import type { AdoptionPreview } from './cluster-plan.js';
+import { LayerState } from './layer-state.js';
 
 /** Protocol major version. The server accepts every version in SUPPORTED_AGENT_PROTOCOLS. */
 export const AGENT_PROTOCOL = 1;
@@ -172,14 +173,7 @@ export const AgentLayerReport = Type.Object({
   profile: Type.String({ maxLength: 253 }),
   name: Type.String({ maxLength: 253 }),
   hash: Type.String({ maxLength: 128 }),
-  state: Type.Union([
-    Type.Literal('Pending'),
-    Type.Literal('Applying'),
-    Type.Literal('Applied'),
-    Type.Literal('Failed'),
-    Type.Literal('Drifted'),
-    Type.Literal('Removing'),
-  ]),
+  state: LayerState,
   message: Type.Optional(Type.String({ maxLength: 4096 })),
   drift: Type.Optional(Type.Array(DriftEntry, { maxItems: 200 })),
 });

@@ -10,3 +10,6 @@ export * from './agent-protocol.js';
 export * from './discovery.js';
 export * from './permissions.js';
 export * from './json-bounds.js';
+export * from './backoff.js';
+export * from './versions.js';
+export * from './layer-state.js';

@@ -12,7 +12,6 @@ export {
   type QueryValue,
 } from './transport.js';
 export { parseServerSentEvents, type ServerSentEvent } from './sse.js';
-export { backoffDelayMs, type BackoffOptions } from './backoff.js';
 export { sameDesiredState } from './apply.js';
 export { deepEqual } from './deep-equal.js';
 export * from './types.js';

@@ -1,5 +1,4 @@
-import type { KindDefinition, Resource, ResourceInput } from '@strata/api';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions, KindDefinition, Resource, ResourceInput } from '@strata/api';
 import type { QueryValue } from './transport.js';
 
 /** A kind given by its definition or by any CLI alias (`cluster`, `clusters`, `profile`). */
@@ -64,7 +63,7 @@ export interface WatchOptions extends ScopeOptions {
   relistOnGone?: boolean | undefined;
   /** Yield BOOKMARK events too. Default false. */
   bookmarks?: boolean | undefined;
-  /** Reconnect delays after network errors and retriable server errors. */
+  /** Reconnect delays after network errors and retriable server errors. Default: 250 ms doubling up to 10 s. */
   backoff?: BackoffOptions | undefined;
   /** Give up after this many consecutive failed connection attempts. Default: never. */
   maxRetries?: number | undefined;

@@ -22,7 +22,7 @@ const bookmark = (rv: string) => ({
   type: 'BOOKMARK',
   object: { kind: 'Project', metadata: { resourceVersion: rv } },
 });
-const fast = { initialMs: 1, maxMs: 5 };
+const fast = { baseMs: 1, maxMs: 5 };
 
 async function take(iterable: AsyncIterable<WatchEvent>, n: number): Promise<WatchEvent[]> {
   const out: WatchEvent[] = [];

@@ -1,5 +1,13 @@
-import { StrataError, isStrataError, type ListResult, type Resource, type WatchEvent } from '@strata/api';
-import { backoffDelayMs, sleep } from './backoff.js';
+import {
+  StrataError,
+  backoffDelayMs,
+  isStrataError,
+  type BackoffOptions,
+  type ListResult,
+  type Resource,
+  type WatchEvent,
+} from '@strata/api';
+import { sleep } from './sleep.js';
 import { parseServerSentEvents } from './sse.js';
 import { isProblem, type Transport } from './transport.js';
 import type { WatchOptions } from './types.js';
@@ -11,6 +19,9 @@ export interface WatchSource {
   /** Lists the whole collection (used after STRATA_GONE when `relistOnGone` is set). */
   listAll: (signal: AbortSignal | undefined) => Promise<ListResult<Resource>>;
 }
+
+/** Reconnects start fast: a watch is what a user is looking at. */
+const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 10_000 };
 
 type StreamEnd = { kind: 'gone'; error: StrataError } | { kind: 'retry'; error: unknown; sawEvents: boolean };
 
@@ -24,6 +35,7 @@ export async function* watchCollection<T extends Resource = Resource>(
   options: WatchOptions = {},
 ): AsyncGenerator<WatchEvent<T>> {
   const { signal } = options;
+  const backoff: BackoffOptions = { ...RECONNECT_BACKOFF, ...options.backoff };
   const known = options.relistOnGone ? new Map<string, Resource>() : undefined;
   let resourceVersion = options.resourceVersion;
   let failures = 0;
@@ -54,7 +66,7 @@ export async function* watchCollection<T extends Resource = Resource>(
       // Back off when re-listing keeps landing on a resourceVersion that is already gone (heavy write load).
       if (gones++ > 0) {
         try {
-          await sleep(backoffDelayMs(gones - 2, options.backoff), signal);
+          await sleep(backoffDelayMs(gones - 2, backoff), signal);
         } catch {
           return;
         }
@@ -72,7 +84,7 @@ export async function* watchCollection<T extends Resource = Resource>(
     }
     if (options.maxRetries !== undefined && failures >= options.maxRetries) throw end.error;
     try {
-      await sleep(backoffDelayMs(failures, options.backoff), signal);
+      await sleep(backoffDelayMs(failures, backoff), signal);
     } catch {
       return;
     }

@@ -100,8 +100,6 @@ export interface Provider {
    * the spec, applies labels and taints in place. Never repaves and never changes the running Kubernetes version.
    */
   ensure(cluster: ProviderCluster): Promise<ClusterProgress>;
-  /** Brings one pool's node count to its spec count (new nodes Ready before it returns). */
-  scalePool(cluster: ProviderCluster, options: PoolOptions): Promise<ClusterProgress>;
   /**
    * Replaces the pool's outdated nodes, rolling per updateStrategy: a replacement is Ready before the node it replaces
    * goes. On a control-plane pool this also moves the control plane to cluster.kubernetesVersion. Idempotent.

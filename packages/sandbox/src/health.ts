@@ -1,6 +1,7 @@
 /** Readiness probes (HTTPS with the admin client cert, or plain HTTP for etcd) and a polling helper. */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface TlsMaterial {
   ca: string;
@@ -52,6 +53,6 @@ export async function waitUntil(ready: () => Promise<boolean | string>, options:
         `${options.what} not ready after ${Math.round(options.timeoutMs / 1000)}s${detail ? `: ${detail}` : ''}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
+    await sleep(options.intervalMs ?? 200);
   }
 }

@@ -15,7 +15,7 @@ export {
 } from './binaries.js';
 export { isDns1123Label, normalizeKubernetesVersion } from './names.js';
 export { specIssues, validateClusterSpec } from './validate.js';
-export { POOL_LABEL, CONTROL_PLANE_ROLE, isNodeReady } from './nodes.js';
+export { POOL_LABEL, CONTROL_PLANE_ROLE, DEFAULT_NODE_CAPACITY, isNodeReady, poolTaints } from './nodes.js';
 export { KWOK_NODE_ANNOTATION } from './components.js';
 export { defaultStateRoot } from './state.js';
 export { ProcessSupervisor, type CompanionSpec, type CompanionStatus } from './companions.js';

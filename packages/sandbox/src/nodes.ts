@@ -5,7 +5,8 @@ import type { NodePoolSpec } from './types.js';
 
 export const POOL_LABEL = 'strata.dev/node-pool';
 export const CONTROL_PLANE_ROLE = 'node-role.kubernetes.io/control-plane';
-const DEFAULT_CAPACITY: Record<string, string> = {
+/** What a kwok node offers when its pool does not say. */
+export const DEFAULT_NODE_CAPACITY: Readonly<Record<string, string>> = {
   cpu: '8',
   memory: '32Gi',
   pods: '110',
@@ -28,15 +29,8 @@ export function nodeManifest(pool: NodePoolSpec, index: number): V1Node {
     ...(pool.controlPlane ? { [CONTROL_PLANE_ROLE]: '' } : {}),
     ...(pool.labels ?? {}),
   };
-  const taints: V1Taint[] = (pool.taints ?? []).map((t) => ({
-    key: t.key,
-    effect: t.effect,
-    ...(t.value === undefined ? {} : { value: t.value }),
-  }));
-  if (pool.controlPlane && !taints.some((t) => t.key === CONTROL_PLANE_ROLE)) {
-    taints.push({ key: CONTROL_PLANE_ROLE, effect: 'NoSchedule' });
-  }
-  const capacity = { ...DEFAULT_CAPACITY, ...(pool.capacity ?? {}) };
+  const taints = poolTaints(pool);
+  const capacity = { ...DEFAULT_NODE_CAPACITY, ...(pool.capacity ?? {}) };
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -48,6 +42,19 @@ export function nodeManifest(pool: NodePoolSpec, index: number): V1Node {
     spec: taints.length > 0 ? { taints } : {},
     status: { capacity, allocatable: capacity },
   };
+}
+
+/** The taints of a pool's nodes: the pool's own, plus NoSchedule on the control-plane role for control-plane pools. */
+export function poolTaints(pool: Pick<NodePoolSpec, 'taints' | 'controlPlane'>): V1Taint[] {
+  const taints: V1Taint[] = (pool.taints ?? []).map((t) => ({
+    key: t.key,
+    effect: t.effect,
+    ...(t.value === undefined ? {} : { value: t.value }),
+  }));
+  if (pool.controlPlane && !taints.some((t) => t.key === CONTROL_PLANE_ROLE)) {
+    taints.push({ key: CONTROL_PLANE_ROLE, effect: 'NoSchedule' });
+  }
+  return taints;
 }
 
 function isNotFound(err: unknown): boolean {

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ComponentName, ProcessRecord } from './types.js';
 
 export interface StartProcessOptions<C extends string = ComponentName> {
@@ -92,10 +93,6 @@ export async function isOurs(record: ProcessIdentity): Promise<boolean> {
   if (exe === undefined || startTime === undefined) return false;
   if (exe !== record.binary) return false;
   return record.procStartTime === undefined || record.procStartTime === startTime;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. Never signals a PID that is not ours. */

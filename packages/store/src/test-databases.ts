@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from './db.js';
 
@@ -115,7 +116,7 @@ async function waitForNoConnections(adminUrl: string, database: string, timeoutM
   while (Date.now() < deadline) {
     const open = await adminQuery(adminUrl, 'SELECT 1 FROM pg_stat_activity WHERE datname = $1', [database]);
     if (open === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

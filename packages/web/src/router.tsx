@@ -78,18 +78,24 @@ const profileVersion = page(
 const packs = page('/packs', () => import('./resources/packs/PackCatalog'), 'PackCatalog');
 const packSources = page('/packs/sources', () => import('./resources/packs/PackSources'), 'PackSources');
 const pack = page('/packs/$name', () => import('./resources/packs/PackDetail'), 'PackDetail');
-type SettingsPage = keyof typeof import('./resources/settings/pages');
-const settings = <P extends string>(path: P, name: SettingsPage) =>
-  page(`/settings/${path}` as const, () => import('./resources/settings/pages'), name);
+// Settings: one folder per resource (as Headlamp does), each page loaded on its own.
 const settingsRoutes = [
-  settings('projects', 'ProjectsPage'),
-  settings('users', 'UsersPage'),
-  settings('roles', 'RolesPage'),
-  settings('rolebindings', 'RoleBindingsPage'),
-  settings('apikeys', 'ApiKeysPage'),
-  settings('cloudaccounts', 'CloudAccountsPage'),
-  settings('macros', 'MacrosPage'),
-  settings('audit', 'AuditLogPage'),
+  page('/settings/projects', () => import('./resources/projects/ProjectList'), 'ProjectList'),
+  page('/settings/users', () => import('./resources/users/UserList'), 'UserList'),
+  page('/settings/roles', () => import('./resources/roles/RoleList'), 'RoleList'),
+  page(
+    '/settings/rolebindings',
+    () => import('./resources/role-bindings/RoleBindingList'),
+    'RoleBindingList',
+  ),
+  page('/settings/apikeys', () => import('./resources/api-keys/ApiKeyList'), 'ApiKeyList'),
+  page(
+    '/settings/cloudaccounts',
+    () => import('./resources/cloud-accounts/CloudAccountList'),
+    'CloudAccountList',
+  ),
+  page('/settings/macros', () => import('./resources/macros/MacroList'), 'MacroList'),
+  page('/settings/audit', () => import('./resources/audit/AuditLog'), 'AuditLog'),
 ];
 
 const routeTree = rootRoute.addChildren([

@@ -2,12 +2,11 @@
  * Runs discovery when the agent starts and then every `intervalMs` (a failed run is retried with backoff, from 30 s,
  * never later than the interval). Each result is handed to `onResult`, which puts it in the next status report.
  */
-import type { ClusterDiscovery } from '@strata/api';
+import { Backoff, type ClusterDiscovery } from '@strata/api';
 import { errorMessage } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import { Backoff } from '../protocol/backoff.js';
 import { Waker } from '../protocol/wake-sleep.js';
 import { runDiscovery } from './discover.js';
 

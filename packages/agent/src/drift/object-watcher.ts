@@ -3,12 +3,12 @@
  * fresh list's resourceVersion and says "resync" then, because events may have been missed while it was not
  * watching (start, 410 Gone, a broken connection); the caller re-checks every object of that kind.
  */
+import { Backoff } from '@strata/api';
 import { isPlainObject } from '@strata/core';
 import { AbortedError, errorMessage, sleep } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { kindKey, refKey, refOf } from '../kube/object-ref.js';
 import type { Logger } from '../log/logger.js';
-import { Backoff } from '../protocol/backoff.js';
 
 export interface ObjectWatcherOptions {
   kube: KubeClient;

@@ -8,13 +8,13 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Backoff } from '@strata/api';
 import { AbortedError, AgentError, errorMessage, linkSignals } from '../errors.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { DesiredLayer, DesiredState } from '../protocol/desired-state.js';
 import type { ServerClient } from '../protocol/server-client.js';
-import { Backoff } from '../protocol/backoff.js';
 import { Waker } from '../protocol/wake-sleep.js';
 import type { ManagedObject } from '../apply/managed-object.js';
 import {

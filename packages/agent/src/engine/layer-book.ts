@@ -2,20 +2,11 @@
  * The per-layer state the agent reports (Pending, Applying, Applied, Failed, Drifted, Removing), in stack order
  * followed by layers being removed. Every change calls onChange, which sends a status report.
  */
-import type { AgentLayerReport, DriftEntry } from '@strata/api';
+import { LAYER_STATES, type AgentLayerReport, type DriftEntry, type LayerState } from '@strata/api';
 import { canonicalJson } from '@strata/core';
 import type { LayerInventory } from '../inventory/inventory-store.js';
 import type { DesiredLayer } from '../protocol/desired-state.js';
 
-export type LayerState = AgentLayerReport['state'];
-export const LAYER_STATES: readonly LayerState[] = [
-  'Pending',
-  'Applying',
-  'Applied',
-  'Failed',
-  'Drifted',
-  'Removing',
-];
 /** The report schema's limits. */
 const MAX_DRIFT = 200;
 const MAX_MESSAGE = 4096;

@@ -3,10 +3,10 @@
  * revision the agent has (persisted in the cluster, so a restarted agent does not pull what it already has).
  * Errors back off with jitter; a 204 just asks again. An idle agent costs the server one parked request.
  */
+import { Backoff } from '@strata/api';
 import { isPlainObject, type JsonObject } from '@strata/core';
 import { AgentError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { Backoff } from './backoff.js';
 import {
   readDesiredState,
   readServerRequest,

@@ -8,10 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { AgentStatusReport } from '@strata/api';
+import { Backoff, type AgentStatusReport } from '@strata/api';
 import { silentLogger } from '../log/logger.js';
 import { ProtocolServer } from '../test/protocol-server.js';
-import { Backoff } from './backoff.js';
 import type { DesiredState } from './desired-state.js';
 import { DesiredStatePoller } from './desired-state-poller.js';
 import { HttpServerClient, ServerRejectedError, type ServerClient } from './server-client.js';
@@ -76,7 +75,11 @@ describe('agent protocol client', () => {
       // Rotation: the server now wants a new token; the agent gets 401s until the file changes.
       server.token = 'sat.uid.two';
       await eventually(() => server.rejected.some((r) => r.status === 401), 'a rejected poll');
-      assert.equal(connection[connection.length - 1], false);
+      // The server records the rejection before the agent reads the answer: wait for the agent to say so.
+      await eventually(
+        () => connection[connection.length - 1] === false,
+        'the poller reporting the lost connection',
+      );
       server.publish({ stack: { layers: [] } });
       await writeFile(tokenFile, 'sat.uid.two');
       await eventually(() => received.length === 2, 'revision 2 after rotation');

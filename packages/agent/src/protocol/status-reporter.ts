@@ -4,11 +4,10 @@
  * oldest go first when full) and are sent in order when it returns, so the server sees the transitions it missed
  * (Drifted → Applied) and keeps the newest by observedAt.
  */
-import type { AgentStatusReport } from '@strata/api';
+import { Backoff, type AgentStatusReport } from '@strata/api';
 import { canonicalJson } from '@strata/core';
 import { AgentError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { Backoff } from './backoff.js';
 import { ServerRejectedError, type ServerClient } from './server-client.js';
 import { Waker } from './wake-sleep.js';
 

@@ -1,4 +1,5 @@
 /** Helpers for the agent's tests on real sandbox clusters: kubectl, waiting, and a stack builder. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import { contentHash, type JsonObject } from '@strata/core';
 import type { SandboxClusterFixture } from '@strata/testing';
@@ -48,7 +49,7 @@ export async function waitFor<T>(
       throw new Error(
         `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
       );
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await sleep(intervalMs);
   }
 }
 

@@ -2,6 +2,7 @@
  * Helpers of the import suites: a cluster populated directly (helm and kubectl, never Strata), and snapshots of
  * every object's resourceVersion to prove that nothing changed.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonObject } from '@strata/core';
@@ -54,7 +55,7 @@ export async function settledResourceVersions(fx: SandboxClusterFixture): Promis
   let last = await resourceVersions(fx);
   return waitFor(
     async () => {
-      await new Promise((r) => setTimeout(r, 1500));
+      await sleep(1500);
       const next = await resourceVersions(fx);
       const same = next.size === last.size && [...next].every(([k, v]) => last.get(k) === v);
       last = next;

@@ -2,6 +2,7 @@
  * A small in-test implementation of the agent endpoints (our own protocol, not Kubernetes): a revision the test
  * bumps, long polls held until it moves (or a request is asked), and every status report and answer recorded. It can stop and start again on the same port to play an unreachable management server.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -69,7 +70,7 @@ export class ProtocolServer {
     while (!this.answers.has(request.id)) {
       if (Date.now() > deadline)
         throw new Error(`no answer to ${request.type} ${request.id} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     return this.answers.get(request.id)!;
   }
@@ -117,7 +118,7 @@ export class ProtocolServer {
           `no matching status report within ${timeoutMs} ms (${this.reports.length} received; last: revision ${last?.revision}, ${layers?.join(', ')})`,
         );
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
   }
 

@@ -3,6 +3,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { FreeFormObject } from '../json-bounds.js';
+import { LayerState } from '../layer-state.js';
 import { Condition, Labels, Name } from '../meta.js';
 import { defineKind } from './kind.js';
 
@@ -164,7 +165,6 @@ const ClusterPhaseSchema = Type.Union([
   Type.Literal('Failed'),
 ]);
 export const CLUSTER_HEALTH = ['Healthy', 'Degraded', 'Unknown'] as const;
-export const LAYER_STATES = ['Pending', 'Applying', 'Applied', 'Failed', 'Drifted', 'Removing'] as const;
 
 export const NodePoolStatus = Type.Object({
   name: Type.String(),
@@ -191,14 +191,7 @@ export const ClusterStatus = Type.Object({
         name: Type.String(),
         version: Type.Optional(Type.String()),
         hash: Type.String(),
-        state: Type.Union([
-          Type.Literal('Pending'),
-          Type.Literal('Applying'),
-          Type.Literal('Applied'),
-          Type.Literal('Failed'),
-          Type.Literal('Drifted'),
-          Type.Literal('Removing'),
-        ]),
+        state: LayerState,
         message: Type.Optional(Type.String()),
         drift: Type.Optional(Type.Array(Type.Unknown())),
       }),

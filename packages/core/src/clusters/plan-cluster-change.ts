@@ -11,9 +11,9 @@
  * - Repaves run control-plane pools first, then workers (each rolling per its updateStrategy).
  * - Approval is needed for a repave unless policy.repave is `automatic`. `policy.paused` blocks everything.
  */
-import type { ClusterPlan, ClusterSpec, NodePool, PoolPlan, RepaveReason } from '@strata/api';
+import type { ClusterPlan, ClusterSpec, NodePool, PoolPlan, RepaveReason, StackDiff } from '@strata/api';
 import { canonicalJson } from '../util/json.js';
-import { diffStacks, type StackDiff } from '../profiles/diff-stacks.js';
+import { diffStacks } from '../profiles/diff-stacks.js';
 import type { ResolvedStack } from '../profiles/resolved-stack.js';
 
 /** The plan's shape lives in @strata/api (the CLI and the console read it); core computes it. */

@@ -1,39 +1,8 @@
+import type { ObjectRef, StackDiff, StackLayerChange } from '@strata/api';
 import { canonicalJson, scalarText, type JsonObject, type JsonValue } from '../util/json.js';
 import { compareOrder } from './layer-moves.js';
 import type { ResolvedLayer, ResolvedStack } from './resolved-stack.js';
-import { diffValues, valueChanges, type ValueChange, type ValuesDiff } from './values-diff.js';
-
-/** A Kubernetes object's identity in a diff. */
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
-
-export interface StackLayerChange {
-  profile: string;
-  name: string;
-  hash: { from: string; to: string };
-  /** Source, version, type or Helm chart changes. */
-  fields: { field: string; from?: JsonValue; to?: JsonValue }[];
-  values: ValuesDiff;
-  objects: {
-    added: ObjectRef[];
-    removed: ObjectRef[];
-    changed: { object: ObjectRef; changes: ValueChange[] }[];
-  };
-}
-
-export interface StackDiff {
-  from: string;
-  to: string;
-  added: { profile: string; name: string; index: number }[];
-  removed: { profile: string; name: string; index: number }[];
-  reordered: { profile: string; name: string; from: number; to: number }[];
-  changed: StackLayerChange[];
-  unchanged: boolean;
-}
+import { diffValues, valueChanges, type ValueChange } from './values-diff.js';
 
 /** Compares two resolved stacks layer by layer (matched by profile + layer name), objects by identity. */
 export function diffStacks(from: ResolvedStack, to: ResolvedStack): StackDiff {

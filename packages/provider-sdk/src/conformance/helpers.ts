@@ -1,4 +1,5 @@
 /** Helpers of the conformance suite: converging, reading nodes through the real API, watching a roll. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { kubeGet, kubeWatch } from '../kube-get.js';
 import { NODE_POOL_LABEL, type ClusterProgress, type Provider, type ProviderCluster } from '../provider.js';
 
@@ -45,7 +46,7 @@ export async function converge(
   while (Date.now() < deadline) {
     last = await provider.ensure(cluster);
     if (last.ready) return last;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   throw new Error(`ensure did not converge in ${timeoutMs} ms: ${last?.message ?? 'no progress'}`);
 }
@@ -86,7 +87,7 @@ export async function watchPool<T>(
   );
   try {
     const result = await during();
-    await new Promise((r) => setTimeout(r, 500)); // let the last events arrive
+    await sleep(500); // let the last events arrive
     return { result, minReady, events };
   } finally {
     stop();

@@ -133,16 +133,16 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
       assert.equal(nodes.filter((n) => n.pool === 'control-plane').length, 1);
     });
 
-    it('scalePool() scales a pool up and down', async () => {
+    it('ensure() scales a pool up and down to its spec count', async () => {
       cluster = withPool(cluster, 'workers', { count: 4 });
-      const up = await provider.scalePool(cluster, { pool: 'workers' });
+      const up = await converge(provider, cluster, timeoutMs);
       assert.deepEqual(
         up.nodePools.find((p) => p.name === 'workers'),
         { name: 'workers', desired: 4, ready: 4, outdated: 0, version },
       );
       assert.equal((await listNodes(kubeconfig)).filter((n) => n.pool === 'workers' && n.ready).length, 4);
       cluster = withPool(cluster, 'workers', { count: 1 });
-      const down = await provider.scalePool(cluster, { pool: 'workers' });
+      const down = await converge(provider, cluster, timeoutMs);
       assert.equal(down.nodePools.find((p) => p.name === 'workers')?.ready, 1);
       assert.equal((await listNodes(kubeconfig)).filter((n) => n.pool === 'workers').length, 1);
     });
@@ -181,7 +181,7 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
 
     it('a machine change shows outdated nodes; repavePool() replaces them with new ones Ready first', async () => {
       cluster = withPool(cluster, 'workers', { count: 2 });
-      await provider.scalePool(cluster, { pool: 'workers' });
+      await converge(provider, cluster, timeoutMs);
       cluster = withPool(cluster, 'workers', { cpu: '4' });
       const pending = await provider.ensure(cluster);
       assert.equal(

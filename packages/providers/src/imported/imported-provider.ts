@@ -9,6 +9,7 @@ import type { Issue } from '@strata/api';
 import { clusterSpecIssues, IMPORTED_PROVIDER, type EgressPolicy } from '@strata/core';
 import {
   ProviderError,
+  localAgentArgs,
   transient,
   unsupported,
   type AgentLaunch,
@@ -91,12 +92,6 @@ export class ImportedProvider implements Provider {
     return progress(probe.version, parsed.target.server, `reachable at ${parsed.target.server}`);
   }
 
-  scalePool(): Promise<ClusterProgress> {
-    return Promise.reject(
-      unsupported('imported clusters keep their own node pools; Strata does not scale them'),
-    );
-  }
-
   repavePool(): Promise<ClusterProgress> {
     return Promise.reject(
       unsupported('imported clusters keep their own machines; Strata does not repave them'),
@@ -137,17 +132,10 @@ export class ImportedProvider implements Provider {
       binary: command.binary,
       args: [
         ...command.args,
-        '--server',
-        launch.serverUrl,
-        '--token-file',
-        '{dir}/token',
-        '--kubeconfig',
-        join(this.#dir(cluster), 'kubeconfig'),
-        ...(set ? ['--helm', binaryPath(set, 'helm')] : []),
-        '--mode',
-        launch.mode,
-        '--listen',
-        '127.0.0.1:0',
+        ...localAgentArgs(launch, {
+          kubeconfig: join(this.#dir(cluster), 'kubeconfig'),
+          helm: set ? binaryPath(set, 'helm') : undefined,
+        }),
       ],
       files: { token },
     });

@@ -3,10 +3,10 @@
  * built for the current spec from an outdated one (OS image, Kubernetes version, machine shape).
  */
 import { createHash } from 'node:crypto';
-import type { V1Node, V1Taint } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import type { NodePool } from '@strata/api';
 import { NODE_POOL_LABEL, type ProviderCluster } from '@strata/provider-sdk';
-import { CONTROL_PLANE_ROLE, KWOK_NODE_ANNOTATION } from '@strata/sandbox';
+import { CONTROL_PLANE_ROLE, DEFAULT_NODE_CAPACITY, KWOK_NODE_ANNOTATION, poolTaints } from '@strata/sandbox';
 
 /** Hash of the machine a node was built for; a node whose label differs is outdated (repave replaces it). */
 export const MACHINE_HASH_LABEL = 'strata.dev/machine-hash';
@@ -38,24 +38,11 @@ export function systemLabels(cluster: ProviderCluster, pool: NodePool): Record<s
   };
 }
 
-export function poolTaints(pool: NodePool): V1Taint[] {
-  const taints: V1Taint[] = (pool.taints ?? []).map((t) => ({
-    key: t.key,
-    effect: t.effect,
-    ...(t.value === undefined ? {} : { value: t.value }),
-  }));
-  if (pool.controlPlane && !taints.some((t) => t.key === CONTROL_PLANE_ROLE)) {
-    taints.push({ key: CONTROL_PLANE_ROLE, effect: 'NoSchedule' });
-  }
-  return taints;
-}
-
 export function poolCapacity(pool: NodePool): Record<string, string> {
   return {
-    cpu: pool.cpu ?? '8',
-    memory: pool.memory ?? '32Gi',
-    pods: '110',
-    'ephemeral-storage': '100Gi',
+    ...DEFAULT_NODE_CAPACITY,
+    ...(pool.cpu === undefined ? {} : { cpu: pool.cpu }),
+    ...(pool.memory === undefined ? {} : { memory: pool.memory }),
   };
 }
 

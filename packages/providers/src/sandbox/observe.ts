@@ -1,12 +1,10 @@
 /** Reads a sandbox cluster's progress: runtime phase, API server, and every pool's nodes. */
+import { compareVersions } from '@strata/api';
 import type { ClusterProgress, NodePoolProgress, ProviderCluster } from '@strata/provider-sdk';
 import { isNodeReady, type Sandbox } from '@strata/sandbox';
 import { MACHINE_HASH_LABEL, NODE_VERSION_LABEL, machineHash } from './machine.js';
 import { coreApi, poolNodes } from './pool-nodes.js';
 import { wrapSandboxError } from './wrap-error.js';
-
-const compareVersions = (a: string, b: string): number =>
-  a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
 
 export async function observe(input: {
   cluster: ProviderCluster;

@@ -1,9 +1,10 @@
 /** Node objects of one pool on a sandbox cluster, reached through the real API server. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
 import type { NodePool } from '@strata/api';
 import { NODE_POOL_LABEL, transient, type ProviderCluster } from '@strata/provider-sdk';
-import { isNodeReady } from '@strata/sandbox';
-import { APPLIED_LABELS_ANNOTATION, nodeFor, poolTaints } from './machine.js';
+import { isNodeReady, poolTaints } from '@strata/sandbox';
+import { APPLIED_LABELS_ANNOTATION, nodeFor } from './machine.js';
 
 export function coreApi(kubeconfig: string): CoreV1Api {
   const kc = new KubeConfig();
@@ -65,7 +66,7 @@ export async function waitFor(what: string, timeoutMs: number, check: () => Prom
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw transient(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Issue, NodePool } from '@strata/api';
 import { clusterSpecIssues } from '@strata/core';
 import {
   ProviderError,
+  localAgentArgs,
   unsupported,
   type ClusterProgress,
   type DeleteResult,
@@ -209,16 +210,6 @@ export class SandboxProvider implements Provider {
     return pool;
   }
 
-  async scalePool(cluster: ProviderCluster, options: PoolOptions): Promise<ClusterProgress> {
-    const pool = this.pool(cluster, options.pool);
-    try {
-      await this.syncPoolCount(cluster, pool);
-    } catch (err) {
-      throw wrapSandboxError(err, `scaling pool ${pool.name} of ${cluster.name}`);
-    }
-    return observe({ cluster, sandbox: this.sandbox });
-  }
-
   async repavePool(cluster: ProviderCluster, options: PoolOptions): Promise<ClusterProgress> {
     const pool = this.pool(cluster, options.pool);
     const info = await this.sandbox.get(cluster.name).catch((err: unknown) => {
@@ -279,21 +270,7 @@ export class SandboxProvider implements Provider {
       const status = await this.sandbox.ensureCompanion(cluster.name, {
         id: AGENT_COMPANION,
         binary: command.binary,
-        args: [
-          ...command.args,
-          '--server',
-          launch.serverUrl,
-          '--token-file',
-          '{dir}/token',
-          '--kubeconfig',
-          info.kubeconfigPath,
-          '--helm',
-          helm,
-          '--mode',
-          launch.mode,
-          '--listen',
-          '127.0.0.1:0',
-        ],
+        args: [...command.args, ...localAgentArgs(launch, { kubeconfig: info.kubeconfigPath, helm })],
         files: { token },
       });
       const how = status.started ? (status.restarts > 0 ? 'restarted' : 'started') : 'running';

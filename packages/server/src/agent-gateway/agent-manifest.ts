@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { AgentMode } from '@strata/api';
+import { agentArgs } from '@strata/provider-sdk';
 
 export const AGENT_NAMESPACE = 'strata-system';
 export const AGENT_IMAGE = 'ghcr.io/strata-dev/strata-agent:0.1.0';
@@ -71,18 +72,13 @@ export function renderAgentManifest(o: AgentManifestOptions): string {
               {
                 name: 'agent',
                 image: o.image ?? AGENT_IMAGE,
-                args: [
-                  '--server',
-                  o.serverUrl,
-                  '--token-file',
-                  '/var/run/strata/token',
-                  '--mode',
-                  o.mode,
-                  '--namespace',
-                  AGENT_NAMESPACE,
-                  '--listen',
-                  '0.0.0.0:8080',
-                ],
+                args: agentArgs({
+                  serverUrl: o.serverUrl,
+                  tokenFile: '/var/run/strata/token',
+                  mode: o.mode,
+                  namespace: AGENT_NAMESPACE,
+                  listen: '0.0.0.0:8080',
+                }),
                 ports: [{ name: 'http', containerPort: 8080 }],
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20 },
                 resources: {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StrataError } from '@strata/api';
 
 /**
@@ -44,7 +45,7 @@ export async function retryConflicts<T>(attempt: () => Promise<T>, options: Retr
     } catch (err) {
       if (i >= attempts || !(err instanceof StrataError) || err.code !== 'STRATA_CONFLICT') throw err;
       const pause = Math.random() * Math.min(maxPauseMs, 5 * i);
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      await sleep(pause);
     }
   }
 }

@@ -10,12 +10,3 @@ export {
   type LoadKeyRingOptions,
   type LoadedKeyRing,
 } from './key-file.js';
-export {
-  encryptedFieldsOf,
-  encryptSecretFields,
-  decryptSecretFields,
-  redactSecretFields,
-  reencryptSecretFields,
-  REDACTED,
-  type SecretFieldOptions,
-} from './secret-fields.js';

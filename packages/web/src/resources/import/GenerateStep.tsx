@@ -1,9 +1,7 @@
 import { Alert, Badge, Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { ClusterProfileKind, type DiscoveredWorkload, type ProfileLayer } from '@strata/api';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { LayerStack, type StackLayer } from '../../components/LayerStack';
 import { AnchorLink } from '../../components/links';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -12,6 +10,7 @@ import { useLiveList } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { layerName, layerSource } from '../clusters/use-cluster';
 import { usePackCatalog } from '../packs/use-packs';
+import { PublishProfileDialog } from '../profiles/PublishProfileDialog';
 import { MatchedItems, UnmatchedItems } from './GeneratedItems';
 import { GENERATED_FROM, type Generated, type GeneratedProfileObject } from './import-api';
 import { toSelectedObjects, type WorkloadSelection } from './workload-selection';
@@ -33,7 +32,6 @@ function stackOf(
 function GeneratedDraft({ generated }: { generated: Generated }) {
   const { result, requested } = generated;
   const { client, project, can } = useSession();
-  const queryClient = useQueryClient();
   const catalog = usePackCatalog();
   const [publishing, setPublishing] = useState(false);
   const name = result.profile.metadata.name;
@@ -82,27 +80,15 @@ function GeneratedDraft({ generated }: { generated: Generated }) {
       )}
       <MatchedItems matched={result.matched} />
       <UnmatchedItems unmatched={result.unmatched} requested={requested} />
-      <ConfirmDialog
+      <PublishProfileDialog
+        name={name}
+        version={version}
         opened={publishing}
         onClose={() => setPublishing(false)}
-        title={`Publish ${name} ${version}?`}
-        confirmLabel="Publish"
-        onConfirm={async () => {
-          await client.action(ClusterProfileKind, name, 'publish', {}, { project, version });
-          await queryClient.invalidateQueries({ queryKey: key });
-          await queryClient.invalidateQueries({ queryKey: ['list', 'ClusterProfile'] });
-          notifications.show({
-            message: `${name} ${version} is published.`,
-            closeButtonProps: { 'aria-label': 'Close notification' },
-          });
-        }}
       >
-        <Text size="sm">
-          Publishing validates the profile again and makes this version immutable; it can then be attached to
-          clusters (and adopted by this one). Review it in the profile editor first if anything needs
-          changing.
-        </Text>
-      </ConfirmDialog>
+        Publishing validates the profile again and makes this version immutable; it can then be attached to
+        clusters (and adopted by this one). Review it in the profile editor first if anything needs changing.
+      </PublishProfileDialog>
     </Stack>
   );
 }

@@ -1,10 +1,10 @@
 import { Badge, Text, Tooltip } from '@mantine/core';
 import { PackSourceKind, type Resource } from '@strata/api';
 import { timeAgo } from '../../lib/format';
-import { ResourcePage, type FieldValue } from '../settings/ResourcePage';
+import { ResourcePage } from '../../components/ResourcePage';
+import { str } from '../../lib/resource-values';
 
 type Source = Resource<Record<string, unknown>>;
-const str = (v: FieldValue | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Helm repositories whose charts become add-on packs, with their health (Ready condition). */
 export function PackSources() {

@@ -1,7 +1,6 @@
-import { PACK_LAYERS, PackKind, type PackSpec, type Resource } from '@strata/api';
+import { PACK_LAYERS, PackKind, compareVersions, type PackSpec, type Resource } from '@strata/api';
 import { useMemo } from 'react';
 import { useLiveList } from '../../lib/queries';
-import { compareVersions } from '../profiles/versions';
 
 export type PackResource = Resource<PackSpec>;
 

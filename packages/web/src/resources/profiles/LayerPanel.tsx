@@ -75,19 +75,11 @@ export function LayerPanel({ layer, index, pack, variables, readOnly, onChange, 
               }
               w={180}
             />
-            <TextInput
-              label="Namespace"
-              value={layer.namespace ?? ''}
+            <NamespaceInput
+              layer={layer}
               readOnly={readOnly}
               placeholder={packVersion?.spec.namespace}
-              onChange={(e) =>
-                onChange(
-                  e.currentTarget.value
-                    ? { ...layer, namespace: e.currentTarget.value }
-                    : without(layer, 'namespace'),
-                )
-              }
-              w={180}
+              onChange={onChange}
             />
           </Group>
           {(packVersion?.spec.presets?.length ?? 0) > 0 && (
@@ -140,19 +132,7 @@ export function LayerPanel({ layer, index, pack, variables, readOnly, onChange, 
               onChange={(e) => onChange({ ...layer, name: e.currentTarget.value })}
               w={200}
             />
-            <TextInput
-              label="Namespace"
-              value={layer.namespace ?? ''}
-              readOnly={readOnly}
-              onChange={(e) =>
-                onChange(
-                  e.currentTarget.value
-                    ? { ...layer, namespace: e.currentTarget.value }
-                    : without(layer, 'namespace'),
-                )
-              }
-              w={180}
-            />
+            <NamespaceInput layer={layer} readOnly={readOnly} onChange={onChange} />
           </Group>
           <LazyYamlEditor
             label={`Manifest of layer ${name}`}
@@ -178,5 +158,31 @@ export function LayerPanel({ layer, index, pack, variables, readOnly, onChange, 
         </>
       )}
     </Stack>
+  );
+}
+
+/** The layer's namespace; emptying it removes the field (the pack's default, shown as placeholder, applies). */
+function NamespaceInput(props: {
+  layer: ProfileLayer;
+  readOnly: boolean | undefined;
+  placeholder?: string | undefined;
+  onChange: (layer: ProfileLayer) => void;
+}) {
+  const { layer, onChange } = props;
+  return (
+    <TextInput
+      label="Namespace"
+      value={layer.namespace ?? ''}
+      readOnly={props.readOnly}
+      placeholder={props.placeholder}
+      onChange={(e) =>
+        onChange(
+          e.currentTarget.value
+            ? { ...layer, namespace: e.currentTarget.value }
+            : without(layer, 'namespace'),
+        )
+      }
+      w={180}
+    />
   );
 }

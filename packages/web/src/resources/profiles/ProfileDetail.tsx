@@ -12,7 +12,7 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { ClusterProfileKind, type ProfileDiff } from '@strata/api';
+import { ClusterProfileKind, compareVersions, type ProfileDiff } from '@strata/api';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -25,7 +25,7 @@ import { timeAgo } from '../../lib/format';
 import { useLiveList } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import type { ProfileResource } from './ProfileList';
-import { compareVersions, nextMinor } from './versions';
+import { nextMinor } from './versions';
 import { AnchorLink } from '../../components/links';
 
 /** A profile's version history, diff between any two versions, clone, publish and delete. */

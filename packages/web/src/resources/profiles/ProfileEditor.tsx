@@ -4,7 +4,7 @@ import { ClusterProfileKind, type ClusterProfileSpec } from '@strata/api';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { useState } from 'react';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { PublishProfileDialog } from './PublishProfileDialog';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useSession } from '../../lib/session';
@@ -123,25 +123,19 @@ export function ProfileEditor() {
       )}
       <ProblemAlert error={error} />
       <ProfileForm name={name} spec={spec} onChange={setEdited} readOnly={!editable} error={error} />
-      <ConfirmDialog
+      <PublishProfileDialog
+        name={name}
+        version={version}
         opened={publishing}
         onClose={() => setPublishing(false)}
-        title={`Publish ${name} ${version}?`}
-        confirmLabel="Publish"
-        onConfirm={async () => {
+        beforePublish={async () => {
           if (edited && !(await save()))
             throw new Error('the draft could not be saved; see the problems above');
-          await client.action(ClusterProfileKind, name, 'publish', {}, { project, version });
-          await refresh();
-          notifications.show({ message: `${name} ${version} is published.` });
         }}
       >
-        <Text size="sm">
-          Publishing validates the profile again and makes this version immutable. Clusters can then attach
-          it.
-          {edited ? ' Your unsaved changes are saved first.' : ''}
-        </Text>
-      </ConfirmDialog>
+        Publishing validates the profile again and makes this version immutable. Clusters can then attach it.
+        {edited ? ' Your unsaved changes are saved first.' : ''}
+      </PublishProfileDialog>
     </Stack>
   );
 }

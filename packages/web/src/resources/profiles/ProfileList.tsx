@@ -1,6 +1,7 @@
 import { Badge, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import {
   ClusterProfileKind,
+  compareVersions,
   type ClusterProfileSpec,
   type ClusterProfileStatus,
   type Resource,
@@ -11,7 +12,6 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { matchesSearch, timeAgo } from '../../lib/format';
 import { useLiveList } from '../../lib/queries';
 import { useSession } from '../../lib/session';
-import { compareVersions } from './versions';
 import { AnchorLink, ButtonLink } from '../../components/links';
 
 export type ProfileResource = Resource<ClusterProfileSpec, ClusterProfileStatus & Record<string, unknown>>;

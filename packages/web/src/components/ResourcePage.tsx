@@ -15,13 +15,13 @@ import { notifications } from '@mantine/notifications';
 import type { KindDefinition, Resource, ResourceInput } from '@strata/api';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { PageHeader } from '../../components/PageHeader';
-import { ProblemAlert } from '../../components/ProblemAlert';
-import { issueAt } from '../../lib/errors';
-import { matchesSearch } from '../../lib/format';
-import { useLiveList } from '../../lib/queries';
-import { useSession } from '../../lib/session';
+import { ConfirmDialog } from './ConfirmDialog';
+import { PageHeader } from './PageHeader';
+import { ProblemAlert } from './ProblemAlert';
+import { issueAt } from '../lib/errors';
+import { matchesSearch } from '../lib/format';
+import { useLiveList } from '../lib/queries';
+import { useSession } from '../lib/session';
 
 export type FieldValue = string | string[];
 
