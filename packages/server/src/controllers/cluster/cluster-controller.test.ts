@@ -15,12 +15,12 @@ import {
 } from '@strata/provider-sdk';
 import { ClusterAgentRepository } from '@strata/store';
 import { sqliteTestDatabase } from '@strata/testing';
-import type { ReconcileContext } from '../controller-runtime/index.js';
-import { realClock } from '../controller-runtime/index.js';
-import { expectOk, startTestServer, type TestServer } from '../test/harness.js';
-import { ClusterAgents } from './cluster-agents.js';
+import type { ReconcileContext } from '../../controller-runtime/index.js';
+import { realClock } from '../../controller-runtime/index.js';
+import { expectOk, startTestServer, type TestServer } from '../../test/harness.js';
+import { ClusterAgents } from '../../clusters/cluster-agents.js';
 import { ClusterController } from './cluster-controller.js';
-import { ProviderRegistry } from './provider-registry.js';
+import { ProviderRegistry } from '../../clusters/provider-registry.js';
 
 class ScriptedProvider implements Provider {
   readonly name = 'scripted';
