@@ -21,13 +21,13 @@ import type { RequestContext, ResourceService } from '../resources/resource-serv
 import type { SecretCipher } from '../resources/secret-fields.js';
 import { renderAgentManifest } from './agent-manifest.js';
 import type { ClusterAgents } from './cluster-agents.js';
-import { updateClusterStatus } from './cluster-status.js';
 import { agentMode, clusterInfrastructureName, refuseProviderRunAgent, statusString } from './machine.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { involvedSelector } from '../controllers/events.js';
 import { resolveCluster } from './resolve-cluster.js';
 import { revealGivenVariables, revealStoredVariables } from './sealed-variables.js';
 import { registerGenerateProfileRoute } from './generate-profile-route.js';
+import { approveRepave } from './repave-approval.js';
 
 export interface ClusterRoutesOptions {
   service: ResourceService;
@@ -285,37 +285,8 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
 
   app.post<{ Params: Params }>(
     `${base}/approve-repave`,
-    { schema: { tags, summary: 'Approve the repave the cluster is waiting for' } },
-    async (req) => {
-      const ctx = o.context(req);
-      const current = await o.service.get(ctx, target(req), req.params.name);
-      authorize(ctx.principal, target(req), 'approve-repave');
-      const pending = current.status.pendingRepave as { target: string; approved: boolean } | undefined;
-      if (!pending) {
-        throw new StrataError(
-          'STRATA_CONFLICT',
-          `cluster "${req.params.name}" has no repave waiting for approval`,
-        );
-      }
-      const key = {
-        kind: 'Cluster',
-        tenant: current.metadata.tenant,
-        project: req.params.project,
-        name: req.params.name,
-      };
-      const updated = await updateClusterStatus(
-        o.store,
-        key,
-        (s) => {
-          const p = s.pendingRepave as Record<string, unknown> | undefined;
-          if (!p || p.target !== pending.target) return false;
-          s.pendingRepave = { ...p, approved: true, approvedBy: ctx.principal.name };
-        },
-        { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
-      );
-      o.onWrite?.(current.metadata.tenant);
-      return updated;
-    },
+    { schema: { tags, summary: 'Approve the repave the cluster is waiting for (sets spec.repaveApproval)' } },
+    async (req) => approveRepave(o.service, o.context(req), target(req), req.params.name),
   );
 
   const kubeconfig = async (req: FastifyRequest<{ Params: Params }>) => {
