@@ -13,7 +13,8 @@ import type { SecretCipher } from '../../resources/secret-fields.js';
 import { recordEvent } from '../events.js';
 import { parseInterval } from './interval.js';
 import { readIndexPhase, summarisePhase } from './pack-source-phases.js';
-import { packSourceEvents, type PackSourceScope } from './pack-source-status.js';
+import type { PackSourceScope } from './pack-source-scope.js';
+import { packSourceEvents } from './pack-source-status.js';
 
 export interface PackSourceControllerOptions {
   store: ResourceRepository;

@@ -3,7 +3,8 @@ import { Result, type Phase } from '../../controller-runtime/index.js';
 import { readHelmIndex, type ReadHelmIndexOptions } from '../../packs/helm-index.js';
 import { revealSecret } from '../../resources/secret-fields.js';
 import type { PackSourceControllerOptions } from './pack-source-controller.js';
-import { summarisePackSource, type PackSourceScope } from './pack-source-status.js';
+import type { PackSourceScope } from './pack-source-scope.js';
+import { summarisePackSource } from './pack-source-status.js';
 
 /** Reads the index (Helm repositories only); an unreachable or malformed index is a condition, never an error. */
 export function readIndexPhase(o: PackSourceControllerOptions): Phase<PackSourceScope> {

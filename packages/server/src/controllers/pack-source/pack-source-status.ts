@@ -2,23 +2,9 @@
  * The PackSource's status as pure functions of what one pass read: the Ready condition, the charts (the last good
  * list stays when a read fails), and the event a Ready change is worth.
  */
-import type { PackSourceChart, PackSourceStatus, Resource } from '@strata/api';
-import type { PackSourceCondition } from '../../packs/helm-index.js';
+import type { PackSourceStatus } from '@strata/api';
 import { findCondition, setCondition } from '../conditions.js';
-
-/** What one pass over a PackSource observed. */
-export interface PackSourceScope {
-  /** The PackSource as fetched at the start of the pass. */
-  readonly source: Resource;
-  /** Its status as read. */
-  readonly before: PackSourceStatus;
-  /** Time of this pass, from the reconcile context's clock. */
-  readonly now: Date;
-  /** Set by the read phase: the Ready condition the read gives, and the charts when it succeeded. */
-  read?: { readonly condition: PackSourceCondition; readonly charts?: readonly PackSourceChart[] };
-  /** Set by summarise: the status to write. */
-  status?: PackSourceStatus;
-}
+import type { PackSourceScope } from './pack-source-scope.js';
 
 export function summarisePackSource(scope: PackSourceScope): PackSourceStatus {
   const { before, read, source } = scope;
