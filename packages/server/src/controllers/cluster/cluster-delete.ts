@@ -45,11 +45,6 @@ export function deletePhase(o: ClusterControllerOptions): Phase<ClusterScope> {
         }
       }
       await o.agents.remove(cluster.metadata.uid);
-      scope.events.push({
-        type: 'Normal',
-        reason: 'Deleted',
-        message: 'infrastructure removed; the cluster is gone',
-      });
       // Compare-and-swap on what this pass read: a conflict (someone wrote meanwhile) throws, the pass runs again.
       await o.store.update(
         { tenant: cluster.metadata.tenant, projects: '*' },
@@ -63,6 +58,11 @@ export function deletePhase(o: ClusterControllerOptions): Phase<ClusterScope> {
         { name: CONTROLLER_SOURCE },
       );
       scope.gone = true;
+      scope.events.push({
+        type: 'Normal',
+        reason: 'Deleted',
+        message: 'infrastructure removed; the cluster is gone',
+      });
       return Result.done();
     },
   };
