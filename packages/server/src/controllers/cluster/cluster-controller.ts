@@ -44,7 +44,7 @@ import {
   type ClusterEvent,
   type ClusterScope,
 } from './cluster-scope.js';
-import { transitionEvents } from './cluster-status.js';
+import { transitionEvents } from './cluster-events.js';
 
 export interface ClusterControllerOptions {
   store: ResourceRepository;
