@@ -144,7 +144,27 @@ describe('cluster lifecycle through the API (sandbox provider, real agent)', () 
     await new Promise((r) => setTimeout(r, 3000));
     assert.deepEqual(await nodeUids(), before, 'nothing is replaced before approval');
 
-    await a.ok('POST', `${PROJECT}/clusters/${name}/approve-repave`);
+    // Status is output only: a user cannot approve by writing it.
+    const forged = {
+      ...waiting.status,
+      pendingRepave: { ...waiting.status.pendingRepave, approved: true },
+    };
+    const refused = await a.call('PUT', `${PROJECT}/clusters/${name}/status`, { status: forged });
+    assert.equal(refused.status, 403);
+    // The approval is spec, written through the normal (audited) write path.
+    const approved = await a.ok('POST', `${PROJECT}/clusters/${name}/approve-repave`);
+    const approval = (approved.spec as { repaveApproval?: { id: string; approvedBy?: string } })
+      .repaveApproval;
+    assert.equal(approval?.id, waiting?.status.pendingRepave?.id);
+    assert.ok(approval?.approvedBy, 'who approved is recorded');
+    const audit = await a.ok('GET', `${PROJECT}/auditentries?limit=1000`);
+    const entries = (
+      audit.items as { spec: { verb: string; actor: string; object: { name: string } } }[]
+    ).map((e) => e.spec);
+    assert.ok(
+      entries.some((e) => e.verb === 'update' && e.object.name === name && e.actor === approval?.approvedBy),
+      'the approval is in the audit log',
+    );
     await waitForCluster(
       a,
       name,

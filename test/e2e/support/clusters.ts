@@ -12,7 +12,7 @@ export interface ClusterView {
     conditions?: { type: string; status: string; reason: string; message: string }[];
     nodePools?: { name: string; desired: number; ready: number }[];
     layers?: { name: string; state: string; message?: string }[];
-    pendingRepave?: { pools: string[]; approved: boolean; reason: string };
+    pendingRepave?: { id: string; pools: string[]; approved: boolean; reason: string; approvedBy?: string };
     infrastructureName?: string;
     endpoint?: string;
     agent?: { connected: boolean };

@@ -118,6 +118,20 @@ export const ClusterImport = Type.Object(
 );
 export type ClusterImport = Static<typeof ClusterImport>;
 
+/**
+ * A user's approval of a repave (decision 0006): it names the pending repave (`status.pendingRepave.id`) it approves,
+ * so it approves exactly what was shown and nothing later. Setting it needs `cluster.approve-repave`; the server
+ * fills `approvedBy` with the caller's name (a given value is replaced).
+ */
+export const RepaveApproval = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    approvedBy: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  strict,
+);
+export type RepaveApproval = Static<typeof RepaveApproval>;
+
 export const ClusterSpec = Type.Object(
   {
     provider: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 32 }),
@@ -140,6 +154,8 @@ export const ClusterSpec = Type.Object(
      * CA data). Write-only: encrypted at rest, never returned.
      */
     kubeconfig: Type.Optional(Type.String({ minLength: 1, maxLength: 262144 })),
+    /** Approves the repave the cluster waits for (`strata cluster approve-repave` sets it). */
+    repaveApproval: Type.Optional(RepaveApproval),
   },
   strict,
 );
@@ -164,6 +180,17 @@ const ClusterPhaseSchema = Type.Union([
   Type.Literal('Deleted'),
   Type.Literal('Failed'),
 ]);
+/** The Cluster's conditions, in the order status lists them. */
+export const CLUSTER_CONDITIONS = [
+  'SpecValid',
+  'InfrastructureReady',
+  'ControlPlaneReady',
+  'NodePoolsReady',
+  'AgentConnected',
+  'LayersApplied',
+  'NoDrift',
+] as const;
+export type ClusterConditionType = (typeof CLUSTER_CONDITIONS)[number];
 export const CLUSTER_HEALTH = ['Healthy', 'Degraded', 'Unknown'] as const;
 
 export const NodePoolStatus = Type.Object({
@@ -180,6 +207,7 @@ export const ClusterStatus = Type.Object({
   health: Type.Optional(
     Type.Union([Type.Literal('Healthy'), Type.Literal('Degraded'), Type.Literal('Unknown')]),
   ),
+  /** In CLUSTER_CONDITIONS order. */
   conditions: Type.Optional(Type.Array(Condition)),
   kubernetesVersion: Type.Optional(Type.String()),
   endpoint: Type.Optional(Type.String()),
@@ -207,17 +235,23 @@ export const ClusterStatus = Type.Object({
   updatesAvailable: Type.Optional(
     Type.Array(Type.Object({ profile: Type.String(), from: Type.String(), to: Type.String() })),
   ),
-  /** A repave the spec needs, waiting for `approve-repave` unless policy.repave is automatic. */
+  /** A repave the spec needs: waiting for an approval (`spec.repaveApproval`) unless policy.repave is automatic. */
   pendingRepave: Type.Optional(
     Type.Object({
+      /** Identity of this request (its target and when it was first needed): an approval names it. */
+      id: Type.String(),
       reason: Type.String(),
       pools: Type.Array(Type.String()),
+      /** Whether spec.repaveApproval approves this request (or policy.repave is automatic). */
       approved: Type.Boolean(),
-      /** The machine the pools are repaved to (Kubernetes version and OS layer); approval is for this target only. */
+      /** The machine the pools are repaved to (Kubernetes version and OS layer). */
       target: Type.String(),
+      /** Who approved it (copied from spec.repaveApproval). */
       approvedBy: Type.Optional(Type.String()),
     }),
   ),
+  /** Why the cluster is Failed (cleared when it leaves Failed). */
+  failure: Type.Optional(Type.Object({ reason: Type.String(), message: Type.String() })),
   /** The desired-state revision published for the agent, and the revision its last report described. */
   desired: Type.Optional(Type.Object({ revision: Type.Integer(), stackHash: Type.String() })),
   reportedRevision: Type.Optional(Type.Integer()),
@@ -225,6 +259,12 @@ export const ClusterStatus = Type.Object({
   infrastructureName: Type.Optional(Type.String()),
   /** Set while policy.paused holds all changes. */
   paused: Type.Optional(Type.Boolean()),
+  /** Written by the agent gateway from reports: when the agent observed, its nodes and (imports) its discovery. */
+  lastReportAt: Type.Optional(Type.String()),
+  nodes: Type.Optional(Type.Array(Type.Unknown())),
+  discovery: Type.Optional(Type.Unknown()),
+  /** A human-readable line about the phase. */
+  message: Type.Optional(Type.String()),
 });
 export type ClusterStatus = Static<typeof ClusterStatus>;
 
@@ -235,6 +275,7 @@ export const ClusterKind = defineKind({
   description:
     'Desired state of one Kubernetes cluster: provider, node pools, attached profile versions and policies.',
   spec: ClusterSpec,
+  status: ClusterStatus,
   secretFields: ['/kubeconfig'],
   actions: [
     'plan',

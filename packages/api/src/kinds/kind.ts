@@ -23,6 +23,11 @@ export interface KindDefinition {
   readonly description: string;
   readonly spec: TSchema;
   /**
+   * The status the platform writes (controllers, the agent gateway). Output only: users never write it — a user's
+   * create, update or patch keeps the stored status, and `PUT .../status` answers 403 to anyone but the platform.
+   */
+  readonly status?: TSchema;
+  /**
    * JSON pointers (relative to spec) of write-only secret fields. They are encrypted at rest (or hashed, see
    * `hashedFields`) and never returned: reads show `{"set": true}` in their place.
    */

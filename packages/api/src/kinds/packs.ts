@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { FreeFormObject } from '../json-bounds.js';
-import { Name } from '../meta.js';
+import { Condition, Name } from '../meta.js';
 import { defineKind } from './kind.js';
 
 // Packs, pack sources and cluster profiles (issue 3). The shapes are documented in docs/reference/packs.md and
@@ -169,15 +169,6 @@ export const PackSourceSpec = Type.Object(
 );
 export type PackSourceSpec = Static<typeof PackSourceSpec>;
 
-export const PackSourceKind = defineKind({
-  kind: 'PackSource',
-  plural: 'packsources',
-  scope: 'tenant',
-  description: 'A Helm repository (or OCI registry) whose charts are usable as layers.',
-  spec: PackSourceSpec,
-  secretFields: ['/credentials'],
-});
-
 /** A chart found in a PackSource, as its status lists it. */
 export const PackSourceChart = Type.Object({
   name: Type.String(),
@@ -191,6 +182,27 @@ export const PackSourceChart = Type.Object({
   ),
 });
 export type PackSourceChart = Static<typeof PackSourceChart>;
+
+/** What the PackSource controller writes: the charts of the last good index read, and a Ready condition. */
+export const PackSourceStatus = Type.Object({
+  observedGeneration: Type.Optional(Type.Integer()),
+  conditions: Type.Optional(Type.Array(Condition)),
+  /** When the index was last read (successfully or not). */
+  lastFetchedAt: Type.Optional(Type.String()),
+  /** The charts of the last index read that succeeded: a failed read keeps them usable. */
+  charts: Type.Optional(Type.Array(PackSourceChart)),
+});
+export type PackSourceStatus = Static<typeof PackSourceStatus>;
+
+export const PackSourceKind = defineKind({
+  kind: 'PackSource',
+  plural: 'packsources',
+  scope: 'tenant',
+  description: 'A Helm repository (or OCI registry) whose charts are usable as layers.',
+  spec: PackSourceSpec,
+  status: PackSourceStatus,
+  secretFields: ['/credentials'],
+});
 
 export const VARIABLE_TYPES = ['string', 'number', 'boolean', 'ipv4', 'cidr', 'version', 'secret'] as const;
 export type VariableType = (typeof VARIABLE_TYPES)[number];

@@ -159,8 +159,8 @@ Examples:
     .addHelpText(
       'after',
       `
-Approves the pending repave shown in the cluster's status.pendingRepave; exits 1 (STRATA_CONFLICT) when none
-is pending.
+Approves the pending repave shown in the cluster's status.pendingRepave (sets spec.repaveApproval to its id);
+exits 1 (STRATA_CONFLICT) when none is pending.
 
 Example:
   strata cluster approve-repave shop-eu-1 -p retail`,

@@ -10,6 +10,7 @@ import { sensitiveVariables } from '@strata/core';
 import type { HookContext, KindHooks } from '../resources/kind-hooks.js';
 import { revealSecret, type SecretCipher } from '../resources/secret-fields.js';
 import { providerCluster } from './machine.js';
+import { stampRepaveApproval } from './repave-approval.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { findProfile, resolveCluster } from './resolve-cluster.js';
 import { revealGivenVariables, revealStoredVariables, sealVariables } from './sealed-variables.js';
@@ -60,7 +61,8 @@ export function clusterHooks(o: {
     },
     async sealSpec(ctx, spec, previous) {
       const sensitive = await sensitiveByProfile(ctx, spec as unknown as ClusterSpec);
-      return sealVariables(spec, previous?.spec, sensitive, o.cipher);
+      const approved = stampRepaveApproval(ctx, spec, previous);
+      return sealVariables(approved, previous?.spec, sensitive, o.cipher);
     },
     async validate(ctx, input, previous?: Resource) {
       // `********` for a sensitive variable stands for its stored value: validate with that.

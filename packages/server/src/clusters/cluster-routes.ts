@@ -3,7 +3,7 @@
  * repave, read events; plan a change (cluster-plan-route.ts); the kubeconfig, the agent manifest and the agent token
  * (cluster-access-routes.ts); generate a profile from what the agent discovered (generate-profile-route.ts).
  */
-import { StrataError, validationError, type ClusterSpec } from '@strata/api';
+import { validationError, type ClusterSpec } from '@strata/api';
 import { listAll } from '@strata/store';
 import type { FastifyInstance } from 'fastify';
 import { involvedSelector } from '../controllers/events.js';
@@ -17,8 +17,8 @@ import {
   type ClusterParams as Params,
   type ClusterRoutesOptions,
 } from './cluster-route-options.js';
-import { updateClusterStatus } from './cluster-status.js';
 import { registerGenerateProfileRoute } from './generate-profile-route.js';
+import { approveRepave } from './repave-approval.js';
 
 export type { ClusterRoutesOptions } from './cluster-route-options.js';
 
@@ -114,37 +114,8 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
 
   app.post<{ Params: Params }>(
     `${base}/approve-repave`,
-    { schema: { tags, summary: 'Approve the repave the cluster is waiting for' } },
-    async (req) => {
-      const ctx = o.context(req);
-      const current = await o.service.get(ctx, target(req), req.params.name);
-      authorize(ctx.principal, target(req), 'approve-repave');
-      const pending = current.status.pendingRepave as { target: string; approved: boolean } | undefined;
-      if (!pending) {
-        throw new StrataError(
-          'STRATA_CONFLICT',
-          `cluster "${req.params.name}" has no repave waiting for approval`,
-        );
-      }
-      const key = {
-        kind: 'Cluster',
-        tenant: current.metadata.tenant,
-        project: req.params.project,
-        name: req.params.name,
-      };
-      const updated = await updateClusterStatus(
-        o.store,
-        key,
-        (s) => {
-          const p = s.pendingRepave as Record<string, unknown> | undefined;
-          if (!p || p.target !== pending.target) return false;
-          s.pendingRepave = { ...p, approved: true, approvedBy: ctx.principal.name };
-        },
-        { name: ctx.principal.name, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) },
-      );
-      o.onWrite?.(current.metadata.tenant);
-      return updated;
-    },
+    { schema: { tags, summary: 'Approve the repave the cluster is waiting for (sets spec.repaveApproval)' } },
+    async (req) => approveRepave(o.service, o.context(req), target(req), req.params.name),
   );
 
   registerClusterAccessRoutes(app, o);

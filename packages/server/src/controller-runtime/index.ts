@@ -17,3 +17,4 @@ export {
   type RunningController,
   type StartControllerOptions,
 } from './controller-manager.js';
+export { lowestRequeue, runPhases, type Phase, type PhasesOutcome } from './phases.js';

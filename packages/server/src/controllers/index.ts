@@ -9,7 +9,7 @@ import {
 } from '../controller-runtime/index.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
 import { PackSourceController } from './pack-source/pack-source-controller.js';
-import { ClusterController, type ClusterControllerOptions } from '../clusters/cluster-controller.js';
+import { ClusterController, type ClusterControllerOptions } from './cluster/cluster-controller.js';
 
 export interface StartControllersOptions {
   store: KyselyResourceRepository;

@@ -143,7 +143,12 @@ export const ROUTE_PERMISSIONS: Readonly<Table> = {
   [`POST ${CLUSTER}/plan`]: rule('project', 'cluster.get', 'cluster.plan'),
   [`POST ${CLUSTER}/upgrade`]: rule('project', 'cluster.get', 'cluster.upgrade', 'cluster.update'),
   [`POST ${CLUSTER}/scale`]: rule('project', 'cluster.get', 'cluster.scale', 'cluster.update'),
-  [`POST ${CLUSTER}/approve-repave`]: rule('project', 'cluster.get', 'cluster.approve-repave'),
+  [`POST ${CLUSTER}/approve-repave`]: rule(
+    'project',
+    'cluster.get',
+    'cluster.approve-repave',
+    'cluster.update',
+  ),
   [`POST ${CLUSTER}/kubeconfig`]: rule('project', 'cluster.get', 'cluster.kubeconfig'),
   [`GET ${CLUSTER}/kubeconfig`]: rule('project', 'cluster.get', 'cluster.kubeconfig'),
   [`POST ${CLUSTER}/agent-manifest`]: rule('project', 'cluster.get', 'cluster.agent-manifest'),

@@ -5,6 +5,7 @@ import { importLinks } from './0003-import-links.js';
 import { adoptionPreviews } from './0004-adoption-previews.js';
 import { agentRequests } from './0005-agent-requests.js';
 import { identity } from './0006-identity.js';
+import { repaveApprovals } from './0007-repave-approvals.js';
 
 /** Every migration, by name, in order. Static so bundles and tsc output need no file globbing. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-adoption-previews': adoptionPreviews,
   '0005-agent-requests': agentRequests,
   '0006-identity': identity,
+  '0007-repave-approvals': repaveApprovals,
 };
 
 export const migrationProvider: MigrationProvider = {

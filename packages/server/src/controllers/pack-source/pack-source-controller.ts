@@ -1,12 +1,20 @@
-import type { Condition, Resource } from '@strata/api';
+/**
+ * The PackSource controller keeps each PackSource's chart list fresh: it reads the Helm repository index every
+ * `spec.interval`, writes the charts and a Ready condition to status once per pass (compare-and-swap), and records
+ * an Event when Ready changes. An unreachable or malformed index is a condition (Ready=False with the reason), never
+ * a crash; the last good chart list stays usable.
+ */
+import { StrataError } from '@strata/api';
 import type { EgressPolicy } from '@strata/core';
 import type { ObjectKey, ResourceRepository } from '@strata/store';
-import type { Controller, ReconcileContext } from '../../controller-runtime/index.js';
-import { Result } from '../../controller-runtime/index.js';
-import { readHelmIndex, type ReadHelmIndexOptions } from '../../packs/helm-index.js';
-import { revealSecret, type SecretCipher } from '../../resources/secret-fields.js';
+import { Result, runPhases, type Controller, type ReconcileContext } from '../../controller-runtime/index.js';
+import type { ReadHelmIndexOptions } from '../../packs/helm-index.js';
+import type { SecretCipher } from '../../resources/secret-fields.js';
 import { recordEvent } from '../events.js';
 import { parseInterval } from './interval.js';
+import { readIndexPhase, summarisePhase } from './pack-source-phases.js';
+import type { PackSourceScope } from './pack-source-scope.js';
+import { packSourceEvents } from './pack-source-status.js';
 
 export interface PackSourceControllerOptions {
   store: ResourceRepository;
@@ -21,22 +29,21 @@ export interface PackSourceControllerOptions {
   resolver?: ReadHelmIndexOptions['resolver'];
 }
 
-/**
- * Keeps each PackSource's chart list fresh: reads the Helm repository index every `spec.interval`, writes the charts
- * and a Ready condition to status, and records an Event when Ready changes. An unreachable or malformed index is a
- * condition (Ready=False with the reason), never a crash; the last good chart list stays usable.
- */
+const SOURCE = 'pack-source-controller';
+
 export class PackSourceController implements Controller {
   readonly name = 'pack-source';
   readonly #o: PackSourceControllerOptions;
+  readonly #phases;
 
   constructor(options: PackSourceControllerOptions) {
     this.#o = options;
+    this.#phases = [readIndexPhase(options), summarisePhase()];
   }
 
   async reconcile(ctx: ReconcileContext, key: ObjectKey): Promise<Result> {
-    const scope = { tenant: key.tenant, projects: '*' as const };
-    const source = await this.#o.store.get(scope, key);
+    const readScope = { tenant: key.tenant, projects: '*' as const };
+    const source = await this.#o.store.get(readScope, key);
     if (!source || source.metadata.deletedAt) return Result.done();
     const interval = parseInterval(
       source.spec.interval as string | undefined,
@@ -45,80 +52,34 @@ export class PackSourceController implements Controller {
     const now = ctx.clock.now();
     const last =
       typeof source.status.lastFetchedAt === 'string' ? Date.parse(source.status.lastFetchedAt) : 0;
-    const fresh = source.status.observedGeneration === source.metadata.generation && now - last < interval;
-    if (fresh) return Result.requeueAfter(interval - (now - last));
-    if (source.spec.type !== 'helm') {
-      await this.#write(source, now, {
-        ok: false,
-        reason: 'Unsupported',
-        message: `${String(source.spec.type)} sources are not supported yet; use a Helm repository`,
-      });
-      return Result.requeueAfter(interval);
+    if (source.status.observedGeneration === source.metadata.generation && now - last < interval) {
+      return Result.requeueAfter(interval - (now - last));
     }
-    const credentials = revealSecret(
-      this.#o.cipher,
-      source.spec.credentials,
-    ) as ReadHelmIndexOptions['credentials'];
-    const result = await readHelmIndex({
-      url: String(source.spec.url),
-      timeoutMs: this.#o.timeoutMs ?? 15_000,
-      ...(credentials ? { credentials } : {}),
-      ...(source.spec.insecureSkipTlsVerify === true ? { insecureSkipTlsVerify: true } : {}),
-      ...(this.#o.egress ? { egress: this.#o.egress } : {}),
-      ...(this.#o.resolver ? { resolver: this.#o.resolver } : {}),
-    });
-    if (ctx.signal.aborted) return Result.done();
-    await this.#write(
-      source,
-      now,
-      result.ok
-        ? { ok: true, charts: result.charts, message: result.condition.message }
-        : { ok: false, reason: result.condition.reason, message: result.condition.message },
-    );
-    return Result.requeueAfter(interval);
-  }
-
-  async #write(
-    source: Resource,
-    now: number,
-    outcome:
-      { ok: true; charts: unknown[]; message: string } | { ok: false; reason: string; message: string },
-  ): Promise<void> {
-    const previous = (source.status.conditions ?? []).find((c) => c.type === 'Ready');
-    const status = outcome.ok ? 'True' : 'False';
-    const reason = outcome.ok ? 'IndexRead' : outcome.reason;
-    const changed = previous?.status !== status || previous.reason !== reason;
-    const condition: Condition = {
-      type: 'Ready',
-      status,
-      reason,
-      message: outcome.message,
-      lastTransitionTime: changed || !previous ? new Date(now).toISOString() : previous.lastTransitionTime,
-      observedGeneration: source.metadata.generation,
-    };
-    const charts = outcome.ok ? outcome.charts : (source.status.charts ?? []);
-    const scope = { tenant: source.metadata.tenant, projects: '*' as const };
-    await this.#o.store.updateStatus(scope, {
-      key: { kind: 'PackSource', tenant: source.metadata.tenant, project: '', name: source.metadata.name },
-      status: {
-        ...source.status,
-        observedGeneration: source.metadata.generation,
-        lastFetchedAt: new Date(now).toISOString(),
-        conditions: [condition],
-        charts,
-      },
-    });
-    if (outcome.ok) this.#o.onChartsChanged?.(source.metadata.tenant);
-    if (changed) {
+    const scope: PackSourceScope = { source, before: structuredClone(source.status), now: new Date(now) };
+    const outcome = await runPhases(ctx, scope, this.#phases);
+    if (outcome.error) throw outcome.error;
+    if (!scope.status || !scope.read) return Result.done();
+    try {
+      await this.#o.store.updateStatus(
+        readScope,
+        { key, status: scope.status, expectedResourceVersion: source.metadata.resourceVersion },
+        { name: SOURCE },
+      );
+    } catch (err) {
+      // Changed meanwhile (a new spec): read it again rather than write over it.
+      if (err instanceof StrataError && err.code === 'STRATA_CONFLICT') return Result.requeueAfter(0);
+      throw err;
+    }
+    if (scope.read.charts) this.#o.onChartsChanged?.(source.metadata.tenant);
+    for (const event of packSourceEvents(scope.before, scope.status)) {
       await recordEvent(this.#o.store, {
         tenant: source.metadata.tenant,
         involvedObject: { kind: 'PackSource', name: source.metadata.name },
-        type: outcome.ok ? 'Normal' : 'Warning',
-        reason,
-        message: outcome.message,
-        source: 'pack-source-controller',
-        now: new Date(now),
+        ...event,
+        source: SOURCE,
+        now: scope.now,
       });
     }
+    return Result.requeueAfter(interval);
   }
 }
