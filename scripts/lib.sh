@@ -82,8 +82,8 @@ ensure_node() {
   # When started by `npm start`/`npm test`, the system npm exported where *its* Node lives; forget that.
   unset npm_config_node_gyp npm_config_nodedir npm_config_prefix npm_config_global_prefix npm_config_globalconfig \
     npm_node_execpath npm_execpath
-  # node-gyp compiles native modules against this Node's headers instead of downloading them from nodejs.org (the
-  # variable is node-gyp's own; npm 11 warns about a nodedir in its config).
+  # Should a native module ever compile (ours ship prebuilt binaries), node-gyp uses this Node's headers instead of
+  # downloading them from nodejs.org (the variable is node-gyp's own; npm 11 warns about a nodedir in its config).
   export npm_package_config_node_gyp_nodedir="$NODE_HOME"
   hash -r
 }
@@ -98,19 +98,9 @@ ensure_node_modules() {
   if [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$want" ]]; then
     return 0
   fi
-  ensure_build_tools
-  step "Installing npm dependencies with Node $(node --version) (npm ci; the SQLite driver compiles, ~2 min)"
+  step "Installing npm dependencies with Node $(node --version) (npm ci, ~1 min)"
   npm ci --no-audit --no-fund
   echo "$want" > "$stamp_file"
-}
-
-# A C++ toolchain and Python for node-gyp (better-sqlite3 compiles from source: its prebuilt binaries are on GitHub).
-ensure_build_tools() {
-  if command -v make >/dev/null && command -v g++ >/dev/null && command -v python3 >/dev/null; then return 0; fi
-  step "Build tools for native npm modules (make, g++, python3 from Debian)"
-  local sudo=()
-  [[ $EUID -eq 0 ]] || sudo=(sudo)
-  "${sudo[@]}" apt-get update && "${sudo[@]}" apt-get install -y make g++ python3
 }
 
 # Starts the local PostgreSQL cluster if it is installed but not running.
