@@ -25,6 +25,13 @@ describe('Node version', () => {
     assert.match(read('scripts/bundle-agent.ts'), new RegExp(`target: 'node${major}'`));
   });
 
+  it('the agent image is built on the same Node', () => {
+    assert.match(
+      read('packages/agent/Dockerfile'),
+      new RegExp(`^ARG NODE_VERSION=${nvmrc.replaceAll('.', '\\.')}$`, 'm'),
+    );
+  });
+
   it('scripts/lib.sh pins a sha512 for Node and for npm', () => {
     const lib = read('scripts/lib.sh');
     assert.match(lib, /^NODE_INTEGRITY=sha512-[A-Za-z0-9+/]{86}==$/m);
