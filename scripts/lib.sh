@@ -78,7 +78,8 @@ ensure_node() {
   local current
   current="$(dirname "$NODE_HOME")/current"
   [[ "$(readlink "$current" 2>/dev/null)" == "$NODE_VERSION" ]] || ln -sfn "$NODE_VERSION" "$current"
-  export PATH="$NODE_HOME/bin:$PATH" NODE="$NODE_HOME/bin/node"
+  [[ "${STRATA_NODE_ON_PATH:-}" == "$NODE_HOME" ]] || echo "Node $NODE_VERSION ($NODE_HOME/bin first on PATH)"
+  export PATH="$NODE_HOME/bin:$PATH" NODE="$NODE_HOME/bin/node" STRATA_NODE_ON_PATH="$NODE_HOME"
   # When started by `npm start`/`npm test`, the system npm exported where *its* Node lives; forget that.
   unset npm_config_node_gyp npm_config_nodedir npm_config_prefix npm_config_global_prefix npm_config_globalconfig \
     npm_node_execpath npm_execpath
