@@ -11,7 +11,7 @@ const result = await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node24',
   // Workspace packages resolve to their TypeScript sources, as in development.
   conditions: ['development'],
   // CommonJS dependencies (yaml) call require(): give the ES module one.
