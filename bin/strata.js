@@ -1,15 +1,10 @@
 #!/usr/bin/env node
-// The `strata` command. Runs the TypeScript sources through tsx (no build step needed), with the
-// "development" export condition so workspace packages resolve to their sources.
+// The `strata` command. Runs the TypeScript sources as they are (Node strips the types; no build step needed), with the
+// "development" export condition so workspace packages resolve to their sources (./conditions-hook.js).
 // `strata server ...` starts the management server, `strata agent ...` runs strata-agent for one cluster,
 // `strata sandbox ...` drives local sandbox clusters,
 // everything else is the API client CLI (packages/cli), which only talks to a server over HTTP.
-import { register } from 'node:module';
-import { pathToFileURL } from 'node:url';
-
-register(pathToFileURL(new URL('./conditions-hook.js', import.meta.url).pathname));
-const { register: registerTsx } = await import('tsx/esm/api');
-registerTsx();
+import './conditions-hook.js';
 
 const root = new URL('../', import.meta.url);
 const [command] = process.argv.slice(2);

@@ -13,9 +13,9 @@
  *  3. idle: RSS (VmRSS) and CPU (utime+stime) of the settled agent process over a window; then the same for the
  *     bundled agent (`node packages/agent/dist/strata-agent.mjs`, built with `npm run build -w packages/agent`, what
  *     the server starts and the container image runs; restarted on the
- *     same cluster) and a bare Node process, to tell the agent's own cost from tsx's and Node's.
+ *     same cluster) and a bare Node process, to tell the agent's own cost from Node's.
  *
- *   node --conditions=development --import tsx scripts/bench-agent.ts [--runs 3] [--objects 1000] [--drift 12]
+ *   node --import ./bin/conditions-hook.js scripts/bench-agent.ts [--runs 3] [--objects 1000] [--drift 12]
  *     [--idle 60] [--no-dist]
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -292,12 +292,12 @@ try {
     '127.0.0.1:0',
   ];
   const since0 = server.mark();
-  const tsx0 = performance.now();
-  const tsxAgent = startAgent([join(ROOT, 'bin/strata.js')], agentArgs, join(dir, 'agent-tsx.log'));
+  const sources0 = performance.now();
+  const sourcesAgent = startAgent([join(ROOT, 'bin/strata.js')], agentArgs, join(dir, 'agent-sources.log'));
   await reportArrival(server, since0, () => true, 120_000);
-  const tsxStartMs = performance.now() - tsx0;
-  log(`agent (tsx) connected after ${Math.round(tsxStartMs)} ms`);
-  await settle(tsxAgent.pid);
+  const sourcesStartMs = performance.now() - sources0;
+  log(`agent (from sources) connected after ${Math.round(sourcesStartMs)} ms`);
+  await settle(sourcesAgent.pid);
 
   // 1. apply: agent vs kubectl, interleaved. Each run offers a stack of just one new 1,000-object layer (from an empty
   // one), then an empty stack again: the agent deletes the layer and stops watching ConfigMaps, so kubectl's turn
@@ -334,7 +334,7 @@ try {
   for (let i = 0; i < RUNS; i++) {
     const key = `bench.cm${i}`;
     const since = server.mark();
-    const [a0, p0] = [await cpuTicks(tsxAgent.pid), await cpTicks()];
+    const [a0, p0] = [await cpuTicks(sourcesAgent.pid), await cpTicks()];
     const t0 = performance.now();
     const revision = server.publish(desiredMessage([big(i)]));
     const { at } = await reportArrival(
@@ -343,16 +343,16 @@ try {
       (r) => r.revision === revision && layerOf(r, key)?.state === 'Applied',
     );
     agentMs.push(at - t0);
-    cpu.agent.push((await cpuTicks(tsxAgent.pid)) - a0);
+    cpu.agent.push((await cpuTicks(sourcesAgent.pid)) - a0);
     cpu.agentCp.push((await cpTicks()) - p0);
-    await settle(tsxAgent.pid);
+    await settle(sourcesAgent.pid);
     await offer([]);
     for (let k = 0; k < NAMESPACES; k++)
       for (let tries = 0; (await kubeRequest(kc, `/api/v1/namespaces/agent${i}-ns${k}`)) !== 404; tries++) {
         if (tries > 600) throw new Error(`namespace agent${i}-ns${k} was not deleted within 60 s`);
         await sleep(100);
       }
-    await settle(tsxAgent.pid);
+    await settle(sourcesAgent.pid);
 
     const kdir = join(dir, `kubectl${i}`);
     await writeManifestDir(kdir, manifests(`kubectl${i}`, OBJECTS));
@@ -379,7 +379,7 @@ try {
   // The last run's layer again, for what follows.
   const last = RUNS - 1;
   await offer([big(last)]);
-  await settle(tsxAgent.pid);
+  await settle(sourcesAgent.pid);
 
   // A revision that adds a small layer (a Deployment) next to the unchanged 1,000-object layer.
   const web = stackLayer('bench', 'web', {
@@ -404,14 +404,14 @@ try {
     );
     addLayerMs = at - t0;
     log(`revision adding a Deployment layer next to the unchanged big layer: ${Math.round(addLayerMs)} ms`);
-    await settle(tsxAgent.pid);
+    await settle(sourcesAgent.pid);
   }
 
   // 2. drift, with policy `report` (so no remediation pauses after repeated changes): alternately a ConfigMap of
   // the 1,000-object layer is edited and the Deployment scaled; after each Drifted report the change is undone and
   // the layer must be reported Applied again.
   await offer(layers, { drift: 'report' });
-  await settle(tsxAgent.pid);
+  await settle(sourcesAgent.pid);
   const driftMs: { kind: string; ms: number }[] = [];
   for (let k = 0; k < DRIFT_RUNS; k++) {
     const scale = k % 2 === 1;
@@ -440,12 +440,12 @@ try {
     await sleep(300);
   }
 
-  // 3. idle: the tsx agent, then the bundled agent and a bare Node process for comparison.
+  // 3. idle: the agent from sources, then the bundled agent and a bare Node process for comparison.
   const managed = layers.reduce((n, l) => n + ((l as { manifests?: unknown[] }).manifests?.length ?? 0), 0);
-  await settle(tsxAgent.pid);
-  log(`idle: sampling the tsx agent for ${IDLE_S} s`);
-  const tsxIdle = await idle(tsxAgent.pid, IDLE_S);
-  await stopAgent(tsxAgent);
+  await settle(sourcesAgent.pid);
+  log(`idle: sampling the agent from sources for ${IDLE_S} s`);
+  const sourcesIdle = await idle(sourcesAgent.pid, IDLE_S);
+  await stopAgent(sourcesAgent);
 
   let distStartMs: number | undefined;
   let distIdle: IdleSample | undefined;
@@ -494,7 +494,7 @@ try {
     [
       `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average at the end ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')}.`,
       '',
-      `agent (tsx) start → first report: ${secs(tsxStartMs)} s${distStartMs !== undefined ? `; bundled agent restart → all ${layers.length} layers re-checked and Applied: ${secs(distStartMs)} s` : ''}`,
+      `agent (from sources) start → first report: ${secs(sourcesStartMs)} s${distStartMs !== undefined ? `; bundled agent restart → all ${layers.length} layers re-checked and Applied: ${secs(distStartMs)} s` : ''}`,
       '',
       `| ${OBJECTS} manifests, one layer | median of ${RUNS} | runs | client CPU (median) | apiserver + etcd CPU (median) |`,
       '|---|---|---|---|---|',
@@ -516,7 +516,7 @@ try {
       '',
       '| process | VmRSS median (min–max) | VmHWM (peak) | CPU (one core) |',
       '|---|---|---|---|',
-      idleRow('`node bin/strata.js agent` (tsx, from sources)', tsxIdle),
+      idleRow('`node bin/strata.js agent` (from sources)', sourcesIdle),
       ...(distIdle
         ? [
             idleRow(

@@ -5,7 +5,7 @@
  * infrastructure + control plane (ControlPlaneReady), node pools (NodePoolsReady), agent (AgentConnected),
  * layers (LayersApplied), and Running as seen by a client polling every 100 ms.
  *
- *   node --conditions=development --import tsx scripts/bench-cluster.ts [--runs 5]
+ *   node --import ./bin/conditions-hook.js scripts/bench-cluster.ts [--runs 5]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

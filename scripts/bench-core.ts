@@ -2,7 +2,7 @@
  * Profiles benchmark (issue 3): resolve a 10-layer profile with 50 variables (median ms) and validate profiles per
  * second, on one core (one Node thread). Prints markdown for docs/benchmarks.md "## Profiles (issue 3)".
  *
- *   node --conditions=development --import tsx scripts/bench-core.ts [--resolve-runs 3000] [--validate-seconds 3]
+ *   node --import ./bin/conditions-hook.js scripts/bench-core.ts [--resolve-runs 3000] [--validate-seconds 3]
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';

@@ -5,7 +5,7 @@
  *  - the same with `kwokctl create cluster --runtime binary` on the same binaries (+ 4 nodes Ready),
  *  - RSS / PSS per idle cluster with K idle clusters at once, and the drop in MemAvailable.
  *
- *   node --conditions=development --import tsx scripts/bench-sandbox.ts [--runs 5] [--idle 8] [--no-kwokctl] [--go-gc 25]
+ *   node --import ./bin/conditions-hook.js scripts/bench-sandbox.ts [--runs 5] [--idle 8] [--no-kwokctl] [--go-gc 25]
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

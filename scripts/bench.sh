@@ -7,7 +7,7 @@ ensure_postgres || true
 export STRATA_TEST_PG_URL="${STRATA_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 WHICH=("$@")
 [[ ${#WHICH[@]} -eq 0 ]] && WHICH=(api core sandbox cluster console agent)
-run_ts() { node --conditions=development --import tsx "$@"; }
+run_ts() { node --import ./bin/conditions-hook.js "$@"; }
 for b in "${WHICH[@]}"; do
   case "$b" in
     api) step "API: get/list latency at 500 req/s (SQLite, PostgreSQL)"; run_ts scripts/bench/api.ts ;;

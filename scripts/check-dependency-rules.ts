@@ -1,6 +1,6 @@
 // Fails when a package imports a workspace package it must not depend on (STYLE.md dependency rule):
 // api <- core <- everything else; cli and web only through client; nothing imports server internals.
-// Test files may use @strata/testing in addition. Run: node --conditions=development --import tsx scripts/check-dependency-rules.ts
+// Test files may use @strata/testing in addition. Run: node --import ./bin/conditions-hook.js scripts/check-dependency-rules.ts
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 

@@ -24,7 +24,7 @@ npx tsc -b
 npm run typecheck -w packages/web
 
 step "Dependency rules"
-node --conditions=development --import tsx scripts/check-dependency-rules.ts
+node --import ./bin/conditions-hook.js scripts/check-dependency-rules.ts
 
 step "Lint (eslint + prettier)"
 npx eslint --max-warnings 0 .
@@ -55,5 +55,5 @@ if [[ ${#FILES[@]} -eq 0 ]]; then
   exit 1
 fi
 echo "${#FILES[@]} test files"
-node --conditions=development --import tsx --test --test-concurrency=1 "${FILES[@]}"
+node --import ./bin/conditions-hook.js --test --test-concurrency=1 "${FILES[@]}"
 echo "total time: $((SECONDS - START)) s"

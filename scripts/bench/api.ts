@@ -1,6 +1,6 @@
 // Benchmark: get/list latency at a fixed 500 requests/s, SQLite and PostgreSQL, the server and the load
 // generator in separate processes. Prints a markdown table for docs/benchmarks.md.
-// Usage: node --conditions=development --import tsx scripts/bench/api.ts [--rate 500] [--seconds 20]
+// Usage: node --import ./bin/conditions-hook.js scripts/bench/api.ts [--rate 500] [--seconds 20]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -75,7 +75,7 @@ async function run(backend: 'sqlite' | 'postgres', port: number) {
       process.execPath,
       [
         '--import',
-        'tsx',
+        join(root, 'bin/conditions-hook.js'),
         join(root, 'scripts/bench/load-generator.ts'),
         '--url',
         base,

@@ -1,7 +1,7 @@
 // Open-loop HTTP load generator: sends requests at a fixed rate regardless of how fast answers come, and measures
 // latency from each request's *scheduled* time (so a stalled server is not hidden by coordinated omission).
 // Runs as its own process. Usage:
-//   node --import tsx scripts/bench/load-generator.ts --url http://127.0.0.1:7080 --key KEY --rate 500 --seconds 20 PATH...
+//   node --import ./bin/conditions-hook.js scripts/bench/load-generator.ts --url http://127.0.0.1:7080 --key KEY --rate 500 --seconds 20 PATH...
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 

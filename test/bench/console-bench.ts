@@ -3,7 +3,7 @@
 // Runs a real `strata server`; the clusters are real Cluster objects with `policy.paused: true`, which the cluster
 // controller validates and resolves but does not provision (status.paused), so the store holds thousands of them
 // without starting thousands of sandbox control planes. Prints markdown for docs/benchmarks.md.
-// Usage: node --conditions=development --import tsx test/bench/console-bench.ts [--clusters 500] [--large 5000]
+// Usage: node --import ./bin/conditions-hook.js test/bench/console-bench.ts [--clusters 500] [--large 5000]
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -192,7 +192,7 @@ async function listScroll(page: Page, url: string, count: number) {
   await page.goto(`${url}/clusters`);
   await page.getByText(`${count} of ${count} shown`).waitFor({ timeout: 120_000 });
   const firstRows = Date.now() - t0;
-  // Plain JavaScript (a string): functions compiled by tsx carry helpers that do not exist in the page.
+  // Plain JavaScript (a string): the page runs exactly this text, with nothing our loader added.
   const result = await page.evaluate<ScrollResult>(SCROLL_SCRIPT);
   return { ...result, firstRows };
 }

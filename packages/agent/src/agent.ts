@@ -69,22 +69,52 @@ export class Agent {
   private serverConnected = false;
   private stopped = false;
 
+  readonly options: AgentOptions;
+  private readonly kube: KubeClient;
+  private readonly engine: Engine;
+  private readonly poller: DesiredStatePoller;
+  private readonly reporter: StatusReporter;
+  private readonly facts: ClusterFacts;
+  private readonly ops: OpsServer;
+  private readonly store: DesiredStateStore;
+  private readonly metrics: Metrics;
+  private readonly logger: Logger;
+  private readonly helmHome: string | undefined;
+  readonly opsAddress: string;
+  private readonly discoveryLoop: DiscoveryLoop | undefined;
+  private readonly requests: RequestRunner;
+
   private constructor(
-    readonly options: AgentOptions,
-    private readonly kube: KubeClient,
-    private readonly engine: Engine,
-    private readonly poller: DesiredStatePoller,
-    private readonly reporter: StatusReporter,
-    private readonly facts: ClusterFacts,
-    private readonly ops: OpsServer,
-    private readonly store: DesiredStateStore,
-    private readonly metrics: Metrics,
-    private readonly logger: Logger,
-    private readonly helmHome: string | undefined,
-    readonly opsAddress: string,
-    private readonly discoveryLoop: DiscoveryLoop | undefined,
-    private readonly requests: RequestRunner,
-  ) {}
+    options: AgentOptions,
+    kube: KubeClient,
+    engine: Engine,
+    poller: DesiredStatePoller,
+    reporter: StatusReporter,
+    facts: ClusterFacts,
+    ops: OpsServer,
+    store: DesiredStateStore,
+    metrics: Metrics,
+    logger: Logger,
+    helmHome: string | undefined,
+    opsAddress: string,
+    discoveryLoop: DiscoveryLoop | undefined,
+    requests: RequestRunner,
+  ) {
+    this.options = options;
+    this.kube = kube;
+    this.engine = engine;
+    this.poller = poller;
+    this.reporter = reporter;
+    this.facts = facts;
+    this.ops = ops;
+    this.store = store;
+    this.metrics = metrics;
+    this.logger = logger;
+    this.helmHome = helmHome;
+    this.opsAddress = opsAddress;
+    this.discoveryLoop = discoveryLoop;
+    this.requests = requests;
+  }
 
   /** Starts everything and returns once the ops server listens (the desired state loads in the background). */
   static async start(options: AgentOptions): Promise<Agent> {

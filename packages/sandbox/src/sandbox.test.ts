@@ -48,7 +48,13 @@ async function createInChildProcess(
     setInterval(() => {}, 1 << 30);`;
   const child = spawn(
     process.execPath,
-    ['--conditions=development', '--import', 'tsx', '--input-type=module', '-e', code],
+    [
+      '--import',
+      fileURLToPath(new URL('../../../bin/conditions-hook.js', import.meta.url)),
+      '--input-type=module',
+      '-e',
+      code,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

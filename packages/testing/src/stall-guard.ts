@@ -14,12 +14,15 @@ export interface StallGuardOptions {
 
 /** Thrown by `StallGuard.guard` when the work blocked the event loop longer than allowed. */
 export class EventLoopStallError extends Error {
-  constructor(
-    readonly label: string,
-    readonly blockedMs: number,
-    readonly limitMs: number,
-  ) {
+  readonly label: string;
+  readonly blockedMs: number;
+  readonly limitMs: number;
+
+  constructor(label: string, blockedMs: number, limitMs: number) {
     super(`${label} blocked the event loop for ${Math.round(blockedMs)} ms (limit ${limitMs} ms)`);
+    this.label = label;
+    this.blockedMs = blockedMs;
+    this.limitMs = limitMs;
     this.name = 'EventLoopStallError';
   }
 }

@@ -67,7 +67,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   if (log !== undefined) closeSync(log);
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  // Generous: on a busy 2-core machine tsx compiles the server for tens of seconds.
+  // Generous: on a busy 2-core machine the server needs tens of seconds to load its sources.
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`strata server exited with ${child.exitCode}: ${stderr}`);

@@ -31,10 +31,13 @@ export class LiveLookup {
   private readonly listed = new Map<string, KubeObject | null>();
   private readonly partial = new WeakSet<KubeObject>();
 
-  constructor(
-    private readonly kube: KubeClient,
-    private readonly options: LiveLookupOptions,
-  ) {}
+  private readonly kube: KubeClient;
+  private readonly options: LiveLookupOptions;
+
+  constructor(kube: KubeClient, options: LiveLookupOptions) {
+    this.kube = kube;
+    this.options = options;
+  }
 
   /**
    * Lists the kinds and namespaces of `refs` that hold enough of them. A list that fails (e.g. no list permission)

@@ -131,11 +131,19 @@ class Lister {
   readonly warnings: string[] = [];
   examined = 0;
 
+  private readonly kube: KubeClient;
+  private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  private readonly signal: AbortSignal | undefined;
+
   constructor(
-    private readonly kube: KubeClient,
-    private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>,
-    private readonly signal: AbortSignal | undefined,
-  ) {}
+    kube: KubeClient,
+    limit: <T>(fn: () => Promise<T>) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ) {
+    this.kube = kube;
+    this.limit = limit;
+    this.signal = signal;
+  }
 
   /** Every object of a kind in all namespaces (paginated); [] when the kind is not served or not allowed. */
   async list(spec: KindSpec): Promise<KubeObject[]> {

@@ -28,7 +28,10 @@ export class DiscoveryLoop {
   private running: Promise<void> | undefined;
   private last: ClusterDiscovery | undefined;
 
-  constructor(private readonly options: DiscoveryLoopOptions) {
+  private readonly options: DiscoveryLoopOptions;
+
+  constructor(options: DiscoveryLoopOptions) {
+    this.options = options;
     this.backoff = new Backoff({
       baseMs: options.retryBaseMs ?? 30_000,
       maxMs: Math.max(options.retryBaseMs ?? 30_000, options.intervalMs),

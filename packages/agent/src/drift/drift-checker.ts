@@ -59,7 +59,11 @@ export interface DriftCheckerOptions {
 }
 
 export class DriftChecker {
-  constructor(private readonly options: DriftCheckerOptions) {}
+  private readonly options: DriftCheckerOptions;
+
+  constructor(options: DriftCheckerOptions) {
+    this.options = options;
+  }
 
   /**
    * Reads the live objects of a batch of checks ahead: where many share a kind and namespace, one list instead of a

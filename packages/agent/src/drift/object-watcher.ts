@@ -27,7 +27,11 @@ interface Running {
 export class ObjectWatcher {
   private readonly watches = new Map<string, Running>();
 
-  constructor(private readonly options: ObjectWatcherOptions) {}
+  private readonly options: ObjectWatcherOptions;
+
+  constructor(options: ObjectWatcherOptions) {
+    this.options = options;
+  }
 
   get watchedKinds(): string[] {
     return [...this.watches.keys()];

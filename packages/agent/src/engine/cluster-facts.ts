@@ -19,12 +19,17 @@ export class ClusterFacts {
   private readonly controller = new AbortController();
   private running: Promise<void> | undefined;
 
-  constructor(
-    private readonly kube: KubeClient,
-    private readonly logger: Logger,
-    private readonly onChange: () => void,
-    private readonly intervalMs = 15_000,
-  ) {}
+  private readonly kube: KubeClient;
+  private readonly logger: Logger;
+  private readonly onChange: () => void;
+  private readonly intervalMs: number;
+
+  constructor(kube: KubeClient, logger: Logger, onChange: () => void, intervalMs = 15_000) {
+    this.kube = kube;
+    this.logger = logger;
+    this.onChange = onChange;
+    this.intervalMs = intervalMs;
+  }
 
   get current(): ClusterFactsSnapshot {
     return this.snapshot;

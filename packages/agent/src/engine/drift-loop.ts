@@ -53,7 +53,11 @@ export class DriftLoop {
   private readonly remediations = new Map<string, number[]>();
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly options: DriftLoopOptions) {}
+  private readonly options: DriftLoopOptions;
+
+  constructor(options: DriftLoopOptions) {
+    this.options = options;
+  }
 
   start(): void {
     const every = this.options.resyncMs ?? 300_000;

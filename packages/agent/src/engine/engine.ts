@@ -71,7 +71,10 @@ export class Engine {
   private running: Promise<void> | undefined;
   private workRoot = '';
 
-  constructor(private readonly options: EngineOptions) {
+  private readonly options: EngineOptions;
+
+  constructor(options: EngineOptions) {
+    this.options = options;
     const { kube, logger, metrics } = options;
     this.book = new LayerBook(options.onChange);
     this.inventory = new InventoryStore(kube, options.namespace);

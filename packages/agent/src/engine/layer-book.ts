@@ -23,7 +23,11 @@ export interface LayerRecord {
 export class LayerBook {
   private readonly layers = new Map<string, LayerRecord>();
 
-  constructor(private readonly onChange: () => void) {}
+  private readonly onChange: () => void;
+
+  constructor(onChange: () => void) {
+    this.onChange = onChange;
+  }
 
   /**
    * Starts a new desired state: layers whose hash is unchanged keep their state, new or changed ones are Pending,

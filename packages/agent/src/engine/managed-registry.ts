@@ -11,7 +11,11 @@ export class ManagedRegistry {
   private readonly owner = new Map<string, string>();
   private readonly drift = new Map<string, DriftEntry[]>();
 
-  constructor(private readonly onKindsChanged: (kinds: { apiVersion: string; kind: string }[]) => void) {}
+  private readonly onKindsChanged: (kinds: { apiVersion: string; kind: string }[]) => void;
+
+  constructor(onKindsChanged: (kinds: { apiVersion: string; kind: string }[]) => void) {
+    this.onKindsChanged = onKindsChanged;
+  }
 
   /** Replaces a layer's objects; their drift starts clean. Returns the object keys. */
   setLayer(layerKey: string, objects: readonly ManagedObject[]): string[] {

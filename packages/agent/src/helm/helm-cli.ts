@@ -43,7 +43,11 @@ function summarize(stderr: string): string {
 }
 
 export class HelmCli {
-  constructor(private readonly options: HelmCliOptions) {}
+  private readonly options: HelmCliOptions;
+
+  constructor(options: HelmCliOptions) {
+    this.options = options;
+  }
 
   private env(): NodeJS.ProcessEnv {
     const { homeDir } = this.options;

@@ -52,10 +52,13 @@ function readInventory(value: unknown): LayerInventory | undefined {
 }
 
 export class InventoryStore {
-  constructor(
-    private readonly kube: KubeClient,
-    readonly namespace: string,
-  ) {}
+  private readonly kube: KubeClient;
+  readonly namespace: string;
+
+  constructor(kube: KubeClient, namespace: string) {
+    this.kube = kube;
+    this.namespace = namespace;
+  }
 
   private ref(key: string): ObjectRef {
     return { apiVersion: 'v1', kind: 'ConfigMap', namespace: this.namespace, name: inventoryName(key) };

@@ -22,10 +22,13 @@ const MIN_REFRESH_MS = 1000;
 export class Discovery {
   private readonly cache = new Map<string, Entry>();
 
-  constructor(
-    private readonly get: (path: string) => Promise<KubeResponse>,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly get: (path: string) => Promise<KubeResponse>;
+  private readonly now: () => number;
+
+  constructor(get: (path: string) => Promise<KubeResponse>, now: () => number = Date.now) {
+    this.get = get;
+    this.now = now;
+  }
 
   private async read(apiVersion: string): Promise<Entry> {
     const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;

@@ -30,7 +30,10 @@ export class KubeTransport {
   private readonly server: URL;
   private pooled: https.Agent | http.Agent | undefined;
 
-  constructor(private readonly credentials: KubeCredentials) {
+  private readonly credentials: KubeCredentials;
+
+  constructor(credentials: KubeCredentials) {
+    this.credentials = credentials;
     this.server = credentials.server;
   }
 

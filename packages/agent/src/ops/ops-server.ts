@@ -21,7 +21,11 @@ export function parseListen(listen: string): { host: string; port: number } {
 export class OpsServer {
   private server: Server | undefined;
 
-  constructor(private readonly options: OpsServerOptions) {}
+  private readonly options: OpsServerOptions;
+
+  constructor(options: OpsServerOptions) {
+    this.options = options;
+  }
 
   /** Starts listening; resolves with the bound `host:port` (the real port when 0 was asked for). */
   async start(): Promise<string> {

@@ -36,7 +36,10 @@ export class DesiredStatePoller {
   private readonly backoff: Backoff;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly options: DesiredStatePollerOptions) {
+  private readonly options: DesiredStatePollerOptions;
+
+  constructor(options: DesiredStatePollerOptions) {
+    this.options = options;
     this.backoff = options.backoff ?? new Backoff();
   }
 

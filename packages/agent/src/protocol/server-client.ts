@@ -24,11 +24,10 @@ export interface ServerClientOptions {
 }
 
 export class ServerRejectedError extends AgentError {
-  constructor(
-    readonly status: number,
-    readonly serverCode: string,
-    message: string,
-  ) {
+  readonly status: number;
+  readonly serverCode: string;
+
+  constructor(status: number, serverCode: string, message: string) {
     // 401/403 (token rejected or rotated) and 409 (protocol) need a change elsewhere, but the agent keeps trying
     // with backoff: the operator may fix the token file, the server may be upgraded.
     super(
@@ -40,6 +39,8 @@ export class ServerRejectedError extends AgentError {
         retriable: status === 429 || status >= 500,
       },
     );
+    this.status = status;
+    this.serverCode = serverCode;
     this.name = 'ServerRejectedError';
   }
 }
@@ -57,7 +58,10 @@ export class HttpServerClient implements ServerClient {
   private readonly base: URL;
   private readonly graceMs: number;
 
-  constructor(private readonly options: ServerClientOptions) {
+  private readonly options: ServerClientOptions;
+
+  constructor(options: ServerClientOptions) {
+    this.options = options;
     this.base = new URL(options.serverUrl.endsWith('/') ? options.serverUrl : `${options.serverUrl}/`);
     this.graceMs = options.graceMs ?? 15_000;
   }

@@ -55,7 +55,10 @@ export class StatusReporter {
   private sent = 0;
   private failed = 0;
 
-  constructor(private readonly options: StatusReporterOptions) {
+  private readonly options: StatusReporterOptions;
+
+  constructor(options: StatusReporterOptions) {
+    this.options = options;
     this.backoff = options.backoff ?? new Backoff();
   }
 

@@ -7,7 +7,11 @@ import { AbortedError, linkSignals, sleep } from '../errors.js';
 export class Waker {
   private controller = new AbortController();
 
-  constructor(private readonly stop: AbortSignal) {}
+  private readonly stop: AbortSignal;
+
+  constructor(stop: AbortSignal) {
+    this.stop = stop;
+  }
 
   /** Resolves after ms, on wake(), or on stop (never rejects). */
   async sleep(ms: number): Promise<void> {

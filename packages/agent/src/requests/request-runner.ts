@@ -32,7 +32,11 @@ export class RequestRunner {
   private readonly queue: ServerRequest[] = [];
   private running: Promise<void> | undefined;
 
-  constructor(private readonly options: RequestRunnerOptions) {}
+  private readonly options: RequestRunnerOptions;
+
+  constructor(options: RequestRunnerOptions) {
+    this.options = options;
+  }
 
   /** Queues a request (returns at once). */
   submit(request: ServerRequest): void {

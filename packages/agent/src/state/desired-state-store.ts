@@ -15,10 +15,13 @@ const DATA_KEY = 'desired-state.json.gz';
 const MAX_BYTES = 1000 * 1024;
 
 export class DesiredStateStore {
-  constructor(
-    private readonly kube: KubeClient,
-    private readonly namespace: string,
-  ) {}
+  private readonly kube: KubeClient;
+  private readonly namespace: string;
+
+  constructor(kube: KubeClient, namespace: string) {
+    this.kube = kube;
+    this.namespace = namespace;
+  }
 
   private get ref(): ObjectRef {
     return { apiVersion: 'v1', kind: 'Secret', namespace: this.namespace, name: DESIRED_STATE_SECRET };

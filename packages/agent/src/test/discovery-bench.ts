@@ -10,7 +10,7 @@
  * a generated profile with a selection: `readObjects` of the largest selection the API takes (500 objects; median of
  * 3, fresh client each). Not part of the test run (not a *.test.ts file):
  *
- *   node --conditions=development --import tsx --test packages/agent/src/test/discovery-bench.ts
+ *   node --import ./bin/conditions-hook.js --test packages/agent/src/test/discovery-bench.ts
  *   BENCH_RUNS=5 BENCH_OBJECTS=2000 BENCH_RELEASES=30 node ... (same)
  */
 import assert from 'node:assert/strict';

@@ -16,7 +16,8 @@ interface Replica {
 
 function startReplica(url: string): Replica {
   const worker = fileURLToPath(new URL('./multi-replica.worker.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', worker], {
+  const hooks = fileURLToPath(new URL('../../../../bin/conditions-hook.js', import.meta.url));
+  const child = spawn(process.execPath, ['--import', hooks, worker], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -23,27 +23,18 @@ export type OffLoopResult<T> =
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
 
 // The worker is a small CommonJS script (so it needs no file of its own, in sources and in a build alike). From
-// sources it first registers what bin/strata.js registers: the "development" condition and tsx.
+// sources it first registers the hooks bin/strata.js registers (module hooks are per thread).
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { register } = require('node:module');
 (async () => {
-  if (workerData.tsx) {
-    register(workerData.conditionsHook);
-    const tsx = await import(workerData.tsx);
-    tsx.register();
-  }
+  if (workerData.sourceHooks) await import(workerData.sourceHooks);
   const mod = await import(workerData.moduleUrl);
   parentPort.postMessage(mod[workerData.exportName](...workerData.args));
 })().catch((error) => parentPort.postMessage({ __offLoopError: String(error && error.message || error) }));
 `;
 
-const CONDITIONS_HOOK = `data:text/javascript,${encodeURIComponent(
-  `export async function resolve(specifier, context, next) {
-    const conditions = context.conditions.includes('development') ? context.conditions : [...context.conditions, 'development'];
-    return next(specifier, { ...context, conditions });
-  }`,
-)}`;
+/** From sources this file is packages/server/src/http/off-loop.ts; the hooks live in bin/ at the repository root. */
+const SOURCE_HOOKS = new URL('../../../../bin/conditions-hook.js', import.meta.url).href;
 
 /**
  * Calls `exportName(...args)` of the module at `moduleUrl` (pass `import.meta.url` of the caller's module, or a
@@ -63,7 +54,7 @@ export function runOffLoop<T>(
         moduleUrl,
         exportName,
         args,
-        ...(FROM_SOURCES ? { tsx: import.meta.resolve('tsx/esm/api'), conditionsHook: CONDITIONS_HOOK } : {}),
+        ...(FROM_SOURCES ? { sourceHooks: SOURCE_HOOKS } : {}),
       },
       resourceLimits: { maxOldGenerationSizeMb: options.maxMemoryMb ?? 512 },
     });

@@ -11,8 +11,11 @@ export class WriteRaced extends Error {
 
 /** Thrown to end a dry-run transaction: it rolls back and carries the result out. */
 class DryRunDone<T> extends Error {
-  constructor(readonly result: T) {
+  readonly result: T;
+
+  constructor(result: T) {
     super('dry run: rolled back');
+    this.result = result;
   }
 }
 
