@@ -1,4 +1,4 @@
-// Lets Node run Strata's TypeScript sources as they are (Node 24 strips the types itself; decision 0006):
+// Lets Node run Strata's TypeScript sources as they are (Node 24 strips the types itself; decision 0008):
 // - adds the "development" export condition, so `@strata/*` imports resolve to src/*.ts;
 // - resolves a relative `./x.js` to `./x.ts` when only the TypeScript file exists (the sources import with .js, as
 //   TypeScript's NodeNext resolution wants).

@@ -379,7 +379,7 @@ async function waitForDiscovery(
     if (!(err instanceof WaitTimeoutError)) throw err;
     const cluster = await client.get<Cluster>(ClusterKind, name, { project, signal }).catch(() => undefined);
     const phase = cluster?.status.phase ?? 'unknown';
-    const message = (cluster?.status as { message?: string } | undefined)?.message;
+    const message = cluster?.status.message;
     const agent = cluster?.status.agent?.connected ? 'agent connected' : 'agent not connected';
     throw new WaitTimeoutError(
       `no discovery report from cluster/${name} within ${formatTimeout(timeoutMs)} (phase ${phase}${message ? `: ${message}` : ''}; ${agent}); ${o.again}`,
