@@ -5,7 +5,7 @@
  */
 import { validationError, type ClusterSpec } from '@strata/api';
 import { listAll } from '@strata/store';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { involvedSelector } from '../controllers/events.js';
 import { authorize } from '../resources/access.js';
 import { registerClusterAccessRoutes } from './cluster-access-routes.js';
@@ -42,6 +42,28 @@ const ScaleBody = {
   },
 } as const;
 
+/**
+ * An action that changes the spec: the cluster as read, authorized for `verb`, a copy of its spec to change, and
+ * `write`, which stores the changed copy over the version read (a change made meanwhile is a 409, not lost).
+ */
+async function specChange(o: ClusterRoutesOptions, req: FastifyRequest<{ Params: Params }>, verb: string) {
+  const ctx = o.context(req);
+  const current = await o.service.get(ctx, target(req), req.params.name);
+  authorize(ctx.principal, target(req), verb);
+  const spec = structuredClone(current.spec) as unknown as ClusterSpec;
+  const write = () =>
+    o.service.update(ctx, target(req), req.params.name, {
+      metadata: {
+        name: current.metadata.name,
+        labels: current.metadata.labels,
+        annotations: current.metadata.annotations,
+        resourceVersion: current.metadata.resourceVersion,
+      },
+      spec,
+    });
+  return { ctx, current, spec, write };
+}
+
 export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOptions): void {
   registerClusterPlanRoute(app, o);
 
@@ -49,10 +71,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
     `${base}/upgrade`,
     { schema: { tags, summary: 'Move an attached profile to another published version', body: UpgradeBody } },
     async (req) => {
-      const ctx = o.context(req);
-      const current = await o.service.get(ctx, target(req), req.params.name);
-      authorize(ctx.principal, target(req), 'upgrade');
-      const spec = structuredClone(current.spec) as unknown as ClusterSpec;
+      const { ctx, current, spec, write } = await specChange(o, req, 'upgrade');
       const index = (spec.profiles ?? []).findIndex((p) => p.name === req.body.profile);
       if (index < 0) {
         throw validationError([
@@ -69,15 +88,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
         ...result
       } = await planClusterUpdate(o, ctx, target(req), current, spec);
       if (req.body.dryRun) return result;
-      const cluster = await o.service.update(ctx, target(req), req.params.name, {
-        metadata: {
-          name: current.metadata.name,
-          labels: current.metadata.labels,
-          annotations: current.metadata.annotations,
-          resourceVersion: current.metadata.resourceVersion,
-        },
-        spec,
-      });
+      const cluster = await write();
       return { plan: result.plan, cluster };
     },
   );
@@ -86,10 +97,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
     `${base}/scale`,
     { schema: { tags, summary: 'Set the node count of one pool (within its min/max)', body: ScaleBody } },
     async (req) => {
-      const ctx = o.context(req);
-      const current = await o.service.get(ctx, target(req), req.params.name);
-      authorize(ctx.principal, target(req), 'scale');
-      const spec = structuredClone(current.spec) as unknown as ClusterSpec;
+      const { spec, write } = await specChange(o, req, 'scale');
       const pool = spec.nodePools.find((p) => p.name === req.body.pool);
       if (!pool) {
         throw validationError([
@@ -100,15 +108,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
         ]);
       }
       pool.count = req.body.count;
-      return o.service.update(ctx, target(req), req.params.name, {
-        metadata: {
-          name: current.metadata.name,
-          labels: current.metadata.labels,
-          annotations: current.metadata.annotations,
-          resourceVersion: current.metadata.resourceVersion,
-        },
-        spec,
-      });
+      return write();
     },
   );
 
