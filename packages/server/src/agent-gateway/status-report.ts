@@ -2,7 +2,7 @@
  * An agent's status report (also its heartbeat) applied to its Cluster: the agent's health, layers, nodes and
  * discovery in `status`, and an Event for each layer transition (drift found, drift repaired, a layer failing).
  */
-import { StrataError, type AgentStatusReport, type DriftEntry } from '@strata/api';
+import { StrataError, type AgentLayerReport, type AgentStatusReport, type DriftEntry } from '@strata/api';
 import { maskJson } from '@strata/core';
 import type { AgentIdentity, ResourceRepository } from '@strata/store';
 import { updateClusterStatus } from '../clusters/cluster-status.js';
@@ -29,9 +29,9 @@ export async function applyStatusReport(
     report.layers = maskJson(report.layers, newest.secrets);
   const key = { kind: 'Cluster', tenant: agent.tenant, project: agent.project, name: agent.name };
   let wrote = false;
-  let before: LayerState[] = [];
+  let before: AgentLayerReport[] = [];
   const updated = await updateClusterStatus(o.store, key, (s, cluster) => {
-    before = (s.layers as LayerState[] | undefined) ?? [];
+    before = (s.layers as AgentLayerReport[] | undefined) ?? [];
     if (cluster.metadata.uid !== agent.clusterUid) return false; // a newer cluster reuses the name
     const last = typeof s.lastReportAt === 'string' ? Date.parse(s.lastReportAt) : 0;
     if (Date.parse(report.observedAt) < last) return false; // a queued report older than what we have
@@ -61,8 +61,6 @@ export async function applyStatusReport(
   return { revision: newest.revision };
 }
 
-type LayerState = { profile: string; name: string; state: string; message?: string; drift?: DriftEntry[] };
-
 function describeDrift(d: DriftEntry): string {
   const o = d.object;
   const where = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
@@ -71,8 +69,8 @@ function describeDrift(d: DriftEntry): string {
 
 /** Events for the layer transitions a report brings: drift found, drift repaired, a layer failing. */
 export function layerEvents(
-  before: readonly LayerState[],
-  after: readonly LayerState[],
+  before: readonly AgentLayerReport[],
+  after: readonly AgentLayerReport[],
 ): { type: 'Normal' | 'Warning'; reason: string; message: string }[] {
   const previous = new Map(before.map((l) => [`${l.profile}/${l.name}`, l.state]));
   const events: { type: 'Normal' | 'Warning'; reason: string; message: string }[] = [];

@@ -1,3 +1,5 @@
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
+
 /** Time as the controller runtime sees it. Inject FakeClock (@strata/testing) in tests. */
 export interface Clock {
   /** Epoch milliseconds. */
@@ -14,5 +16,5 @@ export const realClock: Clock = {
     timer.unref();
     return () => clearTimeout(timer);
   },
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  sleep: (ms) => setTimeoutPromise(Math.max(0, ms)),
 };
