@@ -29,7 +29,7 @@ import {
   refuseNulInBody,
   refuseUnknownQuery,
 } from './http/request-guards.js';
-import { answerClientError, type HttpLimits, DEFAULT_HTTP_LIMITS } from './http/http-limits.js';
+import { clientErrorAnswer, type HttpLimits, DEFAULT_HTTP_LIMITS } from './http/http-limits.js';
 import { ResourceService, type RequestContext } from './resources/resource-service.js';
 import type { SecretCipher } from './resources/secret-fields.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -136,7 +136,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       // How often Node checks the two timeouts above (its default, 30 s, would let a request overrun by that).
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
     },
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: clientErrorAnswer(limits),
     genReqId: () => randomUUID(),
     // URLs Fastify cannot route (bad percent-encoding, an over-long segment) get a problem document too.
     frameworkErrors: (err, req, reply: FastifyReply) => {
@@ -258,8 +258,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   });
 
-  // Node keeps at most this many headers of a request and silently drops the rest: one more than the limit shows
-  // that the limit was passed (refuseManyHeaders).
+  // Node's parser refuses a request with more headers than this (clientErrorAnswer); a request with exactly one more
+  // than the limit passes it and is refused by refuseManyHeaders, as on Node versions that silently dropped the rest.
   app.server.maxHeadersCount = MAX_REQUEST_HEADERS + 1;
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', declareQueryParameters);

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { StrataError, type ErrorCode } from '@strata/api';
+import { MAX_REQUEST_HEADERS } from './request-guards.js';
 
 /** How long a client may take to send a request, and how large its headers may be. */
 export interface HttpLimits {
@@ -31,11 +32,19 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 const LINGER_MS = 2_000;
 
 /**
- * Answers a request Node's HTTP parser refused (too large headers, timeout, malformed) with problem+json, then
- * closes the connection. The rest of what the client sends is read and dropped for a moment first: closing while
+ * The handler for requests Node's HTTP parser refused (too many or too large headers, timeout, malformed): answers
+ * with problem+json, then closes the connection. The rest of what the client sends is read and dropped for a moment first: closing while
  * it is still sending would reset the connection, and the client would never see the answer.
  */
-export function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+export function clientErrorAnswer(limits: Pick<HttpLimits, 'maxHeaderBytes'>) {
+  return (err: Error & { code?: string }, socket: Socket) => answerClientError(err, socket, limits);
+}
+
+function answerClientError(
+  err: Error & { code?: string },
+  socket: Socket,
+  limits: Pick<HttpLimits, 'maxHeaderBytes'>,
+): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const code: ErrorCode =
     err.code === 'HPE_HEADER_OVERFLOW'
@@ -45,7 +54,8 @@ export function answerClientError(err: Error & { code?: string }, socket: Socket
         : 'STRATA_BAD_REQUEST';
   const detail =
     code === 'STRATA_HEADERS_TOO_LARGE'
-      ? 'the request headers are too large'
+      ? // Node's parser refuses both too many headers (from Node 22) and too many bytes with this one code.
+        `the request headers are too many or too large: a request may have at most ${MAX_REQUEST_HEADERS} headers of ${limits.maxHeaderBytes} bytes in all`
       : code === 'STRATA_REQUEST_TIMEOUT'
         ? 'the request did not arrive in time'
         : 'the request could not be parsed as HTTP';
