@@ -5,6 +5,7 @@ import { requireSandboxBinaries, testBackends } from '@strata/testing';
 import { pino } from 'pino';
 import { parseAllDocuments } from 'yaml';
 import { createUserWithRole, expectOk, startTestServer, type TestServer } from '../test/harness.js';
+import { SANDBOX_INFRA_LAYERS } from '../test/cluster-world.js';
 
 const P = '/v1/projects/default';
 const SERVER_URL = 'https://strata.example.org';
@@ -20,12 +21,7 @@ const infra = {
   spec: {
     type: 'full',
     version: '1.0.0',
-    layers: [
-      { pack: 'ubuntu', version: '24.04.1' },
-      { pack: 'kubernetes', version: '1.36.3' },
-      { pack: 'sandbox-cni', version: '0.1.0' },
-      { pack: 'sandbox-csi', version: '0.1.0' },
-    ],
+    layers: SANDBOX_INFRA_LAYERS,
   },
 };
 

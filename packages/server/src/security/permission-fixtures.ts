@@ -4,6 +4,7 @@ import { keyOwner } from '../auth/key-owner.js';
 import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
 import { createUserWithRole, expectOk, type CallOptions, type TestServer } from '../test/harness.js';
 import type { CallerAccess } from './route-permissions.js';
+import { SANDBOX_INFRA_LAYERS } from '../test/cluster-world.js';
 
 /**
  * The world the permission matrix runs in: tenant `default` (A) with projects p1 and p2, tenant `tenant-b` (B) with
@@ -51,12 +52,7 @@ const SPECS: Record<string, () => Record<string, unknown>> = {
   clusterprofiles: () => ({
     type: 'full',
     version: '1.0.0',
-    layers: [
-      { pack: 'ubuntu', version: '24.04.1' },
-      { pack: 'kubernetes', version: '1.36.3' },
-      { pack: 'sandbox-cni', version: '0.1.0' },
-      { pack: 'sandbox-csi', version: '0.1.0' },
-    ],
+    layers: SANDBOX_INFRA_LAYERS,
   }),
   clusters: () => ({
     provider: 'sandbox',

@@ -17,6 +17,14 @@ import { ScriptedProvider } from './scripted-provider.js';
 
 export const PROJECT_URL = '/v1/projects/default';
 
+/** The layers of a full profile every sandbox cluster in the server tests can run (built-in packs). */
+export const SANDBOX_INFRA_LAYERS = [
+  { pack: 'ubuntu', version: '24.04.1' },
+  { pack: 'kubernetes', version: '1.36.3' },
+  { pack: 'sandbox-cni', version: '0.1.0' },
+  { pack: 'sandbox-csi', version: '0.1.0' },
+];
+
 export interface ClusterWorld {
   s: TestServer;
   provider: ScriptedProvider;
@@ -64,12 +72,7 @@ export async function startClusterWorld(
         spec: {
           type: 'full',
           version: '1.0.0',
-          layers: [
-            { pack: 'ubuntu', version: '24.04.1' },
-            { pack: 'kubernetes', version: '1.36.3' },
-            { pack: 'sandbox-cni', version: '0.1.0' },
-            { pack: 'sandbox-csi', version: '0.1.0' },
-          ],
+          layers: SANDBOX_INFRA_LAYERS,
         },
       },
     }),
