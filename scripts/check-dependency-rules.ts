@@ -11,10 +11,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   client: ['api'],
   sandbox: ['api', 'core'],
   'provider-sdk': ['api', 'core'],
-  providers: ['api', 'core', 'provider-sdk', 'sandbox'],
+  capi: ['api', 'core', 'sandbox'],
+  providers: ['api', 'core', 'provider-sdk', 'sandbox', 'capi'],
   agent: ['api', 'core'],
   testing: ['api', 'core', 'store', 'sandbox', 'client'],
-  server: ['api', 'core', 'store', 'sandbox', 'provider-sdk', 'providers'],
+  server: ['api', 'core', 'store', 'sandbox', 'provider-sdk', 'providers', 'capi'],
   cli: ['api', 'client'],
   web: ['api', 'client'],
 };

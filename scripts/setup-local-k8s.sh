@@ -65,35 +65,12 @@ if is_built; then
   echo "local Kubernetes binaries up to date: $BIN"; exit 0
 fi
 
-command -v go >/dev/null || { echo "error: 'go' not found on PATH (Go >= 1.26 required)" >&2; exit 1; }
-export GOTOOLCHAIN=local GOMODCACHE="$CACHE/gomod" GOCACHE="$CACHE/gobuild" GOFLAGS=-mod=mod CGO_ENABLED=0
-mkdir -p "$CACHE/bin" "$GOMODCACHE" "$GOCACHE"
-
-exec 9>"$CACHE/setup.lock"
-if ! flock -n 9; then echo "another setup-local-k8s.sh is running; waiting for it..."; flock 9; fi
-if is_built; then ln -sfn "$STAMP" "$CACHE/bin/current"; echo "local Kubernetes binaries up to date: $BIN"; exit 0; fi
-
-START=$SECONDS; TOTAL=6; STEP=0
-step() { STEP=$((STEP + 1)); echo "==> [$STEP/$TOTAL +$((SECONDS - START))s] $*"; }
-LOG="$CACHE/setup-last.log"; : >"$LOG"
-
-# Runs a go command; on failure names any module the proxy did not serve.
-run_go() {
-  local dir="$1"; shift
-  if ! (cd "$dir" && "$@") >>"$LOG" 2>&1; then
-    echo "error: '$*' failed in ${dir#"$ROOT"/} (full log: $LOG)" >&2
-    local missing
-    missing="$(grep -oE '[A-Za-z0-9._~/-]+@v[0-9][A-Za-z0-9.+-]*: (reading|verifying|unknown revision|invalid version|no matching versions|module lookup disabled|not found)[^\n]*' "$LOG" | sort -u | head -5 || true)"
-    if [[ -n "$missing" ]]; then
-      echo "error: module(s) not served by the Go module proxy (${GOPROXY:-$(go env GOPROXY)}):" >&2
-      echo "$missing" | sed 's/^/  /' >&2
-      echo "hint: try a fallback pin (k8s v1.36.1 or v1.37.2); see docs/reference/sandbox.md" >&2
-    else
-      tail -n 25 "$LOG" >&2
-    fi
-    exit 1
-  fi
-}
+# shellcheck source=go-build-lib.sh
+source "$ROOT/scripts/go-build-lib.sh"
+TOTAL=6
+FALLBACK_HINT="try a fallback pin (k8s v1.36.1 or v1.37.2); see docs/reference/sandbox.md"
+go_env
+take_build_lock is_built || { echo "local Kubernetes binaries up to date: $BIN"; exit 0; }
 
 TMP="$CACHE/bin/.tmp-$STAMP-$$"
 rm -rf "$TMP"; mkdir -p "$TMP"; trap 'rm -rf "$TMP"' EXIT
@@ -143,6 +120,5 @@ done >"$TMP/kwok-stages.yaml"
 cat >"$TMP/manifest.json" <<EOF
 {"stamp":"$STAMP","kubernetesVersion":"$KUBE_VERSION","etcdVersion":"$ETCD_VERSION","kwokVersion":"$KWOK_VERSION","helmVersion":"$HELM_VERSION","buildDate":"$BUILD_DATE"}
 EOF
-rm -rf "$BIN"; mv -T "$TMP" "$BIN"; trap - EXIT
-ln -sfn "$STAMP" "$CACHE/bin/.current-$$" && mv -T "$CACHE/bin/.current-$$" "$CACHE/bin/current"
+publish "$TMP"
 echo "==> [$TOTAL/$TOTAL +$((SECONDS - START))s] done: local Kubernetes binaries in $BIN (also $CACHE/bin/current)"

@@ -19,6 +19,11 @@ if [[ -x scripts/setup-local-k8s.sh ]]; then
   bash scripts/setup-local-k8s.sh
 fi
 
+if [[ -x scripts/setup-capi.sh ]]; then
+  step "Cluster API managers for the embedded gateway (built once from Go modules, cached in ~/.cache/strata)"
+  bash scripts/setup-capi.sh
+fi
+
 step "Typecheck (tsc -b, and the web console with its own tsconfig)"
 npx tsc -b
 npm run typecheck -w packages/web

@@ -27,4 +27,6 @@ export {
   type InstallStatus,
 } from './installer.js';
 export { runSandboxCli, type CliIo } from './cli.js';
-export { generatePki, type ClusterPki, type PemPair } from './pki.js';
+export { generatePki, generateServingPki, type ClusterPki, type PemPair } from './pki.js';
+export { probe, waitUntil, type TlsMaterial } from './health.js';
+export { freePorts } from './ports.js';

@@ -2,7 +2,8 @@
  * BinaryInstaller: lets a long-running process (the Strata server) answer "are the sandbox
  * binaries there?" and, if not, build them in the background with scripts/setup-local-k8s.sh while
  * reporting progress, so the sandbox provider can say "installing (step 2/6, 40%, 3m12s)" instead
- * of failing.
+ * of failing. The same class builds the Cluster API managers (scripts/setup-capi.sh) with a different
+ * `find`, `scriptPath` and `stepSeconds`.
  *
  *   const installer = new BinaryInstaller();
  *   if (!(await installer.isInstalled())) installer.start();      // returns at once
@@ -10,6 +11,7 @@
  *   await installer.done(); // resolves with the final status
  */
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { findBinarySet, localk8sCacheDir, setupScriptPath } from './binaries.js';
 
@@ -39,6 +41,10 @@ export interface BinaryInstallerOptions {
   /** Receives every status change (e.g. to log or push to clients). */
   onProgress?: (status: InstallStatus) => void;
   now?: () => number;
+  /** The built directory when complete, else undefined (default: the local Kubernetes binary set). */
+  find?: (cacheRoot: string | undefined) => Promise<string | undefined>;
+  /** Cold duration of each of the script's steps in seconds (default: the Kubernetes build's). */
+  stepSeconds?: readonly number[];
 }
 
 /**
@@ -46,14 +52,23 @@ export interface BinaryInstallerOptions {
  * etcd, kwok, helm, verify. Percent = finished steps + the elapsed share of the current one (capped
  * at 95 % of it), so the number keeps moving during the 12-minute Kubernetes build.
  */
-const STEP_SECONDS = [40, 730, 45, 120, 100, 2];
-const TOTAL_SECONDS = STEP_SECONDS.reduce((a, b) => a + b, 0);
+const LOCAL_K8S_STEP_SECONDS = [40, 730, 45, 120, 100, 2];
 
-export function estimatePercent(step: number, secondsInStep: number): number {
+export function estimatePercent(
+  step: number,
+  secondsInStep: number,
+  stepSeconds: readonly number[] = LOCAL_K8S_STEP_SECONDS,
+): number {
   if (step < 1) return 0;
-  const before = STEP_SECONDS.slice(0, step - 1).reduce((a, b) => a + b, 0);
-  const current = STEP_SECONDS[step - 1] ?? 0;
-  return Math.min(99, Math.floor(((before + Math.min(secondsInStep, current * 0.95)) / TOTAL_SECONDS) * 100));
+  const total = stepSeconds.reduce((a, b) => a + b, 0);
+  const before = stepSeconds.slice(0, step - 1).reduce((a, b) => a + b, 0);
+  const current = stepSeconds[step - 1] ?? 0;
+  return Math.min(99, Math.floor(((before + Math.min(secondsInStep, current * 0.95)) / total) * 100));
+}
+
+async function findLocalK8s(cacheRoot: string | undefined): Promise<string | undefined> {
+  const env = cacheRoot ? { ...process.env, STRATA_CACHE_DIR: cacheRoot } : process.env;
+  return (await findBinarySet({ cacheDir: localk8sCacheDir(env) }))?.dir;
 }
 
 export class BinaryInstaller {
@@ -78,11 +93,12 @@ export class BinaryInstaller {
     return (this.options.now ?? Date.now)();
   }
 
-  private cacheDir(): string {
-    const env = this.options.cacheRoot
-      ? { ...process.env, STRATA_CACHE_DIR: this.options.cacheRoot }
-      : process.env;
-    return localk8sCacheDir(env);
+  private find(): Promise<string | undefined> {
+    return (this.options.find ?? findLocalK8s)(this.options.cacheRoot);
+  }
+
+  private percent(step: number, secondsInStep: number): number {
+    return estimatePercent(step, secondsInStep, this.options.stepSeconds);
   }
 
   private update(patch: Partial<InstallStatus>): void {
@@ -92,18 +108,18 @@ export class BinaryInstaller {
 
   /** True when a complete binary set is in the cache (cheap: a few stat calls). */
   async isInstalled(): Promise<boolean> {
-    const set = await findBinarySet({ cacheDir: this.cacheDir() });
-    if (set && this.current.state !== 'installing')
-      this.update({ state: 'installed', binDir: set.dir, percent: 100 });
-    else if (!set && this.current.state === 'unknown') this.update({ state: 'missing' });
-    return set !== undefined;
+    const dir = await this.find();
+    if (dir && this.current.state !== 'installing')
+      this.update({ state: 'installed', binDir: dir, percent: 100 });
+    else if (!dir && this.current.state === 'unknown') this.update({ state: 'missing' });
+    return dir !== undefined;
   }
 
   status(): InstallStatus {
     if (this.current.state !== 'installing' || !this.startedAt) return { ...this.current };
     const now = this.now();
     const inStep = (now - this.stepStartedAt) / 1000;
-    const percent = Math.max(this.current.percent, estimatePercent(this.current.step, inStep));
+    const percent = Math.max(this.current.percent, this.percent(this.current.step, inStep));
     return { ...this.current, elapsedMs: now - this.startedAt, percent };
   }
 
@@ -111,7 +127,7 @@ export class BinaryInstaller {
   start(): Promise<InstallStatus> {
     if (this.running) return this.running;
     this.startedAt = this.now();
-    this.update({ state: 'installing', step: 0, percent: 0, message: 'starting scripts/setup-local-k8s.sh' });
+    this.update({ state: 'installing', step: 0, percent: 0, message: `starting ${basename(this.script())}` });
     this.running = this.run().finally(() => {
       this.running = undefined;
     });
@@ -123,12 +139,16 @@ export class BinaryInstaller {
     return this.running ?? this.status();
   }
 
+  private script(): string {
+    return this.options.scriptPath ?? setupScriptPath();
+  }
+
   private run(): Promise<InstallStatus> {
     return new Promise((resolve) => {
       const env = this.options.cacheRoot
         ? { ...process.env, STRATA_CACHE_DIR: this.options.cacheRoot }
         : process.env;
-      const child = spawn('bash', [this.options.scriptPath ?? setupScriptPath()], {
+      const child = spawn('bash', [this.script()], {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -146,7 +166,7 @@ export class BinaryInstaller {
             step,
             totalSteps,
             message: match[4] ?? '',
-            percent: done ? 100 : estimatePercent(step, 0),
+            percent: done ? 100 : this.percent(step, 0),
           });
         }
       };
@@ -157,10 +177,10 @@ export class BinaryInstaller {
         if (finished) return;
         finished = true;
         if (code === 0) {
-          const set = await findBinarySet({ cacheDir: this.cacheDir() });
+          const dir = await this.find();
           this.update(
-            set
-              ? { state: 'installed', percent: 100, binDir: set.dir }
+            dir
+              ? { state: 'installed', percent: 100, binDir: dir }
               : {
                   state: 'failed',
                   message: 'setup finished but no binaries were found',
@@ -170,7 +190,7 @@ export class BinaryInstaller {
         } else {
           this.update({
             state: 'failed',
-            message: error?.message ?? `setup-local-k8s.sh exited with code ${code}`,
+            message: error?.message ?? `${basename(this.script())} exited with code ${code}`,
             errorTail: tail.join('\n'),
           });
         }

@@ -139,15 +139,12 @@ export function apiserverSans(firstServiceIp: string): { dns: string[]; ips: str
   };
 }
 
-export async function generatePki(options: {
-  clusterName: string;
-  firstServiceIp: string;
-}): Promise<ClusterPki> {
-  const caKeys = await keyPair();
+async function selfSignedCa(name: string): Promise<Issuer> {
+  const keys = await keyPair();
   const now = Date.now();
-  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
-    name: `CN=strata-sandbox-ca-${options.clusterName}`,
-    keys: caKeys,
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name,
+    keys,
     notBefore: new Date(now - 60_000),
     notAfter: new Date(now + TEN_YEARS_MS),
     signingAlgorithm: ALG,
@@ -157,10 +154,36 @@ export async function generatePki(options: {
         x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
         true,
       ),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  const ca: Issuer = { cert: caCert, keys: caKeys };
+  return { cert, keys };
+}
+
+/**
+ * A CA of its own and a serving certificate it signs, for loopback servers another component must trust by
+ * `caBundle` (e.g. the Cluster API managers' webhooks, called by kube-apiserver at https://127.0.0.1:<port>).
+ */
+export async function generateServingPki(options: {
+  name: string;
+  dns?: string[];
+  ips?: string[];
+}): Promise<{ ca: PemPair; serving: PemPair }> {
+  const ca = await selfSignedCa(`CN=strata-${options.name}-ca`);
+  const serving = await issueLeaf(ca, {
+    subject: `CN=${options.name}`,
+    usage: 'server',
+    dns: options.dns ?? ['localhost'],
+    ips: options.ips ?? ['127.0.0.1'],
+  });
+  return { ca: { cert: ca.cert.toString('pem'), key: await privatePem(ca.keys.privateKey) }, serving };
+}
+
+export async function generatePki(options: {
+  clusterName: string;
+  firstServiceIp: string;
+}): Promise<ClusterPki> {
+  const ca = await selfSignedCa(`CN=strata-sandbox-ca-${options.clusterName}`);
   const sans = apiserverSans(options.firstServiceIp);
   const [apiserver, admin, controllerManager, scheduler, kwok, frontProxyClient, etcd, etcdClient] =
     await Promise.all([
@@ -177,7 +200,7 @@ export async function generatePki(options: {
     ]);
   const sa = await keyPair();
   return {
-    ca: { cert: caCert.toString('pem'), key: await privatePem(caKeys.privateKey) },
+    ca: { cert: ca.cert.toString('pem'), key: await privatePem(ca.keys.privateKey) },
     apiserver,
     admin,
     controllerManager,

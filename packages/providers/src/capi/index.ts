@@ -1,0 +1,1 @@
+export { CapiProvider, type CapiProviderOptions } from './capi-provider.js';
