@@ -79,7 +79,7 @@ describe('convertPalettePack: rules', () => {
   it('dependencies become constraints; a k8s dependency is the Kubernetes range', () => {
     assert.deepEqual(nginx.pack?.constraints, {
       optional: [{ pack: 'cert-manager', range: '>=1.12.0' }],
-      kubernetes: '>=1.26.0 <=1.30.99',
+      kubernetes: '>=1.26.0 <=1.36.99',
       conflicts: [{ pack: 'traefik' }],
     });
   });
