@@ -14,7 +14,7 @@ function golden(r: ConvertPaletteProfilesResult): string {
 }
 
 describe('convertPaletteProfiles: fixtures (golden reports)', () => {
-  for (const file of ['sandbox-full.yaml', 'prod-aws.json', 'prod-aws.tf']) {
+  for (const file of ['sandbox-full.yaml', 'sandbox-hello.yaml', 'prod-aws.json', 'prod-aws.tf']) {
     it(file, () => {
       const r = convertPaletteProfiles({ text: readFixtureProfile(file), project: 'retail' });
       assertGolden(`profile-${file}.txt`, golden(r));
