@@ -1,7 +1,12 @@
 import { Badge, Table, Text } from '@mantine/core';
 import type { ImportNote } from '@strata/client';
 
-const COLOURS: Record<ImportNote['action'], string> = { translated: 'teal', dropped: 'yellow', error: 'red' };
+// Filled with the theme's auto contrast: the label meets 4.5:1 on each (axe-core checks the dialogs).
+const COLOURS: Record<ImportNote['action'], string> = {
+  translated: 'teal.9',
+  dropped: 'yellow.5',
+  error: 'red.9',
+};
 
 /** A conversion report: one row per source path, what happened to it and why (docs/reference/palette-import.md). */
 export function ImportReport(props: {
@@ -29,7 +34,7 @@ export function ImportReport(props: {
         {props.notes.map((n, i) => (
           <Table.Tr key={`n${i}`}>
             <Table.Td>
-              <Badge variant="light" color={COLOURS[n.action]}>
+              <Badge variant="filled" color={COLOURS[n.action]}>
                 {n.action === 'dropped' ? 'left out' : n.action}
               </Badge>
             </Table.Td>
@@ -40,7 +45,7 @@ export function ImportReport(props: {
         {issues.map((issue, i) => (
           <Table.Tr key={`i${i}`}>
             <Table.Td>
-              <Badge variant="light" color="red">
+              <Badge variant="filled" color="red.9">
                 invalid
               </Badge>
             </Table.Td>

@@ -55,6 +55,7 @@ export function PalettePackImport() {
         }}
         title="Import a Palette pack"
         size="xl"
+        closeButtonProps={{ 'aria-label': 'Close' }}
       >
         <Stack>
           <Text size="sm">

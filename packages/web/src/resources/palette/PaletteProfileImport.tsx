@@ -54,6 +54,7 @@ export function PaletteProfileImport() {
         onClose={() => setOpened(false)}
         title="Import Palette cluster profiles"
         size="xl"
+        closeButtonProps={{ 'aria-label': 'Close' }}
       >
         <Stack>
           <Text size="sm">
