@@ -1,18 +1,12 @@
 import { ClusterProfileKind, PackKind, StrataError, type Issue } from '@strata/api';
-import {
-  convertPalettePack,
-  convertPaletteProfiles,
-  mergeMacros,
-  packToResource,
-  validateProfile,
-  type ConversionNote,
-} from '@strata/core';
+import { mergeMacros, packToResource, validateProfile, type ConversionNote } from '@strata/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import { authorize } from '../resources/access.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
 import { requireProject } from '../resources/project-rules.js';
 import { loadMacros } from './macros.js';
+import { convertPack, convertProfiles } from './palette-convert.js';
 import { decodePackFiles, PackFilesSchema, storePack, type PushFiles } from './pack-push-route.js';
 
 export interface PaletteImportRoutesOptions {
@@ -88,7 +82,7 @@ export function registerPaletteImportRoutes(app: FastifyInstance, o: PaletteImpo
       const ctx = o.context(req);
       authorize(ctx.principal, { kind: PackKind }, 'create');
       const source = req.body.source ?? '';
-      const result = convertPalettePack(decodePackFiles(req.body.files), source);
+      const result = await convertPack(decodePackFiles(req.body.files), source);
       const pack = result.pack;
       const summary = pack ? { name: pack.name, version: pack.version } : {};
       if (req.body.dryRun) {
@@ -141,7 +135,7 @@ export function registerPaletteImportRoutes(app: FastifyInstance, o: PaletteImpo
         authorize(ctx.principal, target, 'create');
         // A project of another tenant (or one that does not exist) is a 404 before anything is read.
         await requireProject(o.service.store, ctx.principal, project);
-        const converted = convertPaletteProfiles({
+        const converted = await convertProfiles({
           text: req.body.text,
           ...(req.body.format ? { format: req.body.format } : {}),
           ...(project ? { project } : {}),

@@ -159,6 +159,20 @@ for (const backend of await testBackends()) {
       assert.deepEqual(layers.find((l) => l.name === 'sandbox-cni')?.values?.podCIDR, '10.244.0.0/16');
     });
 
+    it('converts a large profile export off the event loop (in a worker) with the same result', async () => {
+      const padding = Array.from({ length: 6000 }, (_, i) => `# note ${i}: ${'x'.repeat(40)}`).join('\n');
+      const text = `name: big\ntype: add-on\npacks:\n  - name: notes\n    type: manifest\n    layer: addon\n    manifests:\n      - name: notes\n        content: |\n${padding.replace(/^/gm, '          ')}\n          apiVersion: v1\n          kind: ConfigMap\n          metadata: {name: notes, namespace: default}\n`;
+      assert.ok(text.length > 256 * 1024);
+      const res = await s.call({
+        method: 'POST',
+        url: `${profiles}/import`,
+        body: { from: 'palette', text, dryRun: true },
+      });
+      assert.equal(res.status, 200, res.text);
+      const [item] = res.body.items as { action: string; name: string; issues: unknown[] }[];
+      assert.deepEqual([item?.name, item?.action, item?.issues], ['big', 'valid', []]);
+    });
+
     it('needs the create permission, dry run included', async () => {
       const viewer = await createUserWithRole(s, {
         user: 'palette-viewer',
