@@ -191,6 +191,30 @@ export function registerPaletteImportRoutes(app: FastifyInstance, o: PaletteImpo
             `nothing imported: ${problems.length} problems (listed in issues; --dry-run shows the whole report)`,
             problems,
           );
+        // All or nothing: a version that exists already stops the import before anything is written.
+        const existing = [];
+        for (const item of items) {
+          const found = await o.service
+            .get(ctx, target, item.profile!.metadata.name, item.profile!.spec.version)
+            .then(
+              () => true,
+              (err: unknown) => {
+                if (err instanceof StrataError && err.code === 'STRATA_NOT_FOUND') return false;
+                throw err;
+              },
+            );
+          if (found)
+            existing.push({
+              path: `${item.source === '/' ? '' : item.source}/metadata/name`,
+              message: `${item.profile!.metadata.name} ${item.profile!.spec.version} exists already; import another version (--version, or the version in the file)`,
+            });
+        }
+        if (existing.length > 0)
+          throw new StrataError(
+            'STRATA_ALREADY_EXISTS',
+            `nothing imported: ${existing.length} profile versions exist already (listed in issues)`,
+            existing,
+          );
         const created = [];
         for (const item of items) {
           const { profile, ...rest } = item;

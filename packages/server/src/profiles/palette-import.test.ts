@@ -126,6 +126,17 @@ for (const backend of await testBackends()) {
       const [item] = res.body.items as { action: string; object: { status: { state: string } } }[];
       assert.equal(item?.action, 'created');
       assert.equal(item?.object.status.state, 'Draft');
+      const again = await s.call({
+        method: 'POST',
+        url: `${profiles}/import`,
+        body: { from: 'palette', text: profileText('sandbox-full.yaml') },
+      });
+      assert.equal(again.status, 409, again.text);
+      assert.equal(again.body.code, 'STRATA_ALREADY_EXISTS');
+      assert.deepEqual(
+        (again.body.issues as { path: string }[]).map((i) => i.path),
+        ['/metadata/name'],
+      );
       const version = `${profiles}/sandbox-full/versions/1.0.0`;
       const published = await expectOk(s.call({ method: 'POST', url: `${version}/publish` }));
       assert.equal((published.body.status as { state: string }).state, 'Published');
