@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import { InputError, UsageError } from '../exit-codes.js';
 import { formatPackImport, formatProfileImport } from '../output/import-report.js';
 import { parseFormat, toJson, toYaml } from '../output/format.js';
+import { isPackArchive, readPackArchive } from '../pack-archive.js';
 import { readPackDirectory } from '../pack-files.js';
 import { projectFor } from '../project.js';
 
@@ -20,14 +21,18 @@ export function addPackImport(pack: Command, ctx: CommandContext): void {
   pack
     .command('import')
     .description('Import Palette pack directories as Strata packs, with a report of what was converted')
-    .argument('<dir...>', 'Palette pack directories (with pack.json)')
+    .argument(
+      '<dir...>',
+      'Palette pack directories (with pack.json), or .tar.gz / .tgz / .tar archives of one',
+    )
     .requiredOption('--from <format>', 'the source format: palette')
     .option('--dry-run', 'convert and print the report; store nothing')
     .option('-o, --output <format>', 'text | json | yaml', 'text')
     .addHelpText(
       'after',
       `
-Each directory is read like "pack push" reads one (at most 500 files and 16 MiB) and converted by the server:
+Each directory (or archive of one) is read like "pack push" reads one (at most 500 files and 16 MiB, unpacked) and
+converted by the server:
 layer, chart or manifests, values, presets, schema hints, dependencies and cloud types. The report lists every
 translated or left-out path and why (docs/reference/palette-import.md). A pack that cannot be converted exits 1
 with STRATA_IMPORT_UNMAPPED and each problem; the other directories are still imported.
@@ -44,8 +49,9 @@ Examples:
       let failed: unknown;
       for (const dir of dirs) {
         try {
-          const files = await readPackDirectory(dir);
-          const source = basename(resolve(dir));
+          const { files, source } = isPackArchive(dir)
+            ? await readPackArchive(dir)
+            : { files: await readPackDirectory(dir), source: basename(resolve(dir)) };
           const r = await client.importPalettePack(files, {
             source,
             dryRun: options.dryRun === true,
