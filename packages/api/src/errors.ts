@@ -44,6 +44,11 @@ export const ErrorCatalogue = {
   // packs and profiles
   STRATA_PACK_INVALID: { status: 422, title: 'The pack is not valid', retriable: false },
   STRATA_PROFILE_INVALID: { status: 422, title: 'The cluster profile is not valid', retriable: false },
+  STRATA_IMPORT_UNMAPPED: {
+    status: 422,
+    title: 'The imported pack or profile cannot be converted',
+    retriable: false,
+  },
   STRATA_PROFILE_PUBLISHED: {
     status: 409,
     title: 'A published profile version is immutable; clone it to make a new version',

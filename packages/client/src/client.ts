@@ -26,6 +26,9 @@ import type {
   LoginResult,
   PackFiles,
   PackPushResult,
+  PackImportResult,
+  ProfileImportRequest,
+  ProfileImportResult,
   ScopeOptions,
   SubresourceOptions,
   WatchOptions,
@@ -267,6 +270,46 @@ export class StrataClient {
       method: 'POST',
       path: '/v1/packs/push',
       body: { files },
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Converts a Palette pack directory (`POST /v1/packs/import`) and stores it, or with `dryRun` only reports. A pack
+   * that cannot be converted is a 422 STRATA_IMPORT_UNMAPPED naming each problem.
+   */
+  async importPalettePack<T extends Resource = Resource>(
+    files: PackFiles,
+    options: CallOptions & { source?: string; dryRun?: boolean } = {},
+  ): Promise<PackImportResult<T>> {
+    return this.request<PackImportResult<T>>({
+      method: 'POST',
+      path: '/v1/packs/import',
+      body: {
+        from: 'palette',
+        files,
+        ...(options.source ? { source: options.source } : {}),
+        ...(options.dryRun ? { dryRun: true } : {}),
+      },
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Converts Palette cluster profiles (`POST .../clusterprofiles/import`) into draft profiles: all or nothing (422
+   * with every problem); with `dryRun`, the report and validation issues of each without storing.
+   */
+  async importPaletteProfiles<T extends Resource = Resource>(
+    request: ProfileImportRequest,
+    options: CallOptions = {},
+  ): Promise<ProfileImportResult<T>> {
+    const { project, ...body } = request;
+    return this.request<ProfileImportResult<T>>({
+      method: 'POST',
+      path: project
+        ? `/v1/projects/${encodeURIComponent(project)}/clusterprofiles/import`
+        : '/v1/clusterprofiles/import',
+      body: { from: 'palette', ...body },
       signal: options.signal,
     });
   }

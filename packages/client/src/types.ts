@@ -112,4 +112,49 @@ export interface PackPushResult<T = Resource> {
   object: T;
 }
 
+/** One line of a conversion report: what happened to a source path (see docs/reference/palette-import.md). */
+export interface ImportNote {
+  path: string;
+  action: 'translated' | 'dropped' | 'error';
+  message: string;
+}
+
+/** `POST /v1/packs/import`: a dry run says whether the pack converts; a real import stores it. */
+export interface PackImportResult<T = Resource> {
+  source: string;
+  action: 'created' | 'unchanged' | 'convertible' | 'not-convertible';
+  name?: string;
+  version?: string;
+  report: ImportNote[];
+  object?: T;
+}
+
+export interface ProfileImportRequest {
+  /** Export YAML, import JSON or Terraform HCL. */
+  text: string;
+  format?: 'yaml' | 'json' | 'hcl';
+  /** The drafts' version when the source has none. */
+  version?: string;
+  dryRun?: boolean;
+  /** The project the drafts go to; absent: tenant-scoped. */
+  project?: string;
+}
+
+export interface ProfileImportItem<T = Resource> {
+  source: string;
+  action: 'created' | 'valid' | 'invalid' | 'not-convertible';
+  name?: string;
+  version?: string;
+  report: ImportNote[];
+  issues: { path: string; message: string; code?: string }[];
+  object?: T;
+}
+
+export interface ProfileImportResult<T = Resource> {
+  format: 'yaml' | 'json' | 'hcl';
+  /** Notes about the file as a whole. */
+  report: ImportNote[];
+  items: ProfileImportItem<T>[];
+}
+
 export type { ResourceInput };

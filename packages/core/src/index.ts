@@ -8,3 +8,4 @@ export * from './profiles/index.js';
 export * from './clusters/index.js';
 export * from './import/index.js';
 export * from './net/index.js';
+export * from './palette/index.js';

@@ -43,6 +43,7 @@ import { packHooks } from './profiles/pack-hooks.js';
 import { packSourceHooks } from './packs/pack-source-hooks.js';
 import { registerProfileRoutes } from './profiles/profile-routes.js';
 import { registerPackPushRoute } from './profiles/pack-push-route.js';
+import { registerPaletteImportRoutes } from './profiles/palette-import-routes.js';
 import { ensureBuiltinRoles } from './auth/bootstrap.js';
 import { identityHooks } from './auth/identity-hooks.js';
 import { LoginGuard } from './auth/login-guard.js';
@@ -333,6 +334,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     onWrite: () => hub.notify(),
   });
   registerPackPushRoute(app, { service, context });
+  registerPaletteImportRoutes(app, { service, catalogs, context });
   if (agents) {
     registerClusterRoutes(app, {
       service,

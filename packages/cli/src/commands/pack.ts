@@ -4,6 +4,7 @@ import type { CommandContext } from '../context.js';
 import { formatList, nameOf, parseFormat, toJson, toYaml } from '../output/format.js';
 import { describePack, packTable } from '../output/pack-view.js';
 import { readPackDirectory } from '../pack-files.js';
+import { addPackImport } from './palette-import.js';
 
 const kind = PackKind;
 
@@ -74,4 +75,6 @@ Example:
       const result = await client.pushPack(files, { signal: ctx.signal });
       ctx.out(`${nameOf(result.object)} ${result.action}\n`);
     });
+
+  addPackImport(pack, ctx);
 }

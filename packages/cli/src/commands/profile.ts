@@ -5,6 +5,7 @@ import { nameOf, parseFormat, toJson, toYaml } from '../output/format.js';
 import { DIFF_FORMATS, formatProfileDiff, type ProfileDiff } from '../output/profile-diff.js';
 import { projectFor } from '../project.js';
 import { resolveRequest } from '../resolve-input.js';
+import { addProfileImport } from './palette-import.js';
 
 const kind = ClusterProfileKind;
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -126,4 +127,6 @@ Examples:
       });
       ctx.out(format === 'json' ? toJson(stack) : toYaml(stack));
     });
+
+  addProfileImport(profile, ctx);
 }

@@ -274,6 +274,8 @@ async function requestFor(
     .replace('*', 'no/such-token.yaml')
     .replace(':digest', `sha256:${'0'.repeat(64)}`);
   const action = url.split('/').pop()!;
+  if (action === 'import' && method === 'POST')
+    return { method, url, body: url.startsWith('/v1/packs') ? PACK_IMPORT : PROFILE_IMPORT };
   if (route.url === '/v1/login') return { method, url, body: { username: 'victim', password: PASSWORD } };
   if (method === 'PATCH') {
     return {
@@ -307,6 +309,14 @@ const ACTION_BODIES: Record<string, Record<string, unknown>> = {
   answer: {},
   status: {},
 };
+
+// Palette imports as dry runs: they convert and validate, and store nothing.
+const PACK_IMPORT = {
+  from: 'palette',
+  dryRun: true,
+  files: { 'pack.json': '{"name": "m", "version": "1.0.0", "layer": "os"}' },
+};
+const PROFILE_IMPORT = { from: 'palette', dryRun: true, text: 'name: m\ntype: add-on\npacks: []\n' };
 
 const POST_QUERY: Record<string, string> = {
   'generate-profile': '?readWaitSeconds=1',

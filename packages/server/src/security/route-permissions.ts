@@ -139,6 +139,9 @@ export const ROUTE_PERMISSIONS: Readonly<Table> = {
   ...profileActions('/v1/clusterprofiles', 'tenant-shared'),
   ...profileActions(`${P}/clusterprofiles`, 'project'),
   'POST /v1/packs/push': rule('tenant', 'pack.get', 'pack.create'),
+  'POST /v1/packs/import': rule('tenant', 'pack.get', 'pack.create'),
+  'POST /v1/clusterprofiles/import': rule('tenant-shared', 'clusterprofile.create'),
+  [`POST ${P}/clusterprofiles/import`]: rule('project', 'clusterprofile.create'),
 
   [`POST ${CLUSTER}/plan`]: rule('project', 'cluster.get', 'cluster.plan'),
   [`POST ${CLUSTER}/upgrade`]: rule('project', 'cluster.get', 'cluster.upgrade', 'cluster.update'),

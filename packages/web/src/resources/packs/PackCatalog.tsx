@@ -6,10 +6,13 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { matchesSearch } from '../../lib/format';
 import { usePackCatalog } from './use-packs';
 import { AnchorLink } from '../../components/links';
+import { useSession } from '../../lib/session';
+import { PalettePackImport } from '../palette/PalettePackImport';
 
 /** The pack catalog by layer: built-in packs, pushed packs and charts from pack sources. */
 export function PackCatalog() {
   const catalog = usePackCatalog();
+  const { can } = useSession();
   const [layer, setLayer] = useState('all');
   const [search, setSearch] = useState('');
   const entries = catalog.entries.filter(
@@ -22,6 +25,7 @@ export function PackCatalog() {
       <PageHeader
         title="Packs"
         description={`${catalog.entries.length} packs: the building blocks of profiles.`}
+        actions={can('pack', 'create', 'tenant') && <PalettePackImport />}
       />
       <ProblemAlert error={catalog.error} />
       <Group align="flex-end" wrap="wrap">

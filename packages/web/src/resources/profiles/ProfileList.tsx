@@ -13,6 +13,7 @@ import { matchesSearch, timeAgo } from '../../lib/format';
 import { useLiveList } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { AnchorLink, ButtonLink } from '../../components/links';
+import { PaletteProfileImport } from '../palette/PaletteProfileImport';
 
 export type ProfileResource = Resource<ClusterProfileSpec, ClusterProfileStatus & Record<string, unknown>>;
 
@@ -45,7 +46,14 @@ export function ProfileList() {
       <PageHeader
         title="Profiles"
         description="Versioned, layered stacks: OS → Kubernetes → network → storage → add-ons."
-        actions={can('clusterprofile', 'create') && <ButtonLink to="/profiles/new">New profile</ButtonLink>}
+        actions={
+          can('clusterprofile', 'create') && (
+            <Group>
+              <PaletteProfileImport />
+              <ButtonLink to="/profiles/new">New profile</ButtonLink>
+            </Group>
+          )
+        }
       />
       <ProblemAlert error={list.error} />
       <TextInput
