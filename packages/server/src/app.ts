@@ -347,7 +347,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     requestId: req.id,
   });
 
-  registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true) });
+  registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true), principal: principalOf });
   registerAuthRoutes(app, {
     store: options.store,
     principal: principalOf,

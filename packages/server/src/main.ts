@@ -7,6 +7,7 @@ import {
   ClusterAgentRepository,
   ImportLinkRepository,
   LoginAttemptRepository,
+  SsoRepository,
   KyselyResourceRepository,
   openDatabase,
 } from '@strata/store';
@@ -88,6 +89,8 @@ export async function runServer(argv: string[]): Promise<number> {
     ...agentTimeout(process.env.STRATA_AGENT_TIMEOUT_SECONDS),
     importLinks: new ImportLinkRepository({ db: handle.db }),
     loginAttempts: new LoginAttemptRepository({ db: handle.db }),
+    sso: new SsoRepository({ db: handle.db }),
+    egress: config.egress,
     agentServerUrl: () => agentServerUrl,
     builtinPacks: builtin.packs,
     store,
