@@ -35,6 +35,8 @@ import { ResourceService, type RequestContext } from './resources/resource-servi
 import type { SecretCipher } from './resources/secret-fields.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerSsoRoutes } from './routes/sso.js';
+import { registerTenantAdminRoutes } from './routes/tenant-admins.js';
+import { onboardTenant } from './auth/tenant-onboarding.js';
 import { SsoService } from './auth/sso/sso-service.js';
 import { identityProviderHooks } from './auth/sso/identity-provider-hooks.js';
 import { DEFAULT_EGRESS_POLICY, type EgressPolicy } from '@strata/core';
@@ -213,6 +215,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
         ...(options.agentTimeoutMs ? { agentTimeoutMs: options.agentTimeoutMs } : {}),
       })
     : undefined;
+  const onboarding = {
+    store: options.store,
+    cipher: options.cipher,
+    ...(options.sso ? { links: options.sso } : {}),
+  };
   const service = new ResourceService({
     store: options.store,
     cipher: options.cipher,
@@ -236,6 +243,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         afterTenantCreate: async (ctx, created) => {
           await ensureBuiltinRoles(ctx.store, created.metadata.name);
           await seedBuiltinPacks(ctx.store, created.metadata.name, options.builtinPacks ?? []);
+          return onboardTenant(onboarding, created);
         },
       }),
     },
@@ -355,6 +363,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     guard: new LoginGuard({ attempts: options.loginAttempts, ...options.loginLimits }),
   });
   if (sso) registerSsoRoutes(app, { sso, onWrite: () => hub.notify() });
+  registerTenantAdminRoutes(app, { store: options.store, principal: principalOf, onboarding });
   registerResourceRoutes(app, {
     service,
     hub,

@@ -6,6 +6,8 @@ import { formatToken, hashSecret, newSecret } from './tokens.js';
 export const SESSION_LABEL = 'strata.dev/session';
 /** Sessions made by single sign-on also carry the provider's name (their refresh token is in `sso_sessions`). */
 export const SSO_LABEL = 'strata.dev/sso';
+/** Every API key carries its owner's name, so admins can list one user's keys by label. */
+export const USER_LABEL = 'strata.dev/user';
 export const DEFAULT_SESSION_TTL_MS = 12 * 3600_000;
 
 export interface Session {
@@ -39,7 +41,7 @@ export async function mintSession(store: ResourceRepository, o: MintSessionOptio
     { tenant: o.tenant, projects: '*' },
     {
       key: { kind: 'ApiKey', tenant: o.tenant, project: '', name },
-      labels: { [SESSION_LABEL]: 'true', ...(o.provider ? { [SSO_LABEL]: o.provider } : {}) },
+      labels: { [SESSION_LABEL]: 'true', [USER_LABEL]: o.user, ...(o.provider ? { [SSO_LABEL]: o.provider } : {}) },
       spec: { user: o.user, description: o.description, expiresAt },
       status: { keyHash: hashSecret(secret), ...owner },
     },

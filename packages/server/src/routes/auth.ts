@@ -5,6 +5,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { LoginGuard } from '../auth/login-guard.js';
 import type { Principal } from '../auth/principal.js';
 import { mintSession } from '../auth/sessions.js';
+import { tenantPolicy } from '../auth/tenant-policy.js';
 import { randomBytes } from 'node:crypto';
 
 export interface AuthRoutesOptions {
@@ -97,9 +98,7 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
 
 /** A tenant whose policy turns password sign-in off accepts only single sign-on (checked after the password). */
 async function refusePasswordSignIn(store: ResourceRepository, tenant: string): Promise<void> {
-  const t = await store.get({ tenant: '', projects: '*' }, { kind: 'Tenant', tenant: '', project: '', name: tenant });
-  const policy = t?.spec.policy as { passwordSignIn?: boolean } | undefined;
-  if (policy?.passwordSignIn === false) {
+  if ((await tenantPolicy(store, tenant)).passwordSignIn === false) {
     throw new StrataError(
       'STRATA_FORBIDDEN',
       `tenant "${tenant}" allows sign-in only through its identity provider (single sign-on)`,

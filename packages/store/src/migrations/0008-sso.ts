@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * Single sign-on state shared by every replica:
+ * Single sign-on state shared by every replica (and one-time password-set links: kind `password`):
  * - `sso_logins`: sign-ins in progress, each used once: an authorization request (keyed by the SHA-256 of its
  *   `state`), a finished sign-in waiting for its client to collect the session (keyed by the hash of a one-time
  *   code), or a device authorization (keyed by the hash of the handle the CLI polls with). `data` is encrypted by

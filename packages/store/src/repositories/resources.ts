@@ -137,6 +137,11 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
 
   update(scope: AccessScope, input: UpdateInput, actor: Actor): Promise<Resource> {
     const write = { expected: input.expectedResourceVersion, dryRun: input.dryRun };
+    const { cascade } = input;
+    const then = cascade
+      ? (trx: Transaction<Database>, at: string) =>
+          applyCascade({ trx, actor, at, retention: this.#retention }, cascade)
+      : undefined;
     return this.#mutate(scope, input.key, write, actor, (before, at) => {
       const oldSpec = JSON.parse(before.spec) as unknown;
       const specChanged = input.spec !== undefined && !isDeepStrictEqual(oldSpec, input.spec);
@@ -164,7 +169,7 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
         verb: 'update',
         generationBefore: before.generation,
       };
-    });
+    }, then);
   }
 
   updateStatus(scope: AccessScope, input: StatusInput, actor?: Actor): Promise<Resource> {

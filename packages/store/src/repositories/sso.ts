@@ -25,7 +25,7 @@ export interface SsoSessionsTable {
   refresh_at: BigIntColumn;
 }
 
-export type SsoLoginKind = 'authorize' | 'result' | 'device';
+export type SsoLoginKind = 'authorize' | 'result' | 'device' | 'password';
 
 export interface SsoLogin {
   id: string;

@@ -5,6 +5,7 @@ import { listAll, type ResourceRepository, type SsoRepository } from '@strata/st
 import * as client from 'openid-client';
 import type { SecretCipher } from '../../resources/secret-fields.js';
 import { mintSession, type Session } from '../sessions.js';
+import { ADMINS_TEAM } from '../tenant-onboarding.js';
 import { describeOidcError, discover, providerSettings, type ProviderSettings } from './oidc-config.js';
 import { identityFromClaims, provisionUser } from './sso-identity.js';
 
@@ -85,7 +86,15 @@ export class SsoService {
     );
     if (!idp || idp.spec.disabled === true || idp.metadata.deletedAt)
       throw new StrataError('STRATA_NOT_FOUND', `tenant "${tenant}" has no identity provider "${name}"`);
-    return { idp, settings: providerSettings(idp, this.#o.cipher) };
+    const settings = providerSettings(idp, this.#o.cipher);
+    // The IdP group named as the tenant's first administrator maps to the team `admins` (bound to tenant-admin).
+    const tenantObject = await this.#o.store.get(
+      { tenant: '', projects: '*' },
+      { kind: 'Tenant', tenant: '', project: '', name: tenant },
+    );
+    const adminGroup = (tenantObject?.spec.admin as { group?: string } | undefined)?.group;
+    if (adminGroup) settings.groupMappings = [...settings.groupMappings, { group: adminGroup, team: ADMINS_TEAM }];
+    return { idp, settings };
   }
 
   /** The provider's openid-client configuration, read again when the provider changes or after 5 minutes. */

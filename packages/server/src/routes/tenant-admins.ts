@@ -1,0 +1,84 @@
+import { StrataError, grants } from '@strata/api';
+import { listAll, type ResourceRepository } from '@strata/store';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import { setPasswordWithToken, type OnboardingOptions } from '../auth/tenant-onboarding.js';
+
+export interface TenantAdminRoutesOptions {
+  store: ResourceRepository;
+  principal: (req: FastifyRequest) => Principal;
+  onboarding: OnboardingOptions;
+}
+
+/** Who administers each tenant (for system admins), and the one-time password link of a tenant's first admin. */
+export function registerTenantAdminRoutes(app: FastifyInstance, o: TenantAdminRoutesOptions): void {
+  app.get<{ Params: { name: string } }>(
+    '/v1/tenants/:name/admins',
+    {
+      schema: {
+        tags: ['Tenancy'],
+        summary: "A tenant's administrators: users bound to tenant-admin at tenant scope, directly or through a team",
+        params: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', minLength: 1, maxLength: 63 } },
+        },
+      },
+    },
+    async (req) => {
+      if (!grants(o.principal(req).tenantPermissions, 'tenant', 'get'))
+        throw new StrataError('STRATA_FORBIDDEN', 'listing tenant admins needs permission tenant.get');
+      const tenant = req.params.name;
+      const t = await o.store.get({ tenant: '', projects: '*' }, { kind: 'Tenant', tenant: '', project: '', name: tenant });
+      if (!t || t.metadata.deletedAt) throw new StrataError('STRATA_NOT_FOUND', `tenant "${tenant}" not found`);
+      return { tenant, items: await tenantAdmins(o.store, tenant) };
+    },
+  );
+
+  const links = o.onboarding.links;
+  if (!links) return;
+  app.post<{ Body: { token: string; password: string } }>(
+    '/v1/password-set',
+    {
+      schema: {
+        tags: ['Auth'],
+        summary: "Sets a user's password with a one-time token (a new tenant's first administrator)",
+        body: {
+          type: 'object',
+          required: ['token', 'password'],
+          additionalProperties: false,
+          properties: {
+            token: { type: 'string', minLength: 10, maxLength: 200 },
+            password: { type: 'string', minLength: 8, maxLength: 1024 },
+          },
+        },
+      },
+      config: { public: true },
+    },
+    async (req) => setPasswordWithToken({ ...o.onboarding, links }, req.body),
+  );
+}
+
+/** Users with tenant-admin at tenant scope, each with how (`user` or `team:NAME`). */
+async function tenantAdmins(store: ResourceRepository, tenant: string): Promise<{ user: string; via: string }[]> {
+  const scope = { tenant, projects: '*' as const };
+  const [bindings, teams, users] = await Promise.all([
+    listAll(store, scope, { kind: 'RoleBinding', project: '' }),
+    listAll(store, scope, { kind: 'Team' }),
+    listAll(store, scope, { kind: 'User' }),
+  ]);
+  const nameOf = new Map(users.map((u) => [u.metadata.uid, u.metadata.name]));
+  const teamByUid = new Map(teams.map((t) => [t.metadata.uid, t]));
+  const out = new Map<string, string>();
+  for (const b of bindings) {
+    if (b.spec.role !== 'tenant-admin') continue;
+    for (const s of (b.spec.subjects as { kind: string; uid?: string }[] | undefined) ?? []) {
+      if (!s.uid) continue;
+      if (s.kind === 'User' && nameOf.has(s.uid)) out.set(nameOf.get(s.uid)!, 'user');
+      const team = s.kind === 'Team' ? teamByUid.get(s.uid) : undefined;
+      for (const m of (team?.spec.memberUids as string[] | undefined) ?? [])
+        if (nameOf.has(m) && !out.has(nameOf.get(m)!)) out.set(nameOf.get(m)!, `team:${team!.metadata.name}`);
+    }
+  }
+  return [...out].map(([user, via]) => ({ user, via })).sort((a, b) => a.user.localeCompare(b.user));
+}
