@@ -22,6 +22,7 @@ import { startControllers } from './controllers/index.js';
 import { BinaryInstaller } from '@strata/sandbox';
 import { loadCatalogDirectory } from './packs/catalog-loader.js';
 import { repairTenants } from './catalog/builtin-packs.js';
+import { AuditRetention } from './audit/audit-retention.js';
 import { registerConsole } from './routes/console.js';
 import { agentCommand } from './clusters/agent-command.js';
 
@@ -143,6 +144,11 @@ export async function runServer(argv: string[]): Promise<number> {
         'reconcile failed; retrying with backoff',
       ),
   });
+  const auditRetention = new AuditRetention({
+    store,
+    onError: (err) => log.warn({ err }, 'audit retention pass failed; retrying at the next one'),
+  });
+  auditRetention.start();
   const address = app.server.address();
   const url = `http://${config.host}:${address && typeof address === 'object' ? address.port : config.port}`;
   log.info(
@@ -175,8 +181,9 @@ export async function runServer(argv: string[]): Promise<number> {
       log.info({ signal }, 'shutting down');
       const force = setTimeout(() => resolve(1), 10_000);
       force.unref();
-      void controllers
+      void auditRetention
         .stop()
+        .then(() => controllers.stop())
         .then(() => app.close())
         .then(() => handle.close())
         .then(

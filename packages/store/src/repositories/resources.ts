@@ -17,7 +17,7 @@ import type {
   SystemResourceReader,
   UpdateInput,
 } from '../types.js';
-import { writeAuditEntry, type AuditVerb } from './audit.js';
+import { pruneAuditEntries, writeAuditEntry, type AuditVerb } from './audit.js';
 import { applyCascade } from './cascade.js';
 import {
   conditionalDelete,
@@ -200,6 +200,27 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
       const at = this.#now().toISOString();
       await writeAuditEntry(trx, { actor, verb: 'access', object: row, at, detail }, this.#retention);
     });
+  }
+
+  /**
+   * Removes a tenant's audit entries older than `before` (audit retention), recording the pruning as an audit entry
+   * of its own in the same transaction. Returns how many were removed.
+   */
+  async pruneAudit(tenant: string, before: Date, actor: Actor): Promise<number> {
+    const at = this.#now().toISOString();
+    return this.#db.transaction().execute(async (trx) =>
+      pruneAuditEntries(
+        trx,
+        {
+          tenant,
+          before: before.toISOString(),
+          actor,
+          at,
+          detail: `audit entries older than ${before.toISOString()} removed by the tenant's retention policy`,
+        },
+        this.#retention,
+      ),
+    );
   }
 
   async delete(

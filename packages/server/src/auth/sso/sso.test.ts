@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { testBackends } from '@strata/testing';
 import { expectOk, startTestServer, type TestServer } from '../../test/harness.js';
-import { FormAgent, startTestIdp, type TestAccount, type TestIdp } from '../../test/oidc-provider.js';
+import { FormAgent, startTestIdp, type TestAccount, type TestIdp } from '@strata/testing/oidc-provider';
 
 const PUBLIC_URL = 'http://127.0.0.1:7080';
 const CALLBACK = `${PUBLIC_URL}/v1/sso/callback`;
