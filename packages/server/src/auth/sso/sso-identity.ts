@@ -18,18 +18,34 @@ function refused(message: string): StrataError {
 }
 
 /**
+ * A Strata user name from a claim value: an e-mail address or UPN gives its local part; lowercase; any character
+ * but a-z, 0-9 and "-" becomes "-"; at most 63. Two IdP users that give the same name are told apart by their link
+ * (provider + subject): the second is refused, never merged.
+ */
+export function userName(raw: string): string | undefined {
+  const local = raw.includes('@') ? raw.slice(0, raw.indexOf('@')) : raw;
+  const name = local
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, '');
+  return NAME.test(name) ? name : undefined;
+}
+
+/**
  * The identity in verified claims. A username that is not a valid Strata name, or a groups claim that is not a list
  * of strings, is refused with a message naming the claim: nothing is created from it.
  */
 export function identityFromClaims(claims: Record<string, unknown>, s: ProviderSettings): SsoIdentity {
   const subject = claims.sub;
   if (typeof subject !== 'string' || subject === '') throw refused('the ID token has no subject (sub)');
-  const username = claims[s.claims.username];
-  if (typeof username !== 'string' || username === '')
+  const raw = claims[s.claims.username];
+  if (typeof raw !== 'string' || raw === '')
     throw refused(`the claim "${s.claims.username}" (the user name) is missing`);
-  if (username.length > 63 || !NAME.test(username))
+  const username = userName(raw);
+  if (!username)
     throw refused(
-      `the claim "${s.claims.username}" is "${username.slice(0, 80)}", not a valid user name (lowercase letters, digits and "-", at most 63); choose another claim in the identity provider's settings`,
+      `the claim "${s.claims.username}" is "${raw.slice(0, 80)}", which gives no valid user name; choose another claim in the identity provider's settings`,
     );
   const email = claims[s.claims.email];
   const rawGroups = claims[s.claims.groups];
