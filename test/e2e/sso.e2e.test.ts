@@ -77,19 +77,25 @@ describe('single sign-on in the console and the CLI', () => {
   });
 
   /** Signs in through the console's SSO button and the provider's pages; returns the console's session token. */
-  async function consoleSignIn(page: Page, login: string): Promise<string> {
+  async function consoleSignIn(page: Page, login_: string): Promise<string> {
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Sign in with Corp SSO' }).click();
-    await page.locator('input[name="login"]').fill(login);
-    await page.locator('input[name="password"]').fill('any password');
-    await page.locator('button[type="submit"]').click();
-    // The provider asks for consent once per account and client.
+    // The provider's pages: its sign-in form (unless it still has a session of its own), then consent (once per
+    // account and client), until the console shows its dashboard.
+    const login = page.locator('input[name="login"]');
     const consent = page.locator('button[type="submit"]', { hasText: /Continue/ });
-    await Promise.race([
-      consent.waitFor({ timeout: 15_000 }).then(() => consent.click()),
-      page.getByRole('heading', { name: 'Fleet dashboard' }).waitFor({ timeout: 15_000 }),
-    ]);
-    await page.getByRole('heading', { name: 'Fleet dashboard' }).waitFor({ timeout: 30_000 });
+    const dashboard = page.getByRole('heading', { name: 'Fleet dashboard' });
+    for (let step = 0; step < 4; step++) {
+      await login.or(consent).or(dashboard).first().waitFor({ timeout: 30_000 });
+      if (await dashboard.isVisible()) break;
+      if (await login.isVisible()) {
+        await login.fill(login_);
+        await page.locator('input[name="password"]').fill('any password');
+        await page.locator('button[type="submit"]').click();
+      } else await consent.click();
+      await page.waitForLoadState();
+    }
+    await dashboard.waitFor({ timeout: 30_000 });
     const raw = await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem('strata.session'));
     return (JSON.parse(raw ?? '{}') as { token: string }).token;
   }
