@@ -37,7 +37,13 @@ describe('single sign-on in the console and the CLI', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     idp = await startTestIdp({
-      clients: [{ clientId: 'strata', clientSecret: 'e2e-client-secret-0123456789', redirectUris: [`${url}/v1/sso/callback`] }],
+      clients: [
+        {
+          clientId: 'strata',
+          clientSecret: 'e2e-client-secret-0123456789',
+          redirectUris: [`${url}/v1/sso/callback`],
+        },
+      ],
       accounts,
     });
     server = await startServerProcess({ port });
@@ -96,7 +102,9 @@ describe('single sign-on in the console and the CLI', () => {
       await page.waitForLoadState();
     }
     await dashboard.waitFor({ timeout: 30_000 });
-    const raw = await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem('strata.session'));
+    const raw = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).sessionStorage.getItem('strata.session'),
+    );
     return (JSON.parse(raw ?? '{}') as { token: string }).token;
   }
 
@@ -104,7 +112,10 @@ describe('single sign-on in the console and the CLI', () => {
     await page.goto(`${server.url}/clusters`);
     await page.getByRole('heading', { name: 'Clusters' }).first().waitFor();
     await page.waitForTimeout(500);
-    return page.getByRole('button', { name: 'Create cluster' }).or(page.getByRole('link', { name: 'Create cluster' })).count();
+    return page
+      .getByRole('button', { name: 'Create cluster' })
+      .or(page.getByRole('link', { name: 'Create cluster' }))
+      .count();
   };
 
   it('signs an editor in through the provider, with the permissions of its mapped team', async () => {
@@ -141,9 +152,13 @@ describe('single sign-on in the console and the CLI', () => {
     const page = await context.newPage();
     try {
       const first = await consoleSignIn(page, 'u-dana');
-      assert.ok(((await api(server.url, first).ok('GET', '/v1/whoami')).projects as Record<string, string[]>).default);
+      assert.ok(
+        ((await api(server.url, first).ok('GET', '/v1/whoami')).projects as Record<string, string[]>).default,
+      );
       accounts.set('u-dana', { username: 'dana', groups: [] });
-      await page.evaluate(() => (globalThis as unknown as { sessionStorage: { clear(): void } }).sessionStorage.clear());
+      await page.evaluate(() =>
+        (globalThis as unknown as { sessionStorage: { clear(): void } }).sessionStorage.clear(),
+      );
       const second = await consoleSignIn(page, 'u-dana');
       assert.deepEqual((await api(server.url, second).ok('GET', '/v1/whoami')).projects, {});
       assert.equal(await createClusterButtons(page), 0);
@@ -175,7 +190,11 @@ describe('single sign-on in the console and the CLI', () => {
     let signing: Promise<void> | undefined;
     const r = await cli(['login', server.url, '--sso'], config, (text) => {
       const url = /(http:\/\/127\.0\.0\.1:\d+\/v1\/sso\/authorize\?\S+)/.exec(text)?.[1];
-      if (url && !signing) signing = new FormAgent().signIn(url, 'u-alice', () => false).then(() => undefined).catch(() => undefined);
+      if (url && !signing)
+        signing = new FormAgent()
+          .signIn(url, 'u-alice', () => false)
+          .then(() => undefined)
+          .catch(() => undefined);
     });
     await signing;
     assert.equal(r.code, 0, r.stderr);
@@ -207,7 +226,12 @@ describe('single sign-on in the console and the CLI', () => {
     for (let i = 0; i < 6 && !/Sign-in Success/i.test(page.html); i++) {
       page = page.html.includes('name="prompt" value="login"')
         ? await agent.submit(page, { login: 'u-victor', password: 'any' }, stop)
-        : await agent.submit(page, {}, stop, page.html.includes('op.deviceConfirmForm') ? 'op.deviceConfirmForm' : undefined);
+        : await agent.submit(
+            page,
+            {},
+            stop,
+            page.html.includes('op.deviceConfirmForm') ? 'op.deviceConfirmForm' : undefined,
+          );
     }
   }
 
@@ -217,13 +241,28 @@ describe('single sign-on in the console and the CLI', () => {
     assert.equal(login.code, 0, login.stderr);
     const jsonl = await cli(['audit', 'export', '--since', '1h'], config, () => undefined);
     assert.equal(jsonl.code, 0, jsonl.stderr);
-    const entries = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l) as { actor: string; verb: string; object: { kind: string; name: string } });
-    assert.ok(entries.some((e) => e.actor === 'system:sso/corp' && e.verb === 'create' && e.object.kind === 'User' && e.object.name === 'alice'));
+    const entries = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { actor: string; verb: string; object: { kind: string; name: string } });
+    assert.ok(
+      entries.some(
+        (e) =>
+          e.actor === 'system:sso/corp' &&
+          e.verb === 'create' &&
+          e.object.kind === 'User' &&
+          e.object.name === 'alice',
+      ),
+    );
     const csv = await cli(['audit', 'export', '--since', '1h', '--format', 'csv'], config, () => undefined);
     const lines = csv.stdout.trim().split('\n');
     assert.equal(lines[0], 'at,actor,verb,kind,project,name,outcome,requestId,detail');
     assert.equal(lines.length, entries.length + 1);
-    const later = await cli(['audit', 'export', '--since', new Date(Date.now() + 60_000).toISOString()], config, () => undefined);
+    const later = await cli(
+      ['audit', 'export', '--since', new Date(Date.now() + 60_000).toISOString()],
+      config,
+      () => undefined,
+    );
     assert.equal(later.stdout, '');
   });
 });

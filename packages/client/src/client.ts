@@ -307,7 +307,7 @@ export class StrataClient {
       challenge: o.challenge,
       ...(o.tenant ? { tenant: o.tenant } : {}),
     });
-    return `${this.server}/v1/sso/authorize?${q}`;
+    return `${this.server}/v1/sso/authorize?${q.toString()}`;
   }
 
   async ssoToken(code: string, verifier: string, options: CallOptions = {}): Promise<LoginResult> {
@@ -319,7 +319,11 @@ export class StrataClient {
     });
   }
 
-  async ssoDeviceStart(provider: string, tenant?: string, options: CallOptions = {}): Promise<SsoDeviceStart> {
+  async ssoDeviceStart(
+    provider: string,
+    tenant?: string,
+    options: CallOptions = {},
+  ): Promise<SsoDeviceStart> {
     return this.request<SsoDeviceStart>({
       method: 'POST',
       path: '/v1/sso/device',

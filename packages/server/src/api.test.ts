@@ -233,7 +233,7 @@ for (const backend of await testBackends()) {
       assert.equal((await s.call({ method: 'GET', url: '/metrics', key: null })).status, 401);
     });
 
-    it('serves /metrics only to holders of metrics.get, which a tenant admin\'s *.* does not give', async () => {
+    it("serves /metrics only to holders of metrics.get, which a tenant admin's *.* does not give", async () => {
       const tenantAdmin = await createUserWithRole(s, { user: 'metrics-ta', role: 'tenant-admin' });
       const denied = await s.call({ method: 'GET', url: '/metrics', key: tenantAdmin });
       assert.equal(denied.status, 403);

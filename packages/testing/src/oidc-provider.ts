@@ -71,7 +71,8 @@ export async function startTestIdp(o: TestIdpOptions): Promise<TestIdp> {
     },
   };
   const provider = new Provider(issuer, configuration);
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  server.on('request', (req, res) => void handle(req, res));
   return {
     issuer,
     provider,
@@ -154,7 +155,8 @@ export class FormAgent {
   async signIn(authorizeUrl: string, login: string, stopAt: (url: URL) => boolean): Promise<string> {
     let page = await this.go(authorizeUrl, stopAt);
     for (let step = 0; step < 4 && page.status !== 0; step++) {
-      if (page.status !== 200) throw new Error(`the provider answered ${page.status} at ${page.url}: ${page.html.slice(0, 300)}`);
+      if (page.status !== 200)
+        throw new Error(`the provider answered ${page.status} at ${page.url}: ${page.html.slice(0, 300)}`);
       page = page.html.includes('name="prompt" value="login"')
         ? await this.submit(page, { login, password: 'any' }, stopAt)
         : await this.submit(page, {}, stopAt);

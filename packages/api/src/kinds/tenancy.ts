@@ -49,7 +49,8 @@ export const TenantAdmin = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 256,
-        description: 'An IdP group whose members become tenant admins at sign-in (mapped to the team `admins`).',
+        description:
+          'An IdP group whose members become tenant admins at sign-in (mapped to the team `admins`).',
       }),
     ),
   },
@@ -217,7 +218,8 @@ export const IdentityProviderKind = defineKind({
       issuer: Type.String({
         minLength: 8,
         maxLength: 2048,
-        description: 'The issuer URL (https; http only for loopback addresses). Checked by discovery when written.',
+        description:
+          'The issuer URL (https; http only for loopback addresses). Checked by discovery when written.',
       }),
       clientId: Type.String({ minLength: 1, maxLength: 512 }),
       clientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),

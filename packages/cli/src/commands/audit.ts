@@ -55,7 +55,10 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .description('Write audit entries since a time as JSON lines or CSV (oldest first), e.g. for a SIEM')
     .requiredOption('--since <time>', 'an RFC 3339 time, or how long back: 30m, 24h, 7d')
     .option('--format <format>', 'jsonl or csv', 'jsonl')
-    .option('--all-projects', "the tenant's entries and those of every project you may read (default: tenant-wide only, or --project's)")
+    .option(
+      '--all-projects',
+      "the tenant's entries and those of every project you may read (default: tenant-wide only, or --project's)",
+    )
     .addHelpText(
       'after',
       `
@@ -76,7 +79,10 @@ Examples:
       } else if (project) sources.splice(0, 1, project);
       const entries: AuditSpec[] = [];
       for (const p of sources) {
-        const list = await client.listAll<Resource>('AuditEntry', { ...(p ? { project: p } : {}), signal: ctx.signal });
+        const list = await client.listAll<Resource>('AuditEntry', {
+          ...(p ? { project: p } : {}),
+          signal: ctx.signal,
+        });
         for (const e of list.items) {
           const spec = e.spec as unknown as AuditSpec;
           // Tenant-wide lists include project entries the caller may see: keep each entry once, by its source.

@@ -20,7 +20,9 @@ export async function chooseProvider(o: SsoLoginOptions): Promise<string> {
   const providers = await o.client.ssoProviders(o.tenant, { signal: o.signal });
   if (providers.length === 1) return providers[0]!.name;
   if (providers.length === 0)
-    throw new UsageError(`tenant "${o.tenant ?? 'default'}" has no identity provider; sign in with a password`);
+    throw new UsageError(
+      `tenant "${o.tenant ?? 'default'}" has no identity provider; sign in with a password`,
+    );
   throw new UsageError(
     `tenant "${o.tenant ?? 'default'}" has several identity providers; choose one with --provider (${providers.map((p) => p.name).join(', ')})`,
   );
@@ -42,7 +44,9 @@ export async function ssoBrowserLogin(o: SsoLoginOptions): Promise<LoginResult> 
       challenge,
       ...(o.tenant ? { tenant: o.tenant } : {}),
     });
-    o.say(`Open this address in a browser to sign in with ${provider}:\n\n  ${url}\n\nWaiting for the sign-in to finish...\n`);
+    o.say(
+      `Open this address in a browser to sign in with ${provider}:\n\n  ${url}\n\nWaiting for the sign-in to finish...\n`,
+    );
     const back = await result;
     const error = back.searchParams.get('error');
     if (error) throw new UsageError(error);
@@ -72,7 +76,9 @@ export async function ssoDeviceLogin(o: SsoLoginOptions): Promise<LoginResult> {
       return { token, expiresAt, user, tenant };
     }
   }
-  throw new UsageError('the device sign-in expired before it was approved; run strata login --sso --device again');
+  throw new UsageError(
+    'the device sign-in expired before it was approved; run strata login --sso --device again',
+  );
 }
 
 async function listenOnce(

@@ -16,7 +16,10 @@ export function registerLogin(program: Command, ctx: CommandContext): void {
     .option('-u, --username <name>', 'user name (prompted when missing)')
     .option('--password-stdin', 'read the password from stdin instead of prompting')
     .option('--tenant <name>', 'tenant to sign in to, when the user name exists in several')
-    .option('--sso', "sign in through the tenant's identity provider (a browser, redirected back to this machine)")
+    .option(
+      '--sso',
+      "sign in through the tenant's identity provider (a browser, redirected back to this machine)",
+    )
     .option('--device', 'with --sso: sign in on another device with a code (for machines without a browser)')
     .option('--provider <name>', "with --sso: the identity provider (default: the tenant's only one)")
     .addHelpText(

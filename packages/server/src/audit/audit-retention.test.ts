@@ -11,7 +11,9 @@ for (const backend of await testBackends()) {
     let s: TestServer;
     before(async () => {
       s = await startTestServer(backend);
-      await expectOk(s.call({ method: 'POST', url: '/v1/tenants', body: { metadata: { name: 'keep-all' }, spec: {} } }));
+      await expectOk(
+        s.call({ method: 'POST', url: '/v1/tenants', body: { metadata: { name: 'keep-all' }, spec: {} } }),
+      );
       await expectOk(
         s.call({
           method: 'PATCH',
@@ -25,7 +27,8 @@ for (const backend of await testBackends()) {
 
     const entries = async (tenant: string) =>
       (await s.store.list({ tenant, projects: '*' }, { kind: 'AuditEntry', limit: 1000 })).items.map(
-        (e) => e.spec as { verb: string; actor: string; object: { kind: string; name: string }; detail?: string },
+        (e) =>
+          e.spec as { verb: string; actor: string; object: { kind: string; name: string }; detail?: string },
       );
 
     it('keeps entries younger than the policy', async () => {

@@ -38,7 +38,11 @@ export class AuditRetention {
     for (const t of tenants) {
       const days = (t.spec.policy as TenantPolicy | undefined)?.auditRetentionDays;
       if (days === undefined || t.metadata.deletedAt) continue;
-      const removed = await this.#o.store.pruneAudit(t.metadata.name, new Date(now - days * 86_400_000), ACTOR);
+      const removed = await this.#o.store.pruneAudit(
+        t.metadata.name,
+        new Date(now - days * 86_400_000),
+        ACTOR,
+      );
       out.push({ tenant: t.metadata.name, removed });
     }
     return out;

@@ -98,7 +98,11 @@ export class Authenticator {
     if (!tenant || tenant.metadata.deletedAt || tenant.metadata.uid !== key.status.tenantUid) throw denied;
     if (!user || user.spec.disabled === true || user.metadata.deletedAt) throw denied;
     if (user.metadata.uid !== key.status.userUid) throw denied;
-    if (key.metadata.labels[SSO_LABEL] && this.#ssoSession && !(await this.#ssoSession(token.tenant, token.name))) {
+    if (
+      key.metadata.labels[SSO_LABEL] &&
+      this.#ssoSession &&
+      !(await this.#ssoSession(token.tenant, token.name))
+    ) {
       throw new StrataError(
         'STRATA_UNAUTHENTICATED',
         'this session has ended: the identity provider no longer accepts it; sign in again',

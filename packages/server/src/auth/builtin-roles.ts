@@ -27,7 +27,7 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
   },
   {
     name: 'metrics-reader',
-    description: 'Reads /metrics (for Prometheus scrapers): bind it at tenant scope to the scraper\'s user.',
+    description: "Reads /metrics (for Prometheus scrapers): bind it at tenant scope to the scraper's user.",
     permissions: ['metrics.get'],
   },
   {

@@ -41,7 +41,11 @@ export async function mintSession(store: ResourceRepository, o: MintSessionOptio
     { tenant: o.tenant, projects: '*' },
     {
       key: { kind: 'ApiKey', tenant: o.tenant, project: '', name },
-      labels: { [SESSION_LABEL]: 'true', [USER_LABEL]: o.user, ...(o.provider ? { [SSO_LABEL]: o.provider } : {}) },
+      labels: {
+        [SESSION_LABEL]: 'true',
+        [USER_LABEL]: o.user,
+        ...(o.provider ? { [SSO_LABEL]: o.provider } : {}),
+      },
       spec: { user: o.user, description: o.description, expiresAt },
       status: { keyHash: hashSecret(secret), ...owner },
     },

@@ -37,7 +37,10 @@ export async function onboardTenant(o: OnboardingOptions, tenant: Resource): Pro
   if (admin.user) {
     const user = await o.store.create(
       scope,
-      { key: at('User', admin.user), spec: { displayName: 'Administrator', ...(admin.email ? { email: admin.email } : {}) } },
+      {
+        key: at('User', admin.user),
+        spec: { displayName: 'Administrator', ...(admin.email ? { email: admin.email } : {}) },
+      },
       actor,
     );
     members.push(user.metadata.name);

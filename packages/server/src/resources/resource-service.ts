@@ -277,26 +277,29 @@ export class ResourceService {
     });
     if (kind.kind === 'ApiKey') spec.user = previous.spec.user;
     const hctx = this.#s.hookContext(ctx, project);
-    const updated = await retryCascade(async () => {
-      const cascade = await hooks?.updateCascade?.(hctx, previous, spec);
-      return this.#s.store.update(
-        scope,
-        {
-          key: keyOf(previous),
-          ...(rv ? { expectedResourceVersion: rv } : {}),
-          labels: input.metadata.labels ?? {},
-          annotations: input.metadata.annotations ?? {},
-          ...(input.metadata.finalizers
-            ? { finalizers: keepOwnedFinalizers(input.metadata.finalizers, previous, hooks) }
-            : {}),
-          spec,
-          // A dry run is the same write, rolled back: preconditions and the result are the real ones.
-          ...(dryRun ? { dryRun: true } : {}),
-          ...(cascade ? { cascade } : {}),
-        },
-        this.#s.actor(ctx),
-      );
-    }, hooks?.updateCascade !== undefined && !rv);
+    const updated = await retryCascade(
+      async () => {
+        const cascade = await hooks?.updateCascade?.(hctx, previous, spec);
+        return this.#s.store.update(
+          scope,
+          {
+            key: keyOf(previous),
+            ...(rv ? { expectedResourceVersion: rv } : {}),
+            labels: input.metadata.labels ?? {},
+            annotations: input.metadata.annotations ?? {},
+            ...(input.metadata.finalizers
+              ? { finalizers: keepOwnedFinalizers(input.metadata.finalizers, previous, hooks) }
+              : {}),
+            spec,
+            // A dry run is the same write, rolled back: preconditions and the result are the real ones.
+            ...(dryRun ? { dryRun: true } : {}),
+            ...(cascade ? { cascade } : {}),
+          },
+          this.#s.actor(ctx),
+        );
+      },
+      hooks?.updateCascade !== undefined && !rv,
+    );
     if (!dryRun) this.#s.written(ctx, kind);
     return redact(kind, updated);
   }

@@ -22,7 +22,10 @@ export function registerHealthRoutes(app: FastifyInstance, o: HealthRoutesOption
   });
   app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
     if (!grants(o.principal(req).tenantPermissions, 'metrics', 'get'))
-      throw new StrataError('STRATA_FORBIDDEN', 'reading metrics needs permission metrics.get (role metrics-reader)');
+      throw new StrataError(
+        'STRATA_FORBIDDEN',
+        'reading metrics needs permission metrics.get (role metrics-reader)',
+      );
     reply.header('content-type', o.registry.contentType);
     return o.registry.metrics();
   });

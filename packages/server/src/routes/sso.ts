@@ -63,7 +63,10 @@ export function registerSsoRoutes(app: FastifyInstance, o: SsoRoutesOptions): vo
         summary: 'Where the identity provider sends the browser back (the redirect URI to register)',
         querystring: {
           type: 'object',
-          properties: { code: { type: 'string', maxLength: 4096 }, state: { type: 'string', maxLength: 512 } },
+          properties: {
+            code: { type: 'string', maxLength: 4096 },
+            state: { type: 'string', maxLength: 512 },
+          },
         },
       },
       config: { public: true, anyQuery: true },
@@ -81,7 +84,8 @@ export function registerSsoRoutes(app: FastifyInstance, o: SsoRoutesOptions): vo
     {
       schema: {
         tags: ['Auth'],
-        summary: 'Collects the session of a finished browser sign-in (once), with the verifier of its challenge',
+        summary:
+          'Collects the session of a finished browser sign-in (once), with the verifier of its challenge',
         body: {
           type: 'object',
           required: ['code', 'verifier'],
@@ -99,7 +103,8 @@ export function registerSsoRoutes(app: FastifyInstance, o: SsoRoutesOptions): vo
     {
       schema: {
         tags: ['Auth'],
-        summary: 'Starts a device sign-in (for machines without a browser): the code to enter at the provider',
+        summary:
+          'Starts a device sign-in (for machines without a browser): the code to enter at the provider',
         body: {
           type: 'object',
           required: ['provider'],

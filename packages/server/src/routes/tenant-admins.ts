@@ -17,7 +17,8 @@ export function registerTenantAdminRoutes(app: FastifyInstance, o: TenantAdminRo
     {
       schema: {
         tags: ['Tenancy'],
-        summary: "A tenant's administrators: users bound to tenant-admin at tenant scope, directly or through a team",
+        summary:
+          "A tenant's administrators: users bound to tenant-admin at tenant scope, directly or through a team",
         params: {
           type: 'object',
           required: ['name'],
@@ -29,8 +30,12 @@ export function registerTenantAdminRoutes(app: FastifyInstance, o: TenantAdminRo
       if (!grants(o.principal(req).tenantPermissions, 'tenant', 'get'))
         throw new StrataError('STRATA_FORBIDDEN', 'listing tenant admins needs permission tenant.get');
       const tenant = req.params.name;
-      const t = await o.store.get({ tenant: '', projects: '*' }, { kind: 'Tenant', tenant: '', project: '', name: tenant });
-      if (!t || t.metadata.deletedAt) throw new StrataError('STRATA_NOT_FOUND', `tenant "${tenant}" not found`);
+      const t = await o.store.get(
+        { tenant: '', projects: '*' },
+        { kind: 'Tenant', tenant: '', project: '', name: tenant },
+      );
+      if (!t || t.metadata.deletedAt)
+        throw new StrataError('STRATA_NOT_FOUND', `tenant "${tenant}" not found`);
       return { tenant, items: await tenantAdmins(o.store, tenant) };
     },
   );
@@ -60,7 +65,10 @@ export function registerTenantAdminRoutes(app: FastifyInstance, o: TenantAdminRo
 }
 
 /** Users with tenant-admin at tenant scope, each with how (`user` or `team:NAME`). */
-async function tenantAdmins(store: ResourceRepository, tenant: string): Promise<{ user: string; via: string }[]> {
+async function tenantAdmins(
+  store: ResourceRepository,
+  tenant: string,
+): Promise<{ user: string; via: string }[]> {
   const scope = { tenant, projects: '*' as const };
   const [bindings, teams, users] = await Promise.all([
     listAll(store, scope, { kind: 'RoleBinding', project: '' }),

@@ -63,7 +63,13 @@ for (const backend of await testBackends()) {
 
     it('every kind with secret fields is covered by a canary', () => {
       const withSecrets = KINDS.filter((k) => (k.secretFields ?? []).length > 0).map((k) => k.kind);
-      assert.deepEqual(withSecrets.sort(), ['CloudAccount', 'Cluster', 'IdentityProvider', 'PackSource', 'User']);
+      assert.deepEqual(withSecrets.sort(), [
+        'CloudAccount',
+        'Cluster',
+        'IdentityProvider',
+        'PackSource',
+        'User',
+      ]);
     });
 
     it('no canary in any response, in the log, or in the database', async () => {
@@ -132,7 +138,12 @@ async function seed(call: Call, c: Map<string, string>) {
     url: '/v1/identityproviders',
     body: {
       metadata: { name: 'corp' },
-      spec: { issuer: 'https://idp.example.com', clientId: 'strata', clientSecret: v('idp-client-secret'), disabled: true },
+      spec: {
+        issuer: 'https://idp.example.com',
+        clientId: 'strata',
+        clientSecret: v('idp-client-secret'),
+        disabled: true,
+      },
     },
   });
   await ok({

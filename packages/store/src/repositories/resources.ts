@@ -142,34 +142,41 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
       ? (trx: Transaction<Database>, at: string) =>
           applyCascade({ trx, actor, at, retention: this.#retention }, cascade)
       : undefined;
-    return this.#mutate(scope, input.key, write, actor, (before, at) => {
-      const oldSpec = JSON.parse(before.spec) as unknown;
-      const specChanged = input.spec !== undefined && !isDeepStrictEqual(oldSpec, input.spec);
-      if (specChanged && before.deleted_at) {
-        throw new StrataError(
-          'STRATA_DELETING',
-          `${describeKey(input.key)} is being deleted; its spec can no longer change`,
-        );
-      }
-      const after: ObjectRow = {
-        ...before,
-        generation: specChanged ? before.generation + 1 : before.generation,
-        spec: specChanged ? JSON.stringify(input.spec) : before.spec,
-        labels: replaced(before.labels, input.labels),
-        annotations: replaced(before.annotations, input.annotations),
-        finalizers: replaced(before.finalizers, input.finalizers),
-        updated_at: at,
-      };
-      if (sameContent(before, after)) return undefined;
-      const finalized =
-        before.deleted_at !== null && (JSON.parse(after.finalizers) as unknown[]).length === 0;
-      return {
-        after,
-        type: finalized ? 'DELETED' : 'MODIFIED',
-        verb: 'update',
-        generationBefore: before.generation,
-      };
-    }, then);
+    return this.#mutate(
+      scope,
+      input.key,
+      write,
+      actor,
+      (before, at) => {
+        const oldSpec = JSON.parse(before.spec) as unknown;
+        const specChanged = input.spec !== undefined && !isDeepStrictEqual(oldSpec, input.spec);
+        if (specChanged && before.deleted_at) {
+          throw new StrataError(
+            'STRATA_DELETING',
+            `${describeKey(input.key)} is being deleted; its spec can no longer change`,
+          );
+        }
+        const after: ObjectRow = {
+          ...before,
+          generation: specChanged ? before.generation + 1 : before.generation,
+          spec: specChanged ? JSON.stringify(input.spec) : before.spec,
+          labels: replaced(before.labels, input.labels),
+          annotations: replaced(before.annotations, input.annotations),
+          finalizers: replaced(before.finalizers, input.finalizers),
+          updated_at: at,
+        };
+        if (sameContent(before, after)) return undefined;
+        const finalized =
+          before.deleted_at !== null && (JSON.parse(after.finalizers) as unknown[]).length === 0;
+        return {
+          after,
+          type: finalized ? 'DELETED' : 'MODIFIED',
+          verb: 'update',
+          generationBefore: before.generation,
+        };
+      },
+      then,
+    );
   }
 
   updateStatus(scope: AccessScope, input: StatusInput, actor?: Actor): Promise<Resource> {

@@ -159,7 +159,13 @@ export class SsoRepository {
   }
 }
 
-function toLogin(row: { id: string; kind: string; tenant: string; provider: string; data: string }): SsoLogin {
+function toLogin(row: {
+  id: string;
+  kind: string;
+  tenant: string;
+  provider: string;
+  data: string;
+}): SsoLogin {
   return {
     id: row.id,
     kind: row.kind as SsoLoginKind,

@@ -11,7 +11,12 @@ import type { SsoService } from './sso-service.js';
 export function identityProviderHooks(sso: SsoService): KindHooks {
   return {
     validate: async (ctx, input) => {
-      const spec = input.spec as { issuer?: unknown; clientId?: unknown; disabled?: boolean; scopes?: string[] };
+      const spec = input.spec as {
+        issuer?: unknown;
+        clientId?: unknown;
+        disabled?: boolean;
+        scopes?: string[];
+      };
       if (typeof spec.issuer !== 'string' || typeof spec.clientId !== 'string') return [];
       const issues: Issue[] = [];
       const issuer = parseIssuer(spec.issuer);

@@ -31,7 +31,8 @@ export function parseIssuer(text: string): { url?: URL; problem?: string } {
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
     return { problem: 'the issuer must be an https URL (http only on a loopback address)' };
-  if (url.username || url.password) return { problem: 'the issuer URL may not carry a user name or password' };
+  if (url.username || url.password)
+    return { problem: 'the issuer URL may not carry a user name or password' };
   if (url.search || url.hash) return { problem: 'the issuer URL may not have a query or fragment' };
   return { url };
 }
@@ -47,7 +48,11 @@ export function providerSettings(idp: Resource, cipher: SecretCipher): ProviderS
     disabled?: boolean;
   };
   const issuer = parseIssuer(spec.issuer).url;
-  if (!issuer) throw new StrataError('STRATA_UNAVAILABLE', `identity provider "${idp.metadata.name}" has no valid issuer`);
+  if (!issuer)
+    throw new StrataError(
+      'STRATA_UNAVAILABLE',
+      `identity provider "${idp.metadata.name}" has no valid issuer`,
+    );
   const secret = spec.clientSecret === undefined ? undefined : revealSecret(cipher, spec.clientSecret);
   return {
     tenant: idp.metadata.tenant,
@@ -77,7 +82,10 @@ export interface DiscoverOptions {
  * after checking the issuer's address against the egress policy. Errors say what went wrong in words a tenant admin
  * can act on.
  */
-export async function discover(settings: ProviderSettings, o: DiscoverOptions): Promise<client.Configuration> {
+export async function discover(
+  settings: ProviderSettings,
+  o: DiscoverOptions,
+): Promise<client.Configuration> {
   const where = settings.issuer.href;
   try {
     await resolveEgress(o.egress, settings.issuer.hostname);
@@ -102,8 +110,12 @@ function unreachable(message: string): StrataError {
 
 /** A short, safe description of an openid-client failure (never a token). */
 export function describeOidcError(err: unknown): string {
-  if (err instanceof client.ResponseBodyError) return `${err.error}${err.error_description ? `: ${err.error_description}` : ''}`;
+  if (err instanceof client.ResponseBodyError)
+    return `${err.error}${err.error_description ? `: ${err.error_description}` : ''}`;
   const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } };
   const cause = e.cause?.code ?? e.cause?.message;
-  return `${e.message ?? String(err)}${cause && !String(e.message).includes(String(cause)) ? ` (${cause})` : ''}`.slice(0, 300);
+  return `${e.message ?? String(err)}${cause && !String(e.message).includes(String(cause)) ? ` (${cause})` : ''}`.slice(
+    0,
+    300,
+  );
 }

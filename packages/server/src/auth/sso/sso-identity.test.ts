@@ -23,12 +23,28 @@ describe('user names from claims', () => {
 
 describe('identities from claims', () => {
   const table: { name: string; claims: Record<string, unknown>; error?: RegExp; groups?: string[] }[] = [
-    { name: 'groups list', claims: { sub: 's', preferred_username: 'a', groups: ['x', 'y'] }, groups: ['x', 'y'] },
+    {
+      name: 'groups list',
+      claims: { sub: 's', preferred_username: 'a', groups: ['x', 'y'] },
+      groups: ['x', 'y'],
+    },
     { name: 'no groups claim', claims: { sub: 's', preferred_username: 'a' }, groups: [] },
-    { name: 'groups a string', claims: { sub: 's', preferred_username: 'a', groups: 'x' }, error: /not a list of strings/ },
-    { name: 'groups with a number', claims: { sub: 's', preferred_username: 'a', groups: ['x', 1] }, error: /not a list/ },
+    {
+      name: 'groups a string',
+      claims: { sub: 's', preferred_username: 'a', groups: 'x' },
+      error: /not a list of strings/,
+    },
+    {
+      name: 'groups with a number',
+      claims: { sub: 's', preferred_username: 'a', groups: ['x', 1] },
+      error: /not a list/,
+    },
     { name: 'no subject', claims: { preferred_username: 'a' }, error: /no subject/ },
-    { name: 'no user name', claims: { sub: 's' }, error: /"preferred_username" \(the user name\) is missing/ },
+    {
+      name: 'no user name',
+      claims: { sub: 's' },
+      error: /"preferred_username" \(the user name\) is missing/,
+    },
   ];
   for (const row of table) {
     it(row.name, () => {

@@ -53,8 +53,9 @@ export function identityFromClaims(claims: Record<string, unknown>, s: ProviderS
   if (rawGroups !== undefined) {
     if (!Array.isArray(rawGroups) || !rawGroups.every((g) => typeof g === 'string'))
       throw refused(`the claim "${s.claims.groups}" (the groups) is not a list of strings`);
-    if (rawGroups.length > MAX_GROUPS) throw refused(`the claim "${s.claims.groups}" lists more than ${MAX_GROUPS} groups`);
-    groups = rawGroups as string[];
+    if (rawGroups.length > MAX_GROUPS)
+      throw refused(`the claim "${s.claims.groups}" lists more than ${MAX_GROUPS} groups`);
+    groups = rawGroups;
   }
   return {
     subject,
@@ -92,9 +93,18 @@ export async function provisionUser(o: ProvisionOptions): Promise<Resource> {
       throw refused(
         `user "${identity.username}" already exists and is not linked to this identity (${settings.name}); an admin can link it by setting spec.sso`,
       );
-    if (user.spec.disabled === true || user.metadata.deletedAt) throw refused(`user "${identity.username}" is disabled`);
+    if (user.spec.disabled === true || user.metadata.deletedAt)
+      throw refused(`user "${identity.username}" is disabled`);
     if (identity.email && user.spec.email !== identity.email)
-      user = await store.update(scope, { key, expectedResourceVersion: user.metadata.resourceVersion, spec: { ...user.spec, email: identity.email } }, actor);
+      user = await store.update(
+        scope,
+        {
+          key,
+          expectedResourceVersion: user.metadata.resourceVersion,
+          spec: { ...user.spec, email: identity.email },
+        },
+        actor,
+      );
   } else {
     user = await store.create(
       scope,
@@ -117,7 +127,8 @@ async function syncTeams(
   const scope = { tenant, projects: '*' as const };
   const groups = new Set(identity.groups);
   const wanted = new Map<string, boolean>();
-  for (const m of settings.groupMappings) wanted.set(m.team, (wanted.get(m.team) ?? false) || groups.has(m.group));
+  for (const m of settings.groupMappings)
+    wanted.set(m.team, (wanted.get(m.team) ?? false) || groups.has(m.group));
   for (let attempt = 1; ; attempt++) {
     try {
       const teams = new Map((await listAll(store, scope, { kind: 'Team' })).map((t) => [t.metadata.name, t]));
@@ -144,11 +155,23 @@ async function syncTeams(
         const has = uids.includes(user.metadata.uid);
         if (has === member) continue;
         const spec = member
-          ? { ...t.spec, members: [...members.filter((m) => m !== user.metadata.name), user.metadata.name], memberUids: [...uids, user.metadata.uid] }
-          : { ...t.spec, members: members.filter((m) => m !== user.metadata.name), memberUids: uids.filter((u) => u !== user.metadata.uid) };
+          ? {
+              ...t.spec,
+              members: [...members.filter((m) => m !== user.metadata.name), user.metadata.name],
+              memberUids: [...uids, user.metadata.uid],
+            }
+          : {
+              ...t.spec,
+              members: members.filter((m) => m !== user.metadata.name),
+              memberUids: uids.filter((u) => u !== user.metadata.uid),
+            };
         await store.update(
           scope,
-          { key: { kind: 'Team', tenant, project: '', name: team }, expectedResourceVersion: t.metadata.resourceVersion, spec },
+          {
+            key: { kind: 'Team', tenant, project: '', name: team },
+            expectedResourceVersion: t.metadata.resourceVersion,
+            spec,
+          },
           actor,
         );
       }

@@ -76,7 +76,10 @@ export class SsoService {
     const all = await listAll(this.#o.store, { tenant, projects: '*' }, { kind: 'IdentityProvider' });
     return all
       .filter((p) => p.spec.disabled !== true)
-      .map((p) => ({ name: p.metadata.name, displayName: String(p.spec.displayName ?? p.metadata.name) }));
+      .map((p) => ({
+        name: p.metadata.name,
+        displayName: typeof p.spec.displayName === 'string' ? p.spec.displayName : p.metadata.name,
+      }));
   }
 
   async #provider(tenant: string, name: string): Promise<{ idp: Resource; settings: ProviderSettings }> {
@@ -93,7 +96,8 @@ export class SsoService {
       { kind: 'Tenant', tenant: '', project: '', name: tenant },
     );
     const adminGroup = (tenantObject?.spec.admin as { group?: string } | undefined)?.group;
-    if (adminGroup) settings.groupMappings = [...settings.groupMappings, { group: adminGroup, team: ADMINS_TEAM }];
+    if (adminGroup)
+      settings.groupMappings = [...settings.groupMappings, { group: adminGroup, team: ADMINS_TEAM }];
     return { idp, settings };
   }
 
@@ -168,7 +172,9 @@ export class SsoService {
     if (!state) throw badRequest('the identity provider sent no state');
     const row = await this.#o.logins.take(sha256(state), 'authorize');
     if (!row)
-      throw badRequest('this sign-in was already completed or has expired (it works once, for 10 minutes); start again');
+      throw badRequest(
+        'this sign-in was already completed or has expired (it works once, for 10 minutes); start again',
+      );
     const data = JSON.parse(this.#o.cipher.decrypt(row.data)) as AuthorizeData;
     const back = new URL(data.redirect, this.#o.publicUrl());
     try {
@@ -183,7 +189,10 @@ export class SsoService {
           idTokenExpected: true,
         })
         .catch((err: unknown) => {
-          throw new StrataError('STRATA_UNAUTHENTICATED', `single sign-on refused: ${describeOidcError(err)}`);
+          throw new StrataError(
+            'STRATA_UNAUTHENTICATED',
+            `single sign-on refused: ${describeOidcError(err)}`,
+          );
         });
       const session = await this.#signIn(config, settings, tokens, requestId);
       const code = randomBytes(32).toString('base64url');
@@ -225,11 +234,16 @@ export class SsoService {
     const { idp, settings } = await this.#provider(input.tenant, input.provider);
     const config = await this.#config(idp, settings);
     if (!config.serverMetadata().device_authorization_endpoint)
-      throw badRequest(`identity provider "${input.provider}" does not offer the device flow; use the browser sign-in`);
+      throw badRequest(
+        `identity provider "${input.provider}" does not offer the device flow; use the browser sign-in`,
+      );
     const started = await client
       .initiateDeviceAuthorization(config, { scope: settings.scopes.join(' ') })
       .catch((err: unknown) => {
-        throw new StrataError('STRATA_UNAVAILABLE', `the identity provider refused the device sign-in: ${describeOidcError(err)}`);
+        throw new StrataError(
+          'STRATA_UNAVAILABLE',
+          `the identity provider refused the device sign-in: ${describeOidcError(err)}`,
+        );
       });
     const handle = randomBytes(32).toString('base64url');
     const ttlMs = started.expires_in * 1000;
@@ -247,17 +261,26 @@ export class SsoService {
       handle,
       userCode: started.user_code,
       verificationUri: started.verification_uri,
-      ...(started.verification_uri_complete ? { verificationUriComplete: started.verification_uri_complete } : {}),
+      ...(started.verification_uri_complete
+        ? { verificationUriComplete: started.verification_uri_complete }
+        : {}),
       intervalSeconds: started.interval ?? 5,
       expiresAt: new Date(this.#now() + ttlMs).toISOString(),
     };
   }
 
   /** Asks the IdP once (after its polling interval) whether the user approved: pending, or the session. */
-  async devicePoll(handle: string, requestId: string): Promise<{ status: 'pending' } | { status: 'complete'; session: Session }> {
+  async devicePoll(
+    handle: string,
+    requestId: string,
+  ): Promise<{ status: 'pending' } | { status: 'complete'; session: Session }> {
     const id = sha256(handle);
     const row = await this.#o.logins.get(id, 'device');
-    if (!row) throw new StrataError('STRATA_UNAUTHENTICATED', 'this device sign-in is unknown, finished or expired; start again');
+    if (!row)
+      throw new StrataError(
+        'STRATA_UNAUTHENTICATED',
+        'this device sign-in is unknown, finished or expired; start again',
+      );
     const started = JSON.parse(this.#o.cipher.decrypt(row.data)) as client.DeviceAuthorizationResponse;
     const { idp, settings } = await this.#provider(row.tenant, row.provider);
     const config = await this.#config(idp, settings);
@@ -284,7 +307,7 @@ export class SsoService {
   ): Promise<Session> {
     const idClaims = tokens.claims();
     if (!idClaims) throw new StrataError('STRATA_UNAUTHENTICATED', 'single sign-on refused: no ID token');
-    const claims = await this.#withUserInfo(config, tokens, idClaims as unknown as Record<string, unknown>);
+    const claims = await this.#withUserInfo(config, tokens, idClaims);
     const identity = identityFromClaims(claims, settings);
     const user = await provisionUser({ store: this.#o.store, settings, identity, requestId });
     this.#o.onAccessChange(settings.tenant);
@@ -342,7 +365,11 @@ export class SsoService {
         this.#o.onAccessChange(tenant);
       }
       if (tokens.refresh_token)
-        await this.#o.logins.putSession({ ...stored, refreshToken: this.#o.cipher.encrypt(tokens.refresh_token), refreshAt: this.#now() + every });
+        await this.#o.logins.putSession({
+          ...stored,
+          refreshToken: this.#o.cipher.encrypt(tokens.refresh_token),
+          refreshAt: this.#now() + every,
+        });
       return true;
     } catch (err) {
       if (err instanceof StrataError && err.code === 'STRATA_UNAVAILABLE') return true;

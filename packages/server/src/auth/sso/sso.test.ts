@@ -69,7 +69,13 @@ for (const backend of await testBackends()) {
         ['auditor-viewers', 'project-viewer', 'auditors'],
       ] as const) {
         // A binding names an existing team: the first sign-in creates the team, so make it here first.
-        await expectOk(s.call({ method: 'POST', url: '/v1/teams', body: { metadata: { name: team }, spec: { members: [] } } }));
+        await expectOk(
+          s.call({
+            method: 'POST',
+            url: '/v1/teams',
+            body: { metadata: { name: team }, spec: { members: [] } },
+          }),
+        );
         await expectOk(
           s.call({
             method: 'POST',
@@ -115,7 +121,12 @@ for (const backend of await testBackends()) {
         s.call({ method: 'POST', url: '/v1/sso/token', key: null, body: { code, verifier } }),
       );
       // The one-time code works once.
-      const again = await s.call({ method: 'POST', url: '/v1/sso/token', key: null, body: { code, verifier } });
+      const again = await s.call({
+        method: 'POST',
+        url: '/v1/sso/token',
+        key: null,
+        body: { code, verifier },
+      });
       assert.equal(again.status, 401);
       return { token: session.body.token as string, user: session.body.user as string };
     }
@@ -126,7 +137,7 @@ for (const backend of await testBackends()) {
         (u) => (u.metadata as { name: string }).name,
       );
 
-    it('lists the tenant\'s providers publicly, never their secret', async () => {
+    it("lists the tenant's providers publicly, never their secret", async () => {
       const list = await expectOk(s.call({ method: 'GET', url: '/v1/sso/providers', key: null }));
       assert.deepEqual(list.body.items, [{ name: 'corp', displayName: 'Corp SSO' }]);
       const read = await expectOk(s.call({ method: 'GET', url: '/v1/identityproviders/corp' }));
@@ -143,7 +154,10 @@ for (const backend of await testBackends()) {
       assert.equal(me.body.user, 'alice');
       assert.ok(((me.body.projects as Record<string, string[]>).default ?? []).includes('cluster.create'));
       const alice = await expectOk(s.call({ method: 'GET', url: '/v1/users/alice' }));
-      assert.deepEqual((alice.body.spec as Record<string, unknown>).sso, { provider: 'corp', subject: 'u-alice' });
+      assert.deepEqual((alice.body.spec as Record<string, unknown>).sso, {
+        provider: 'corp',
+        subject: 'u-alice',
+      });
       assert.equal((alice.body.spec as Record<string, unknown>).email, 'alice@example.com');
       const team = await expectOk(s.call({ method: 'GET', url: '/v1/teams/platform-admins' }));
       assert.deepEqual((team.body.spec as { members: string[] }).members, ['alice']);
@@ -159,7 +173,10 @@ for (const backend of await testBackends()) {
 
     it('a viewer group reads but cannot write', async () => {
       const { token } = await signIn('u-victor');
-      assert.equal((await s.call({ method: 'GET', url: '/v1/projects/default/macros', key: token })).status, 200);
+      assert.equal(
+        (await s.call({ method: 'GET', url: '/v1/projects/default/macros', key: token })).status,
+        200,
+      );
       const write = await s.call({
         method: 'POST',
         url: '/v1/projects/default/macros',
@@ -172,7 +189,11 @@ for (const backend of await testBackends()) {
     it('a user removed from a group loses the permission at the next sign-in', async () => {
       accounts.set('u-dana', { username: 'dana', groups: ['platform'] });
       const first = await signIn('u-dana');
-      assert.ok(((await expectOk(whoami(first.token))).body.projects as Record<string, string[]>).default?.includes('cluster.create'));
+      assert.ok(
+        ((await expectOk(whoami(first.token))).body.projects as Record<string, string[]>).default?.includes(
+          'cluster.create',
+        ),
+      );
       accounts.set('u-dana', { username: 'dana', groups: [] });
       const second = await signIn('u-dana');
       const me = await expectOk(whoami(second.token));
@@ -211,12 +232,15 @@ for (const backend of await testBackends()) {
       const url = new URL(tampered.back);
       url.searchParams.set('code', `${url.searchParams.get('code')}x`);
       const refused = await callback(url.href);
-      assert.match(new URL(String(refused.headers.location), PUBLIC_URL).searchParams.get('error') ?? '', /invalid_grant/);
+      assert.match(
+        new URL(String(refused.headers.location), PUBLIC_URL).searchParams.get('error') ?? '',
+        /invalid_grant/,
+      );
 
       // A code the IdP issued to another client, slipped into our sign-in with our state.
       const ours = await authorize('u-alice');
       const theirs = new FormAgent();
-      const otherStart = `${idp.issuer}/auth?${new URLSearchParams({
+      const otherQuery = new URLSearchParams({
         client_id: 'other-app',
         response_type: 'code',
         scope: 'openid',
@@ -224,18 +248,25 @@ for (const backend of await testBackends()) {
         state: 'theirs',
         code_challenge: verifierPair().challenge,
         code_challenge_method: 'S256',
-      })}`;
+      });
+      const otherStart = `${idp.issuer}/auth?${otherQuery.toString()}`;
       const otherBack = new URL(await theirs.signIn(otherStart, 'u-alice', atCallback));
       const swapped = new URL(ours.back);
       swapped.searchParams.set('code', otherBack.searchParams.get('code')!);
       const wrongClient = await callback(swapped.href);
-      assert.match(new URL(String(wrongClient.headers.location), PUBLIC_URL).searchParams.get('error') ?? '', /single sign-on refused/);
+      assert.match(
+        new URL(String(wrongClient.headers.location), PUBLIC_URL).searchParams.get('error') ?? '',
+        /single sign-on refused/,
+      );
 
       const { back: malloryBack } = await authorize('u-mallory');
       const notList = await callback(malloryBack);
       const error = new URL(String(notList.headers.location), PUBLIC_URL).searchParams.get('error') ?? '';
       assert.match(error, /the claim "groups" \(the groups\) is not a list of strings/);
-      assert.deepEqual((await users()).filter((u) => !before.includes(u)), []);
+      assert.deepEqual(
+        (await users()).filter((u) => !before.includes(u)),
+        [],
+      );
     });
 
     it('never takes over a local user of the same name', async () => {
@@ -247,7 +278,11 @@ for (const backend of await testBackends()) {
 
     it('refuses bad starts: unknown provider, foreign redirect, bad challenge', async () => {
       const { challenge } = verifierPair();
-      const unknown = await s.call({ method: 'GET', url: `/v1/sso/authorize?provider=nope&redirect=/x&challenge=${challenge}`, key: null });
+      const unknown = await s.call({
+        method: 'GET',
+        url: `/v1/sso/authorize?provider=nope&redirect=/x&challenge=${challenge}`,
+        key: null,
+      });
       assert.equal(unknown.status, 404);
       const foreign = await s.call({
         method: 'GET',
@@ -256,7 +291,11 @@ for (const backend of await testBackends()) {
       });
       assert.equal(foreign.status, 400);
       assert.match(foreign.text, /loopback URL/);
-      const bad = await s.call({ method: 'GET', url: `/v1/sso/authorize?provider=corp&redirect=/x&challenge=${'!'.repeat(43)}`, key: null });
+      const bad = await s.call({
+        method: 'GET',
+        url: `/v1/sso/authorize?provider=corp&redirect=/x&challenge=${'!'.repeat(43)}`,
+        key: null,
+      });
       assert.equal(bad.status, 400);
     });
 
@@ -264,7 +303,10 @@ for (const backend of await testBackends()) {
       const wrong = await s.call({
         method: 'POST',
         url: '/v1/identityproviders',
-        body: { metadata: { name: 'wrong' }, spec: { issuer: `${idp.issuer}/elsewhere`, clientId: 'strata' } },
+        body: {
+          metadata: { name: 'wrong' },
+          spec: { issuer: `${idp.issuer}/elsewhere`, clientId: 'strata' },
+        },
       });
       assert.equal(wrong.status, 422, wrong.text);
       assert.match(wrong.text, /could not be used/);
@@ -291,7 +333,10 @@ for (const backend of await testBackends()) {
       const started = await expectOk(
         s.call({ method: 'POST', url: '/v1/sso/device', key: null, body: { provider: 'corp' } }),
       );
-      const { handle, verificationUriComplete } = started.body as { handle: string; verificationUriComplete: string };
+      const { handle, verificationUriComplete } = started.body as {
+        handle: string;
+        verificationUriComplete: string;
+      };
       const agent = new FormAgent();
       const stop = () => false;
       let page = await agent.go(verificationUriComplete, stop);
@@ -299,28 +344,57 @@ for (const backend of await testBackends()) {
       for (let i = 0; i < 6 && !/Sign-in Success/i.test(page.html); i++) {
         page = page.html.includes('name="prompt" value="login"')
           ? await agent.submit(page, { login: 'u-dana', password: 'any' }, stop)
-          : await agent.submit(page, {}, stop, page.html.includes('op.deviceConfirmForm') ? 'op.deviceConfirmForm' : undefined);
+          : await agent.submit(
+              page,
+              {},
+              stop,
+              page.html.includes('op.deviceConfirmForm') ? 'op.deviceConfirmForm' : undefined,
+            );
       }
       assert.match(page.html, /Sign-in Success/i);
-      let result = await expectOk(s.call({ method: 'POST', url: '/v1/sso/device/token', key: null, body: { handle } }));
+      let result = await expectOk(
+        s.call({ method: 'POST', url: '/v1/sso/device/token', key: null, body: { handle } }),
+      );
       for (let i = 0; i < 3 && result.body.status === 'pending'; i++)
-        result = await expectOk(s.call({ method: 'POST', url: '/v1/sso/device/token', key: null, body: { handle } }));
+        result = await expectOk(
+          s.call({ method: 'POST', url: '/v1/sso/device/token', key: null, body: { handle } }),
+        );
       assert.equal(result.body.status, 'complete', result.text);
       assert.equal((await expectOk(whoami(result.body.token as string))).body.user, 'dana');
-      const again = await s.call({ method: 'POST', url: '/v1/sso/device/token', key: null, body: { handle } });
+      const again = await s.call({
+        method: 'POST',
+        url: '/v1/sso/device/token',
+        key: null,
+        body: { handle },
+      });
       assert.equal(again.status, 401);
     });
 
     it('turns password sign-in off per tenant', async () => {
       await expectOk(
-        s.call({ method: 'PATCH', url: '/v1/tenants/default', contentType: 'application/merge-patch+json', body: { spec: { policy: { passwordSignIn: false } } } }),
+        s.call({
+          method: 'PATCH',
+          url: '/v1/tenants/default',
+          contentType: 'application/merge-patch+json',
+          body: { spec: { policy: { passwordSignIn: false } } },
+        }),
       );
       const password = (await readFile(join(s.dataDir, 'admin-password'), 'utf8')).trim();
-      const login = await s.call({ method: 'POST', url: '/v1/login', key: null, body: { username: 'admin', password } });
+      const login = await s.call({
+        method: 'POST',
+        url: '/v1/login',
+        key: null,
+        body: { username: 'admin', password },
+      });
       assert.equal(login.status, 403);
       assert.match(login.text, /only through its identity provider/);
       await expectOk(
-        s.call({ method: 'PATCH', url: '/v1/tenants/default', contentType: 'application/merge-patch+json', body: { spec: { policy: { passwordSignIn: true } } } }),
+        s.call({
+          method: 'PATCH',
+          url: '/v1/tenants/default',
+          contentType: 'application/merge-patch+json',
+          body: { spec: { policy: { passwordSignIn: true } } },
+        }),
       );
     });
   });

@@ -18,10 +18,13 @@ export function SsoCallback() {
     const failed = params.get('error');
     const code = params.get('code');
     const verifier = takeVerifier();
-    if (failed) return setError(failed);
-    if (!code || !verifier) return setError('This sign-in was not started in this browser tab; start again.');
-    baseClient()
-      .ssoToken(code, verifier)
+    const collect =
+      failed !== null
+        ? Promise.reject(new Error(failed))
+        : !code || !verifier
+          ? Promise.reject(new Error('This sign-in was not started in this browser tab; start again.'))
+          : baseClient().ssoToken(code, verifier);
+    collect
       .then((s) => {
         window.history.replaceState(null, '', '/');
         signIn({ token: s.token, user: s.user, tenant: s.tenant, expiresAt: s.expiresAt });
