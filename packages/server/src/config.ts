@@ -31,15 +31,15 @@ Starts the Strata management server.
   --database-url URL   postgres://user@host:5432/db to use PostgreSQL (several replicas may share it);
                        default: SQLite at DIR/strata.db
   --listen HOST:PORT   address to listen on (default 127.0.0.1:7080, or $STRATA_LISTEN)
-  --advertise-url URL  the URL cluster agents dial to reach this server (default http://LISTEN,
-                       or $STRATA_ADVERTISE_URL)
+  --advertise-url URL  the URL cluster agents dial to reach this server, and browsers return to after
+                       single sign-on (default http://LISTEN, or $STRATA_ADVERTISE_URL)
   --request-timeout SECONDS  a client must send a whole request (headers and body) within this, else 408
                        and the connection is closed (default 30, or $STRATA_REQUEST_TIMEOUT_SECONDS); responses
                        (watches, agent long polls) are not limited
   --headers-timeout SECONDS  ... and its headers within this (default 10, or $STRATA_HEADERS_TIMEOUT_SECONDS)
   --log-level LEVEL    trace|debug|info|warn|error (default info)
-  --egress-allow CIDRS address ranges (comma-separated, or the flag repeated) that PackSource reads and
-                       imported-cluster checks may connect to although they are loopback, link-local or private,
+  --egress-allow CIDRS address ranges (comma-separated, or the flag repeated) that PackSource reads,
+                       imported-cluster checks and identity providers may connect to although they are loopback, link-local or private,
                        e.g. 127.0.0.0/8 to import a local cluster (default none, or $STRATA_EGRESS_ALLOW)
 `;
 
