@@ -103,6 +103,8 @@ export interface AppOptions {
   publicUrl?: () => string;
   /** How often SSO sessions are refreshed at their IdP (default 5 minutes). */
   ssoRefreshEveryMs?: number;
+  /** FIPS mode: passwords (argon2id) are refused everywhere; sign in with SSO or API keys. */
+  fips?: boolean;
 }
 
 export interface RouteInfo {
@@ -218,7 +220,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const onboarding = {
     store: options.store,
     cipher: options.cipher,
-    ...(options.sso ? { links: options.sso } : {}),
+    // FIPS mode: no password links (a first admin signs in through the tenant's IdP group).
+    ...(options.sso && !options.fips ? { links: options.sso } : {}),
   };
   const service = new ResourceService({
     store: options.store,
@@ -240,6 +243,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ...(sso ? { IdentityProvider: identityProviderHooks(sso) } : {}),
       ...identityHooks({
         principals,
+        ...(options.fips ? { fips: true } : {}),
         afterTenantCreate: async (ctx, created) => {
           await ensureBuiltinRoles(ctx.store, created.metadata.name);
           await seedBuiltinPacks(ctx.store, created.metadata.name, options.builtinPacks ?? []);
@@ -360,6 +364,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     store: options.store,
     principal: principalOf,
     onWrite: () => hub.notify(),
+    ...(options.fips ? { fips: true } : {}),
     guard: new LoginGuard({ attempts: options.loginAttempts, ...options.loginLimits }),
   });
   if (sso) registerSsoRoutes(app, { sso, onWrite: () => hub.notify() });

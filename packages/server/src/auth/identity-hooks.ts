@@ -11,11 +11,14 @@ import {
   type SubjectRef,
 } from './identity-refs.js';
 import type { PrincipalLoader } from './principal-loader.js';
+import { FIPS_PASSWORD_REFUSAL } from '../fips.js';
 
 export interface IdentityHooksOptions {
   principals: PrincipalLoader;
   /** Runs after a tenant is created (its built-in roles and packs). */
   afterTenantCreate?: KindHooks['afterCreate'];
+  /** FIPS mode: users may not be given passwords (argon2id is not FIPS-approved). */
+  fips?: boolean;
 }
 
 /** Kinds that make up a tenant's identities and access: deleted with the tenant. */
@@ -39,6 +42,14 @@ export function identityHooks(o: IdentityHooksOptions): Record<string, KindHooks
   };
   return {
     User: {
+      ...(o.fips
+        ? {
+            validate: async (_ctx: HookContext, input: { spec: Record<string, unknown> }) =>
+              input.spec.password === undefined
+                ? []
+                : [{ path: '/spec/password', message: FIPS_PASSWORD_REFUSAL }],
+          }
+        : {}),
       // Deleting a user takes its access away: only someone who holds all of it may (like changing its password).
       guardDelete: (ctx, user) => guardUserAccess(ctx, user, 'delete'),
       deleteCascade: (ctx, user) => userCascade(ctx.store, user),

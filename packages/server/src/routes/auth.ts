@@ -6,6 +6,7 @@ import type { LoginGuard } from '../auth/login-guard.js';
 import type { Principal } from '../auth/principal.js';
 import { mintSession } from '../auth/sessions.js';
 import { tenantPolicy } from '../auth/tenant-policy.js';
+import { FIPS_PASSWORD_REFUSAL } from '../fips.js';
 import { randomBytes } from 'node:crypto';
 
 export interface AuthRoutesOptions {
@@ -15,6 +16,8 @@ export interface AuthRoutesOptions {
   sessionTtlMs?: number;
   onWrite?: () => void;
   guard: LoginGuard;
+  /** FIPS mode: password sign-in is refused before any hash is computed. */
+  fips?: boolean;
 }
 
 let dummy: Promise<string> | undefined;
@@ -49,6 +52,7 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
       config: { public: true },
     },
     async (req) => {
+      if (o.fips) throw new StrataError('STRATA_FORBIDDEN', FIPS_PASSWORD_REFUSAL);
       const tenant = req.body.tenant ?? 'default';
       const scope = { tenant, projects: '*' as const };
       const keys = { account: `user:${tenant}/${req.body.username}`, address: `ip:${req.ip}` };
