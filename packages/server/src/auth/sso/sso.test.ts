@@ -10,7 +10,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { testBackends } from '@strata/testing';
-import { expectOk, startTestServer, type TestServer } from '../../test/harness.js';
+import { LoginAttemptRepository, SsoRepository } from '@strata/store';
+import { buildApp } from '../../app.js';
+import { expectOk, startTestServer, TEST_EGRESS_POLICY, type TestServer } from '../../test/harness.js';
 import { FormAgent, startTestIdp, type TestAccount, type TestIdp } from '@strata/testing/oidc-provider';
 
 const PUBLIC_URL = 'http://127.0.0.1:7080';
@@ -267,6 +269,77 @@ for (const backend of await testBackends()) {
         (await users()).filter((u) => !before.includes(u)),
         [],
       );
+    });
+
+    it('finishes on one server a sign-in another server over the same database started', async () => {
+      const second = await buildApp({
+        store: s.store,
+        cipher: s.cipher,
+        logger: false,
+        loginAttempts: new LoginAttemptRepository({ db: s.database.handle.db }),
+        sso: new SsoRepository({ db: s.database.handle.db }),
+        egress: TEST_EGRESS_POLICY,
+      });
+      try {
+        const { back, verifier } = await authorize('u-alice');
+        const res = await second.app.inject({ method: 'GET', url: back.slice(PUBLIC_URL.length) });
+        assert.equal(res.statusCode, 302, res.body);
+        const code = new URL(String(res.headers.location), PUBLIC_URL).searchParams.get('code')!;
+        const session = await expectOk(
+          s.call({ method: 'POST', url: '/v1/sso/token', key: null, body: { code, verifier } }),
+        );
+        assert.equal(session.body.user, 'alice');
+        // The state is used up for both.
+        assert.equal((await callback(back)).status, 400);
+      } finally {
+        await second.app.close();
+      }
+    });
+
+    it("makes members of a new tenant's admin group its administrators at sign-in", async () => {
+      await expectOk(
+        s.call({
+          method: 'POST',
+          url: '/v1/tenants',
+          body: { metadata: { name: 'initech' }, spec: { admin: { group: 'initech-admins' } } },
+        }),
+      );
+      // The tenant's IdP, as its own admins would write it (sealed like every secret field).
+      await s.store.create(
+        { tenant: 'initech', projects: '*' },
+        {
+          key: { kind: 'IdentityProvider', tenant: 'initech', project: '', name: 'corp' },
+          spec: {
+            issuer: idp.issuer,
+            clientId: 'strata',
+            clientSecret: s.cipher.encrypt(JSON.stringify('strata-client-secret-0123456789')),
+            scopes: ['openid', 'profile', 'groups'],
+          },
+        },
+        { name: 'test' },
+      );
+      accounts.set('u-ines', { username: 'ines', groups: ['initech-admins'] });
+      const pair = verifierPair();
+      const start = await s.call({
+        method: 'GET',
+        url: `/v1/sso/authorize?tenant=initech&provider=corp&redirect=/sso/callback&challenge=${pair.challenge}`,
+        key: null,
+      });
+      const back = await new FormAgent().signIn(String(start.headers.location), 'u-ines', atCallback);
+      const done = new URL(String((await callback(back)).headers.location), PUBLIC_URL);
+      const session = await expectOk(
+        s.call({
+          method: 'POST',
+          url: '/v1/sso/token',
+          key: null,
+          body: { code: done.searchParams.get('code'), verifier: pair.verifier },
+        }),
+      );
+      assert.equal(session.body.tenant, 'initech');
+      const me = await expectOk(whoami(session.body.token as string));
+      assert.deepEqual(me.body.tenantPermissions, ['*.*']);
+      const admins = await expectOk(s.call({ method: 'GET', url: '/v1/tenants/initech/admins' }));
+      assert.deepEqual(admins.body.items, [{ user: 'ines', via: 'team:admins' }]);
     });
 
     it('never takes over a local user of the same name', async () => {
