@@ -235,6 +235,12 @@ for (const backend of await testBackends()) {
         (await s.call({ method: 'GET', url: '/v1/tenants/acme/admins', key: rootKey })).status,
         403,
       );
+      // What happened to the Tenant object itself is for system admins.
+      const tenantLog = await expectOk(s.call({ method: 'GET', url: '/v1/tenants/acme/auditentries' }));
+      const verbs = tenantLog.body.items!.map((e) => (e.spec as { verb: string }).verb);
+      assert.deepEqual(verbs, ['create']);
+      const denied = await s.call({ method: 'GET', url: '/v1/tenants/acme/auditentries', key: rootKey });
+      assert.equal(denied.status, 403);
     });
 
     it('a tenant can name an IdP group as its administrators instead', async () => {

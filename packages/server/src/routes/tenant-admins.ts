@@ -40,6 +40,36 @@ export function registerTenantAdminRoutes(app: FastifyInstance, o: TenantAdminRo
     },
   );
 
+  app.get<{ Params: { name: string } }>(
+    '/v1/tenants/:name/auditentries',
+    {
+      schema: {
+        tags: ['Tenancy'],
+        summary:
+          'What happened to a Tenant object itself (created, policy changed, deleted): its audit entries',
+        params: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', minLength: 1, maxLength: 63 } },
+        },
+      },
+    },
+    async (req) => {
+      if (!grants(o.principal(req).tenantPermissions, 'tenant', 'get'))
+        throw new StrataError(
+          'STRATA_FORBIDDEN',
+          "reading a tenant's own audit entries needs permission tenant.get",
+        );
+      // Tenants are system-scoped objects: their entries are kept with the platform's (tenant ''), not in the tenant.
+      const all = await listAll(o.store, { tenant: '', projects: '*' }, { kind: 'AuditEntry' });
+      const items = all.filter((e) => {
+        const object = (e.spec as { object?: { kind?: string; name?: string } }).object;
+        return object?.kind === 'Tenant' && object.name === req.params.name;
+      });
+      return { tenant: req.params.name, items };
+    },
+  );
+
   const links = o.onboarding.links;
   if (!links) return;
   app.post<{ Body: { token: string; password: string } }>(
