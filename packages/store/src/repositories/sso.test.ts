@@ -64,6 +64,26 @@ for (const backend of await testBackends()) {
       await repo.removeSession('t', 'k');
       assert.equal(await repo.session('t', 'k'), undefined);
     });
+
+    it('forgets sessions not refreshed for a day (their keys have expired) when another is stored', async () => {
+      await repo.putSession({
+        tenant: 't',
+        keyName: 'idle',
+        provider: 'corp',
+        refreshToken: 'sealed',
+        refreshAt: now,
+      });
+      now += 25 * 3600_000;
+      await repo.putSession({
+        tenant: 't',
+        keyName: 'new',
+        provider: 'corp',
+        refreshToken: 'sealed',
+        refreshAt: now,
+      });
+      assert.equal(await repo.session('t', 'idle'), undefined);
+      assert.ok(await repo.session('t', 'new'));
+    });
   });
 
   describe(`migration 0008-sso [${backend.name}]`, () => {

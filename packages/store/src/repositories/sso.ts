@@ -46,6 +46,11 @@ export interface SsoSession {
 export interface SsoRepositoryOptions {
   db: Kysely<Database>;
   now?: () => number;
+  /**
+   * Session rows not refreshed for this long belong to keys that have expired or gone (a session lives 12 h and is
+   * refreshed while used): they are removed when another session is stored. Default 24 h.
+   */
+  staleSessionMs?: number;
 }
 
 type Db = Kysely<Database & { sso_logins: SsoLoginsTable; sso_sessions: SsoSessionsTable }>;
@@ -58,10 +63,12 @@ type Db = Kysely<Database & { sso_logins: SsoLoginsTable; sso_sessions: SsoSessi
 export class SsoRepository {
   readonly #db: Db;
   readonly #now: () => number;
+  readonly #staleSessionMs: number;
 
   constructor(options: SsoRepositoryOptions) {
     this.#db = options.db.withTables<{ sso_logins: SsoLoginsTable; sso_sessions: SsoSessionsTable }>();
     this.#now = options.now ?? Date.now;
+    this.#staleSessionMs = options.staleSessionMs ?? 24 * 3600_000;
   }
 
   async create(login: SsoLogin, ttlMs: number): Promise<void> {
@@ -98,6 +105,10 @@ export class SsoRepository {
   }
 
   async putSession(session: SsoSession): Promise<void> {
+    await this.#db
+      .deleteFrom('sso_sessions')
+      .where('refresh_at', '<', this.#now() - this.#staleSessionMs)
+      .execute();
     const values = {
       tenant: session.tenant,
       key_name: session.keyName,

@@ -443,6 +443,26 @@ for (const backend of await testBackends()) {
       assert.equal(again.status, 401);
     });
 
+    it('keeps the client secret and the sign-in state encrypted in the database', async () => {
+      const { sql } = await import('kysely');
+      const db = s.database.handle.db;
+      const rows = [
+        ...(await sql<{ t: string }>`SELECT data AS t FROM sso_logins`.execute(db)).rows,
+        ...(await sql<{ t: string }>`SELECT refresh_token AS t FROM sso_sessions`.execute(db)).rows,
+        ...(await sql<{ t: string }>`SELECT spec AS t FROM objects`.execute(db)).rows,
+      ];
+      const sessions = (await sql<{ n: number }>`SELECT count(*) AS n FROM sso_sessions`.execute(db))
+        .rows[0]!;
+      assert.ok(Number(sessions.n) > 0, 'refresh tokens were stored');
+      assert.deepEqual(
+        rows.filter(
+          (r) =>
+            r.t.includes('strata-client-secret') || r.t.includes('"nonce"') || r.t.includes('"verifier"'),
+        ),
+        [],
+      );
+    });
+
     it('turns password sign-in off per tenant', async () => {
       await expectOk(
         s.call({
