@@ -105,6 +105,8 @@ export interface AppOptions {
   ssoRefreshEveryMs?: number;
   /** FIPS mode: passwords (argon2id) are refused everywhere; sign in with SSO or API keys. */
   fips?: boolean;
+  /** Single sign-ons a client address may start within `windowMs` (default 60 in 5 minutes). */
+  ssoStartLimits?: { max?: number; windowMs?: number };
 }
 
 export interface RouteInfo {
@@ -367,7 +369,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.fips ? { fips: true } : {}),
     guard: new LoginGuard({ attempts: options.loginAttempts, ...options.loginLimits }),
   });
-  if (sso) registerSsoRoutes(app, { sso, onWrite: () => hub.notify() });
+  if (sso) {
+    // Anonymous starts store state and may call the IdP: counted per address in the database, like sign-ins.
+    const starts = new LoginGuard({
+      attempts: options.loginAttempts,
+      maxFailures: options.ssoStartLimits?.max ?? 60,
+      windowMs: options.ssoStartLimits?.windowMs ?? 5 * 60_000,
+    });
+    registerSsoRoutes(app, {
+      sso,
+      onWrite: () => hub.notify(),
+      limitStarts: (ip) => starts.reserve({ account: `sso-start:${ip}`, address: `sso-start:${ip}` }),
+    });
+  }
   registerTenantAdminRoutes(app, { store: options.store, principal: principalOf, onboarding });
   registerResourceRoutes(app, {
     service,

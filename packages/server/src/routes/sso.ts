@@ -5,6 +5,8 @@ import { CALLBACK_PATH } from '../auth/sso/sso-service.js';
 export interface SsoRoutesOptions {
   sso: SsoService;
   onWrite?: () => void;
+  /** Counts a sign-in started from a client address (each stores state and may call the IdP); throws when over. */
+  limitStarts?: (address: string) => Promise<void>;
 }
 
 const Tenant = { type: 'string', minLength: 1, maxLength: 63 } as const;
@@ -50,6 +52,7 @@ export function registerSsoRoutes(app: FastifyInstance, o: SsoRoutesOptions): vo
       config: { public: true },
     },
     async (req, reply) => {
+      await o.limitStarts?.(req.ip);
       const url = await o.sso.authorize({ ...req.query, tenant: req.query.tenant ?? 'default' });
       return reply.redirect(url, 302);
     },
@@ -114,7 +117,10 @@ export function registerSsoRoutes(app: FastifyInstance, o: SsoRoutesOptions): vo
       },
       config: { public: true },
     },
-    async (req) => o.sso.deviceStart({ provider: req.body.provider, tenant: req.body.tenant ?? 'default' }),
+    async (req) => {
+      await o.limitStarts?.(req.ip);
+      return o.sso.deviceStart({ provider: req.body.provider, tenant: req.body.tenant ?? 'default' });
+    },
   );
 
   app.post<{ Body: { handle: string } }>(

@@ -349,6 +349,32 @@ for (const backend of await testBackends()) {
       assert.match(error, /user "admin" already exists and is not linked to this identity/);
     });
 
+    it('limits how many sign-ins one address starts (429), as every replica counts', async () => {
+      const limited = await startTestServer(backend, { ssoStartLimits: { max: 3 } });
+      try {
+        const { challenge } = verifierPair();
+        const statuses: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          const res = await limited.call({
+            method: 'GET',
+            url: `/v1/sso/authorize?provider=none&redirect=/x&challenge=${challenge}`,
+            key: null,
+          });
+          statuses.push(res.status);
+        }
+        assert.deepEqual(statuses, [404, 404, 404, 429]);
+        const device = await limited.call({
+          method: 'POST',
+          url: '/v1/sso/device',
+          key: null,
+          body: { provider: 'none' },
+        });
+        assert.equal(device.status, 429);
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('refuses bad starts: unknown provider, foreign redirect, bad challenge', async () => {
       const { challenge } = verifierPair();
       const unknown = await s.call({
