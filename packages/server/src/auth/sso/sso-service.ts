@@ -372,7 +372,13 @@ export class SsoService {
         });
       return true;
     } catch (err) {
-      if (err instanceof StrataError && err.code === 'STRATA_UNAVAILABLE') return true;
+      // The IdP refused (an OAuth error such as invalid_grant), or the identity it vouches for may no longer sign in:
+      // the session ends. An IdP that cannot be reached ends nothing; the refresh is tried again next time.
+      const refused =
+        err instanceof client.ResponseBodyError ||
+        (err instanceof StrataError && err.code === 'STRATA_UNAUTHENTICATED') ||
+        (err instanceof StrataError && err.code === 'STRATA_NOT_FOUND');
+      if (!refused) return true;
       await this.#endSession(tenant, keyName);
       return false;
     }

@@ -221,6 +221,67 @@ for (const backend of await testBackends()) {
       accounts.set('u-dana', { username: 'dana', groups: [] });
     });
 
+    it('keeps a session while its IdP cannot be reached, and ends the sessions of a disabled provider', async () => {
+      const other = await startTestIdp({
+        clients: [
+          { clientId: 'strata', clientSecret: 'strata-client-secret-0123456789', redirectUris: [CALLBACK] },
+        ],
+        accounts: new Map([['u-olga', { username: 'olga', groups: [] }]]),
+      });
+      let closed = false;
+      try {
+        await expectOk(
+          s.call({
+            method: 'POST',
+            url: '/v1/identityproviders',
+            body: {
+              metadata: { name: 'flaky' },
+              spec: {
+                issuer: other.issuer,
+                clientId: 'strata',
+                clientSecret: 'strata-client-secret-0123456789',
+              },
+            },
+          }),
+        );
+        const pair = verifierPair();
+        const start = await s.call({
+          method: 'GET',
+          url: `/v1/sso/authorize?provider=flaky&redirect=/sso/callback&challenge=${pair.challenge}`,
+          key: null,
+        });
+        const back = await new FormAgent().signIn(String(start.headers.location), 'u-olga', atCallback);
+        const code = new URL(String((await callback(back)).headers.location), PUBLIC_URL).searchParams.get(
+          'code',
+        );
+        const session = await expectOk(
+          s.call({
+            method: 'POST',
+            url: '/v1/sso/token',
+            key: null,
+            body: { code, verifier: pair.verifier },
+          }),
+        );
+        const token = session.body.token as string;
+        await other.close();
+        closed = true;
+        await new Promise((r) => setTimeout(r, 2100));
+        assert.equal((await whoami(token)).status, 200, 'an unreachable IdP ends nothing');
+        await expectOk(
+          s.call({
+            method: 'PATCH',
+            url: '/v1/identityproviders/flaky',
+            contentType: 'application/merge-patch+json',
+            body: { spec: { disabled: true } },
+          }),
+        );
+        await new Promise((r) => setTimeout(r, 2100));
+        assert.equal((await whoami(token)).status, 401, "a disabled provider's sessions end");
+      } finally {
+        if (!closed) await other.close();
+      }
+    });
+
     it('refuses a replayed state, a tampered code, a code of another client and a groups claim that is not a list', async () => {
       const before = await users();
       const { back } = await authorize('u-alice');
