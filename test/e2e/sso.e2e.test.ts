@@ -15,7 +15,13 @@ import { runCli } from '@strata/cli';
 import { FormAgent, startTestIdp, type TestAccount, type TestIdp } from '@strata/testing/oidc-provider';
 import type { Browser, Page } from 'playwright-core';
 import { api, type Api } from './support/api.js';
-import { consoleFor, launchBrowser, screenshot } from './support/browser.js';
+import {
+  consoleFor,
+  describeViolations,
+  launchBrowser,
+  screenshot,
+  seriousViolations,
+} from './support/browser.js';
 import { freePort, startServerProcess, type ServerProcess } from './support/server-process.js';
 
 type PageGlobals = { sessionStorage: { getItem(k: string): string | null } };
@@ -30,6 +36,7 @@ describe('single sign-on in the console and the CLI', () => {
     ['u-alice', { username: 'alice', email: 'alice@example.com', groups: ['platform'] }],
     ['u-victor', { username: 'victor', groups: ['auditors'] }],
     ['u-dana', { username: 'dana', groups: ['platform'] }],
+    ['u-mallory', { username: 'mallory', groups: 'platform' }],
   ]);
 
   before(async () => {
@@ -164,6 +171,33 @@ describe('single sign-on in the console and the CLI', () => {
       assert.equal(await createClusterButtons(page), 0);
     } finally {
       await context.close();
+    }
+  });
+
+  it("shows the server's reason when a sign-in is refused, and creates no user", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url);
+      await page.getByRole('button', { name: 'Sign in with Corp SSO' }).waitFor();
+      const atSignIn = await seriousViolations(page);
+      assert.equal(atSignIn.length, 0, describeViolations(atSignIn));
+      await page.getByRole('button', { name: 'Sign in with Corp SSO' }).click();
+      await page.locator('input[name="login"]').fill('u-mallory');
+      await page.locator('input[name="password"]').fill('any password');
+      await page.locator('button[type="submit"]').click();
+      await page.locator('button[type="submit"]', { hasText: /Continue/ }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor({ timeout: 30_000 });
+      assert.match(
+        (await alert.textContent()) ?? '',
+        /the claim "groups" \(the groups\) is not a list of strings/,
+      );
+      await screenshot(page, 'sso-02-refused');
+      const atRefusal = await seriousViolations(page);
+      assert.equal(atRefusal.length, 0, describeViolations(atRefusal));
+      assert.equal((await admin.call('GET', '/v1/users/mallory')).status, 404);
+    } finally {
+      await page.close();
     }
   });
 
