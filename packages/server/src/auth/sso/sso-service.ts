@@ -1,12 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { StrataError, type Resource } from '@strata/api';
+import { StrataError } from '@strata/api';
 import type { EgressPolicy } from '@strata/core';
-import { listAll, type ResourceRepository, type SsoRepository } from '@strata/store';
+import type { ResourceRepository, SsoRepository } from '@strata/store';
 import * as client from 'openid-client';
 import type { SecretCipher } from '../../resources/secret-fields.js';
 import { mintSession, type Session } from '../sessions.js';
-import { ADMINS_TEAM } from '../tenant-onboarding.js';
-import { describeOidcError, discover, providerSettings, type ProviderSettings } from './oidc-config.js';
+import { describeOidcError, type ProviderSettings } from './oidc-config.js';
+import { SsoProviders } from './sso-providers.js';
 import { identityFromClaims, provisionUser } from './sso-identity.js';
 
 export interface SsoServiceOptions {
@@ -61,10 +61,11 @@ function badRequest(message: string): StrataError {
  */
 export class SsoService {
   readonly #o: SsoServiceOptions;
-  readonly #configs = new Map<string, { at: number; config: Promise<client.Configuration> }>();
+  readonly #providers: SsoProviders;
 
   constructor(options: SsoServiceOptions) {
     this.#o = options;
+    this.#providers = new SsoProviders(options);
   }
 
   #now(): number {
@@ -72,49 +73,13 @@ export class SsoService {
   }
 
   /** The enabled providers of a tenant (for sign-in pages: names only). */
-  async providers(tenant: string): Promise<{ name: string; displayName: string }[]> {
-    const all = await listAll(this.#o.store, { tenant, projects: '*' }, { kind: 'IdentityProvider' });
-    return all
-      .filter((p) => p.spec.disabled !== true)
-      .map((p) => ({
-        name: p.metadata.name,
-        displayName: typeof p.spec.displayName === 'string' ? p.spec.displayName : p.metadata.name,
-      }));
-  }
-
-  async #provider(tenant: string, name: string): Promise<{ idp: Resource; settings: ProviderSettings }> {
-    const idp = await this.#o.store.get(
-      { tenant, projects: '*' },
-      { kind: 'IdentityProvider', tenant, project: '', name },
-    );
-    if (!idp || idp.spec.disabled === true || idp.metadata.deletedAt)
-      throw new StrataError('STRATA_NOT_FOUND', `tenant "${tenant}" has no identity provider "${name}"`);
-    const settings = providerSettings(idp, this.#o.cipher);
-    // The IdP group named as the tenant's first administrator maps to the team `admins` (bound to tenant-admin).
-    const tenantObject = await this.#o.store.get(
-      { tenant: '', projects: '*' },
-      { kind: 'Tenant', tenant: '', project: '', name: tenant },
-    );
-    const adminGroup = (tenantObject?.spec.admin as { group?: string } | undefined)?.group;
-    if (adminGroup)
-      settings.groupMappings = [...settings.groupMappings, { group: adminGroup, team: ADMINS_TEAM }];
-    return { idp, settings };
-  }
-
-  /** The provider's openid-client configuration, read again when the provider changes or after 5 minutes. */
-  async #config(idp: Resource, settings: ProviderSettings): Promise<client.Configuration> {
-    const key = `${idp.metadata.uid}@${idp.metadata.resourceVersion}`;
-    const cached = this.#configs.get(key);
-    if (cached && this.#now() - cached.at < 5 * 60_000) return cached.config;
-    const config = discover(settings, { egress: this.#o.egress });
-    this.#configs.set(key, { at: this.#now(), config });
-    config.catch(() => this.#configs.delete(key));
-    return config;
+  providers(tenant: string): Promise<{ name: string; displayName: string }[]> {
+    return this.#providers.list(tenant);
   }
 
   /** Checks a provider's settings by discovery (when it is written): throws a clear error when it cannot be used. */
   async check(settings: ProviderSettings): Promise<void> {
-    await discover(settings, { egress: this.#o.egress });
+    await this.#providers.check(settings);
   }
 
   #redirectUri(): string {
@@ -134,8 +99,7 @@ export class SsoService {
       throw badRequest(
         'redirect must be a path on this server (e.g. /sso/callback) or a loopback URL (http://127.0.0.1:PORT/...)',
       );
-    const { idp, settings } = await this.#provider(input.tenant, input.provider);
-    const config = await this.#config(idp, settings);
+    const { settings, config } = await this.#providers.resolve(input.tenant, input.provider);
     const state = client.randomState();
     const data: AuthorizeData = {
       nonce: client.randomNonce(),
@@ -178,8 +142,7 @@ export class SsoService {
     const data = JSON.parse(this.#o.cipher.decrypt(row.data)) as AuthorizeData;
     const back = new URL(data.redirect, this.#o.publicUrl());
     try {
-      const { idp, settings } = await this.#provider(row.tenant, row.provider);
-      const config = await this.#config(idp, settings);
+      const { settings, config } = await this.#providers.resolve(row.tenant, row.provider);
       const current = new URL(`${this.#redirectUri()}?${search.toString()}`);
       const tokens = await client
         .authorizationCodeGrant(config, current, {
@@ -231,8 +194,7 @@ export class SsoService {
 
   /** Starts a device sign-in (headless machines): the code the user enters at the IdP. */
   async deviceStart(input: { tenant: string; provider: string }): Promise<DeviceStart> {
-    const { idp, settings } = await this.#provider(input.tenant, input.provider);
-    const config = await this.#config(idp, settings);
+    const { settings, config } = await this.#providers.resolve(input.tenant, input.provider);
     if (!config.serverMetadata().device_authorization_endpoint)
       throw badRequest(
         `identity provider "${input.provider}" does not offer the device flow; use the browser sign-in`,
@@ -282,8 +244,7 @@ export class SsoService {
         'this device sign-in is unknown, finished or expired; start again',
       );
     const started = JSON.parse(this.#o.cipher.decrypt(row.data)) as client.DeviceAuthorizationResponse;
-    const { idp, settings } = await this.#provider(row.tenant, row.provider);
-    const config = await this.#config(idp, settings);
+    const { settings, config } = await this.#providers.resolve(row.tenant, row.provider);
     const signal = AbortSignal.timeout(((started.interval ?? 5) + 10) * 1000);
     let tokens: Awaited<ReturnType<typeof client.pollDeviceAuthorizationGrant>>;
     try {
@@ -355,8 +316,7 @@ export class SsoService {
     const every = this.#o.refreshEveryMs ?? 5 * 60_000;
     if (!(await this.#o.logins.claimRefresh(tenant, keyName, this.#now() + every))) return true;
     try {
-      const { idp, settings } = await this.#provider(tenant, stored.provider);
-      const config = await this.#config(idp, settings);
+      const { settings, config } = await this.#providers.resolve(tenant, stored.provider);
       const tokens = await client.refreshTokenGrant(config, this.#o.cipher.decrypt(stored.refreshToken));
       const claims = tokens.claims() as unknown as Record<string, unknown> | undefined;
       if (claims) {
