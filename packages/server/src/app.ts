@@ -370,16 +370,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     guard: new LoginGuard({ attempts: options.loginAttempts, ...options.loginLimits }),
   });
   if (sso) {
-    // Anonymous starts store state and may call the IdP: counted per address in the database, like sign-ins.
-    const starts = new LoginGuard({
-      attempts: options.loginAttempts,
-      maxFailures: options.ssoStartLimits?.max ?? 60,
-      windowMs: options.ssoStartLimits?.windowMs ?? 5 * 60_000,
-    });
     registerSsoRoutes(app, {
       sso,
       onWrite: () => hub.notify(),
-      limitStarts: (ip) => starts.reserve({ account: `sso-start:${ip}`, address: `sso-start:${ip}` }),
+      starts: { attempts: options.loginAttempts, ...options.ssoStartLimits },
     });
   }
   registerTenantAdminRoutes(app, { store: options.store, principal: principalOf, onboarding });

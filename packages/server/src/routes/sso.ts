@@ -1,12 +1,14 @@
+import type { LoginAttemptRepository } from '@strata/store';
 import type { FastifyInstance } from 'fastify';
+import { LoginGuard } from '../auth/login-guard.js';
 import type { SsoService } from '../auth/sso/sso-service.js';
 import { CALLBACK_PATH } from '../auth/sso/sso-service.js';
 
 export interface SsoRoutesOptions {
   sso: SsoService;
   onWrite?: () => void;
-  /** Counts a sign-in started from a client address (each stores state and may call the IdP); throws when over. */
-  limitStarts?: (address: string) => Promise<void>;
+  /** Where sign-ins started per client address are counted, and how many are allowed (default 60 in 5 minutes). */
+  starts: { attempts: LoginAttemptRepository; max?: number; windowMs?: number };
 }
 
 const Tenant = { type: 'string', minLength: 1, maxLength: 63 } as const;
@@ -18,6 +20,14 @@ const Secret = { type: 'string', minLength: 32, maxLength: 256 } as const;
  * handle plus the verifier only the client that started the sign-in knows.
  */
 export function registerSsoRoutes(app: FastifyInstance, o: SsoRoutesOptions): void {
+  // Anonymous starts store state and may call the IdP: counted per address in the database, like sign-ins.
+  const starts = new LoginGuard({
+    attempts: o.starts.attempts,
+    maxFailures: o.starts.max ?? 60,
+    windowMs: o.starts.windowMs ?? 5 * 60_000,
+  });
+  const limitStarts = (ip: string) =>
+    starts.reserve({ account: `sso-start:${ip}`, address: `sso-start:${ip}` });
   app.get<{ Querystring: { tenant?: string } }>(
     '/v1/sso/providers',
     {
@@ -52,7 +62,7 @@ export function registerSsoRoutes(app: FastifyInstance, o: SsoRoutesOptions): vo
       config: { public: true },
     },
     async (req, reply) => {
-      await o.limitStarts?.(req.ip);
+      await limitStarts(req.ip);
       const url = await o.sso.authorize({ ...req.query, tenant: req.query.tenant ?? 'default' });
       return reply.redirect(url, 302);
     },
@@ -118,7 +128,7 @@ export function registerSsoRoutes(app: FastifyInstance, o: SsoRoutesOptions): vo
       config: { public: true },
     },
     async (req) => {
-      await o.limitStarts?.(req.ip);
+      await limitStarts(req.ip);
       return o.sso.deviceStart({ provider: req.body.provider, tenant: req.body.tenant ?? 'default' });
     },
   );
