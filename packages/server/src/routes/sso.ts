@@ -1,5 +1,5 @@
 import type { LoginAttemptRepository } from '@strata/store';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LoginGuard } from '../auth/login-guard.js';
 import type { SsoService } from '../auth/sso/sso-service.js';
 import { CALLBACK_PATH } from '../auth/sso/sso-service.js';
@@ -83,6 +83,10 @@ export function registerSsoRoutes(app: FastifyInstance, o: SsoRoutesOptions): vo
         },
       },
       config: { public: true, anyQuery: true },
+      // The query holds the IdP's authorization code and our state: never logged.
+      logSerializers: {
+        req: (req: FastifyRequest) => ({ method: req.method, url: CALLBACK_PATH, remoteAddress: req.ip }),
+      },
     },
     async (req, reply) => {
       const search = new URLSearchParams(req.url.split('?')[1] ?? '');

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
 import { testBackends } from '@strata/testing';
 import { LoginAttemptRepository, SsoRepository } from '@strata/store';
 import { buildApp } from '../../app.js';
@@ -333,10 +335,17 @@ for (const backend of await testBackends()) {
     });
 
     it('finishes on one server a sign-in another server over the same database started', async () => {
+      const log: string[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          log.push(chunk.toString('utf8'));
+          done();
+        },
+      });
       const second = await buildApp({
         store: s.store,
         cipher: s.cipher,
-        logger: false,
+        logger: pino({ level: 'trace' }, sink),
         loginAttempts: new LoginAttemptRepository({ db: s.database.handle.db }),
         sso: new SsoRepository({ db: s.database.handle.db }),
         egress: TEST_EGRESS_POLICY,
@@ -352,6 +361,12 @@ for (const backend of await testBackends()) {
         assert.equal(session.body.user, 'alice');
         // The state is used up for both.
         assert.equal((await callback(back)).status, 400);
+        // Neither the IdP's code nor the state reach the log.
+        const sent = new URL(back).searchParams;
+        const text = log.join('');
+        assert.ok(text.includes('/v1/sso/callback'), 'the request was logged');
+        for (const secret of [sent.get('code')!, sent.get('state')!, code])
+          assert.ok(!text.includes(secret), 'a one-time value is in the log');
       } finally {
         await second.app.close();
       }
