@@ -2,7 +2,8 @@
  * Single sign-on against a real OpenID Provider (oidc-provider on 127.0.0.1): browser flow with PKCE, just-in-time
  * users, group → team mapping (changes at the next sign-in and at refresh), a viewer group that cannot write, the
  * device flow, sessions ending when the IdP refuses the refresh, and the refusals (wrong or unreachable issuer,
- * replayed state, tampered or expired codes, a code of another client, a groups claim that is not a list).
+ * replayed state, tampered or expired codes, a code of another client, a groups claim that is not a list). Token
+ * checks themselves (signature, issuer, audience, expiry, nonce) are openid-client's.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -416,6 +417,46 @@ for (const backend of await testBackends()) {
       assert.deepEqual(me.body.tenantPermissions, ['*.*']);
       const admins = await expectOk(s.call({ method: 'GET', url: '/v1/tenants/initech/admins' }));
       assert.deepEqual(admins.body.items, [{ user: 'ines', via: 'team:admins' }]);
+    });
+
+    it('refuses an authorization code that expired before it came back', async () => {
+      const slow = await startTestIdp({
+        clients: [
+          { clientId: 'strata', clientSecret: 'strata-client-secret-0123456789', redirectUris: [CALLBACK] },
+        ],
+        accounts: new Map([['u-sam', { username: 'sam-sso', groups: [] }]]),
+        codeTtlSeconds: 1,
+      });
+      try {
+        await expectOk(
+          s.call({
+            method: 'POST',
+            url: '/v1/identityproviders',
+            body: {
+              metadata: { name: 'slow' },
+              spec: {
+                issuer: slow.issuer,
+                clientId: 'strata',
+                clientSecret: 'strata-client-secret-0123456789',
+              },
+            },
+          }),
+        );
+        const pair = verifierPair();
+        const start = await s.call({
+          method: 'GET',
+          url: `/v1/sso/authorize?provider=slow&redirect=/sso/callback&challenge=${pair.challenge}`,
+          key: null,
+        });
+        const back = await new FormAgent().signIn(String(start.headers.location), 'u-sam', atCallback);
+        await new Promise((r) => setTimeout(r, 2100));
+        const res = await callback(back);
+        const error = new URL(String(res.headers.location), PUBLIC_URL).searchParams.get('error') ?? '';
+        assert.match(error, /single sign-on refused: invalid_grant/);
+        assert.equal((await s.call({ method: 'GET', url: '/v1/users/sam-sso' })).status, 404);
+      } finally {
+        await slow.close();
+      }
     });
 
     it('never takes over a local user of the same name', async () => {
