@@ -53,6 +53,16 @@ export const TenantAdmin = Type.Object(
           'An IdP group whose members become tenant admins at sign-in (mapped to the team `admins`).',
       }),
     ),
+    sso: Type.Optional(
+      Type.Object(
+        { provider: Name, subject: Type.String({ minLength: 1, maxLength: 255 }) },
+        {
+          additionalProperties: false,
+          description:
+            'With `user`: the user signs in through this IdentityProvider (once the tenant has it) as this subject (`sub`), and gets no password.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

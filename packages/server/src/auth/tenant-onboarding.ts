@@ -26,7 +26,9 @@ export type Onboarded = {
  * to it at every sign-in.
  */
 export async function onboardTenant(o: OnboardingOptions, tenant: Resource): Promise<Onboarded> {
-  const admin = tenant.spec.admin as { user?: string; email?: string; group?: string } | undefined;
+  const admin = tenant.spec.admin as
+    | { user?: string; email?: string; group?: string; sso?: { provider: string; subject: string } }
+    | undefined;
   if (!admin || (!admin.user && !admin.group)) return {};
   const name = tenant.metadata.name;
   const scope = { tenant: name, projects: '*' as const };
@@ -39,7 +41,11 @@ export async function onboardTenant(o: OnboardingOptions, tenant: Resource): Pro
       scope,
       {
         key: at('User', admin.user),
-        spec: { displayName: 'Administrator', ...(admin.email ? { email: admin.email } : {}) },
+        spec: {
+          displayName: 'Administrator',
+          ...(admin.email ? { email: admin.email } : {}),
+          ...(admin.sso ? { sso: admin.sso } : {}),
+        },
       },
       actor,
     );
@@ -62,7 +68,8 @@ export async function onboardTenant(o: OnboardingOptions, tenant: Resource): Pro
     },
     actor,
   );
-  if (!admin.user || !o.links) return {};
+  // A user linked to an IdP subject signs in there: no password.
+  if (!admin.user || admin.sso || !o.links) return {};
   const token = randomBytes(32).toString('base64url');
   await o.links.create(
     {

@@ -243,6 +243,28 @@ for (const backend of await testBackends()) {
       assert.equal(denied.status, 403);
     });
 
+    it('a tenant can name its first admin by IdP subject: linked, no password token', async () => {
+      const created = await expectOk(
+        s.call({
+          method: 'POST',
+          url: '/v1/tenants',
+          body: {
+            metadata: { name: 'umbrella' },
+            spec: { admin: { user: 'alice', sso: { provider: 'corp', subject: 'u-alice' } } },
+          },
+        }),
+      );
+      assert.equal(created.body.adminPasswordToken, undefined);
+      const admins = await expectOk(s.call({ method: 'GET', url: '/v1/tenants/umbrella/admins' }));
+      assert.deepEqual(admins.body.items, [{ user: 'alice', via: 'team:admins' }]);
+      const alice = await s.store.get(
+        { tenant: 'umbrella', projects: '*' },
+        { kind: 'User', tenant: 'umbrella', project: '', name: 'alice' },
+      );
+      assert.deepEqual(alice?.spec.sso, { provider: 'corp', subject: 'u-alice' });
+      assert.equal(alice?.spec.password, undefined);
+    });
+
     it('a tenant can name an IdP group as its administrators instead', async () => {
       const created = await expectOk(
         s.call({
