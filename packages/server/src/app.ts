@@ -376,7 +376,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       starts: { attempts: options.loginAttempts, ...options.ssoStartLimits },
     });
   }
-  registerTenantAdminRoutes(app, { store: options.store, principal: principalOf, onboarding });
+  registerTenantAdminRoutes(app, { store: options.store, service, principal: principalOf, onboarding });
   registerResourceRoutes(app, {
     service,
     hub,

@@ -1,11 +1,14 @@
-import { StrataError, grants } from '@strata/api';
+import { IdentityProviderKind, StrataError, grants } from '@strata/api';
 import { listAll, type ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal } from '../auth/principal.js';
+import { systemPrincipal, type Principal } from '../auth/principal.js';
+import type { ResourceService } from '../resources/resource-service.js';
 import { setPasswordWithToken, type OnboardingOptions } from '../auth/tenant-onboarding.js';
 
 export interface TenantAdminRoutesOptions {
   store: ResourceRepository;
+  /** Writes an IdentityProvider into another tenant (onboarding), with every rule of a normal write. */
+  service: ResourceService;
   principal: (req: FastifyRequest) => Principal;
   onboarding: OnboardingOptions;
 }
@@ -67,6 +70,45 @@ export function registerTenantAdminRoutes(app: FastifyInstance, o: TenantAdminRo
         return object?.kind === 'Tenant' && object.name === req.params.name;
       });
       return { tenant: req.params.name, items };
+    },
+  );
+
+  app.post<{ Params: { name: string } }>(
+    '/v1/tenants/:name/identityproviders',
+    {
+      schema: {
+        tags: ['Tenancy'],
+        summary:
+          "Connects a tenant's first identity provider (onboarding an SSO-only tenant): an IdentityProvider created in that tenant",
+        params: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', minLength: 1, maxLength: 63 } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const caller = o.principal(req);
+      if (!grants(caller.tenantPermissions, 'tenant', 'update'))
+        throw new StrataError(
+          'STRATA_FORBIDDEN',
+          "connecting a tenant's identity provider needs permission tenant.update",
+        );
+      const tenant = req.params.name;
+      const t = await o.store.get(
+        { tenant: '', projects: '*' },
+        { kind: 'Tenant', tenant: '', project: '', name: tenant },
+      );
+      if (!t || t.metadata.deletedAt)
+        throw new StrataError('STRATA_NOT_FOUND', `tenant "${tenant}" not found`);
+      // Written as the platform inside that tenant, signed with the system admin's name in the audit log.
+      const principal = { ...systemPrincipal(tenant, 'onboarding'), name: `${caller.tenant}/${caller.name}` };
+      const created = await o.service.create(
+        { principal, requestId: req.id },
+        { kind: IdentityProviderKind },
+        req.body,
+      );
+      return reply.code(201).send(created);
     },
   );
 

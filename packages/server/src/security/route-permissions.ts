@@ -119,6 +119,7 @@ export const ROUTE_PERMISSIONS: Readonly<Table> = {
   'POST /v1/password-set': rule('public'),
   'GET /v1/tenants/:name/admins': rule('system', 'tenant.get'),
   'GET /v1/tenants/:name/auditentries': rule('system', 'tenant.get'),
+  'POST /v1/tenants/:name/identityproviders': rule('system', 'tenant.update'),
   'GET /v1/whoami': rule('authenticated'),
   'GET /v1/openapi.json': rule('authenticated'),
 

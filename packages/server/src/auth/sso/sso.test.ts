@@ -15,7 +15,13 @@ import { pino } from 'pino';
 import { testBackends } from '@strata/testing';
 import { LoginAttemptRepository, SsoRepository } from '@strata/store';
 import { buildApp } from '../../app.js';
-import { expectOk, startTestServer, TEST_EGRESS_POLICY, type TestServer } from '../../test/harness.js';
+import {
+  createUserWithRole,
+  expectOk,
+  startTestServer,
+  TEST_EGRESS_POLICY,
+  type TestServer,
+} from '../../test/harness.js';
 import { FormAgent, startTestIdp, type TestAccount, type TestIdp } from '@strata/testing/oidc-provider';
 
 const PUBLIC_URL = 'http://127.0.0.1:7080';
@@ -381,20 +387,35 @@ for (const backend of await testBackends()) {
           body: { metadata: { name: 'initech' }, spec: { admin: { group: 'initech-admins' } } },
         }),
       );
-      // The tenant's IdP, as its own admins would write it (sealed like every secret field).
-      await s.store.create(
-        { tenant: 'initech', projects: '*' },
-        {
-          key: { kind: 'IdentityProvider', tenant: 'initech', project: '', name: 'corp' },
-          spec: {
-            issuer: idp.issuer,
-            clientId: 'strata',
-            clientSecret: s.cipher.encrypt(JSON.stringify('strata-client-secret-0123456789')),
-            scopes: ['openid', 'profile', 'groups'],
+      // The system admin connects the new tenant's IdP (no one in the tenant could yet).
+      await expectOk(
+        s.call({
+          method: 'POST',
+          url: '/v1/tenants/initech/identityproviders',
+          body: {
+            metadata: { name: 'corp' },
+            spec: {
+              issuer: idp.issuer,
+              clientId: 'strata',
+              clientSecret: 'strata-client-secret-0123456789',
+              scopes: ['openid', 'profile', 'groups'],
+            },
           },
-        },
-        { name: 'test' },
+        }),
       );
+      const stored = await s.store.get(
+        { tenant: 'initech', projects: '*' },
+        { kind: 'IdentityProvider', tenant: 'initech', project: '', name: 'corp' },
+      );
+      assert.ok(!JSON.stringify(stored?.spec).includes('strata-client-secret'), 'the secret is sealed');
+      const tenantAdmin = await createUserWithRole(s, { user: 'not-system', role: 'tenant-admin' });
+      const denied = await s.call({
+        method: 'POST',
+        url: '/v1/tenants/initech/identityproviders',
+        key: tenantAdmin,
+        body: { metadata: { name: 'evil' }, spec: { issuer: idp.issuer, clientId: 'strata' } },
+      });
+      assert.equal(denied.status, 403);
       accounts.set('u-ines', { username: 'ines', groups: ['initech-admins'] });
       const pair = verifierPair();
       const start = await s.call({
