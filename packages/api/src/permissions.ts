@@ -2,6 +2,9 @@
  * Does a set of `kind.verb` patterns (with `*` wildcards) grant `kind.verb`? Pure; the server decides with it and
  * the console uses it to hide actions the server would refuse.
  */
+/** Kinds a `*` kind never grants: tenant management, and the server's process-wide metrics (every tenant's traffic). */
+export const EXPLICIT_ONLY_KINDS: ReadonlySet<string> = new Set(['tenant', 'metrics']);
+
 export function grants(patterns: Iterable<string>, kind: string, verb: string): boolean {
   const k = kind.toLowerCase();
   for (const p of patterns) {
@@ -9,8 +12,8 @@ export function grants(patterns: Iterable<string>, kind: string, verb: string): 
     const pk = p.slice(0, dot);
     const pv = p.slice(dot + 1);
     if ((pk === '*' || pk === k) && (pv === '*' || pv === verb)) {
-      // The wildcard kind never grants tenant management: that needs `tenant.*` explicitly.
-      if (pk === '*' && k === 'tenant') continue;
+      // The wildcard kind never grants tenant management or metrics: they need `tenant.*` / `metrics.get` by name.
+      if (pk === '*' && EXPLICIT_ONLY_KINDS.has(k)) continue;
       return true;
     }
   }

@@ -1,6 +1,7 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { KINDS } from '@strata/api';
 import { registerApply } from './commands/apply.js';
+import { registerAudit } from './commands/audit.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerDelete } from './commands/delete.js';
 import { registerDescribe } from './commands/describe.js';
@@ -56,6 +57,7 @@ environment wins over the config file). Exit codes: 0 ok, 1 error, 2 usage, 3 se
   registerPack(program, context);
   registerCluster(program, context);
   registerImport(program, context);
+  registerAudit(program, context);
   configureSubcommands(program, io, 'strata');
   return { program, context };
 }

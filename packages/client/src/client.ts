@@ -24,6 +24,9 @@ import type {
   PatchOptions,
   LoginRequest,
   LoginResult,
+  SsoDevicePoll,
+  SsoDeviceStart,
+  SsoProvider,
   PackFiles,
   PackPushResult,
   PackImportResult,
@@ -320,6 +323,64 @@ export class StrataClient {
       method: 'POST',
       path: '/v1/login',
       body: request,
+      signal: options.signal,
+    });
+  }
+
+  /** The identity providers a tenant's users can sign in with (public). */
+  async ssoProviders(tenant?: string, options: CallOptions = {}): Promise<SsoProvider[]> {
+    const r = await this.request<{ items: SsoProvider[] }>({
+      method: 'GET',
+      path: '/v1/sso/providers',
+      ...(tenant ? { query: { tenant } } : {}),
+      signal: options.signal,
+    });
+    return r.items;
+  }
+
+  /**
+   * Where a browser starts a single sign-on: the server redirects it to the provider, then back to `redirect` with
+   * `?code=` (or `?error=`); collect the session with `ssoToken(code, verifier)`, where `challenge` is the
+   * base64url SHA-256 of `verifier`.
+   */
+  ssoAuthorizeUrl(o: { provider: string; redirect: string; challenge: string; tenant?: string }): string {
+    const q = new URLSearchParams({
+      provider: o.provider,
+      redirect: o.redirect,
+      challenge: o.challenge,
+      ...(o.tenant ? { tenant: o.tenant } : {}),
+    });
+    return `${this.server}/v1/sso/authorize?${q.toString()}`;
+  }
+
+  async ssoToken(code: string, verifier: string, options: CallOptions = {}): Promise<LoginResult> {
+    return this.request<LoginResult>({
+      method: 'POST',
+      path: '/v1/sso/token',
+      body: { code, verifier },
+      signal: options.signal,
+    });
+  }
+
+  async ssoDeviceStart(
+    provider: string,
+    tenant?: string,
+    options: CallOptions = {},
+  ): Promise<SsoDeviceStart> {
+    return this.request<SsoDeviceStart>({
+      method: 'POST',
+      path: '/v1/sso/device',
+      body: { provider, ...(tenant ? { tenant } : {}) },
+      signal: options.signal,
+    });
+  }
+
+  /** Waits one polling interval at the server for the device sign-in: pending, or the session. */
+  async ssoDevicePoll(handle: string, options: CallOptions = {}): Promise<SsoDevicePoll> {
+    return this.request<SsoDevicePoll>({
+      method: 'POST',
+      path: '/v1/sso/device/token',
+      body: { handle },
       signal: options.signal,
     });
   }

@@ -94,6 +94,24 @@ export interface LoginResult {
   tenant: string;
 }
 
+/** A tenant's identity provider, as sign-in pages list them. */
+export interface SsoProvider {
+  name: string;
+  displayName: string;
+}
+
+/** A device sign-in started (`POST /v1/sso/device`): show the code and where to enter it, then poll with `handle`. */
+export interface SsoDeviceStart {
+  handle: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete?: string;
+  intervalSeconds: number;
+  expiresAt: string;
+}
+
+export type SsoDevicePoll = { status: 'pending' } | ({ status: 'complete' } & LoginResult);
+
 export interface WhoAmI {
   user: string;
   tenant: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testBackends } from '@strata/testing';
-import { startTestServer, type TestServer } from './test/harness.js';
+import { createUserWithRole, startTestServer, type TestServer } from './test/harness.js';
 
 for (const backend of await testBackends()) {
   describe(`resource API on ${backend.name}`, () => {
@@ -231,6 +231,17 @@ for (const backend of await testBackends()) {
       const metrics = await s.call({ method: 'GET', url: '/metrics' });
       assert.match(metrics.text, /strata_http_request_duration_seconds_bucket/);
       assert.equal((await s.call({ method: 'GET', url: '/metrics', key: null })).status, 401);
+    });
+
+    it("serves /metrics only to holders of metrics.get, which a tenant admin's *.* does not give", async () => {
+      const tenantAdmin = await createUserWithRole(s, { user: 'metrics-ta', role: 'tenant-admin' });
+      const denied = await s.call({ method: 'GET', url: '/metrics', key: tenantAdmin });
+      assert.equal(denied.status, 403);
+      assert.match(denied.text, /metrics\.get/);
+      const scraper = await createUserWithRole(s, { user: 'scraper', role: 'metrics-reader' });
+      const scraped = await s.call({ method: 'GET', url: '/metrics', key: scraper });
+      assert.equal(scraped.status, 200);
+      assert.match(scraped.text, /strata_http_request_duration_seconds_bucket/);
     });
   });
 }

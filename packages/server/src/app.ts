@@ -7,6 +7,7 @@ import type {
   ImportLinkRepository,
   LoginAttemptRepository,
   ResourceRepository,
+  SsoRepository,
 } from '@strata/store';
 import Fastify, {
   type FastifyBaseLogger,
@@ -33,6 +34,12 @@ import { clientErrorAnswer, type HttpLimits, DEFAULT_HTTP_LIMITS } from './http/
 import { ResourceService, type RequestContext } from './resources/resource-service.js';
 import type { SecretCipher } from './resources/secret-fields.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerSsoRoutes } from './routes/sso.js';
+import { registerTenantAdminRoutes } from './routes/tenant-admins.js';
+import { onboardTenant } from './auth/tenant-onboarding.js';
+import { SsoService } from './auth/sso/sso-service.js';
+import { identityProviderHooks } from './auth/sso/identity-provider-hooks.js';
+import { DEFAULT_EGRESS_POLICY, type EgressPolicy } from '@strata/core';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerResourceRoutes } from './routes/resources.js';
 import { ChangeHub } from './watch/change-hub.js';
@@ -89,6 +96,18 @@ export interface AppOptions {
   agentServerUrl?: () => string;
   /** One-time import links (same database as `store`); with `clusterAgents`, enables the import-link routes. */
   importLinks?: ImportLinkRepository;
+  /** Single sign-on state (same database as `store`): enables IdentityProviders and the /v1/sso routes. */
+  sso?: SsoRepository;
+  /** Where the server may connect on a user's behalf (identity providers' issuers). Default: public addresses. */
+  egress?: EgressPolicy;
+  /** The URL browsers reach this server at (default: agentServerUrl). */
+  publicUrl?: () => string;
+  /** How often SSO sessions are refreshed at their IdP (default 5 minutes). */
+  ssoRefreshEveryMs?: number;
+  /** FIPS mode: passwords (argon2id) are refused everywhere; sign in with SSO or API keys. */
+  fips?: boolean;
+  /** Single sign-ons a client address may start within `windowMs` (default 60 in 5 minutes). */
+  ssoStartLimits?: { max?: number; windowMs?: number };
 }
 
 export interface RouteInfo {
@@ -117,6 +136,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route needs no API key (probes, sign-in). */
     public?: boolean;
+    /** The route accepts query parameters it does not declare (an identity provider's redirect). */
+    anyQuery?: boolean;
   }
 }
 
@@ -164,7 +185,27 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const principals = new PrincipalLoader({ store: options.store });
-  const authenticator = new Authenticator({ store: options.store, principals });
+  const agentServerUrl = options.agentServerUrl ?? (() => 'http://127.0.0.1:7080');
+  const authenticator: Authenticator = new Authenticator({
+    store: options.store,
+    principals,
+    // Sessions made by single sign-on end when their IdP refuses a refresh.
+    ssoSession: (tenant, keyName) => (sso ? sso.refresh(tenant, keyName) : Promise.resolve(true)),
+  });
+  const sso = options.sso
+    ? new SsoService({
+        store: options.store,
+        logins: options.sso,
+        cipher: options.cipher,
+        egress: options.egress ?? DEFAULT_EGRESS_POLICY,
+        publicUrl: options.publicUrl ?? agentServerUrl,
+        onAccessChange: (tenant) => {
+          principals.invalidate(tenant);
+          authenticator.invalidate(tenant);
+        },
+        ...(options.ssoRefreshEveryMs ? { refreshEveryMs: options.ssoRefreshEveryMs } : {}),
+      })
+    : undefined;
   const hub = new ChangeHub({
     store: options.store,
     ...(options.watchPollIntervalMs ? { pollIntervalMs: options.watchPollIntervalMs } : {}),
@@ -179,7 +220,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
         ...(options.agentTimeoutMs ? { agentTimeoutMs: options.agentTimeoutMs } : {}),
       })
     : undefined;
-  const agentServerUrl = options.agentServerUrl ?? (() => 'http://127.0.0.1:7080');
+  const onboarding = {
+    store: options.store,
+    cipher: options.cipher,
+    // FIPS mode: no password links (a first admin signs in through the tenant's IdP group).
+    ...(options.sso && !options.fips ? { links: options.sso } : {}),
+  };
   const service = new ResourceService({
     store: options.store,
     cipher: options.cipher,
@@ -197,11 +243,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
       Cluster: clusterHooks({ catalogs, providers, cipher: options.cipher }),
       Pack: packHooks(),
       PackSource: packSourceHooks(),
+      ...(sso ? { IdentityProvider: identityProviderHooks(sso) } : {}),
       ...identityHooks({
         principals,
+        ...(options.fips ? { fips: true } : {}),
         afterTenantCreate: async (ctx, created) => {
           await ensureBuiltinRoles(ctx.store, created.metadata.name);
           await seedBuiltinPacks(ctx.store, created.metadata.name, options.builtinPacks ?? []);
+          return onboardTenant(onboarding, created);
         },
       }),
     },
@@ -313,13 +362,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
     requestId: req.id,
   });
 
-  registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true) });
+  registerHealthRoutes(app, { registry, ready: options.ready ?? (async () => true), principal: principalOf });
   registerAuthRoutes(app, {
     store: options.store,
     principal: principalOf,
     onWrite: () => hub.notify(),
+    ...(options.fips ? { fips: true } : {}),
     guard: new LoginGuard({ attempts: options.loginAttempts, ...options.loginLimits }),
   });
+  if (sso) {
+    registerSsoRoutes(app, {
+      sso,
+      onWrite: () => hub.notify(),
+      starts: { attempts: options.loginAttempts, ...options.ssoStartLimits },
+    });
+  }
+  registerTenantAdminRoutes(app, { store: options.store, service, principal: principalOf, onboarding });
   registerResourceRoutes(app, {
     service,
     hub,

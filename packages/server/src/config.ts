@@ -18,11 +18,13 @@ export interface ServerConfig {
   requestTimeoutMs: number;
   /** Its headers must arrive within this (default 10 s). */
   headersTimeoutMs: number;
+  /** Start only in OpenSSL's FIPS mode, with non-approved primitives (argon2id passwords) off. */
+  fips: boolean;
 }
 
 export const SERVER_HELP = `Usage: strata server [--data-dir DIR] [--database-url URL] [--listen HOST:PORT] [--advertise-url URL]
                      [--request-timeout SECONDS] [--headers-timeout SECONDS] [--log-level LEVEL]
-                     [--egress-allow CIDR,...]
+                     [--egress-allow CIDR,...] [--fips]
 
 Starts the Strata management server.
 
@@ -31,16 +33,18 @@ Starts the Strata management server.
   --database-url URL   postgres://user@host:5432/db to use PostgreSQL (several replicas may share it);
                        default: SQLite at DIR/strata.db
   --listen HOST:PORT   address to listen on (default 127.0.0.1:7080, or $STRATA_LISTEN)
-  --advertise-url URL  the URL cluster agents dial to reach this server (default http://LISTEN,
-                       or $STRATA_ADVERTISE_URL)
+  --advertise-url URL  the URL cluster agents dial to reach this server, and browsers return to after
+                       single sign-on (default http://LISTEN, or $STRATA_ADVERTISE_URL)
   --request-timeout SECONDS  a client must send a whole request (headers and body) within this, else 408
                        and the connection is closed (default 30, or $STRATA_REQUEST_TIMEOUT_SECONDS); responses
                        (watches, agent long polls) are not limited
   --headers-timeout SECONDS  ... and its headers within this (default 10, or $STRATA_HEADERS_TIMEOUT_SECONDS)
   --log-level LEVEL    trace|debug|info|warn|error (default info)
-  --egress-allow CIDRS address ranges (comma-separated, or the flag repeated) that PackSource reads and
-                       imported-cluster checks may connect to although they are loopback, link-local or private,
+  --egress-allow CIDRS address ranges (comma-separated, or the flag repeated) that PackSource reads,
+                       imported-cluster checks and identity providers may connect to although they are loopback, link-local or private,
                        e.g. 127.0.0.0/8 to import a local cluster (default none, or $STRATA_EGRESS_ALLOW)
+  --fips               start in OpenSSL's FIPS mode (or $STRATA_FIPS=true): refuses to start when Node's OpenSSL
+                       has no FIPS provider; password sign-in (argon2id, not approved) is off
 `;
 
 /** Reads flags and environment into a config; bad values are errors that name the flag. */
@@ -56,6 +60,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
       'egress-allow': { type: 'string', multiple: true },
       'request-timeout': { type: 'string' },
       'headers-timeout': { type: 'string' },
+      fips: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -107,6 +112,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     port,
     logLevel,
     egress: egress.policy,
+    fips: values.fips === true || env.STRATA_FIPS === 'true',
   };
 }
 

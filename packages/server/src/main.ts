@@ -7,6 +7,7 @@ import {
   ClusterAgentRepository,
   ImportLinkRepository,
   LoginAttemptRepository,
+  SsoRepository,
   KyselyResourceRepository,
   openDatabase,
 } from '@strata/store';
@@ -21,6 +22,8 @@ import { startControllers } from './controllers/index.js';
 import { BinaryInstaller } from '@strata/sandbox';
 import { loadCatalogDirectory } from './packs/catalog-loader.js';
 import { repairTenants } from './catalog/builtin-packs.js';
+import { AuditRetention } from './audit/audit-retention.js';
+import { enableFips } from './fips.js';
 import { registerConsole } from './routes/console.js';
 import { agentCommand } from './clusters/agent-command.js';
 
@@ -41,12 +44,20 @@ export async function runServer(argv: string[]): Promise<number> {
     return 0;
   }
   const log = pino({ level: config.logLevel, base: { service: 'strata-server' } });
+  if (config.fips) {
+    const fips = enableFips();
+    if (!fips.enabled) {
+      process.stderr.write(`error: --fips: ${fips.reason}\n`);
+      return 1;
+    }
+    log.info('FIPS mode: OpenSSL FIPS provider active; password sign-in off');
+  }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const cipher = await openCipher({ dataDir: config.dataDir, warn: (m) => log.warn(m) });
   const handle = await openDatabase({ url: config.databaseUrl });
   if (handle.dialect === 'sqlite') await restrictSqliteFiles(config.databaseUrl);
   const store = new KyselyResourceRepository({ db: handle.db });
-  const boot = await bootstrap(store, config.dataDir);
+  const boot = await bootstrap(store, config.dataDir, { passwords: !config.fips });
   const builtin = await loadCatalogDirectory();
   for (const f of builtin.failures)
     log.error({ dir: f.dir, issues: f.issues }, 'built-in pack is invalid and was skipped');
@@ -88,6 +99,9 @@ export async function runServer(argv: string[]): Promise<number> {
     ...agentTimeout(process.env.STRATA_AGENT_TIMEOUT_SECONDS),
     importLinks: new ImportLinkRepository({ db: handle.db }),
     loginAttempts: new LoginAttemptRepository({ db: handle.db }),
+    sso: new SsoRepository({ db: handle.db }),
+    fips: config.fips,
+    egress: config.egress,
     agentServerUrl: () => agentServerUrl,
     builtinPacks: builtin.packs,
     store,
@@ -140,6 +154,11 @@ export async function runServer(argv: string[]): Promise<number> {
         'reconcile failed; retrying with backoff',
       ),
   });
+  const auditRetention = new AuditRetention({
+    store,
+    onError: (err) => log.warn({ err }, 'audit retention pass failed; retrying at the next one'),
+  });
+  auditRetention.start();
   const address = app.server.address();
   const url = `http://${config.host}:${address && typeof address === 'object' ? address.port : config.port}`;
   log.info(
@@ -172,8 +191,9 @@ export async function runServer(argv: string[]): Promise<number> {
       log.info({ signal }, 'shutting down');
       const force = setTimeout(() => resolve(1), 10_000);
       force.unref();
-      void controllers
+      void auditRetention
         .stop()
+        .then(() => controllers.stop())
         .then(() => app.close())
         .then(() => handle.close())
         .then(

@@ -73,6 +73,8 @@ for (const backend of await testBackends()) {
           'login_attempts',
           'object_labels',
           'objects',
+          'sso_logins',
+          'sso_sessions',
         ]);
       } finally {
         await db.dispose();

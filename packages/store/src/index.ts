@@ -53,3 +53,12 @@ export {
   type LoginAttemptsTable,
   type LoginAttemptRepositoryOptions,
 } from './repositories/login-attempts.js';
+export {
+  SsoRepository,
+  type SsoLogin,
+  type SsoLoginKind,
+  type SsoSession,
+  type SsoLoginsTable,
+  type SsoSessionsTable,
+  type SsoRepositoryOptions,
+} from './repositories/sso.js';

@@ -52,6 +52,11 @@ export interface UpdateInput {
   spec?: Record<string, unknown>;
   /** Check and compute everything, answer with the result, store nothing (the transaction is rolled back). */
   dryRun?: boolean;
+  /**
+   * Writes to dependents in the same transaction (e.g. disabling a user removes its keys and binding entries);
+   * `updates` and `deletes` only, applied like a delete's cascade.
+   */
+  cascade?: Pick<DeleteCascade, 'updates' | 'deletes'>;
 }
 
 export interface StatusInput {

@@ -7,6 +7,8 @@ import {
   lazyRouteComponent,
 } from '@tanstack/react-router';
 import { SignIn } from './resources/auth/SignIn';
+import { SsoCallback } from './resources/auth/SsoCallback';
+import { SSO_CALLBACK_PATH } from './resources/auth/sso';
 import { Dashboard } from './resources/dashboard/Dashboard';
 import { Shell } from './shell/Shell';
 import { useSession } from './lib/session';
@@ -14,7 +16,7 @@ import { NotFound } from './shell/NotFound';
 
 function Root() {
   const { session } = useSession();
-  if (!session) return <SignIn />;
+  if (!session) return window.location.pathname === SSO_CALLBACK_PATH ? <SsoCallback /> : <SignIn />;
   return (
     <Shell>
       <Outlet />

@@ -6,6 +6,7 @@ import { CloudAccountKind, MacroKind } from './config.js';
 import { ClusterProfileKind, PackKind, PackSourceKind } from './packs.js';
 import {
   ApiKeyKind,
+  IdentityProviderKind,
   ProjectKind,
   RoleBindingKind,
   RoleKind,
@@ -29,6 +30,7 @@ export const KINDS: readonly KindDefinition[] = [
   RoleKind,
   RoleBindingKind,
   ApiKeyKind,
+  IdentityProviderKind,
   MacroKind,
   CloudAccountKind,
   PackKind,

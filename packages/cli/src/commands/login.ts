@@ -4,6 +4,7 @@ import { createClient, normalizeServer, type CommandContext } from '../context.j
 import { UsageError } from '../exit-codes.js';
 import { readAll } from '../io.js';
 import { prompt } from '../prompt.js';
+import { ssoBrowserLogin, ssoDeviceLogin } from './login-sso.js';
 
 export function registerLogin(program: Command, ctx: CommandContext): void {
   program
@@ -15,6 +16,12 @@ export function registerLogin(program: Command, ctx: CommandContext): void {
     .option('-u, --username <name>', 'user name (prompted when missing)')
     .option('--password-stdin', 'read the password from stdin instead of prompting')
     .option('--tenant <name>', 'tenant to sign in to, when the user name exists in several')
+    .option(
+      '--sso',
+      "sign in through the tenant's identity provider (a browser, redirected back to this machine)",
+    )
+    .option('--device', 'with --sso: sign in on another device with a code (for machines without a browser)')
+    .option('--provider <name>', "with --sso: the identity provider (default: the tenant's only one)")
     .addHelpText(
       'after',
       `
@@ -24,6 +31,8 @@ password.
 
 Examples:
   strata login http://127.0.0.1:7080 -u admin
+  strata login https://strata.example.com --sso --tenant acme
+  strata login https://strata.example.com --sso --device --provider okta
   echo "$PASSWORD" | strata login https://strata.example.com -u ci --password-stdin
   strata login http://127.0.0.1:7080 --api-key-file data/admin.key --project retail`,
     )
@@ -38,7 +47,26 @@ Examples:
       const apiKey = flags.apiKey ?? files.flag ?? ctx.io.env.STRATA_API_KEY ?? files.env;
       const project = flags.project ?? (saved.server === client.server ? saved.project : undefined);
       let config: CliConfig;
-      if (apiKey) {
+      if (options.device && !options.sso) throw new UsageError('--device goes with --sso');
+      if (options.sso) {
+        if (apiKey || options.passwordStdin || options.username)
+          throw new UsageError('use --sso without a user name, password or API key');
+        const sso = {
+          client,
+          tenant: options.tenant,
+          provider: options.provider,
+          say: (text: string) => ctx.err(text),
+          signal: ctx.signal,
+        };
+        const session = options.device ? await ssoDeviceLogin(sso) : await ssoBrowserLogin(sso);
+        config = {
+          server: client.server,
+          token: session.token,
+          tokenExpiresAt: session.expiresAt,
+          user: session.user,
+          tenant: session.tenant,
+        };
+      } else if (apiKey) {
         if (options.passwordStdin || options.username)
           throw new UsageError('use either --api-key or a user name and password, not both');
         const me = await client.withApiKey(apiKey).whoami({ signal: ctx.signal });

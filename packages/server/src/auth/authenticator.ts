@@ -2,6 +2,7 @@ import { StrataError } from '@strata/api';
 import type { ResourceRepository } from '@strata/store';
 import type { Principal } from './principal.js';
 import type { PrincipalLoader } from './principal-loader.js';
+import { SSO_LABEL } from './sessions.js';
 import { hashSecret, parseToken, secretMatches } from './tokens.js';
 
 export interface AuthenticatorOptions {
@@ -13,6 +14,11 @@ export interface AuthenticatorOptions {
    * through another replica within this time.
    */
   cacheTtlMs?: number;
+  /**
+   * Checks a session made by single sign-on (refreshing it at the IdP when due); false ends it. Absent: SSO
+   * sessions live until they expire.
+   */
+  ssoSession?: (tenant: string, keyName: string) => Promise<boolean>;
 }
 
 const MAX_CACHED = 10_000;
@@ -23,6 +29,7 @@ export class Authenticator {
   readonly #principals: PrincipalLoader;
   readonly #now: () => Date;
   readonly #ttlMs: number;
+  readonly #ssoSession: AuthenticatorOptions['ssoSession'];
   readonly #cache = new Map<string, { principal: Principal; until: number }>();
 
   constructor(options: AuthenticatorOptions) {
@@ -30,6 +37,7 @@ export class Authenticator {
     this.#principals = options.principals;
     this.#now = options.now ?? (() => new Date());
     this.#ttlMs = options.cacheTtlMs ?? 2000;
+    this.#ssoSession = options.ssoSession;
   }
 
   /** Forgets every cached key of a tenant (after a write to keys, users or access). */
@@ -90,6 +98,16 @@ export class Authenticator {
     if (!tenant || tenant.metadata.deletedAt || tenant.metadata.uid !== key.status.tenantUid) throw denied;
     if (!user || user.spec.disabled === true || user.metadata.deletedAt) throw denied;
     if (user.metadata.uid !== key.status.userUid) throw denied;
+    if (
+      key.metadata.labels[SSO_LABEL] &&
+      this.#ssoSession &&
+      !(await this.#ssoSession(token.tenant, token.name))
+    ) {
+      throw new StrataError(
+        'STRATA_UNAUTHENTICATED',
+        'this session has ended: the identity provider no longer accepts it; sign in again',
+      );
+    }
     const principal = await this.#principals.load(token.tenant, {
       name: user.metadata.name,
       uid: user.metadata.uid,

@@ -27,7 +27,12 @@ export interface BootstrapResult {
  * Makes a fresh installation usable and repairs a damaged one: the default tenant and project, the built-in roles
  * in every tenant, and an admin user whose API key sits in a 0600 file in the data directory. Idempotent.
  */
-export async function bootstrap(store: ResourceRepository, dataDir: string): Promise<BootstrapResult> {
+export async function bootstrap(
+  store: ResourceRepository,
+  dataDir: string,
+  /** passwords: false (FIPS mode): the admin gets no password, only its API key. */
+  options: { passwords?: boolean } = {},
+): Promise<BootstrapResult> {
   const t = DEFAULT_TENANT;
   const scope = { tenant: t, projects: '*' as const };
   const created = await createIfMissing(
@@ -45,13 +50,19 @@ export async function bootstrap(store: ResourceRepository, dataDir: string): Pro
   let passwordFile: string | undefined;
   if (!(await store.get(scope, { kind: 'User', tenant: t, project: '', name: ADMIN_USER }))) {
     const password = randomBytes(18).toString('base64url');
-    const spec = { displayName: 'Administrator', password: await hashPassword(password) };
+    const withPassword = options.passwords !== false;
+    const spec = {
+      displayName: 'Administrator',
+      ...(withPassword ? { password: await hashPassword(password) } : {}),
+    };
     // Several replicas may bootstrap at once: only the one that created the user writes its password.
     if (
       await createIfMissing(store, scope, { kind: 'User', tenant: t, project: '', name: ADMIN_USER }, spec)
     ) {
-      passwordFile = join(dataDir, 'admin-password');
-      await writeSecretFile(passwordFile, `${password}\n`);
+      if (withPassword) {
+        passwordFile = join(dataDir, 'admin-password');
+        await writeSecretFile(passwordFile, `${password}\n`);
+      }
     }
   }
   const subjects = await resolveSubjects(store, t, [{ kind: 'User', name: ADMIN_USER }]);

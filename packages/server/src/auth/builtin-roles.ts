@@ -22,8 +22,13 @@ const CLUSTER_EDITOR_VERBS = [
 export const BUILTIN_ROLES: readonly BuiltinRole[] = [
   {
     name: 'system-admin',
-    description: 'Manages tenants. Bound only in the bootstrap tenant.',
-    permissions: ['tenant.*'],
+    description: 'Manages tenants and reads the server metrics. Bound only in the bootstrap tenant.',
+    permissions: ['tenant.*', 'metrics.get'],
+  },
+  {
+    name: 'metrics-reader',
+    description: "Reads /metrics (for Prometheus scrapers): bind it at tenant scope to the scraper's user.",
+    permissions: ['metrics.get'],
   },
   {
     name: 'tenant-admin',
@@ -53,4 +58,12 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
 ];
 
 /** Kinds whose objects are about access itself: only tenant-level permissions can write the tenant-scoped ones. */
-export const ACCESS_KINDS = new Set(['tenant', 'project', 'user', 'team', 'role', 'rolebinding']);
+export const ACCESS_KINDS = new Set([
+  'tenant',
+  'project',
+  'user',
+  'team',
+  'role',
+  'rolebinding',
+  'identityprovider',
+]);

@@ -11,11 +11,14 @@ import {
   type SubjectRef,
 } from './identity-refs.js';
 import type { PrincipalLoader } from './principal-loader.js';
+import { FIPS_PASSWORD_REFUSAL } from '../fips.js';
 
 export interface IdentityHooksOptions {
   principals: PrincipalLoader;
   /** Runs after a tenant is created (its built-in roles and packs). */
   afterTenantCreate?: KindHooks['afterCreate'];
+  /** FIPS mode: users may not be given passwords (argon2id is not FIPS-approved). */
+  fips?: boolean;
 }
 
 /** Kinds that make up a tenant's identities and access: deleted with the tenant. */
@@ -28,23 +31,35 @@ const RECORD_KINDS = new Set(['AuditEntry', 'Event']);
  * same transaction.
  */
 export function identityHooks(o: IdentityHooksOptions): Record<string, KindHooks> {
+  /** Taking a user's access away (delete, disable) needs all of it, unless it is the caller's own. */
+  const guardUserAccess = async (ctx: HookContext, user: Resource, verb: string): Promise<void> => {
+    if (ctx.principal.uid === user.metadata.uid) return;
+    const target = await o.principals.load(user.metadata.tenant, {
+      name: user.metadata.name,
+      uid: user.metadata.uid,
+    });
+    requireCovers(ctx.principal, undefined, allPermissions(target), `${verb} user "${user.metadata.name}"`);
+  };
   return {
     User: {
+      ...(o.fips
+        ? {
+            validate: async (_ctx: HookContext, input: { spec: Record<string, unknown> }) =>
+              input.spec.password === undefined
+                ? []
+                : [{ path: '/spec/password', message: FIPS_PASSWORD_REFUSAL }],
+          }
+        : {}),
       // Deleting a user takes its access away: only someone who holds all of it may (like changing its password).
-      guardDelete: async (ctx, user) => {
-        if (ctx.principal.uid === user.metadata.uid) return;
-        const target = await o.principals.load(user.metadata.tenant, {
-          name: user.metadata.name,
-          uid: user.metadata.uid,
-        });
-        requireCovers(
-          ctx.principal,
-          undefined,
-          allPermissions(target),
-          `delete user "${user.metadata.name}"`,
-        );
-      },
+      guardDelete: (ctx, user) => guardUserAccess(ctx, user, 'delete'),
       deleteCascade: (ctx, user) => userCascade(ctx.store, user),
+      // Disabling a user takes everything away in the same transaction: its API keys and sessions, its binding
+      // entries and team memberships. Enabling it again gives nothing back.
+      updateCascade: async (ctx, user, spec) => {
+        if (spec.disabled !== true || user.spec.disabled === true) return undefined;
+        await guardUserAccess(ctx, user, 'disable');
+        return userCascade(ctx.store, user);
+      },
     },
     Team: {
       sealSpec: async (ctx, spec) => ({

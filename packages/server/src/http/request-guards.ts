@@ -21,6 +21,8 @@ declare module 'fastify' {
  */
 export function declareQueryParameters(route: RouteOptions): void {
   if (!route.url.startsWith(`${API_PREFIX}/`)) return;
+  // A route that takes what another system sends (an identity provider's redirect) reads only what it knows.
+  if (route.config?.anyQuery) return;
   const schema = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
   route.config = { ...route.config, queryParameters: Object.keys(schema?.properties ?? {}) };
 }

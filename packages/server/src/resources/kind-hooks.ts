@@ -40,14 +40,26 @@ export interface KindHooks {
    */
   deleteCascade?(ctx: HookContext, previous: Resource): Promise<DeleteCascade>;
   /**
+   * What must change with an update in its transaction (disabling a user removes its keys and access). Computed
+   * again when a dependent changed meanwhile.
+   */
+  updateCascade?(
+    ctx: HookContext,
+    previous: Resource,
+    spec: Record<string, unknown>,
+  ): Promise<Pick<DeleteCascade, 'updates' | 'deletes'> | undefined>;
+  /**
    * Finalizers the platform owns for this kind: added on create and kept on every update (a client cannot drop
    * them); the kind's controller removes them when its cleanup is done.
    */
   finalizers?: readonly string[];
   /** Status of a newly created object. */
   initialStatus?(input: HookInput): Record<string, unknown>;
-  /** Runs after a successful create (e.g. a new tenant gets its built-in roles and packs). */
-  afterCreate?(ctx: HookContext, created: Resource): Promise<void>;
+  /**
+   * Runs after a successful create (e.g. a new tenant gets its built-in roles and packs); what it returns is added to
+   * the create's answer, shown once (e.g. a new tenant's one-time admin password token).
+   */
+  afterCreate?(ctx: HookContext, created: Resource): Promise<Record<string, unknown> | void>;
   /** Spec as stored: fills server-computed fields (e.g. a pack's content digest). */
   normalizeSpec?(input: HookInput): Record<string, unknown>;
   /**

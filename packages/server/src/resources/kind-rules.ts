@@ -1,3 +1,4 @@
+import { keyExpiry, tenantPolicy } from '../auth/tenant-policy.js';
 import { isDateTime, type Issue, type Resource } from '@strata/api';
 import { listAll, type AccessScope, type ResourceRepository } from '@strata/store';
 import type { Principal } from '../auth/principal.js';
@@ -141,6 +142,15 @@ const apiKey: Rule = async (ctx, spec) => {
     else if (!ctx.previous && Date.parse(expiresAt) <= Date.now()) {
       issues.push({ path: '/spec/expiresAt', message: 'must be in the future' });
     }
+  }
+  if (!ctx.previous && typeof expiresAt === 'string' && isDateTime(expiresAt)) {
+    const policy = await tenantPolicy(ctx.store, ctx.principal.tenant);
+    const { tooLate } = keyExpiry(policy, expiresAt, Date.now());
+    if (tooLate)
+      issues.push({
+        path: '/spec/expiresAt',
+        message: `API keys of this tenant live at most ${policy.apiKeyMaxLifetimeDays} days: expire by ${tooLate}`,
+      });
   }
   const before = ctx.previous?.spec.expiresAt;
   if (ctx.previous && before !== spec.expiresAt) {

@@ -8,6 +8,8 @@ import { refuseNonEmptyProject, requireProject } from './project-rules.js';
 import { guardReservedLabels } from './reserved-labels.js';
 import { ownsKey } from './self-service.js';
 import { retryCascade } from './kind-hooks.js';
+import { keyExpiry, tenantPolicy } from '../auth/tenant-policy.js';
+import { USER_LABEL } from '../auth/sessions.js';
 import { applyMergePatch, isPlainObject } from './merge-patch.js';
 import { redact, sealSecrets } from './secret-fields.js';
 import { runValidateHook, specToStore } from './hook-steps.js';
@@ -85,6 +87,15 @@ export class ResourceService {
     if (kind.kind === 'ApiKey') {
       const secret = newSecret();
       spec = { ...spec, user: spec.user ?? ctx.principal.name };
+      // A key without an expiry gets the latest the tenant's policy allows (checked above when one was asked for).
+      const { expiresAt } = keyExpiry(
+        await tenantPolicy(this.#s.store, ctx.principal.tenant),
+        spec.expiresAt as string | undefined,
+        Date.now(),
+      );
+      if (expiresAt) spec.expiresAt = expiresAt;
+      // Admins list one user's keys with ?labelSelector=strata.dev/user=NAME.
+      input.metadata.labels = { ...input.metadata.labels, [USER_LABEL]: String(spec.user) };
       const owner = await keyOwner(this.#s.store, ctx.principal.tenant, String(spec.user));
       status = { keyHash: hashSecret(secret), ...owner };
       // A dry run mints no usable key.
@@ -104,9 +115,9 @@ export class ResourceService {
       this.#s.actor(ctx),
     );
     if (options.dryRun) return redact(kind, created);
-    await hooks?.afterCreate?.(this.#s.hookContext(ctx, project), created);
+    const extra = await hooks?.afterCreate?.(this.#s.hookContext(ctx, project), created);
     this.#s.written(ctx, kind);
-    const out: Created = redact(kind, created);
+    const out: Created = { ...redact(kind, created), ...(extra ?? {}) };
     return key ? { ...out, key } : out;
   }
 
@@ -265,21 +276,29 @@ export class ResourceService {
       cipher: this.#s.options.cipher,
     });
     if (kind.kind === 'ApiKey') spec.user = previous.spec.user;
-    const updated = await this.#s.store.update(
-      scope,
-      {
-        key: keyOf(previous),
-        ...(rv ? { expectedResourceVersion: rv } : {}),
-        labels: input.metadata.labels ?? {},
-        annotations: input.metadata.annotations ?? {},
-        ...(input.metadata.finalizers
-          ? { finalizers: keepOwnedFinalizers(input.metadata.finalizers, previous, hooks) }
-          : {}),
-        spec,
-        // A dry run is the same write, rolled back: preconditions and the result are the real ones.
-        ...(dryRun ? { dryRun: true } : {}),
+    const hctx = this.#s.hookContext(ctx, project);
+    const updated = await retryCascade(
+      async () => {
+        const cascade = await hooks?.updateCascade?.(hctx, previous, spec);
+        return this.#s.store.update(
+          scope,
+          {
+            key: keyOf(previous),
+            ...(rv ? { expectedResourceVersion: rv } : {}),
+            labels: input.metadata.labels ?? {},
+            annotations: input.metadata.annotations ?? {},
+            ...(input.metadata.finalizers
+              ? { finalizers: keepOwnedFinalizers(input.metadata.finalizers, previous, hooks) }
+              : {}),
+            spec,
+            // A dry run is the same write, rolled back: preconditions and the result are the real ones.
+            ...(dryRun ? { dryRun: true } : {}),
+            ...(cascade ? { cascade } : {}),
+          },
+          this.#s.actor(ctx),
+        );
       },
-      this.#s.actor(ctx),
+      hooks?.updateCascade !== undefined && !rv,
     );
     if (!dryRun) this.#s.written(ctx, kind);
     return redact(kind, updated);

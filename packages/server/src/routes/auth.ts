@@ -2,10 +2,11 @@ import { StrataError } from '@strata/api';
 import type { ResourceRepository } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { keyOwner } from '../auth/key-owner.js';
 import type { LoginGuard } from '../auth/login-guard.js';
 import type { Principal } from '../auth/principal.js';
-import { formatToken, hashSecret, newSecret } from '../auth/tokens.js';
+import { mintSession } from '../auth/sessions.js';
+import { tenantPolicy } from '../auth/tenant-policy.js';
+import { FIPS_PASSWORD_REFUSAL } from '../fips.js';
 import { randomBytes } from 'node:crypto';
 
 export interface AuthRoutesOptions {
@@ -15,6 +16,8 @@ export interface AuthRoutesOptions {
   sessionTtlMs?: number;
   onWrite?: () => void;
   guard: LoginGuard;
+  /** FIPS mode: password sign-in is refused before any hash is computed. */
+  fips?: boolean;
 }
 
 let dummy: Promise<string> | undefined;
@@ -49,6 +52,7 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
       config: { public: true },
     },
     async (req) => {
+      if (o.fips) throw new StrataError('STRATA_FORBIDDEN', FIPS_PASSWORD_REFUSAL);
       const tenant = req.body.tenant ?? 'default';
       const scope = { tenant, projects: '*' as const };
       const keys = { account: `user:${tenant}/${req.body.username}`, address: `ip:${req.ip}` };
@@ -59,27 +63,25 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
       // Always verify a hash, so a missing user takes as long as a wrong password.
       const verified = await guard.limit(() => verifyPassword(hash, req.body.password));
       const ok = verified && user !== undefined && user.spec.disabled !== true && !user.metadata.deletedAt;
-      // The session key is bound to the user's and the tenant's UIDs, like every key.
-      const owner = ok
-        ? await keyOwner(o.store, tenant, req.body.username).catch(() => undefined)
-        : undefined;
-      if (!owner) throw new StrataError('STRATA_UNAUTHENTICATED', 'wrong username or password');
+      if (!ok) throw new StrataError('STRATA_UNAUTHENTICATED', 'wrong username or password');
+      await refusePasswordSignIn(o.store, tenant);
       await guard.succeeded(keys);
-      const secret = newSecret();
-      const name = `session-${randomBytes(6).toString('hex')}`;
-      const expiresAt = new Date(Date.now() + (o.sessionTtlMs ?? 12 * 3600_000)).toISOString();
-      await o.store.create(
-        scope,
-        {
-          key: { kind: 'ApiKey', tenant, project: '', name },
-          labels: { 'strata.dev/session': 'true' },
-          spec: { user: req.body.username, description: 'session created by sign-in', expiresAt },
-          status: { keyHash: hashSecret(secret), ...owner },
-        },
-        { name: req.body.username, requestId: req.id },
-      );
+      const session = await mintSession(o.store, {
+        tenant,
+        user: req.body.username,
+        actor: req.body.username,
+        requestId: req.id,
+        description: 'session created by sign-in',
+        ...(o.sessionTtlMs ? { ttlMs: o.sessionTtlMs } : {}),
+      }).catch((err: unknown) => {
+        // The user or tenant went away between the check and the write.
+        if ((err as { code?: string }).code === 'STRATA_VALIDATION_FAILED')
+          throw new StrataError('STRATA_UNAUTHENTICATED', 'wrong username or password');
+        throw err;
+      });
       o.onWrite?.();
-      return { token: formatToken(tenant, name, secret), expiresAt, user: req.body.username, tenant };
+      const { token, expiresAt, user: signedIn } = session;
+      return { token, expiresAt, user: signedIn, tenant };
     },
   );
 
@@ -96,4 +98,14 @@ export function registerAuthRoutes(app: FastifyInstance, o: AuthRoutesOptions): 
       };
     },
   );
+}
+
+/** A tenant whose policy turns password sign-in off accepts only single sign-on (checked after the password). */
+async function refusePasswordSignIn(store: ResourceRepository, tenant: string): Promise<void> {
+  if ((await tenantPolicy(store, tenant)).passwordSignIn === false) {
+    throw new StrataError(
+      'STRATA_FORBIDDEN',
+      `tenant "${tenant}" allows sign-in only through its identity provider (single sign-on)`,
+    );
+  }
 }

@@ -45,6 +45,8 @@ const SPECS: Record<string, () => Record<string, unknown>> = {
   roles: () => ({ permissions: ['macro.get'] }),
   rolebindings: () => ({ role: 'project-viewer', subjects: [{ kind: 'User', name: 'victim' }] }),
   apikeys: () => ({ user: 'victim' }),
+  // Disabled: written without asking the issuer (no network in the matrix).
+  identityproviders: () => ({ issuer: 'https://idp.example.com', clientId: 'strata', disabled: true }),
   macros: () => ({ value: 'v' }),
   cloudaccounts: () => ({ provider: 'aws', credentials: { key: 'not-a-real-key' } }),
   packsources: () => ({ type: 'helm', url: 'http://127.0.0.1:9/charts' }),
@@ -93,6 +95,7 @@ const TENANT_COLLECTIONS = [
   '/v1/roles',
   '/v1/rolebindings',
   '/v1/apikeys',
+  '/v1/identityproviders',
   '/v1/macros',
   '/v1/cloudaccounts',
   '/v1/packsources',

@@ -297,6 +297,10 @@ async function requestFor(
 }
 
 const ACTION_BODIES: Record<string, Record<string, unknown>> = {
+  // Single sign-on (public): an empty body is a 400, which is what a caller of any kind gets.
+  token: {},
+  device: {},
+  'password-set': {},
   clone: { version: '9.9.9' },
   diff: { from: '1.0.0', to: '1.0.0' },
   resolve: {},

@@ -9,7 +9,7 @@ import { grants } from '@strata/api';
  * - `public`: no credential (probes, sign-in).
  * - `import-token`: the one-time token in the path is the credential; a made-up token finds nothing (404).
  * - `agent`: an agent token only; a user's API key is refused (401).
- * - `authenticated`: any valid API key (who am I, the API description, metrics).
+ * - `authenticated`: any valid API key (who am I, the API description).
  * - `own-filtered`: any valid API key; the list shows only what the caller may see (own API keys, visible projects).
  * - `system`: tenant management (`tenant.*`, which `*.*` never grants).
  * - `tenant`: a tenant-level permission (from a tenant-scope binding).
@@ -109,7 +109,17 @@ export const ROUTE_PERMISSIONS: Readonly<Table> = {
   'GET /healthz': rule('public'),
   'GET /readyz': rule('public'),
   'POST /v1/login': rule('public'),
-  'GET /metrics': rule('authenticated'),
+  'GET /metrics': rule('tenant', 'metrics.get'),
+  'GET /v1/sso/providers': rule('public'),
+  'GET /v1/sso/authorize': rule('public'),
+  'GET /v1/sso/callback': rule('public'),
+  'POST /v1/sso/token': rule('public'),
+  'POST /v1/sso/device': rule('public'),
+  'POST /v1/sso/device/token': rule('public'),
+  'POST /v1/password-set': rule('public'),
+  'GET /v1/tenants/:name/admins': rule('system', 'tenant.get'),
+  'GET /v1/tenants/:name/auditentries': rule('system', 'tenant.get'),
+  'POST /v1/tenants/:name/identityproviders': rule('system', 'tenant.update'),
   'GET /v1/whoami': rule('authenticated'),
   'GET /v1/openapi.json': rule('authenticated'),
 
@@ -121,6 +131,7 @@ export const ROUTE_PERMISSIONS: Readonly<Table> = {
   ...objectRoutes('/v1/rolebindings', 'rolebinding', 'tenant'),
   ...objectRoutes(`${P}/rolebindings`, 'rolebinding', 'project'),
   ...objectRoutes('/v1/apikeys', 'apikey', 'tenant'),
+  ...objectRoutes('/v1/identityproviders', 'identityprovider', 'tenant'),
   'GET /v1/apikeys': rule('own-filtered'),
   ...objectRoutes('/v1/macros', 'macro', 'tenant-shared'),
   ...objectRoutes(`${P}/macros`, 'macro', 'project'),

@@ -53,6 +53,7 @@ for (const backend of await testBackends()) {
         'secret-default',
         'resolve-value',
         'kubeconfig-token',
+        'idp-client-secret',
       ]) {
         secrets.set(what, canary(what));
       }
@@ -62,7 +63,13 @@ for (const backend of await testBackends()) {
 
     it('every kind with secret fields is covered by a canary', () => {
       const withSecrets = KINDS.filter((k) => (k.secretFields ?? []).length > 0).map((k) => k.kind);
-      assert.deepEqual(withSecrets.sort(), ['CloudAccount', 'Cluster', 'PackSource', 'User']);
+      assert.deepEqual(withSecrets.sort(), [
+        'CloudAccount',
+        'Cluster',
+        'IdentityProvider',
+        'PackSource',
+        'User',
+      ]);
     });
 
     it('no canary in any response, in the log, or in the database', async () => {
@@ -124,6 +131,20 @@ async function seed(call: Call, c: Map<string, string>) {
     method: 'POST',
     url: '/v1/apikeys',
     body: { metadata: { name: 'sam-key' }, spec: { user: 'sam' } },
+  });
+  // Disabled, so writing it asks no issuer; the secret is sealed all the same.
+  await ok({
+    method: 'POST',
+    url: '/v1/identityproviders',
+    body: {
+      metadata: { name: 'corp' },
+      spec: {
+        issuer: 'https://idp.example.com',
+        clientId: 'strata',
+        clientSecret: v('idp-client-secret'),
+        disabled: true,
+      },
+    },
   });
   await ok({
     method: 'POST',

@@ -7,6 +7,7 @@ import {
   ImportLinkRepository,
   KyselyResourceRepository,
   LoginAttemptRepository,
+  SsoRepository,
 } from '@strata/store';
 import { ImportedProvider, SandboxProvider } from '@strata/providers';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
@@ -111,6 +112,8 @@ export async function startTestServer(
     agentRequests: new AgentRequestRepository({ db: database.handle.db }),
     importLinks: new ImportLinkRepository({ db: database.handle.db }),
     loginAttempts: new LoginAttemptRepository({ db: database.handle.db }),
+    sso: new SsoRepository({ db: database.handle.db }),
+    egress: TEST_EGRESS_POLICY,
     ...extra,
   });
   await app.ready();

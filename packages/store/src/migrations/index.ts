@@ -6,6 +6,7 @@ import { adoptionPreviews } from './0004-adoption-previews.js';
 import { agentRequests } from './0005-agent-requests.js';
 import { identity } from './0006-identity.js';
 import { repaveApprovals } from './0007-repave-approvals.js';
+import { sso } from './0008-sso.js';
 
 /** Every migration, by name, in order. Static so bundles and tsc output need no file globbing. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-agent-requests': agentRequests,
   '0006-identity': identity,
   '0007-repave-approvals': repaveApprovals,
+  '0008-sso': sso,
 };
 
 export const migrationProvider: MigrationProvider = {

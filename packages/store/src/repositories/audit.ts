@@ -8,8 +8,11 @@ import { allocateResourceVersion, recordChange, type ChangeRetention } from './w
 /** Kinds that are records of what happened; writing them is never audited (no audit of the audit). */
 export const UNAUDITED_KINDS: ReadonlySet<string> = new Set(['Event', 'AuditEntry']);
 
-/** `access`: a read that hands out a credential (e.g. a cluster's admin kubeconfig). */
-export type AuditVerb = 'create' | 'update' | 'delete' | 'updateStatus' | 'access';
+/**
+ * `access`: a read that hands out a credential (e.g. a cluster's admin kubeconfig); `prune`: audit entries removed
+ * by the tenant's retention policy.
+ */
+export type AuditVerb = 'create' | 'update' | 'delete' | 'updateStatus' | 'access' | 'prune';
 
 export interface AuditInput {
   actor: Actor;
@@ -68,4 +71,55 @@ export async function writeAuditEntry(
   };
   await trx.insertInto('objects').values(row).execute();
   await recordChange(trx, 'ADDED', row, retention);
+}
+
+/**
+ * Removes a tenant's audit entries created before `before` (ISO time) and records that it did, in one transaction:
+ * the pruning itself is an audit entry (verb `prune`, object the tenant) that says how many went. Nothing is written
+ * when nothing was old enough. Returns how many were removed.
+ */
+export async function pruneAuditEntries(
+  trx: Transaction<Database>,
+  input: { tenant: string; before: string; actor: Actor; at: string; detail: string },
+  retention: ChangeRetention,
+): Promise<number> {
+  const old = trx
+    .selectFrom('objects')
+    .select('uid')
+    .where('tenant', '=', input.tenant)
+    .where('kind', '=', 'AuditEntry')
+    .where('created_at', '<', input.before);
+  await trx.deleteFrom('object_labels').where('uid', 'in', old).execute();
+  const res = await trx
+    .deleteFrom('objects')
+    .where('tenant', '=', input.tenant)
+    .where('kind', '=', 'AuditEntry')
+    .where('created_at', '<', input.before)
+    .executeTakeFirst();
+  const removed = Number(res.numDeletedRows);
+  if (removed === 0) return 0;
+  const target: ObjectRow = {
+    uid: '',
+    tenant: input.tenant,
+    project: '',
+    kind: 'Tenant',
+    name: input.tenant,
+    version: '',
+    resource_version: '0',
+    generation: 0,
+    labels: '{}',
+    annotations: '{}',
+    finalizers: '[]',
+    spec: '{}',
+    status: '{}',
+    created_at: input.at,
+    updated_at: input.at,
+    deleted_at: null,
+  };
+  await writeAuditEntry(
+    trx,
+    { actor: input.actor, verb: 'prune', object: target, at: input.at, detail: `${removed} ${input.detail}` },
+    retention,
+  );
+  return removed;
 }

@@ -17,7 +17,7 @@ import type {
   SystemResourceReader,
   UpdateInput,
 } from '../types.js';
-import { writeAuditEntry, type AuditVerb } from './audit.js';
+import { pruneAuditEntries, writeAuditEntry, type AuditVerb } from './audit.js';
 import { applyCascade } from './cascade.js';
 import {
   conditionalDelete,
@@ -137,34 +137,46 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
 
   update(scope: AccessScope, input: UpdateInput, actor: Actor): Promise<Resource> {
     const write = { expected: input.expectedResourceVersion, dryRun: input.dryRun };
-    return this.#mutate(scope, input.key, write, actor, (before, at) => {
-      const oldSpec = JSON.parse(before.spec) as unknown;
-      const specChanged = input.spec !== undefined && !isDeepStrictEqual(oldSpec, input.spec);
-      if (specChanged && before.deleted_at) {
-        throw new StrataError(
-          'STRATA_DELETING',
-          `${describeKey(input.key)} is being deleted; its spec can no longer change`,
-        );
-      }
-      const after: ObjectRow = {
-        ...before,
-        generation: specChanged ? before.generation + 1 : before.generation,
-        spec: specChanged ? JSON.stringify(input.spec) : before.spec,
-        labels: replaced(before.labels, input.labels),
-        annotations: replaced(before.annotations, input.annotations),
-        finalizers: replaced(before.finalizers, input.finalizers),
-        updated_at: at,
-      };
-      if (sameContent(before, after)) return undefined;
-      const finalized =
-        before.deleted_at !== null && (JSON.parse(after.finalizers) as unknown[]).length === 0;
-      return {
-        after,
-        type: finalized ? 'DELETED' : 'MODIFIED',
-        verb: 'update',
-        generationBefore: before.generation,
-      };
-    });
+    const { cascade } = input;
+    const then = cascade
+      ? (trx: Transaction<Database>, at: string) =>
+          applyCascade({ trx, actor, at, retention: this.#retention }, cascade)
+      : undefined;
+    return this.#mutate(
+      scope,
+      input.key,
+      write,
+      actor,
+      (before, at) => {
+        const oldSpec = JSON.parse(before.spec) as unknown;
+        const specChanged = input.spec !== undefined && !isDeepStrictEqual(oldSpec, input.spec);
+        if (specChanged && before.deleted_at) {
+          throw new StrataError(
+            'STRATA_DELETING',
+            `${describeKey(input.key)} is being deleted; its spec can no longer change`,
+          );
+        }
+        const after: ObjectRow = {
+          ...before,
+          generation: specChanged ? before.generation + 1 : before.generation,
+          spec: specChanged ? JSON.stringify(input.spec) : before.spec,
+          labels: replaced(before.labels, input.labels),
+          annotations: replaced(before.annotations, input.annotations),
+          finalizers: replaced(before.finalizers, input.finalizers),
+          updated_at: at,
+        };
+        if (sameContent(before, after)) return undefined;
+        const finalized =
+          before.deleted_at !== null && (JSON.parse(after.finalizers) as unknown[]).length === 0;
+        return {
+          after,
+          type: finalized ? 'DELETED' : 'MODIFIED',
+          verb: 'update',
+          generationBefore: before.generation,
+        };
+      },
+      then,
+    );
   }
 
   updateStatus(scope: AccessScope, input: StatusInput, actor?: Actor): Promise<Resource> {
@@ -195,6 +207,27 @@ export class KyselyResourceRepository implements ResourceRepository, SystemResou
       const at = this.#now().toISOString();
       await writeAuditEntry(trx, { actor, verb: 'access', object: row, at, detail }, this.#retention);
     });
+  }
+
+  /**
+   * Removes a tenant's audit entries older than `before` (audit retention), recording the pruning as an audit entry
+   * of its own in the same transaction. Returns how many were removed.
+   */
+  async pruneAudit(tenant: string, before: Date, actor: Actor): Promise<number> {
+    const at = this.#now().toISOString();
+    return this.#db.transaction().execute(async (trx) =>
+      pruneAuditEntries(
+        trx,
+        {
+          tenant,
+          before: before.toISOString(),
+          actor,
+          at,
+          detail: `audit entries older than ${before.toISOString()} removed by the tenant's retention policy`,
+        },
+        this.#retention,
+      ),
+    );
   }
 
   async delete(

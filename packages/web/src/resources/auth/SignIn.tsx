@@ -1,5 +1,18 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Center,
+  Divider,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { newChallenge, SSO_CALLBACK_PATH } from './sso';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { baseClient, useSession } from '../../lib/session';
 
@@ -11,6 +24,22 @@ export function SignIn() {
   const [tenant, setTenant] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  const providers = useQuery({
+    queryKey: ['sso-providers', tenant],
+    queryFn: ({ signal }) => baseClient().ssoProviders(tenant || undefined, { signal }),
+    retry: false,
+  });
+  const startSso = async (provider: string) => {
+    const challenge = await newChallenge();
+    window.location.assign(
+      baseClient().ssoAuthorizeUrl({
+        provider,
+        redirect: SSO_CALLBACK_PATH,
+        challenge,
+        ...(tenant ? { tenant } : {}),
+      }),
+    );
+  };
   return (
     <Center mih="100vh" p="md" component="main">
       <Paper withBorder p="xl" w={380} shadow="sm">
@@ -66,6 +95,12 @@ export function SignIn() {
             <Button type="submit" loading={busy}>
               Sign in
             </Button>
+            {(providers.data ?? []).length > 0 && <Divider label="or" labelPosition="center" />}
+            {(providers.data ?? []).map((p) => (
+              <Button key={p.name} variant="default" onClick={() => void startSso(p.name)}>
+                Sign in with {p.displayName}
+              </Button>
+            ))}
             <Text size="xs" c="dimmed">
               The first administrator's password is in the server's data directory (admin-password).
             </Text>
