@@ -52,6 +52,8 @@ import { registerSandboxRoutes } from './routes/sandbox.js';
 import { registerAgentGateway } from './agent-gateway/agent-gateway.js';
 import { ClusterAgents } from './agent-gateway/cluster-agents.js';
 import { clusterHooks } from './clusters/cluster-hooks.js';
+import { clusterGroupHooks, rolloutHooks } from './fleet/fleet-hooks.js';
+import { registerFleetRoutes } from './fleet/fleet-routes.js';
 import { registerClusterRoutes } from './clusters/cluster-routes.js';
 import { registerImportRoutes } from './clusters/import-routes.js';
 import { ProviderRegistry } from './clusters/provider-registry.js';
@@ -196,6 +198,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       Cluster: clusterHooks({ catalogs, providers, cipher: options.cipher }),
       Pack: packHooks(),
       PackSource: packSourceHooks(),
+      ClusterGroup: clusterGroupHooks(),
+      Rollout: rolloutHooks(),
       ...identityHooks({
         principals,
         afterTenantCreate: async (ctx, created) => {
@@ -334,7 +338,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   registerPackPushRoute(app, { service, context });
   if (agents) {
-    registerClusterRoutes(app, {
+    const clusterRoutes = {
       service,
       store: options.store,
       cipher: options.cipher,
@@ -344,7 +348,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       context,
       agentServerUrl,
       onWrite: () => hub.notify(),
-    });
+    };
+    registerClusterRoutes(app, clusterRoutes);
+    registerFleetRoutes(app, clusterRoutes);
     if (options.importLinks) {
       registerImportRoutes(app, {
         service,

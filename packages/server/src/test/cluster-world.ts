@@ -4,7 +4,7 @@
  */
 import type { ClusterStatus } from '@strata/api';
 import { ClusterAgentRepository } from '@strata/store';
-import { sqliteTestDatabase } from '@strata/testing';
+import { sqliteTestDatabase, type TestBackend } from '@strata/testing';
 import { ClusterAgents } from '../agent-gateway/cluster-agents.js';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
 import { realClock, type Clock, type ReconcileContext } from '../controller-runtime/index.js';
@@ -42,12 +42,10 @@ export interface ClusterWorld {
 
 export async function startClusterWorld(
   options: Partial<ClusterControllerOptions> = {},
+  backend: TestBackend = { name: 'sqlite', create: sqliteTestDatabase },
 ): Promise<ClusterWorld> {
   const provider = new ScriptedProvider();
-  const s = await startTestServer(
-    { name: 'sqlite', create: sqliteTestDatabase },
-    { providers: new ProviderRegistry([provider]) },
-  );
+  const s = await startTestServer(backend, { providers: new ProviderRegistry([provider]) });
   const agents = new ClusterAgents({
     repository: new ClusterAgentRepository({ db: s.database.handle.db }),
     cipher: s.cipher,

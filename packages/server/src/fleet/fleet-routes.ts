@@ -1,0 +1,233 @@
+/**
+ * Fleet routes beyond create/read/update/delete: a ClusterGroup's live members, and a rollout's plan (what it would
+ * do to every cluster, from the same plan code as `strata cluster plan`, before anything changes).
+ */
+import {
+  ClusterGroupKind,
+  ClusterKind,
+  RolloutKind,
+  StrataError,
+  type ClusterSpec,
+  type ClusterStatus,
+  type Resource,
+  type RolloutSpec,
+} from '@strata/api';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { accessScope, can } from '../auth/principal.js';
+import type { ClusterRoutesOptions } from '../clusters/cluster-route-options.js';
+import { planClusterUpdate } from '../clusters/cluster-plan-route.js';
+import { startStatus } from '../controllers/rollout/rollout-status.js';
+import { authorize, type Target } from '../resources/access.js';
+import { isPlainObject } from '../resources/merge-patch.js';
+import type { RequestContext } from '../resources/resource-service.js';
+import { applyChange, specPart } from './rollout-change.js';
+import { groupSelection, heldClusters, selectClusters, targetSelection } from './selection.js';
+
+type Params = { project?: string; name?: string };
+
+export interface GroupMember {
+  project: string;
+  name: string;
+  phase?: string;
+  health?: string;
+  labels: Record<string, string>;
+}
+
+export type PlanOutcome = 'change' | 'skip' | 'blocked';
+export interface RolloutPlanCluster {
+  project: string;
+  name: string;
+  /** The batch it would be in (index into `batches`); -1 when not changed. */
+  batch: number;
+  outcome: PlanOutcome;
+  reason?: string;
+  message?: string;
+  /** outcome change: layers added / removed / changed, pools repaved, whether the repave waits for approval. */
+  layers?: { added: string[]; removed: string[]; changed: string[] };
+  repave?: string[];
+  approvalRequired?: boolean;
+  kubernetesVersion?: { from?: string; to?: string };
+}
+export interface RolloutPlan {
+  batches: { name: string; clusters: number }[];
+  clusters: RolloutPlanCluster[];
+  /** Counts by outcome. */
+  summary: Record<PlanOutcome, number>;
+}
+
+export function registerFleetRoutes(app: FastifyInstance, o: ClusterRoutesOptions): void {
+  for (const prefix of ['/v1', '/v1/projects/:project']) {
+    app.get<{ Params: Params }>(
+      `${prefix}/clustergroups/:name/members`,
+      {
+        schema: {
+          tags: ['ClusterGroup'],
+          summary: 'The clusters the group selects now (those the caller may list)',
+        },
+      },
+      async (req) => {
+        const ctx = o.context(req);
+        const group = await o.service.get(ctx, groupTarget(req), req.params.name!);
+        const items = await members(o, ctx, group);
+        return { items, count: items.length };
+      },
+    );
+    app.post<{ Params: Params; Body: Record<string, unknown> }>(
+      `${prefix}/rollouts/plan`,
+      {
+        schema: {
+          tags: ['Rollout'],
+          summary: 'What a rollout would do, per cluster and batch, grouped by outcome; stores nothing',
+          body: { type: 'object', description: 'the proposed Rollout' },
+        },
+      },
+      async (req): Promise<RolloutPlan> => {
+        const ctx = o.context(req);
+        const target: Target = { kind: RolloutKind, project: req.params.project };
+        authorize(ctx.principal, target, 'plan');
+        const body = req.body;
+        const metadata = isPlainObject(body.metadata) ? body.metadata : {};
+        const name =
+          typeof metadata.name === 'string' ? metadata.name : `plan-${randomBytes(4).toString('hex')}`;
+        // Every check a create would run (schema, target, version, permissions, conflicts); nothing is stored.
+        const proposed = await o.service.create(
+          ctx,
+          target,
+          { ...body, metadata: { ...metadata, name } },
+          { dryRun: true },
+        );
+        return planRollout(o, ctx, proposed);
+      },
+    );
+  }
+}
+
+const groupTarget = (req: FastifyRequest<{ Params: Params }>): Target => ({
+  kind: ClusterGroupKind,
+  project: req.params.project,
+});
+
+async function members(
+  o: ClusterRoutesOptions,
+  ctx: RequestContext,
+  group: Resource,
+): Promise<GroupMember[]> {
+  const selection = groupSelection(group);
+  const project = group.metadata.project || undefined;
+  const scope = accessScope(ctx.principal);
+  const clusters = await selectClusters(o.store, ctx.principal.tenant, project, selection);
+  return clusters
+    .filter((c) => {
+      const p = c.metadata.project ?? '';
+      return (
+        (scope.projects === '*' || scope.projects.includes(p)) &&
+        can(ctx.principal, { kind: 'cluster', verb: 'list', project: p })
+      );
+    })
+    .map((c) => {
+      const st = c.status as ClusterStatus;
+      return {
+        project: c.metadata.project ?? '',
+        name: c.metadata.name,
+        ...(st.phase ? { phase: st.phase } : {}),
+        ...(st.health ? { health: st.health } : {}),
+        labels: c.metadata.labels,
+      };
+    });
+}
+
+/** Concurrent plans at a time: each resolves two stacks. */
+const PLAN_CONCURRENCY = 16;
+
+export async function planRollout(
+  o: ClusterRoutesOptions,
+  ctx: RequestContext,
+  rollout: Resource,
+): Promise<RolloutPlan> {
+  const spec = rollout.spec as unknown as RolloutSpec;
+  const tenant = ctx.principal.tenant;
+  const project = rollout.metadata.project || undefined;
+  const selection = await targetSelection(o.store, tenant, project, spec.target);
+  if (Array.isArray(selection))
+    throw new StrataError('STRATA_VALIDATION_FAILED', 'the target is not valid', selection);
+  const selected = await selectClusters(o.store, tenant, project, selection);
+  const held = await heldClusters(o.store, tenant, undefined);
+  const start = startStatus({ spec, selected, held, now: new Date() });
+  const byId = new Map(selected.map((c) => [`${c.metadata.project ?? ''}/${c.metadata.name}`, c]));
+  const entries = start.clusters ?? [];
+  const out: RolloutPlanCluster[] = new Array<RolloutPlanCluster>(entries.length);
+  let next = 0;
+  const work = async () => {
+    while (next < entries.length) {
+      const i = next++;
+      const e = entries[i]!;
+      if (e.state === 'Skipped') {
+        out[i] = {
+          project: e.project,
+          name: e.name,
+          batch: -1,
+          outcome: 'skip',
+          reason: e.reason!,
+          message: e.message ?? '',
+        };
+        continue;
+      }
+      out[i] = await planOne(o, ctx, byId.get(`${e.project}/${e.name}`)!, spec, e.batch);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PLAN_CONCURRENCY, entries.length) }, work));
+  const blocked = new Set(out.filter((c) => c.outcome === 'blocked').map((c) => `${c.project}/${c.name}`));
+  const summary: Record<PlanOutcome, number> = { change: 0, skip: 0, blocked: 0 };
+  for (const c of out) summary[c.outcome]++;
+  return {
+    batches: (start.batches ?? []).map((b, i) => ({
+      name: b.name,
+      clusters: b.clusters - out.filter((c) => c.batch === i && blocked.has(`${c.project}/${c.name}`)).length,
+    })),
+    clusters: out,
+    summary,
+  };
+}
+
+async function planOne(
+  o: ClusterRoutesOptions,
+  ctx: RequestContext,
+  cluster: Resource,
+  spec: RolloutSpec,
+  batch: number,
+): Promise<RolloutPlanCluster> {
+  const project = cluster.metadata.project ?? '';
+  const base = { project, name: cluster.metadata.name, batch };
+  const target: Target = { kind: ClusterKind, project };
+  try {
+    const current = await o.service.get(ctx, target, cluster.metadata.name);
+    const currentSpec = current.spec as unknown as ClusterSpec;
+    const wanted = applyChange(specPart(currentSpec), spec.change);
+    const proposed: Record<string, unknown> = { ...currentSpec, ...wanted };
+    for (const k of ['profiles', 'kubernetesVersion', 'policy'] as const)
+      if (wanted[k] === undefined) delete proposed[k];
+    const { plan } = await planClusterUpdate(o, ctx, target, current, proposed);
+    const layers = plan.layers;
+    return {
+      ...base,
+      outcome: 'change',
+      ...(layers
+        ? {
+            layers: {
+              added: layers.added.map((l) => `${l.profile}/${l.name}`),
+              removed: layers.removed.map((l) => `${l.profile}/${l.name}`),
+              changed: layers.changed.map((l) => `${l.profile}/${l.name}`),
+            },
+          }
+        : {}),
+      repave: plan.repave,
+      approvalRequired: plan.approvalRequired,
+      ...(plan.kubernetesVersion ? { kubernetesVersion: plan.kubernetesVersion } : {}),
+    };
+  } catch (err) {
+    if (!(err instanceof StrataError) || err.code !== 'STRATA_VALIDATION_FAILED') throw err;
+    const message = err.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') || err.message;
+    return { ...base, batch: -1, outcome: 'blocked', reason: 'Refused', message };
+  }
+}
