@@ -20,6 +20,7 @@ import { planClusterUpdate } from '../clusters/cluster-plan-route.js';
 import { startStatus } from '../controllers/rollout/rollout-status.js';
 import { authorize, type Target } from '../resources/access.js';
 import { isPlainObject } from '../resources/merge-patch.js';
+import { requireProject } from '../resources/project-rules.js';
 import type { RequestContext } from '../resources/resource-service.js';
 import { applyChange, specPart } from './rollout-change.js';
 import { groupSelection, heldClusters, selectClusters, targetSelection } from './selection.js';
@@ -86,6 +87,7 @@ export function registerFleetRoutes(app: FastifyInstance, o: ClusterRoutesOption
         const ctx = o.context(req);
         const target: Target = { kind: RolloutKind, project: req.params.project };
         authorize(ctx.principal, target, 'plan');
+        await requireProject(o.store, ctx.principal, req.params.project);
         const body = req.body;
         const metadata = isPlainObject(body.metadata) ? body.metadata : {};
         const name =

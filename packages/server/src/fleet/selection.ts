@@ -114,6 +114,7 @@ export async function heldClusters(
     const status = r.status as RolloutStatus;
     if (
       r.metadata.deletedAt ||
+      (r.spec as { aborted?: boolean }).aborted ||
       (status.phase !== undefined && FINISHED_ROLLOUT_PHASES.includes(status.phase))
     )
       continue;
