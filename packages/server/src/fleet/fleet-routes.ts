@@ -39,7 +39,7 @@ export type PlanOutcome = 'change' | 'skip' | 'blocked';
 export interface RolloutPlanCluster {
   project: string;
   name: string;
-  /** The batch it would be in (index into `batches`); -1 when not changed. */
+  /** The batch it would be in (index into `batches`; a blocked cluster fails there); -1 when skipped. */
   batch: number;
   outcome: PlanOutcome;
   reason?: string;
@@ -179,14 +179,10 @@ export async function planRollout(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PLAN_CONCURRENCY, entries.length) }, work));
-  const blocked = new Set(out.filter((c) => c.outcome === 'blocked').map((c) => `${c.project}/${c.name}`));
   const summary: Record<PlanOutcome, number> = { change: 0, skip: 0, blocked: 0 };
   for (const c of out) summary[c.outcome]++;
   return {
-    batches: (start.batches ?? []).map((b, i) => ({
-      name: b.name,
-      clusters: b.clusters - out.filter((c) => c.batch === i && blocked.has(`${c.project}/${c.name}`)).length,
-    })),
+    batches: (start.batches ?? []).map((b) => ({ name: b.name, clusters: b.clusters })),
     clusters: out,
     summary,
   };
@@ -230,6 +226,6 @@ async function planOne(
   } catch (err) {
     if (!(err instanceof StrataError) || err.code !== 'STRATA_VALIDATION_FAILED') throw err;
     const message = err.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') || err.message;
-    return { ...base, batch: -1, outcome: 'blocked', reason: 'Refused', message };
+    return { ...base, outcome: 'blocked', reason: 'Refused', message };
   }
 }
