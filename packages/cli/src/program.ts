@@ -5,6 +5,7 @@ import { registerCluster } from './commands/cluster.js';
 import { registerDelete } from './commands/delete.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGet } from './commands/get.js';
+import { registerGroup, registerRollout } from './commands/fleet.js';
 import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
 import { registerPack } from './commands/pack.js';
@@ -56,6 +57,8 @@ environment wins over the config file). Exit codes: 0 ok, 1 error, 2 usage, 3 se
   registerPack(program, context);
   registerCluster(program, context);
   registerImport(program, context);
+  registerGroup(program, context);
+  registerRollout(program, context);
   configureSubcommands(program, io, 'strata');
   return { program, context };
 }

@@ -8,7 +8,7 @@ import { testBackends } from '@strata/testing';
 import { PROJECT_URL as P } from '../test/cluster-world.js';
 import { startFleetWorld, type FleetWorld } from '../test/fleet-world.js';
 import { createUserWithRole, expectOk } from '../test/harness.js';
-import type { RolloutPlan } from './fleet-routes.js';
+import type { RolloutPlan } from '@strata/api';
 
 for (const backend of await testBackends()) {
   describe(`cluster groups and rollout plans on ${backend.name}`, () => {

@@ -9,7 +9,11 @@ import {
   StrataError,
   type ClusterSpec,
   type ClusterStatus,
+  type GroupMember,
+  type PlanOutcome,
   type Resource,
+  type RolloutPlan,
+  type RolloutPlanCluster,
   type RolloutSpec,
 } from '@strata/api';
 import { randomBytes } from 'node:crypto';
@@ -26,36 +30,6 @@ import { applyChange, specPart } from './rollout-change.js';
 import { groupSelection, heldClusters, selectClusters, targetSelection } from './selection.js';
 
 type Params = { project?: string; name?: string };
-
-export interface GroupMember {
-  project: string;
-  name: string;
-  phase?: string;
-  health?: string;
-  labels: Record<string, string>;
-}
-
-export type PlanOutcome = 'change' | 'skip' | 'blocked';
-export interface RolloutPlanCluster {
-  project: string;
-  name: string;
-  /** The batch it would be in (index into `batches`; a blocked cluster fails there); -1 when skipped. */
-  batch: number;
-  outcome: PlanOutcome;
-  reason?: string;
-  message?: string;
-  /** outcome change: layers added / removed / changed, pools repaved, whether the repave waits for approval. */
-  layers?: { added: string[]; removed: string[]; changed: string[] };
-  repave?: string[];
-  approvalRequired?: boolean;
-  kubernetesVersion?: { from?: string; to?: string };
-}
-export interface RolloutPlan {
-  batches: { name: string; clusters: number }[];
-  clusters: RolloutPlanCluster[];
-  /** Counts by outcome. */
-  summary: Record<PlanOutcome, number>;
-}
 
 export function registerFleetRoutes(app: FastifyInstance, o: ClusterRoutesOptions): void {
   for (const prefix of ['/v1', '/v1/projects/:project']) {
