@@ -244,6 +244,17 @@ describe('which batch starts', () => {
       { kind: 'start', batch: 1 },
     ],
     [
+      'a halted batch, then maxFailures raised: the next',
+      { ...SPEC, strategy: { maxFailures: 1 } },
+      (() => {
+        const s = started({ failures: 1 });
+        Object.assign(s.batches![0]!, { state: 'Failed', finishedAt: NOW.toISOString() });
+        Object.assign(s.clusters![0]!, { state: 'Failed', generation: 3 });
+        return s;
+      })(),
+      { kind: 'start', batch: 1 },
+    ],
+    [
       'rollback: the first changed batch',
       { ...SPEC, rollback: true },
       done(started()),

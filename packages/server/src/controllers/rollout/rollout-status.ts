@@ -189,8 +189,10 @@ export function decide(input: {
     return {};
   }
   if (spec.paused || (status.failures ?? 0) > maxFailures(spec)) return {};
-  const next = batches.findIndex((b) => b.state !== 'Succeeded');
-  if (next < 0 || batches[next]!.state !== 'Waiting') return {};
+  // A batch that failed its gate is done too: raising maxFailures after a halt goes on with the next.
+  if (batches.some((b) => b.state === 'Running')) return {};
+  const next = batches.findIndex((b) => b.state === 'Waiting');
+  if (next < 0) return {};
   const finished = next > 0 ? batches[next - 1]!.finishedAt : undefined;
   const pause = (spec.strategy?.pauseSeconds ?? 0) * 1000;
   if (finished && pause > 0 && Date.parse(finished) + pause > now.getTime()) {
@@ -372,7 +374,7 @@ function phaseOf(spec: RolloutSpec, status: RolloutStatus, halted: boolean): Rol
     return pending ? 'RollingBack' : 'RolledBack';
   }
   if (halted) return 'Halted';
-  if (batches.every((b) => b.state === 'Succeeded')) return 'Succeeded';
+  if (batches.every((b) => b.state === 'Succeeded' || b.state === 'Failed')) return 'Succeeded';
   if (spec.paused) return 'Paused';
   return 'Progressing';
 }
