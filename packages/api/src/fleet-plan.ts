@@ -32,6 +32,8 @@ export interface RolloutPlanCluster {
   repave?: string[];
   approvalRequired?: boolean;
   kubernetesVersion?: { from?: string; to?: string };
+  /** A repave waits for the cluster's maintenance window: open now, or when the next opens (and whose it is). */
+  window?: { open: boolean; next?: string; source: string };
 }
 
 export interface RolloutPlan {

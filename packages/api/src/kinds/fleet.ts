@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { Condition, Name } from '../meta.js';
-import { ClusterPolicy, IntOrPercent } from './cluster.js';
+import { ClusterPolicy, IntOrPercent, Maintenance } from './cluster.js';
 import { defineKind } from './kind.js';
 
 const strict = { additionalProperties: false } as const;
@@ -19,6 +19,8 @@ export const ClusterGroupSpec = Type.Object(
     selector: FleetSelector,
     /** Tenant-scoped groups: only clusters of these projects (default: every project). */
     projects: Type.Optional(Type.Array(Name, { minItems: 1, maxItems: 256 })),
+    /** Maintenance windows of the members that have none of their own (docs/reference/fleet.md). */
+    maintenance: Type.Optional(Maintenance),
   },
   strict,
 );

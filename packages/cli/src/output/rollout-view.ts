@@ -24,6 +24,10 @@ function changeLine(c: RolloutPlanCluster, batches: RolloutPlan['batches']): str
     parts.push(`kubernetes ${c.kubernetesVersion.from ?? '?'} -> ${c.kubernetesVersion.to ?? '?'}`);
   if (c.repave?.length)
     parts.push(`repave ${c.repave.join(', ')}${c.approvalRequired ? ' (needs approval)' : ''}`);
+  if (c.window && !c.window.open)
+    parts.push(
+      `waits for the maintenance window (${c.window.next ? `opens ${c.window.next}` : 'none within a year'})`,
+    );
   return `  ${where(c)} [${batches[c.batch]?.name ?? '-'}]: ${parts.join(', ') || 'spec only (no layer changes)'}`;
 }
 

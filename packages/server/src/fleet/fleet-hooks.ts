@@ -3,7 +3,8 @@
  * target version that exists and is published, a caller who may change every selected cluster, no cluster held by
  * another unfinished rollout, and the one-way switches (abort, rollback) and the fixed change of a started rollout.
  */
-import { StrataError, type Issue, type Resource, type RolloutSpec } from '@strata/api';
+import { StrataError, type Issue, type Maintenance, type Resource, type RolloutSpec } from '@strata/api';
+import { maintenanceIssues } from './maintenance.js';
 import { can } from '../auth/principal.js';
 import type { HookContext, HookInput, KindHooks } from '../resources/kind-hooks.js';
 import { findProfile } from '../clusters/resolve-cluster.js';
@@ -13,8 +14,10 @@ import { clusterId, heldClusters, parseSelector, selectClusters, targetSelection
 export function clusterGroupHooks(): KindHooks {
   return {
     validate(ctx, input) {
-      const spec = input.spec as { selector: string; projects?: string[] };
+      const spec = input.spec as { selector: string; projects?: string[]; maintenance?: Maintenance };
       const issues: Issue[] = [];
+      if (spec.maintenance)
+        issues.push(...maintenanceIssues(spec.maintenance, '/spec/maintenance', new Date()));
       const parsed = parseSelector(spec.selector, '/spec/selector');
       if (!Array.isArray(parsed)) issues.push(parsed);
       if (spec.projects && ctx.project) {

@@ -26,6 +26,7 @@ import { authorize, type Target } from '../resources/access.js';
 import { isPlainObject } from '../resources/merge-patch.js';
 import { requireProject } from '../resources/project-rules.js';
 import type { RequestContext } from '../resources/resource-service.js';
+import { effectiveMaintenance, windowState } from './maintenance.js';
 import { applyChange, specPart } from './rollout-change.js';
 import { groupSelection, heldClusters, selectClusters, targetSelection } from './selection.js';
 
@@ -181,6 +182,7 @@ async function planOne(
       if (wanted[k] === undefined) delete proposed[k];
     const { plan } = await planClusterUpdate(o, ctx, target, current, proposed);
     const layers = plan.layers;
+    const window = plan.repave.length > 0 ? await maintenanceWindow(o, cluster) : undefined;
     return {
       ...base,
       outcome: 'change',
@@ -196,10 +198,26 @@ async function planOne(
       repave: plan.repave,
       approvalRequired: plan.approvalRequired,
       ...(plan.kubernetesVersion ? { kubernetesVersion: plan.kubernetesVersion } : {}),
+      ...(window ? { window } : {}),
     };
   } catch (err) {
     if (!(err instanceof StrataError) || err.code !== 'STRATA_VALIDATION_FAILED') throw err;
     const message = err.issues?.map((i) => `${i.path}: ${i.message}`).join('; ') || err.message;
     return { ...base, outcome: 'blocked', reason: 'Refused', message };
   }
+}
+
+/** Where now is in the windows that apply to the cluster, if any. */
+async function maintenanceWindow(
+  o: ClusterRoutesOptions,
+  cluster: Resource,
+): Promise<RolloutPlanCluster['window']> {
+  const found = await effectiveMaintenance(o.store, cluster);
+  if (!found) return undefined;
+  const state = windowState(found.maintenance, new Date());
+  return {
+    open: state.open,
+    source: found.source,
+    ...(state.next ? { next: state.next.toISOString() } : {}),
+  };
 }

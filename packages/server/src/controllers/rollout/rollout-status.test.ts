@@ -130,6 +130,30 @@ describe('the health gate of one cluster', () => {
       if (reason) assert.equal('reason' in v ? v.reason : undefined, reason);
     });
   }
+  it('a repave waiting for its maintenance window waits, and the gate does not time out on it', () => {
+    const c = cluster('a', {
+      status: { pendingRepave: { id: 'r1', approved: false, waitingForWindow: '2026-12-12T00:00:00Z' } },
+    });
+    const v = gate(c, 2);
+    assert.equal(v.verdict, 'wait');
+    assert.equal('reason' in v ? v.reason : undefined, 'WaitingForWindow');
+    const before: RolloutStatus = {
+      phase: 'Progressing',
+      batches: [{ name: 'canary', state: 'Running', clusters: 1, deadline: '2026-12-07T11:00:00Z' }],
+      clusters: [{ project: 'default', name: 'a', batch: 0, state: 'Updating', generation: 2 }],
+    };
+    const st = summariseRollout({
+      spec: SPEC,
+      generation: 1,
+      before,
+      decision: {},
+      written: new Map(),
+      observed: new Map([['default/a', c]]),
+      now: NOW,
+    });
+    assert.equal(st.clusters?.[0]?.state, 'Updating', 'past the deadline, still waiting');
+    assert.equal(st.clusters?.[0]?.reason, 'WaitingForWindow');
+  });
   it('asks only the checks the gate names', () => {
     const drifted = cluster('a', {
       status: { conditions: [cond('AgentConnected'), cond('NoDrift', 'False')] },

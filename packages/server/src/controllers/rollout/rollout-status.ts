@@ -115,6 +115,13 @@ export function gate(
       message: `layer ${broken.profile}/${broken.name} failed${broken.message ? `: ${broken.message}` : ''}`,
     };
   }
+  if (st.pendingRepave?.waitingForWindow) {
+    return {
+      verdict: 'wait',
+      reason: 'WaitingForWindow',
+      message: `the repave waits for the maintenance window opening at ${st.pendingRepave.waitingForWindow}`,
+    };
+  }
   if (st.pendingRepave && !st.pendingRepave.approved) {
     return {
       verdict: 'wait',
@@ -354,7 +361,8 @@ function judge(
     Object.assign(c, { state: fail, reason: v.reason, message: v.message });
     return;
   }
-  if (deadline && now.getTime() >= Date.parse(deadline)) {
+  // Waiting for a maintenance window is not a failure to become healthy: the gate's timeout does not run out on it.
+  if (deadline && now.getTime() >= Date.parse(deadline) && v.reason !== 'WaitingForWindow') {
     Object.assign(c, {
       state: fail,
       reason: 'GateTimeout',
