@@ -40,19 +40,10 @@ for (const backend of await testBackends()) {
         }),
       );
       await expectOk(w.s.call({ method: 'POST', url: `${P}/clusterprofiles/alt/versions/1.0.0/publish` }));
-      await expectOk(
-        w.s.call({
-          method: 'POST',
-          url: `${P}/clusters`,
-          body: {
-            metadata: { name: 'eu-alt', labels: { region: 'eu', env: 'prod' } },
-            spec: {
-              provider: 'scripted',
-              nodePools: [{ name: 'cp', controlPlane: true, count: 1 }],
-              profiles: [{ name: 'alt', version: '1.0.0' }],
-            },
-          },
-        }),
+      await w.create(
+        'eu-alt',
+        { profiles: [{ name: 'alt', version: '1.0.0' }] },
+        { region: 'eu', env: 'prod' },
       );
     });
     after(async () => w?.close());

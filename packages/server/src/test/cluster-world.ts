@@ -33,7 +33,7 @@ export interface ClusterWorld {
   key(name: string): { kind: string; tenant: string; project: string; name: string };
   ctx(attempt?: number, clock?: Clock): ReconcileContext;
   /** Creates a cluster of the scripted provider with `base` attached (extra spec fields merged in). */
-  create(name: string, spec?: Record<string, unknown>): Promise<unknown>;
+  create(name: string, spec?: Record<string, unknown>, labels?: Record<string, string>): Promise<unknown>;
   status(name: string): Promise<ClusterStatus>;
   /** Reasons of the cluster's Events (read through the project's list: it still answers after the cluster went). */
   events(name: string): Promise<string[]>;
@@ -89,13 +89,13 @@ export async function startClusterWorld(
       clock,
       attempt,
     }),
-    create: (name, spec = {}) =>
+    create: (name, spec = {}, labels = {}) =>
       expectOk(
         s.call({
           method: 'POST',
           url: `${P}/clusters`,
           body: {
-            metadata: { name },
+            metadata: { name, labels },
             spec: {
               provider: 'scripted',
               nodePools: [{ name: 'cp', controlPlane: true, count: 1 }],

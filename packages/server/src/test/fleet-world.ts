@@ -108,21 +108,7 @@ export async function startFleetWorld(backend?: TestBackend): Promise<FleetWorld
     clock,
     rollouts,
     async running(name, labels, policy = {}) {
-      await expectOk(
-        w.s.call({
-          method: 'POST',
-          url: `${P}/clusters`,
-          body: {
-            metadata: { name, labels },
-            spec: {
-              provider: 'scripted',
-              nodePools: [{ name: 'cp', controlPlane: true, count: 1 }],
-              profiles: [{ name: 'base', version: '1.0.0' }],
-              policy,
-            },
-          },
-        }),
-      );
+      await w.create(name, { policy }, labels);
       if (policy.paused) return;
       await settle([name]);
       const phase = ((await cluster(name)).status as ClusterStatus).phase;

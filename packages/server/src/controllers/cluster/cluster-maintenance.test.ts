@@ -64,20 +64,7 @@ describe('maintenance windows hold repaves', () => {
         },
       }),
     );
-    await expectOk(
-      w.s.call({
-        method: 'POST',
-        url: `${P}/clusters`,
-        body: {
-          metadata: { name: 'edgy', labels: { tier: 'edge' } },
-          spec: {
-            provider: 'scripted',
-            nodePools: [{ name: 'cp', controlPlane: true, count: 1 }],
-            profiles: [{ name: 'base', version: '1.0.0' }],
-          },
-        },
-      }),
-    );
+    await w.create('edgy', {}, { tier: 'edge' });
     await w.controller.reconcile(w.ctx(1, at('2026-12-04T12:00:00Z')), w.key('edgy'));
     assert.deepEqual((await w.status('edgy')).maintenance, {
       open: false,
