@@ -11,8 +11,8 @@
 import assert from 'node:assert/strict';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { RolloutPlan, RolloutStatus } from '@strata/api';
-import { postgresTestDatabase, sqliteTestDatabase } from '@strata/testing';
+import type { ClusterStatus, RolloutPlan, RolloutStatus } from '@strata/api';
+import { postgresTestDatabase, sqliteTestDatabase, type TestBackend } from '@strata/testing';
 import { PROJECT_URL as P } from '../packages/server/src/test/cluster-world.js';
 import { startFleetWorld } from '../packages/server/src/test/fleet-world.js';
 import { expectOk } from '../packages/server/src/test/harness.js';
@@ -26,7 +26,7 @@ const { values } = parseArgs({
 });
 const N = Number(values.clusters);
 const BATCH = Number(values.batch);
-const backend =
+const backend: TestBackend =
   values.backend === 'postgres'
     ? { name: 'postgres', create: postgresTestDatabase() }
     : { name: 'sqlite', create: sqliteTestDatabase };
@@ -41,13 +41,13 @@ const HEALTHY = [
   'LayersApplied',
   'NoDrift',
 ];
-const healthy = (generation: number) => ({
-  phase: 'Running',
-  health: 'Healthy',
+const healthy = (generation: number): ClusterStatus => ({
+  phase: 'Running' as const,
+  health: 'Healthy' as const,
   observedGeneration: generation,
   conditions: HEALTHY.map((type) => ({
     type,
-    status: 'True',
+    status: 'True' as const,
     reason: 'Ok',
     message: '',
     lastTransitionTime: new Date().toISOString(),
