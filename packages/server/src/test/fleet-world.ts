@@ -24,8 +24,8 @@ export interface FleetWorld extends ClusterWorld {
    * Applied, or `failed` layers Failed), then another pass.
    */
   settle(names: readonly string[], failed?: readonly string[]): Promise<void>;
-  /** One Rollout controller pass. */
-  step(name: string): Promise<RolloutStatus>;
+  /** One Rollout controller pass (a project's rollout; `''` for a tenant rollout). */
+  step(name: string, project?: string): Promise<RolloutStatus>;
   rollout(name: string): Promise<Resource>;
   /** The version of `base` attached to the cluster. */
   version(name: string): Promise<string>;
@@ -115,8 +115,8 @@ export async function startFleetWorld(backend?: TestBackend): Promise<FleetWorld
       if (phase !== 'Running') throw new Error(`${name} is ${phase}, not Running`);
     },
     settle,
-    async step(name) {
-      const key = { kind: 'Rollout', tenant: 'default', project: 'default', name };
+    async step(name, project = 'default') {
+      const key = { kind: 'Rollout', tenant: 'default', project, name };
       await rollouts.reconcile(w.ctx(1, clock), key);
       return (await w.s.store.get({ tenant: 'default', projects: '*' }, key))!.status;
     },

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { listAll } from '@strata/store';
 import { testBackends } from '@strata/testing';
-import { PROJECT_URL as P } from '../../test/cluster-world.js';
+import { PROJECT_URL as P, SANDBOX_INFRA_LAYERS } from '../../test/cluster-world.js';
 import { startFleetWorld, type FleetWorld } from '../../test/fleet-world.js';
 import { expectOk } from '../../test/harness.js';
 import { RolloutController } from './rollout-controller.js';
@@ -262,6 +262,76 @@ for (const backend of await testBackends()) {
       assert.deepEqual(await generations(), written, 'the next pass found them written and wrote nothing');
       await w.settle(PROD);
       assert.equal((await w.step('crash')).phase, 'Succeeded');
+    });
+
+    it('a tenant rollout changes clusters across projects', async () => {
+      await expectOk(
+        w.s.call({ method: 'POST', url: '/v1/projects', body: { metadata: { name: 'shop' }, spec: {} } }),
+      );
+      // A tenant-wide profile (another project's cannot be attached).
+      await expectOk(
+        w.s.call({
+          method: 'POST',
+          url: '/v1/clusterprofiles',
+          body: {
+            metadata: { name: 'shared' },
+            spec: { type: 'full', version: '1.0.0', layers: SANDBOX_INFRA_LAYERS },
+          },
+        }),
+      );
+      await expectOk(w.s.call({ method: 'POST', url: '/v1/clusterprofiles/shared/versions/1.0.0/publish' }));
+      await expectOk(
+        w.s.call({
+          method: 'POST',
+          url: '/v1/projects/shop/clusters',
+          body: {
+            metadata: { name: 's1', labels: { tier: 'edge' } },
+            spec: {
+              provider: 'scripted',
+              nodePools: [{ name: 'cp', controlPlane: true, count: 1 }],
+              profiles: [{ name: 'shared', version: '1.0.0' }],
+            },
+          },
+        }),
+      );
+      await expectOk(
+        w.s.call({
+          method: 'PATCH',
+          url: `${P}/clusters/d1`,
+          body: { metadata: { labels: { env: 'dev', tier: 'edge' } } },
+        }),
+      );
+      await expectOk(
+        w.s.call({
+          method: 'POST',
+          url: '/v1/rollouts',
+          body: {
+            metadata: { name: 'edge' },
+            spec: {
+              target: { selector: 'tier=edge' },
+              change: { policy: { drift: 'report' } },
+              strategy: { batchSize: 2 },
+            },
+          },
+        }),
+      );
+      await w.step('edge', '');
+      const st = await w.step('edge', '');
+      assert.deepEqual(
+        st.clusters?.map((c) => [c.project, c.name, c.state]),
+        [
+          ['default', 'd1', 'Updating'],
+          ['shop', 's1', 'Updating'],
+        ],
+      );
+      const drift = async (url: string) =>
+        ((await w.s.call({ method: 'GET', url })).body.spec as { policy?: { drift?: string } }).policy?.drift;
+      assert.equal(await drift(`${P}/clusters/d1`), 'report');
+      assert.equal(await drift('/v1/projects/shop/clusters/s1'), 'report');
+      await expectOk(
+        w.s.call({ method: 'PATCH', url: '/v1/rollouts/edge', body: { spec: { aborted: true } } }),
+      );
+      assert.equal((await w.step('edge', '')).phase, 'Aborted');
     });
 
     it('refuses bad input: overlapping rollouts, empty or matchless selectors, missing versions, a fixed change', async () => {
