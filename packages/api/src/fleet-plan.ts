@@ -44,3 +44,16 @@ export interface RolloutPlan {
   /** Counts by outcome. */
   summary: Record<PlanOutcome, number>;
 }
+
+/** Clusters that could move to a newer published version of an attached profile, grouped (`GET /v1/fleet/updates`). */
+export interface FleetUpdate {
+  profile: string;
+  from: string;
+  to: string;
+  clusters: { project: string; name: string }[];
+  count: number;
+}
+
+export interface FleetUpdates {
+  items: FleetUpdate[];
+}

@@ -3,6 +3,7 @@ import {
   RolloutKind,
   collectionPath,
   objectPath,
+  type FleetUpdates,
   type GroupMembers,
   type Resource,
   type ResourceInput,
@@ -50,6 +51,16 @@ export class FleetActions {
       method: 'POST',
       path: `${collectionPath(RolloutKind, options.project)}/plan`,
       body: rollout,
+      signal: options.signal,
+    });
+  }
+
+  /** Clusters on outdated profile versions, grouped by profile and version (optionally of one project). */
+  async updates(options: FleetScope = {}): Promise<FleetUpdates> {
+    return this.client.request<FleetUpdates>({
+      method: 'GET',
+      path: '/v1/fleet/updates',
+      query: { project: options.project },
       signal: options.signal,
     });
   }

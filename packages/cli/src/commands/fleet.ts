@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.js';
 import { ExitCode, InputError, UsageError } from '../exit-codes.js';
 import { loadManifests } from '../manifests.js';
 import { formatList, parseFormat, toFormat } from '../output/format.js';
-import { membersTable, rolloutPlanText, rolloutStatusText } from '../output/rollout-view.js';
+import { membersTable, rolloutPlanText, rolloutStatusText, updatesTable } from '../output/rollout-view.js';
 import { projectFor } from '../project.js';
 import { confirm } from '../prompt.js';
 
@@ -163,6 +163,25 @@ version, variables, policy or Kubernetes version), and how to roll it (spec.stra
         }
         await sleep(interval * 1000, ctx.signal);
       }
+    });
+
+  rollout
+    .command('updates')
+    .description('Clusters on outdated profile versions, grouped by profile and version')
+    .option('-o, --output <format>', 'table | json | yaml', 'table')
+    .addHelpText(
+      'after',
+      '\nWith --project (or STRATA_PROJECT) only that project; otherwise every cluster you may list.\n\nExample:\n  strata rollout updates -o json',
+    )
+    .action(async (options) => {
+      const format = parseFormat(options.output, ['table', 'json', 'yaml']);
+      const settings = await ctx.settings();
+      const client = await ctx.client();
+      const project = settings.projectSource === 'config' ? undefined : settings.project;
+      const updates = await client.fleet.updates({ project, signal: ctx.signal });
+      if (format !== 'table') return ctx.out(toFormat(updates, format));
+      ctx.out(updatesTable(updates.items));
+      if (updates.items.length === 0) ctx.err('Every cluster runs the newest published versions.\n');
     });
 
   const switches: [string, string, Parameters<StrataClient['fleet']['set']>[1], string][] = [

@@ -1,5 +1,5 @@
 /** Text views of fleet operations: a rollout's plan (grouped by outcome) and its progress (a bar per batch). */
-import type { GroupMember, RolloutPlan, RolloutPlanCluster, RolloutStatus } from '@strata/api';
+import type { FleetUpdate, GroupMember, RolloutPlan, RolloutPlanCluster, RolloutStatus } from '@strata/api';
 import { renderTable } from './table.js';
 
 const BAR = 20;
@@ -96,5 +96,21 @@ export function membersTable(items: readonly GroupMember[]): string {
   return renderTable({
     headers: ['PROJECT', 'NAME', 'PHASE', 'HEALTH'],
     rows: items.map((m) => [m.project, m.name, m.phase ?? '', m.health ?? '']),
+  });
+}
+
+export function updatesTable(items: readonly FleetUpdate[]): string {
+  return renderTable({
+    headers: ['PROFILE', 'FROM', 'TO', 'CLUSTERS', 'EXAMPLES'],
+    rows: items.map((u) => [
+      u.profile,
+      u.from,
+      u.to,
+      String(u.count),
+      u.clusters
+        .slice(0, 3)
+        .map((c) => `${c.project}/${c.name}`)
+        .join(', ') + (u.count > 3 ? ', ...' : ''),
+    ]),
   });
 }

@@ -8,7 +8,7 @@ import { testBackends } from '@strata/testing';
 import { PROJECT_URL as P } from '../test/cluster-world.js';
 import { startFleetWorld, type FleetWorld } from '../test/fleet-world.js';
 import { createUserWithRole, expectOk } from '../test/harness.js';
-import type { RolloutPlan } from '@strata/api';
+import type { FleetUpdates, RolloutPlan } from '@strata/api';
 
 for (const backend of await testBackends()) {
   describe(`cluster groups and rollout plans on ${backend.name}`, () => {
@@ -188,6 +188,35 @@ for (const backend of await testBackends()) {
       });
       assert.equal(missing.status, 422);
       assert.match(missing.text, /\/spec\/change\/profile\/version/);
+    });
+
+    it('lists the clusters on outdated profile versions, grouped, as far as the caller may see', async () => {
+      const res = await expectOk(w.s.call({ method: 'GET', url: '/v1/fleet/updates' }));
+      const items = (res.body as unknown as FleetUpdates).items;
+      const base = items.find((u) => u.profile === 'base');
+      assert.equal(base?.from, '1.0.0');
+      assert.equal(base?.to, '1.2.0', 'the newest published version');
+      assert.deepEqual(base?.clusters.map((c) => c.name).sort(), ['eu1', 'eu2', 'us1']);
+      await expectOk(
+        w.s.call({
+          method: 'POST',
+          url: '/v1/projects',
+          body: { metadata: { name: 'elsewhere' }, spec: {} },
+        }),
+      );
+      const outsider = await createUserWithRole(w.s, {
+        user: 'outsider',
+        role: 'project-viewer',
+        project: 'elsewhere',
+      });
+      const hidden = await expectOk(w.s.call({ method: 'GET', url: '/v1/fleet/updates', key: outsider }));
+      assert.deepEqual(
+        (hidden.body as unknown as FleetUpdates).items,
+        [],
+        'clusters of other projects are not counted',
+      );
+      const bad = await w.s.call({ method: 'GET', url: '/v1/fleet/updates?project=Not_A_Name' });
+      assert.equal(bad.status, 400);
     });
 
     it('a rollout needs the right to change every cluster it selects', async () => {

@@ -9,6 +9,8 @@ import {
   StrataError,
   type ClusterSpec,
   type ClusterStatus,
+  type FleetUpdate,
+  type FleetUpdates,
   type GroupMember,
   type PlanOutcome,
   type Resource,
@@ -17,6 +19,7 @@ import {
   type RolloutSpec,
 } from '@strata/api';
 import { randomBytes } from 'node:crypto';
+import { listAll } from '@strata/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessScope, can } from '../auth/principal.js';
 import type { ClusterRoutesOptions } from '../clusters/cluster-route-options.js';
@@ -33,6 +36,24 @@ import { groupSelection, heldClusters, selectClusters, targetSelection } from '.
 type Params = { project?: string; name?: string };
 
 export function registerFleetRoutes(app: FastifyInstance, o: ClusterRoutesOptions): void {
+  app.get<{ Querystring: { project?: string } }>(
+    '/v1/fleet/updates',
+    {
+      schema: {
+        tags: ['Rollout'],
+        summary:
+          'Clusters on outdated profile versions, grouped by profile and version (those the caller may list)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            project: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 },
+          },
+        },
+      },
+    },
+    async (req): Promise<FleetUpdates> => fleetUpdates(o, o.context(req), req.query.project),
+  );
   for (const prefix of ['/v1', '/v1/projects/:project']) {
     app.get<{ Params: Params }>(
       `${prefix}/clustergroups/:name/members`,
@@ -219,5 +240,30 @@ async function maintenanceWindow(
     open: state.open,
     source: found.source,
     ...(state.next ? { next: state.next.toISOString() } : {}),
+  };
+}
+
+/** Every visible cluster's `status.updatesAvailable`, grouped by profile, current version and newest version. */
+async function fleetUpdates(
+  o: ClusterRoutesOptions,
+  ctx: RequestContext,
+  project: string | undefined,
+): Promise<FleetUpdates> {
+  const scope = accessScope(ctx.principal);
+  const clusters = await listAll(o.store, scope, { kind: 'Cluster', ...(project ? { project } : {}) });
+  const groups = new Map<string, FleetUpdate>();
+  for (const c of clusters) {
+    const p = c.metadata.project ?? '';
+    if (c.metadata.deletedAt || !can(ctx.principal, { kind: 'cluster', verb: 'list', project: p })) continue;
+    for (const u of (c.status as ClusterStatus).updatesAvailable ?? []) {
+      const key = `${u.profile}\n${u.from}\n${u.to}`;
+      const g = groups.get(key) ?? { profile: u.profile, from: u.from, to: u.to, clusters: [], count: 0 };
+      g.clusters.push({ project: p, name: c.metadata.name });
+      g.count++;
+      groups.set(key, g);
+    }
+  }
+  return {
+    items: [...groups.values()].sort((a, b) => b.count - a.count || a.profile.localeCompare(b.profile)),
   };
 }
