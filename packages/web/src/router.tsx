@@ -59,6 +59,7 @@ const importWizard = createRoute({
   }),
   component: lazyRouteComponent(() => import('./resources/import/ImportWizard'), 'ImportWizard'),
 });
+const rollouts = page('/rollouts', () => import('./resources/rollouts/RolloutList'), 'RolloutList');
 const profiles = page('/profiles', () => import('./resources/profiles/ProfileList'), 'ProfileList');
 const newProfile = page('/profiles/new', () => import('./resources/profiles/NewProfile'), 'NewProfile');
 const profile = createRoute({
@@ -104,6 +105,7 @@ const routeTree = rootRoute.addChildren([
   newCluster,
   cluster,
   importWizard,
+  rollouts,
   profiles,
   newProfile,
   profile,
