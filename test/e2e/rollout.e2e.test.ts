@@ -16,6 +16,7 @@ import {
   publishProfile,
   running,
   sandboxProfile,
+  smallFleet,
   waitForCluster,
 } from './support/clusters.js';
 import { strata } from './support/run-strata.js';
@@ -83,22 +84,8 @@ describe('rollouts on real sandbox clusters', () => {
     dir = await mkdtemp(join(tmpdir(), 'strata-rollout-cli-'));
     server = await startServerProcess({ dataDir, logFile: join(dataDir, 'server.log') });
     a = api(server.url, server.adminKey);
-    await publishProfile(a, sandboxProfile('1.0.0'));
-    const next = sandboxProfile('1.1.0');
-    (next.spec as { variables: { default: string }[] }).variables[0]!.default = 'shop';
-    await publishProfile(a, next);
+    await smallFleet(a, NAMES, { fleet: 'e2e' });
     await publishProfile(a, brokenProfile());
-    for (const name of NAMES) {
-      await a.ok('POST', `${PROJECT}/clusters`, {
-        metadata: { name, labels: { fleet: 'e2e' } },
-        spec: {
-          provider: 'sandbox',
-          nodePools: [{ name: 'cp', controlPlane: true, count: 1 }],
-          profiles: [{ name: 'base', version: '1.0.0' }],
-        },
-      });
-    }
-    for (const name of NAMES) await waitForCluster(a, name, 'Running', running, 600_000);
   });
   after(async () => {
     await server?.stop();
