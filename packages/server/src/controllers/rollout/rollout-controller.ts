@@ -36,6 +36,9 @@ import {
 import { rolloutEvents } from './rollout-events.js';
 import type { RolloutScope } from './rollout-scope.js';
 
+/** How often a halted or paused rollout with no batch under way looks again (user changes wake it at once). */
+const IDLE_MS = 60_000;
+
 export interface RolloutControllerOptions {
   store: ResourceRepository;
   /** Cluster specs are written through it (validation, sealed variables, audit). */
@@ -117,6 +120,12 @@ export class RolloutController implements Controller {
     if (FINISHED_ROLLOUT_PHASES.includes(status.phase!)) return Result.done();
     if (!scope.before.clusters || scope.decision?.action) return Result.requeueAfter(0);
     const progress = this.#o.progressMs ?? 2000;
+    // Halted or paused with no batch under way: nothing to watch until the user acts (the change feed wakes it).
+    const underWay = (status.batches ?? []).some(
+      (b) => b.state === 'Running' || b.rollback?.state === 'Running',
+    );
+    if (!underWay && (status.phase === 'Halted' || status.phase === 'Paused'))
+      return Result.requeueAfter(IDLE_MS);
     const wait = scope.decision?.waitUntil;
     const until = wait ? Math.max(0, wait.getTime() - scope.now.getTime()) : progress;
     return Result.requeueAfter(Math.min(progress, until));
