@@ -99,18 +99,20 @@ export const clusterId = (c: { project?: string | undefined; name: string }) =>
 
 /**
  * The clusters other unfinished rollouts of the tenant hold: those in their status once started, those their
- * target selects before. By cluster id, the rollout's name.
+ * target selects before. By cluster id, the rollout's name. With `except` (a rollout taking its clusters), only
+ * rollouts created before it count: of two created at once, the older gets the clusters, not neither.
  */
 export async function heldClusters(
   store: ResourceRepository,
   tenant: string,
-  except: { project: string; name: string } | undefined,
+  except: { project: string; name: string; createdAt?: string } | undefined,
 ): Promise<Map<string, string>> {
   const held = new Map<string, string>();
   const rollouts = await listAll(store, { tenant, projects: '*' }, { kind: 'Rollout' });
   for (const r of rollouts) {
     const project = r.metadata.project ?? '';
     if (except && except.project === project && except.name === r.metadata.name) continue;
+    if (except?.createdAt && younger(r, except)) continue;
     const status = r.status as RolloutStatus;
     if (
       r.metadata.deletedAt ||
@@ -131,4 +133,12 @@ export async function heldClusters(
     }
   }
   return held;
+}
+
+/** Whether rollout `r` was created after the other (same time: the later name in order). */
+function younger(r: Resource, other: { project: string; name: string; createdAt?: string }): boolean {
+  const a = r.metadata.createdAt;
+  const b = other.createdAt!;
+  if (a !== b) return a > b;
+  return `${r.metadata.project ?? ''}/${r.metadata.name}` > `${other.project}/${other.name}`;
 }

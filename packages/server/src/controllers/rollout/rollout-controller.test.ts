@@ -394,5 +394,38 @@ for (const backend of await testBackends()) {
         'an aborted rollout holds nothing',
       );
     });
+
+    it('of two rollouts created at once over the same clusters, the older gets them and the younger reports it', async () => {
+      await patch('other', { aborted: true });
+      const spec = {
+        target: { selector: 'env=prod' },
+        change: { policy: { drift: 'report' } },
+        paused: true,
+      };
+      await expectOk(create('older', spec));
+      // The younger one got past the conflict check at the same moment (another replica): stored as it would be.
+      await w.s.store.create(
+        { tenant: 'default', projects: '*' },
+        {
+          key: { kind: 'Rollout', tenant: 'default', project: 'default', name: 'younger' },
+          labels: {},
+          annotations: {},
+          finalizers: [],
+          spec,
+        },
+        { name: 'test' },
+      );
+      const young = await w.step('younger');
+      assert.deepEqual(
+        [...new Set(young.clusters?.map((c) => `${c.state} ${c.reason} ${c.message}`))],
+        ['Skipped InOtherRollout in rollout "default/older"'],
+      );
+      const old = await w.step('older');
+      assert.equal(
+        old.clusters?.filter((c) => c.state === 'Waiting').length,
+        5,
+        'the older takes every cluster',
+      );
+    });
   });
 }

@@ -36,6 +36,7 @@ export function selectPhase(o: RolloutPhaseOptions): Phase<RolloutScope> {
       scope.held = await heldClusters(o.store, tenant, {
         project: scope.rollout.metadata.project ?? '',
         name,
+        createdAt: scope.rollout.metadata.createdAt,
       });
       return Result.done();
     },

@@ -217,7 +217,7 @@ export function decide(input: {
       (c) =>
         c.state !== 'Waiting' && gate(input.observed.get(clusterId(c)), undefined, checks).verdict !== 'pass',
     ).length;
-    if (unavailable + batches[next]!.clusters > allowed && unavailable > 0) {
+    if (unavailable >= allowed) {
       return { holding: `${unavailable} clusters unavailable (maxUnavailable ${String(limit)})` };
     }
   }
