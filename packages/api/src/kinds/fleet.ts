@@ -143,8 +143,30 @@ export type RolloutStrategy = Static<typeof RolloutStrategy>;
 export const RolloutSpec = Type.Object(
   {
     description: Type.Optional(Type.String({ maxLength: 1024 })),
-    /** Exactly one: a ClusterGroup by name (this project's, else the tenant's) or a label selector. */
-    target: Type.Object({ group: Type.Optional(Name), selector: Type.Optional(FleetSelector) }, strict),
+    /**
+     * Exactly one: a ClusterGroup by name (this project's, else the tenant's), a label selector, or clusters by name
+     * (`NAME` in a project rollout, `PROJECT/NAME` in a tenant rollout).
+     */
+    target: Type.Object(
+      {
+        group: Type.Optional(Name),
+        selector: Type.Optional(FleetSelector),
+        clusters: Type.Optional(
+          Type.Array(
+            Type.String({
+              pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+              maxLength: 127,
+            }),
+            {
+              minItems: 1,
+              maxItems: 10000,
+              uniqueItems: true,
+            },
+          ),
+        ),
+      },
+      strict,
+    ),
     change: RolloutChange,
     strategy: Type.Optional(RolloutStrategy),
     /** No new batch starts while true (`strata rollout pause|resume`). */

@@ -35,11 +35,23 @@ export function rolloutHooks(): KindHooks {
       const issues = [...shapeIssues(spec), ...(previous ? changeIssues(spec, previous) : [])];
       // A started rollout's target and change are fixed (checked above): pause, abort and rollback need no more.
       if (previous) return issues;
-      if (spec.change.profile) issues.push(...(await versionIssues(ctx, spec)));
       const selection = await targetSelection(ctx.store, ctx.principal.tenant, ctx.project, spec.target);
-      if (Array.isArray(selection)) return [...issues, ...selection];
-      if (issues.length > 0) return issues;
+      if (Array.isArray(selection)) {
+        // The version is checked where a project rollout's clusters find it; a bad target hides nothing else.
+        if (spec.change.profile) issues.push(...(await versionIssues(ctx, spec, [ctx.project ?? ''])));
+        return [...issues, ...selection];
+      }
       const clusters = await selectClusters(ctx.store, ctx.principal.tenant, ctx.project, selection);
+      if (spec.change.profile) {
+        // Where the selected clusters find it: their projects' profiles, then the tenant's.
+        const projects = ctx.project
+          ? [ctx.project]
+          : [...new Set(clusters.map((c) => c.metadata.project ?? ''))];
+        issues.push(...(await versionIssues(ctx, spec, projects)));
+      }
+      if (issues.length > 0) return issues;
+      const missing = missingClusters(spec, ctx.project, clusters);
+      if (missing.length > 0) return missing;
       if (clusters.length === 0) return [{ path: '/spec/target', message: 'selects no clusters' }];
       mayChangeAll(ctx, clusters);
       await refuseHeld(ctx, input, clusters);
@@ -108,14 +120,23 @@ function changeIssues(spec: RolloutSpec, previous: Resource): Issue[] {
   return issues;
 }
 
-async function versionIssues(ctx: HookContext, spec: RolloutSpec): Promise<Issue[]> {
+/** The version must exist (published) where the clusters find it: `change.profile.project`, else in one of `projects`. */
+async function versionIssues(
+  ctx: HookContext,
+  spec: RolloutSpec,
+  projects: readonly string[],
+): Promise<Issue[]> {
   const { name, version, project } = spec.change.profile!;
-  const profile = await findProfile(
-    ctx.store,
-    { tenant: ctx.principal.tenant, project: project ?? ctx.project ?? '', name: '', uid: '' },
-    name,
-    version,
-  );
+  let profile: Resource | undefined;
+  for (const p of project ? [project] : projects.length > 0 ? projects : ['']) {
+    profile = await findProfile(
+      ctx.store,
+      { tenant: ctx.principal.tenant, project: p, name: '', uid: '' },
+      name,
+      version,
+    );
+    if (profile) break;
+  }
   const path = '/spec/change/profile/version';
   if (!profile) return [{ path, message: `ClusterProfile "${name}" version ${version} not found` }];
   if (!isPublished(profile))
@@ -160,5 +181,19 @@ async function refuseHeld(ctx: HookContext, input: HookInput, clusters: readonly
     clashes
       .slice(0, 20)
       .map((c) => ({ path: '/spec/target', message: `${c.name} is in rollout "${other}"` })),
+  );
+}
+
+/** Named clusters (`target.clusters`) that do not exist. */
+function missingClusters(
+  spec: RolloutSpec,
+  project: string | undefined,
+  found: readonly Resource[],
+): Issue[] {
+  const ids = new Set(found.map((c) => clusterId({ project: c.metadata.project, name: c.metadata.name })));
+  return (spec.target.clusters ?? []).flatMap((n, i) =>
+    ids.has(n.includes('/') ? n : `${project}/${n}`)
+      ? []
+      : [{ path: `/spec/target/clusters/${i}`, message: `no cluster "${n}"` }],
   );
 }

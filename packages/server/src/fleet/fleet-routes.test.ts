@@ -190,6 +190,30 @@ for (const backend of await testBackends()) {
       assert.match(missing.text, /\/spec\/change\/profile\/version/);
     });
 
+    it('a rollout may name its clusters; unknown names and bare names at tenant scope are refused', async () => {
+      const plan = async (url: string, clusters: string[]) =>
+        w.s.call({
+          method: 'POST',
+          url,
+          body: { spec: { target: { clusters }, change: { profile: { name: 'base', version: '1.1.0' } } } },
+        });
+      const named = await expectOk(plan(`${P}/rollouts/plan`, ['us1', 'eu2']));
+      assert.deepEqual(
+        (named.body as unknown as RolloutPlan).clusters.map((c) => c.name),
+        ['eu2', 'us1'],
+        'exactly those, in rollout order',
+      );
+      const unknown = await plan(`${P}/rollouts/plan`, ['us1', 'nowhere']);
+      assert.equal(unknown.status, 422);
+      assert.match(unknown.text, /\/spec\/target\/clusters\/1/);
+      assert.match(unknown.text, /no cluster \\"nowhere\\"/);
+      const bare = await plan('/v1/rollouts/plan', ['us1']);
+      assert.equal(bare.status, 422);
+      assert.match(bare.text, /PROJECT\/NAME/);
+      const tenant = await expectOk(plan('/v1/rollouts/plan', ['default/us1']));
+      assert.equal((tenant.body as unknown as RolloutPlan).clusters.length, 1);
+    });
+
     it('lists the clusters on outdated profile versions, grouped, as far as the caller may see', async () => {
       const res = await expectOk(w.s.call({ method: 'GET', url: '/v1/fleet/updates' }));
       const items = (res.body as unknown as FleetUpdates).items;

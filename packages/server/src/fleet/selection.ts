@@ -14,6 +14,8 @@ import { boundedSelector } from '../resources/list-selector.js';
 
 export interface Selection {
   requirements: LabelRequirement[];
+  /** Clusters by id (`project/name`) instead of labels. */
+  ids?: ReadonlySet<string>;
   /** Only these projects (undefined: every project the scope allows). */
   projects?: readonly string[];
 }
@@ -56,16 +58,18 @@ export function groupSelection(group: Resource): Selection {
   };
 }
 
-/** A rollout target's selection, or the issues (unknown group, bad selector, not exactly one of the two). */
+/** A rollout target's selection, or the issues (unknown group, bad selector or names, not exactly one way). */
 export async function targetSelection(
   store: ResourceRepository,
   tenant: string,
   project: string | undefined,
   target: RolloutSpec['target'],
 ): Promise<Selection | Issue[]> {
-  if ((target.group === undefined) === (target.selector === undefined)) {
-    return [{ path: '/spec/target', message: 'give exactly one of group or selector' }];
+  const given = [target.group, target.selector, target.clusters].filter((x) => x !== undefined).length;
+  if (given !== 1) {
+    return [{ path: '/spec/target', message: 'give exactly one of group, selector or clusters' }];
   }
+  if (target.clusters) return clustersSelection(target.clusters, project);
   if (target.selector !== undefined) {
     const parsed = parseSelector(target.selector, '/spec/target/selector');
     return Array.isArray(parsed) ? { requirements: parsed } : [parsed];
@@ -76,6 +80,28 @@ export async function targetSelection(
     return [{ path: '/spec/target/group', message: `ClusterGroup "${target.group}" not found in ${where}` }];
   }
   return groupSelection(group);
+}
+
+/** Clusters by name: `NAME` in a project, `PROJECT/NAME` at tenant scope. */
+function clustersSelection(names: readonly string[], project: string | undefined): Selection | Issue[] {
+  const issues: Issue[] = [];
+  const ids = names.map((n, i) => {
+    const slash = n.indexOf('/');
+    if (project && slash >= 0 && n.slice(0, slash) !== project) {
+      issues.push({
+        path: `/spec/target/clusters/${i}`,
+        message: `not in this rollout's project "${project}"`,
+      });
+    }
+    if (!project && slash < 0) {
+      issues.push({
+        path: `/spec/target/clusters/${i}`,
+        message: 'a tenant rollout names clusters as PROJECT/NAME',
+      });
+    }
+    return slash >= 0 ? n : `${project}/${n}`;
+  });
+  return issues.length > 0 ? issues : { requirements: [], ids: new Set(ids) };
 }
 
 /** The clusters a selection matches now (not those being deleted), in `project` or across the tenant. */
@@ -91,7 +117,13 @@ export async function selectClusters(
     { kind: 'Cluster', ...(project ? { project } : {}), labelSelector: selection.requirements },
   );
   const projects = selection.projects ? new Set(selection.projects) : undefined;
-  return items.filter((c) => !c.metadata.deletedAt && (!projects || projects.has(c.metadata.project ?? '')));
+  const ids = selection.ids;
+  return items.filter(
+    (c) =>
+      !c.metadata.deletedAt &&
+      (!projects || projects.has(c.metadata.project ?? '')) &&
+      (!ids || ids.has(clusterId({ project: c.metadata.project, name: c.metadata.name }))),
+  );
 }
 
 export const clusterId = (c: { project?: string | undefined; name: string }) =>
