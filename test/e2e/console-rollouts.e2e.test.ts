@@ -1,7 +1,8 @@
 /**
  * The console's Rollouts area end to end (issue 19): a real server, three real sandbox clusters, Chromium. Plan a
- * rollout from YAML (nothing changes), start it, watch its batches pass live, open its details. Screenshots
- * `17-rollout-plan` and `18-rollouts` go to artifacts/console-screenshots/ (docs/console.md).
+ * rollout from YAML (nothing changes), start it, watch its batches pass live, open its details; then from the
+ * dashboard's updates to a planned rollout in two clicks. Screenshots `17-rollout-plan`, `18-rollouts` and
+ * `19-updates-prepared-rollout` go to artifacts/console-screenshots/ (docs/console.md).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -19,7 +20,7 @@ import {
   seriousViolations,
   signIn,
 } from './support/browser.js';
-import { getCluster, smallFleet } from './support/clusters.js';
+import { getCluster, publishProfile, sandboxProfile, smallFleet } from './support/clusters.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { processesMentioning } from './sandbox-support.js';
 import { sequentialSteps } from './support/steps.js';
@@ -96,5 +97,27 @@ describe('console: rollouts (real server, sandbox clusters, Chromium)', () => {
     await screenshot(page, '18-rollouts');
     await page.getByRole('button', { name: 'Details' }).click();
     await page.getByRole('dialog').getByLabel('rollout phase Succeeded').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  });
+
+  step('from the dashboard’s updates to a planned rollout in two clicks', async () => {
+    const newer = sandboxProfile('1.2.0');
+    (newer.spec as { variables: { default: string }[] }).variables[0]!.default = 'ops';
+    await publishProfile(a, newer);
+    await page.getByRole('link', { name: 'Fleet dashboard' }).click();
+    const card = page.getByRole('region', { name: 'Updates available by profile' });
+    // The Cluster controller notices the newer version at its next look (every 15 s).
+    await card.getByText('base 1.1.0 → 1.2.0').waitFor({ timeout: 60_000 });
+    await card.getByRole('button', { name: 'Prepare rollout' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Plan' }).click();
+    await dialog.getByText('3 to change, 0 skipped, 0 blocked').waitFor();
+    await screenshot(page, '19-updates-prepared-rollout');
+    assert.deepEqual(
+      await Promise.all(NAMES.map(version)),
+      ['1.1.0', '1.1.0', '1.1.0'],
+      'nothing changed yet',
+    );
   });
 });

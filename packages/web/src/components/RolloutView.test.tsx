@@ -3,6 +3,8 @@ import type { RolloutPlan, RolloutStatus } from '@strata/api';
 import { describe, expect, it } from 'vitest';
 import { cellsOf, renderUi } from '../test/render';
 import { RolloutDetailView, RolloutPlanView } from './RolloutView';
+import { preparedRollout } from './UpdatesCard';
+import { parse } from 'yaml';
 
 const halted: RolloutStatus = {
   phase: 'Halted',
@@ -85,5 +87,15 @@ describe('rollout views', () => {
       ['retail/eu2', '-', 'AlreadyAtTarget: the cluster already has this change'],
     ]);
     expect(screen.queryByRole('table', { name: 'Blocked' })).toBeNull();
+  });
+
+  it('prepares a rollout of the outdated clusters to the newer version', () => {
+    const doc = parse(preparedRollout({ profile: 'base', to: '1.2.0' }, ['eu1', 'eu2'])) as {
+      metadata: { name: string };
+      spec: { target: { clusters: string[] }; change: { profile: { name: string; version: string } } };
+    };
+    expect(doc.metadata.name).toBe('base-1-2-0');
+    expect(doc.spec.target.clusters).toEqual(['eu1', 'eu2']);
+    expect(doc.spec.change.profile).toEqual({ name: 'base', version: '1.2.0' });
   });
 });

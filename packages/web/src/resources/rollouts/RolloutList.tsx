@@ -1,11 +1,7 @@
 import { Button, Group, Modal, Stack, Textarea } from '@mantine/core';
-import {
-  RolloutKind,
-  type ResourceInput,
-  type RolloutPlan,
-  type RolloutSpec,
-} from '@strata/api';
+import { RolloutKind, type ResourceInput, type RolloutPlan, type RolloutSpec } from '@strata/api';
 import type { Rollout } from '@strata/client';
+import { useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { parse } from 'yaml';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -30,10 +26,18 @@ spec:
 `;
 
 /** Paste a Rollout, see its plan (nothing changes), then start it. */
-function PlanAndStart({ project, onClose }: { project: string | undefined; onClose: () => void }) {
+function PlanAndStart({
+  project,
+  initial,
+  onClose,
+}: {
+  project: string | undefined;
+  initial?: string | undefined;
+  onClose: () => void;
+}) {
   const { client } = useSession();
   const invalidate = useInvalidateKind();
-  const [text, setText] = useState(EXAMPLE);
+  const [text, setText] = useState(initial ?? EXAMPLE);
   const [plan, setPlan] = useState<RolloutPlan>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -179,7 +183,8 @@ function RolloutActions({ rollout, project }: { rollout: Rollout; project: strin
 export function RolloutList() {
   const { project: current, can } = useSession();
   const [scope, setScope] = useState('project');
-  const [planning, setPlanning] = useState(false);
+  const { prepare } = useSearch({ from: '/rollouts' });
+  const [planning, setPlanning] = useState(prepare !== undefined);
   const project = scope === 'tenant' ? undefined : current;
   return (
     <>
@@ -204,7 +209,7 @@ export function RolloutList() {
         searchText={(r) => [r.status.phase, r.status.message]}
         actions={(r) => <RolloutActions rollout={r} project={project} />}
       />
-      {planning && <PlanAndStart project={project} onClose={() => setPlanning(false)} />}
+      {planning && <PlanAndStart project={project} initial={prepare} onClose={() => setPlanning(false)} />}
     </>
   );
 }
