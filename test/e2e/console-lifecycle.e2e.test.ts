@@ -19,6 +19,7 @@ import {
   describeViolations,
   launchBrowser,
   screenshot,
+  signIn,
   seriousViolations,
   type ConsoleEndpoint,
 } from './support/browser.js';
@@ -66,14 +67,6 @@ async function settled(page: Page): Promise<void> {
     { timeout: 15_000, polling: 100 },
   );
   await page.waitForTimeout(300);
-}
-
-async function signIn(page: Page, url: string, user: string, password: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('User name').fill(user);
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Fleet dashboard' }).waitFor();
 }
 
 async function addPackLayer(page: Page, pack: string): Promise<void> {

@@ -6,6 +6,7 @@ export * from './validate.js';
 export * from './kinds/cluster.js';
 export * from './diffs.js';
 export * from './cluster-plan.js';
+export * from './fleet-plan.js';
 export * from './agent-protocol.js';
 export * from './discovery.js';
 export * from './permissions.js';

@@ -6,6 +6,7 @@ import { registerCluster } from './commands/cluster.js';
 import { registerDelete } from './commands/delete.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGet } from './commands/get.js';
+import { registerGroup, registerRollout } from './commands/fleet.js';
 import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
 import { registerPack } from './commands/pack.js';
@@ -58,6 +59,8 @@ environment wins over the config file). Exit codes: 0 ok, 1 error, 2 usage, 3 se
   registerCluster(program, context);
   registerImport(program, context);
   registerAudit(program, context);
+  registerGroup(program, context);
+  registerRollout(program, context);
   configureSubcommands(program, io, 'strata');
   return { program, context };
 }

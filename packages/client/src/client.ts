@@ -11,6 +11,7 @@ import {
 } from '@strata/api';
 import { applyObject } from './apply.js';
 import { ClusterActions } from './cluster-actions.js';
+import { FleetActions } from './fleet-actions.js';
 import { Transport, type RequestOptions, type TransportOptions } from './transport.js';
 import type {
   ApplyResult,
@@ -47,6 +48,7 @@ export class StrataClient {
   readonly server: string;
   /** The Cluster actions: plan, upgrade, scale, approve-repave, kubeconfig, agent manifest and token, events. */
   readonly clusters: ClusterActions;
+  readonly fleet: FleetActions;
   private readonly options: StrataClientOptions;
   private readonly transport: Transport;
 
@@ -55,6 +57,7 @@ export class StrataClient {
     this.transport = new Transport(options);
     this.server = this.transport.server;
     this.clusters = new ClusterActions(this);
+    this.fleet = new FleetActions(this);
   }
 
   /** The same client with other credentials (e.g. the token returned by `login`). */

@@ -1,5 +1,6 @@
 export { StrataClient, resolveKind, type StrataClientOptions } from './client.js';
 export * from './cluster-actions.js';
+export * from './fleet-actions.js';
 export {
   Transport,
   ServerUnreachableError,
@@ -14,4 +15,5 @@ export {
 export { parseServerSentEvents, type ServerSentEvent } from './sse.js';
 export { sameDesiredState } from './apply.js';
 export { deepEqual } from './deep-equal.js';
+export { sleep } from './sleep.js';
 export * from './types.js';

@@ -60,6 +60,8 @@ import { registerSandboxRoutes } from './routes/sandbox.js';
 import { registerAgentGateway } from './agent-gateway/agent-gateway.js';
 import { ClusterAgents } from './agent-gateway/cluster-agents.js';
 import { clusterHooks } from './clusters/cluster-hooks.js';
+import { clusterGroupHooks, rolloutHooks } from './fleet/fleet-hooks.js';
+import { registerFleetRoutes } from './fleet/fleet-routes.js';
 import { registerClusterRoutes } from './clusters/cluster-routes.js';
 import { registerImportRoutes } from './clusters/import-routes.js';
 import { ProviderRegistry } from './clusters/provider-registry.js';
@@ -244,6 +246,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       Pack: packHooks(),
       PackSource: packSourceHooks(),
       ...(sso ? { IdentityProvider: identityProviderHooks(sso) } : {}),
+      ClusterGroup: clusterGroupHooks(),
+      Rollout: rolloutHooks(),
       ...identityHooks({
         principals,
         ...(options.fips ? { fips: true } : {}),
@@ -394,7 +398,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerPackPushRoute(app, { service, context });
   registerPaletteImportRoutes(app, { service, catalogs, context });
   if (agents) {
-    registerClusterRoutes(app, {
+    const clusterRoutes = {
       service,
       store: options.store,
       cipher: options.cipher,
@@ -404,7 +408,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       context,
       agentServerUrl,
       onWrite: () => hub.notify(),
-    });
+    };
+    registerClusterRoutes(app, clusterRoutes);
+    registerFleetRoutes(app, clusterRoutes);
     if (options.importLinks) {
       registerImportRoutes(app, {
         service,

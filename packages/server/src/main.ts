@@ -91,7 +91,7 @@ export async function runServer(argv: string[]): Promise<number> {
     }),
   ]);
   let agentServerUrl = config.advertiseUrl ?? `http://${config.host}:${config.port}`;
-  const { app, catalogs, agents } = await buildApp({
+  const { app, catalogs, agents, service } = await buildApp({
     sandboxInstaller: installer,
     providers,
     clusterAgents: new ClusterAgentRepository({ db: handle.db }),
@@ -146,6 +146,7 @@ export async function runServer(argv: string[]): Promise<number> {
           },
         }
       : {}),
+    rollouts: { service },
     onChartsChanged: (tenant) => catalogs.invalidate(tenant),
     egress: config.egress,
     onError: (e) =>

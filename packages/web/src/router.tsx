@@ -61,6 +61,14 @@ const importWizard = createRoute({
   }),
   component: lazyRouteComponent(() => import('./resources/import/ImportWizard'), 'ImportWizard'),
 });
+const rollouts = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/rollouts',
+  // `prepare`: a Rollout (YAML) to open in the plan dialog (the dashboard's "Prepare rollout").
+  validateSearch: (s: Record<string, unknown>): { prepare?: string } =>
+    typeof s.prepare === 'string' && s.prepare.length <= 20_000 ? { prepare: s.prepare } : {},
+  component: lazyRouteComponent(() => import('./resources/rollouts/RolloutList'), 'RolloutList'),
+});
 const profiles = page('/profiles', () => import('./resources/profiles/ProfileList'), 'ProfileList');
 const newProfile = page('/profiles/new', () => import('./resources/profiles/NewProfile'), 'NewProfile');
 const profile = createRoute({
@@ -106,6 +114,7 @@ const routeTree = rootRoute.addChildren([
   newCluster,
   cluster,
   importWizard,
+  rollouts,
   profiles,
   newProfile,
   profile,

@@ -124,3 +124,12 @@ export async function violationsInBothThemes(page: Page, where: string): Promise
   }
   return failures;
 }
+
+/** Signs in on the console's sign-in screen and waits for the dashboard. */
+export async function signIn(page: Page, url: string, user: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('User name').fill(user);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Fleet dashboard' }).waitFor();
+}

@@ -120,3 +120,29 @@ export function conditionsTrue(c: ClusterView | undefined): boolean {
 export function running(c: ClusterView | undefined): boolean {
   return c?.status.phase === 'Running' && conditionsTrue(c);
 }
+
+/**
+ * A small fleet for rollout suites: profile base 1.0.0 and 1.1.0 (its team-ns layer moves to another namespace), and
+ * one Running sandbox cluster (a control plane only) per name, labelled `labels`, on 1.0.0.
+ */
+export async function smallFleet(
+  a: Api,
+  names: readonly string[],
+  labels: Record<string, string>,
+): Promise<void> {
+  await publishProfile(a, sandboxProfile('1.0.0'));
+  const next = sandboxProfile('1.1.0');
+  (next.spec as { variables: { default: string }[] }).variables[0]!.default = 'shop';
+  await publishProfile(a, next);
+  for (const name of names) {
+    await a.ok('POST', `${PROJECT}/clusters`, {
+      metadata: { name, labels },
+      spec: {
+        provider: 'sandbox',
+        nodePools: [{ name: 'cp', controlPlane: true, count: 1 }],
+        profiles: [{ name: 'base', version: '1.0.0' }],
+      },
+    });
+  }
+  for (const name of names) await waitForCluster(a, name, 'Running', running, 600_000);
+}

@@ -132,6 +132,53 @@ export const RepaveApproval = Type.Object(
 );
 export type RepaveApproval = Static<typeof RepaveApproval>;
 
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const HHMM = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+const DATE = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+/** A recurring window: these days, from `start` to `end` (local time in `timeZone`; an earlier end is the next day). */
+export const MaintenanceWindow = Type.Object(
+  {
+    days: Type.Array(
+      Type.Union([
+        Type.Literal('Mon'),
+        Type.Literal('Tue'),
+        Type.Literal('Wed'),
+        Type.Literal('Thu'),
+        Type.Literal('Fri'),
+        Type.Literal('Sat'),
+        Type.Literal('Sun'),
+      ]),
+      { minItems: 1, maxItems: 7, uniqueItems: true },
+    ),
+    start: Type.String({ pattern: HHMM }),
+    end: Type.String({ pattern: HHMM }),
+    /** An IANA time zone, e.g. Europe/Berlin. */
+    timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+  },
+  strict,
+);
+export type MaintenanceWindow = Static<typeof MaintenanceWindow>;
+/** Whole days (inclusive, in `timeZone`, default UTC) when no window opens. */
+export const MaintenanceBlackout = Type.Object(
+  {
+    from: Type.String({ pattern: DATE }),
+    to: Type.String({ pattern: DATE }),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    reason: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  strict,
+);
+export type MaintenanceBlackout = Static<typeof MaintenanceBlackout>;
+/** When disruptive changes (repaves: OS, Kubernetes version, machine shape) may run. Other changes run at once. */
+export const Maintenance = Type.Object(
+  {
+    windows: Type.Array(MaintenanceWindow, { minItems: 1, maxItems: 16 }),
+    blackouts: Type.Optional(Type.Array(MaintenanceBlackout, { maxItems: 64 })),
+  },
+  strict,
+);
+export type Maintenance = Static<typeof Maintenance>;
+
 export const ClusterSpec = Type.Object(
   {
     provider: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 32 }),
@@ -156,6 +203,8 @@ export const ClusterSpec = Type.Object(
     kubeconfig: Type.Optional(Type.String({ minLength: 1, maxLength: 262144 })),
     /** Approves the repave the cluster waits for (`strata cluster approve-repave` sets it). */
     repaveApproval: Type.Optional(RepaveApproval),
+    /** Maintenance windows (else those of the first ClusterGroup with windows it belongs to; else any time). */
+    maintenance: Type.Optional(Maintenance),
   },
   strict,
 );
@@ -248,6 +297,18 @@ export const ClusterStatus = Type.Object({
       target: Type.String(),
       /** Who approved it (copied from spec.repaveApproval). */
       approvedBy: Type.Optional(Type.String()),
+      /** Approved, but outside the maintenance window: it starts when the next one opens (this time). */
+      waitingForWindow: Type.Optional(Type.String()),
+    }),
+  ),
+  /** The maintenance windows that apply (the cluster's own, or a group's): open now, the next opening, or closing. */
+  maintenance: Type.Optional(
+    Type.Object({
+      open: Type.Boolean(),
+      /** `cluster`, `group/PROJECT/NAME`, or `group//NAME` for a tenant group. */
+      source: Type.String(),
+      nextWindow: Type.Optional(Type.String()),
+      closesAt: Type.Optional(Type.String()),
     }),
   ),
   /** Why the cluster is Failed (cleared when it leaves Failed). */

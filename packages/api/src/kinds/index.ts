@@ -2,6 +2,7 @@ import { StrataError } from '../errors.js';
 import type { KindDefinition } from './kind.js';
 import { AuditEntryKind, EventKind } from './records.js';
 import { ClusterKind } from './cluster.js';
+import { ClusterGroupKind, RolloutKind } from './fleet.js';
 import { CloudAccountKind, MacroKind } from './config.js';
 import { ClusterProfileKind, PackKind, PackSourceKind } from './packs.js';
 import {
@@ -20,6 +21,7 @@ export * from './tenancy.js';
 export * from './config.js';
 export * from './records.js';
 export * from './packs.js';
+export * from './fleet.js';
 
 /** Every kind the API serves, in documentation order. */
 export const KINDS: readonly KindDefinition[] = [
@@ -37,6 +39,8 @@ export const KINDS: readonly KindDefinition[] = [
   PackSourceKind,
   ClusterProfileKind,
   ClusterKind,
+  ClusterGroupKind,
+  RolloutKind,
   EventKind,
   AuditEntryKind,
 ];

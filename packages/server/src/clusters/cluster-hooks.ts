@@ -4,6 +4,7 @@
  * the declared types, pool counts respect min/max and quorum, the provider can build the Kubernetes version — all
  * reported at once, before anything is stored.
  */
+import { maintenanceIssues } from '../fleet/maintenance.js';
 import { StrataError, type ClusterSpec, type Issue, type ProfileVariable, type Resource } from '@strata/api';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import { sensitiveVariables } from '@strata/core';
@@ -73,6 +74,8 @@ export function clusterHooks(o: {
       const kubeconfig = given.kubeconfig ?? (typeof stored === 'string' ? stored : undefined);
       const spec: ClusterSpec = { ...given, ...(kubeconfig ? { kubeconfig } : {}) };
       const issues: Issue[] = [...revealed.issues];
+      if (spec.maintenance)
+        issues.push(...maintenanceIssues(spec.maintenance, '/spec/maintenance', new Date()));
       if (previous) {
         for (const field of IMMUTABLE) {
           if ((previous.spec[field] ?? null) !== (spec[field] ?? null)) {

@@ -10,6 +10,7 @@ import {
 import type { SecretCipher } from '../resources/secret-fields.js';
 import { PackSourceController } from './pack-source/pack-source-controller.js';
 import { ClusterController, type ClusterControllerOptions } from './cluster/cluster-controller.js';
+import { RolloutController, type RolloutControllerOptions } from './rollout/rollout-controller.js';
 
 export interface StartControllersOptions {
   store: KyselyResourceRepository;
@@ -21,6 +22,8 @@ export interface StartControllersOptions {
   onError?: (event: { controller: string; error: unknown; attempt: number }) => void;
   /** Runs the Cluster controller when given. */
   clusters?: Omit<ClusterControllerOptions, 'store' | 'cipher'>;
+  /** Runs the Rollout controller when given (it writes Cluster specs through this service). */
+  rollouts?: Omit<RolloutControllerOptions, 'store'>;
 }
 
 /**
@@ -61,6 +64,21 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
         clock: realClock,
         // Provisioning and repaves take seconds to minutes: several clusters move at once.
         workers: 4,
+        backoff: { baseMs: 1000, maxMs: 60_000 },
+        ...(leases ? { leases } : {}),
+        ...(o.onError
+          ? { onError: (e) => o.onError!({ controller: e.controller, error: e.error, attempt: e.attempt }) }
+          : {}),
+      }),
+    );
+  }
+  if (o.rollouts) {
+    running.push(
+      await startController({
+        controller: new RolloutController({ store: o.store, ...o.rollouts }),
+        reader: o.store,
+        kinds: ['Rollout'],
+        clock: realClock,
         backoff: { baseMs: 1000, maxMs: 60_000 },
         ...(leases ? { leases } : {}),
         ...(o.onError

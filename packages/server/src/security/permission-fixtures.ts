@@ -56,6 +56,13 @@ const SPECS: Record<string, () => Record<string, unknown>> = {
     version: '1.0.0',
     layers: SANDBOX_INFRA_LAYERS,
   }),
+  clustergroups: () => ({ selector: 'tier=fixture' }),
+  // Aborted: it holds no cluster, so any number of them can exist side by side.
+  rollouts: () => ({
+    target: { selector: '!strata-fixture-none' },
+    change: { policy: { drift: 'report' } },
+    aborted: true,
+  }),
   clusters: () => ({
     provider: 'sandbox',
     nodePools: [
@@ -101,8 +108,17 @@ const TENANT_COLLECTIONS = [
   '/v1/packsources',
   '/v1/packs',
   '/v1/clusterprofiles',
+  '/v1/clustergroups',
 ];
-const PROJECT_COLLECTIONS = ['rolebindings', 'macros', 'cloudaccounts', 'clusterprofiles', 'clusters'];
+const PROJECT_COLLECTIONS = [
+  'rolebindings',
+  'macros',
+  'cloudaccounts',
+  'clusterprofiles',
+  'clusters',
+  'clustergroups',
+  'rollouts',
+];
 
 export async function buildMatrixWorld(s: TestServer): Promise<MatrixWorld> {
   const admin = s.adminKey;
@@ -126,6 +142,8 @@ export async function buildMatrixWorld(s: TestServer): Promise<MatrixWorld> {
       'fix',
     );
   }
+  // A tenant rollout selects clusters of the projects: created once they exist.
+  await createFixtures(s, admin, 'default', ['/v1/rollouts'], 'fix');
   await recordFixtures(s, 'default', [OWN_PROJECT, SIBLING_PROJECT]);
 
   // Tenant B: created through the API; its first administrator is seeded in the store, as an operator would.
@@ -143,6 +161,7 @@ export async function buildMatrixWorld(s: TestServer): Promise<MatrixWorld> {
     PROJECT_COLLECTIONS.map((c) => `/v1/projects/${FOREIGN_PROJECT}/${c}`),
     'fix',
   );
+  await createFixtures(s, bKey, TENANT_B, ['/v1/rollouts'], 'b-only');
 
   const callers: MatrixCaller[] = [];
   for (const role of BUILTIN_ROLES) {

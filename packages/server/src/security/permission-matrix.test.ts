@@ -288,7 +288,10 @@ async function requestFor(
   if (route.url.endsWith('/status')) return { method, url, body: { status: {} } };
   if (method === 'PUT' && route.url.includes('/:name'))
     return { method, url, body: createBody(collection, name) };
-  const query = method === 'GET' ? (ACTION_QUERY[action] ?? '') : (POST_QUERY[action] ?? '');
+  // The queries are the cluster actions' (a rollout plan takes none).
+  const clusterAction = route.url.includes('/clusters/');
+  const query =
+    method === 'GET' ? (ACTION_QUERY[action] ?? '') : clusterAction ? (POST_QUERY[action] ?? '') : '';
   if (method === 'POST' && url === collection && !ACTION_BODIES[action]) {
     return { method, url, body: createBody(collection, `n${++created}`) };
   }

@@ -142,6 +142,17 @@ export const ROUTE_PERMISSIONS: Readonly<Table> = {
   ...objectRoutes('/v1/clusterprofiles', 'clusterprofile', 'tenant-shared', { versioned: true }),
   ...objectRoutes(`${P}/clusterprofiles`, 'clusterprofile', 'project', { versioned: true }),
   ...objectRoutes(`${P}/clusters`, 'cluster', 'project'),
+  ...objectRoutes('/v1/clustergroups', 'clustergroup', 'tenant'),
+  ...objectRoutes(`${P}/clustergroups`, 'clustergroup', 'project'),
+  'GET /v1/clustergroups/:name/members': rule('tenant', 'clustergroup.get'),
+  [`GET ${P}/clustergroups/:name/members`]: rule('project', 'clustergroup.get'),
+  ...objectRoutes('/v1/rollouts', 'rollout', 'tenant'),
+  ...objectRoutes(`${P}/rollouts`, 'rollout', 'project'),
+  // Any key; the answer counts only the clusters the caller may list.
+  'GET /v1/fleet/updates': rule('own-filtered'),
+  // A plan runs every check of a create (dry run), so it needs both.
+  'POST /v1/rollouts/plan': rule('tenant', 'rollout.plan', 'rollout.create'),
+  [`POST ${P}/rollouts/plan`]: rule('project', 'rollout.plan', 'rollout.create'),
   ...recordRoutes('/v1/events', 'event', 'tenant'),
   ...recordRoutes(`${P}/events`, 'event', 'project'),
   ...recordRoutes('/v1/auditentries', 'auditentry', 'tenant'),

@@ -4,7 +4,7 @@
  */
 import type { ClusterStatus } from '@strata/api';
 import { ClusterAgentRepository } from '@strata/store';
-import { sqliteTestDatabase } from '@strata/testing';
+import { sqliteTestDatabase, type TestBackend } from '@strata/testing';
 import { ClusterAgents } from '../agent-gateway/cluster-agents.js';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
 import { realClock, type Clock, type ReconcileContext } from '../controller-runtime/index.js';
@@ -33,7 +33,7 @@ export interface ClusterWorld {
   key(name: string): { kind: string; tenant: string; project: string; name: string };
   ctx(attempt?: number, clock?: Clock): ReconcileContext;
   /** Creates a cluster of the scripted provider with `base` attached (extra spec fields merged in). */
-  create(name: string, spec?: Record<string, unknown>): Promise<unknown>;
+  create(name: string, spec?: Record<string, unknown>, labels?: Record<string, string>): Promise<unknown>;
   status(name: string): Promise<ClusterStatus>;
   /** Reasons of the cluster's Events (read through the project's list: it still answers after the cluster went). */
   events(name: string): Promise<string[]>;
@@ -42,12 +42,10 @@ export interface ClusterWorld {
 
 export async function startClusterWorld(
   options: Partial<ClusterControllerOptions> = {},
+  backend: TestBackend = { name: 'sqlite', create: sqliteTestDatabase },
 ): Promise<ClusterWorld> {
   const provider = new ScriptedProvider();
-  const s = await startTestServer(
-    { name: 'sqlite', create: sqliteTestDatabase },
-    { providers: new ProviderRegistry([provider]) },
-  );
+  const s = await startTestServer(backend, { providers: new ProviderRegistry([provider]) });
   const agents = new ClusterAgents({
     repository: new ClusterAgentRepository({ db: s.database.handle.db }),
     cipher: s.cipher,
@@ -91,13 +89,13 @@ export async function startClusterWorld(
       clock,
       attempt,
     }),
-    create: (name, spec = {}) =>
+    create: (name, spec = {}, labels = {}) =>
       expectOk(
         s.call({
           method: 'POST',
           url: `${P}/clusters`,
           body: {
-            metadata: { name },
+            metadata: { name, labels },
             spec: {
               provider: 'scripted',
               nodePools: [{ name: 'cp', controlPlane: true, count: 1 }],

@@ -11,6 +11,7 @@ import {
 } from '@strata/store';
 import { ImportedProvider, SandboxProvider } from '@strata/providers';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
+import type { ResourceService } from '../resources/resource-service.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
 import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import { StallGuard, type TestBackend, type TestDatabase } from '@strata/testing';
@@ -45,6 +46,8 @@ export interface TestServer {
   app: FastifyInstance;
   routes: RouteInfo[];
   store: KyselyResourceRepository;
+  /** The app's ResourceService (controllers that write through it, e.g. the Rollout controller). */
+  service: ResourceService;
   cipher: SecretCipher;
   catalogs: TenantCatalogs;
   database: TestDatabase;
@@ -93,7 +96,7 @@ export async function startTestServer(
   const builtinPacks = await builtinCatalog();
   await repairTenants(store, builtinPacks);
   const adminKey = (await readFile(boot.apiKeyFile, 'utf8')).trim();
-  const { app, routes, catalogs } = await buildApp({
+  const { app, routes, catalogs, service } = await buildApp({
     store,
     cipher,
     logger: false,
@@ -141,6 +144,7 @@ export async function startTestServer(
     app,
     routes,
     store,
+    service,
     cipher,
     catalogs,
     database,

@@ -19,6 +19,8 @@ export class ScriptedProvider implements Provider {
   /** Runs inside every ensure() (e.g. another writer acting while the pass is under way). */
   duringEnsure: (() => Promise<void>) | undefined;
   token: string | undefined;
+  /** The agent token of each cluster, by the provider's cluster name (the last one issued). */
+  readonly tokens = new Map<string, string>();
   deleteResults: DeleteResult[] = [];
   deleted: ProviderCluster[] = [];
   /** Nodes per pool that do not run the machine the spec asks for (until the pool is repaved). */
@@ -45,8 +47,11 @@ export class ScriptedProvider implements Provider {
   kubeconfig() {
     return Promise.resolve('kind: Config');
   }
-  ensureAgent(_cluster: ProviderCluster, launch: AgentLaunch) {
-    if (launch.token) this.token = launch.token;
+  ensureAgent(cluster: ProviderCluster, launch: AgentLaunch) {
+    if (launch.token) {
+      this.token = launch.token;
+      this.tokens.set(cluster.name, launch.token);
+    }
     return Promise.resolve({ running: true, started: launch.token !== undefined, message: 'agent running' });
   }
   ready(cluster: ProviderCluster): ClusterProgress {

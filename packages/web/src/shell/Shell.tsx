@@ -32,6 +32,7 @@ const MAIN_NAV: NavItem[] = [
   { to: '/', label: 'Fleet dashboard', exact: true },
   { to: '/clusters', label: 'Clusters' },
   { to: '/import', label: 'Import cluster', need: ['cluster', 'create'] },
+  { to: '/rollouts', label: 'Rollouts' },
   { to: '/profiles', label: 'Profiles' },
   { to: '/packs', label: 'Packs', exact: true },
   { to: '/packs/sources', label: 'Pack sources' },

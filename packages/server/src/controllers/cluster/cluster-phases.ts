@@ -20,6 +20,7 @@ import {
   providerCluster,
 } from '../../clusters/machine.js';
 import { resolveCluster } from '../../clusters/resolve-cluster.js';
+import { effectiveMaintenance, windowState } from '../../fleet/maintenance.js';
 import { revealStoredVariables } from '../../clusters/sealed-variables.js';
 import { isPublished } from '../../profiles/profile-hooks.js';
 import { revealSecret } from '../../resources/secret-fields.js';
@@ -172,6 +173,19 @@ export function desiredStatePhase(o: ClusterControllerOptions): ClusterPhase {
  * (`spec.repaveApproval` names the pending repave) or at once under policy.repave `automatic`. The pass that finds
  * the approval only shows the repave starting; the next one runs it, so status says Updating before nodes go.
  */
+/** Reads the maintenance windows that apply to the cluster (its own, else a group's) and where now is in them. */
+export function maintenancePhase(o: ClusterControllerOptions): ClusterPhase {
+  return {
+    name: 'maintenance',
+    run: async (_ctx, scope) => {
+      const found = await effectiveMaintenance(o.store, scope.cluster);
+      if (found)
+        scope.maintenance = { source: found.source, state: windowState(found.maintenance, scope.now) };
+      return Result.done();
+    },
+  };
+}
+
 export function repavePhase(_o: ClusterControllerOptions): ClusterPhase {
   return {
     name: 'repave',
@@ -201,6 +215,24 @@ export function repavePhase(_o: ClusterControllerOptions): ClusterPhase {
       if (!approval && spec.policy?.repave !== 'automatic') {
         scope.repave = { state: 'Waiting', ...request };
         return Result.done();
+      }
+      const window = scope.maintenance?.state;
+      if (!(pending?.id === id && pending.approved) && window && !window.open) {
+        // Approved, but disruptive: it waits for the next window (a repave under way is not stopped by its end).
+        const opens = window.next?.toISOString();
+        scope.repave = { state: 'Waiting', ...request, ...(opens ? { window: opens } : {}) };
+        if (pending?.waitingForWindow !== opens) {
+          scope.events.push({
+            type: 'Normal',
+            reason: 'RepaveWaitingForWindow',
+            message: opens
+              ? `the repave starts when the maintenance window opens at ${opens}`
+              : 'no maintenance window opens within a year',
+          });
+        }
+        return opens
+          ? Result.requeueAfter(Math.max(0, Date.parse(opens) - scope.now.getTime()))
+          : Result.done();
       }
       if (!(pending?.id === id && pending.approved)) {
         scope.repave = { state: 'Starting', ...request };

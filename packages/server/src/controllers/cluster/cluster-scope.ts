@@ -7,12 +7,15 @@ import type { ResolvedStack } from '@strata/core';
 import type { ClusterProgress, Provider, ProviderCluster } from '@strata/provider-sdk';
 import type { ObjectKey, ResourceRepository } from '@strata/store';
 import type { ReconcileContext } from '../../controller-runtime/index.js';
+import type { WindowState } from '../../fleet/maintenance.js';
 
 /** What a repave phase found: nothing to repave, a repave waiting for approval, starting, or just finished. */
 export type RepaveObservation =
   | { readonly state: 'None' }
   | {
       readonly state: 'Waiting' | 'Starting' | 'Done';
+      /** Waiting although approved: outside the maintenance window, which next opens then (ISO time). */
+      readonly window?: string;
       /** Identity of the request (kept while the target stays the same); approvals name it. */
       readonly id: string;
       readonly reason: string;
@@ -91,6 +94,9 @@ export interface ClusterScope {
     readonly stackHash: string;
     readonly updatesAvailable: readonly { profile: string; from: string; to: string }[];
   };
+
+  /** Set by maintenance: the windows that apply (the cluster's own or a group's), and whether one is open now. */
+  maintenance?: { readonly source: string; readonly state: WindowState };
 
   /** Set by repave once the desired state is published. */
   repave?: RepaveObservation;

@@ -30,6 +30,7 @@ export function summarise(scope: ClusterScope, options: SummaryOptions): Cluster
   if (scope.progress) s = infrastructureStatus(s, scope);
   if (scope.agent && scope.desired) s = agentStatus(s, scope);
   if (scope.repave) s = repaveStatus(s, scope.repave);
+  s = maintenanceStatus(s, scope);
   const failure = scope.providerFailure;
   if (failure) {
     const reason = failure.terminal ? 'ProviderRefused' : 'ProviderError';
@@ -202,6 +203,22 @@ function agentStatus(status: ClusterStatus, scope: ClusterScope): ClusterStatus 
   });
 }
 
+/** The windows that apply, for display (`strata get cluster`, the rollout plan): open now, or when the next opens. */
+function maintenanceStatus(status: ClusterStatus, scope: ClusterScope): ClusterStatus {
+  const { maintenance: _old, ...s } = status;
+  const m = scope.maintenance;
+  if (!m) return s;
+  return {
+    ...s,
+    maintenance: {
+      open: m.state.open,
+      source: m.source,
+      ...(m.state.next ? { nextWindow: m.state.next.toISOString() } : {}),
+      ...(m.state.closesAt ? { closesAt: m.state.closesAt.toISOString() } : {}),
+    },
+  };
+}
+
 function repaveStatus(status: ClusterStatus, repave: NonNullable<ClusterScope['repave']>): ClusterStatus {
   const { pendingRepave: _pending, ...s } = status;
   if (repave.state === 'None' || repave.state === 'Done') return s;
@@ -214,6 +231,7 @@ function repaveStatus(status: ClusterStatus, repave: NonNullable<ClusterScope['r
       approved: repave.state === 'Starting',
       target: repave.target,
       ...(repave.approvedBy ? { approvedBy: repave.approvedBy } : {}),
+      ...(repave.window ? { waitingForWindow: repave.window } : {}),
     },
   };
 }

@@ -10,6 +10,7 @@ import { timeAgo } from '../../lib/format';
 import { useLiveList } from '../../lib/queries';
 import { useSession } from '../../lib/session';
 import { AnchorLink } from '../../components/links';
+import { UpdatesCard } from '../../components/UpdatesCard';
 
 type EventSpec = {
   involvedObject: { kind: string; name: string };
@@ -232,6 +233,7 @@ export function Dashboard() {
                 </Table>
               )}
             </Card>
+            <UpdatesCard />
             <Card withBorder component="section" aria-label="Recent events">
               <Title order={2} size="h5" mb="sm">
                 Recent events
