@@ -61,13 +61,13 @@ describe('CapiProvider (capi-dev): a cluster through the real Cluster API contro
     );
   const pool = (p: ClusterProgress, name: string) => p.nodePools.find((x) => x.name === name);
 
-  /** Calls repavePool the way the controller does until the pool has no outdated node and everything is ready. */
+  /** Calls repavePool the way the controller does until that pool has no outdated node and everything is ready. */
   async function repave(poolName: string): Promise<ClusterProgress> {
     const deadline = Date.now() + TIMEOUT;
     let last: ClusterProgress | undefined;
     while (Date.now() < deadline) {
       last = await provider.repavePool(cluster, { pool: poolName });
-      if (last.ready && last.nodePools.every((p) => p.outdated === 0)) return last;
+      if (last.ready && pool(last, poolName)?.outdated === 0) return last;
       await sleep(1000);
     }
     throw new Error(`repave of ${poolName} did not finish: ${last?.message ?? ''}`);

@@ -11,7 +11,7 @@
  * - `delete` deletes the Cluster (CAPI tears down in order, through finalizers) and then anything labelled with the
  *   cluster's uid that is left.
  */
-import type { Issue, NodePool } from '@strata/api';
+import { compareVersions, type Issue, type NodePool } from '@strata/api';
 import {
   CAPI_VERSION,
   CONTROL_PLANE_GROUP,
@@ -28,6 +28,7 @@ import {
   type GatewayClient,
   type Infrastructure,
   type ObservedObject,
+  type Unstructured,
   type Pinned,
 } from '@strata/capi';
 import { clusterSpecIssues } from '@strata/core';
@@ -90,6 +91,49 @@ interface Live {
   cluster?: ObservedObject;
   controlPlane?: ObservedObject;
   machineDeployments: ObservedObject[];
+  /** Every MachineSet and Machine of the cluster: what runs now, without waiting for status counters to catch up. */
+  machineSets: Unstructured[];
+  machines: Unstructured[];
+}
+
+const DEPLOYMENT_NAME_LABEL = 'cluster.x-k8s.io/deployment-name';
+const CONTROL_PLANE_NAME_LABEL = 'cluster.x-k8s.io/control-plane-name';
+
+function labelOf(object: Unstructured, key: string): string | undefined {
+  const labels = object.metadata['labels'];
+  return typeof labels === 'object' &&
+    labels !== null &&
+    !Array.isArray(labels) &&
+    typeof labels[key] === 'string'
+    ? labels[key]
+    : undefined;
+}
+
+/** The oldest Kubernetes version among machines (undefined when there are none). */
+function oldest(machines: Unstructured[]): string | undefined {
+  const versions = machines.flatMap((m) => {
+    const v = dig(m, 'spec', 'version');
+    return typeof v === 'string' ? [v] : [];
+  });
+  return versions.sort(compareVersions)[0];
+}
+
+function ownedBy(object: Unstructured, name: string): boolean {
+  const refs = object.metadata['ownerReferences'];
+  return (
+    Array.isArray(refs) &&
+    refs.some((r) => typeof r === 'object' && r !== null && !Array.isArray(r) && r['name'] === name)
+  );
+}
+
+/** Does a machine template spec (a MachineSet's, or KCP's version) run what the spec wants? */
+function runs(template: unknown, wanted: Pinned): boolean {
+  return (
+    dig(template, 'version') === wanted.version &&
+    refName(dig(template, 'infrastructureRef')) === wanted.machineTemplate &&
+    (wanted.bootstrapTemplate === undefined ||
+      refName(dig(template, 'bootstrap', 'configRef')) === wanted.bootstrapTemplate)
+  );
 }
 
 export class CapiProvider implements Provider {
@@ -152,7 +196,8 @@ export class CapiProvider implements Provider {
 
   private async live(client: GatewayClient, cluster: ProviderCluster): Promise<Live> {
     const key = { namespace: this.namespace };
-    const [capiCluster, controlPlane, machineDeployments] = await Promise.all([
+    const byCluster = `cluster.x-k8s.io/cluster-name=${cluster.name}`;
+    const [capiCluster, controlPlane, machineDeployments, machineSets, machines] = await Promise.all([
       client.get({ apiVersion: CAPI_VERSION, kind: 'Cluster', name: cluster.name, ...key }),
       client.get({
         apiVersion: KCP_VERSION,
@@ -166,11 +211,15 @@ export class CapiProvider implements Provider {
         this.namespace,
         `${STRATA_CLUSTER_UID_LABEL}=${this.uid(cluster)}`,
       ),
+      client.list(CAPI_VERSION, 'MachineSet', this.namespace, byCluster),
+      client.list(CAPI_VERSION, 'Machine', this.namespace, byCluster),
     ]);
     return {
       ...(capiCluster ? { cluster: capiCluster as ObservedObject } : {}),
       ...(controlPlane ? { controlPlane: controlPlane as ObservedObject } : {}),
       machineDeployments: machineDeployments as ObservedObject[],
+      machineSets,
+      machines,
     };
   }
 
@@ -257,41 +306,76 @@ export class CapiProvider implements Provider {
     }
   }
 
+  /** A pool's machines (deleting ones included) and how many of them do not run what the spec wants. */
+  private poolMachines(
+    cluster: ProviderCluster,
+    live: Live,
+    pool: string,
+    controlPlane: boolean,
+    wanted: Pinned,
+  ) {
+    if (controlPlane) {
+      const machines = live.machines.filter(
+        (m) => labelOf(m, CONTROL_PLANE_NAME_LABEL) === `${cluster.name}-control-plane`,
+      );
+      // KCP clones its template into each machine: the version tells; a template change is all-or-nothing here.
+      const kcp = live.controlPlane;
+      const kcpRuns =
+        dig(kcp, 'spec', 'version') === wanted.version &&
+        refName(dig(kcp, 'spec', 'machineTemplate', 'spec', 'infrastructureRef')) === wanted.machineTemplate;
+      const byVersion = machines.filter((m) => dig(m, 'spec', 'version') !== wanted.version).length;
+      return {
+        total: machines.length,
+        outdated: kcpRuns ? byVersion : machines.length,
+        version: oldest(machines),
+      };
+    }
+    const deployment = `${cluster.name}-${pool}`;
+    const sets = live.machineSets.filter((ms) => labelOf(ms, DEPLOYMENT_NAME_LABEL) === deployment);
+    const stale = new Set(
+      sets.filter((ms) => !runs(dig(ms, 'spec', 'template', 'spec'), wanted)).map((ms) => ms.metadata.name),
+    );
+    const machines = live.machines.filter((m) => sets.some((ms) => ownedBy(m, ms.metadata.name)));
+    return {
+      total: machines.length,
+      version: oldest(machines),
+      outdated: machines.filter((m) => [...stale].some((name) => ownedBy(m, name))).length,
+    };
+  }
+
   private progress(
     cluster: ProviderCluster,
+    live: Live,
     observed: ClusterObservation,
     desired: ReturnType<ObjectSetRenderer['desired']>,
-    running: ReturnType<CapiProvider['running']>,
   ): ClusterProgress {
-    const outdated = (pinned: Pinned | undefined, wanted: Pinned, replicas: number, upToDate: number) =>
-      !pinned ||
-      (pinned.version === wanted.version &&
-        pinned.machineTemplate === wanted.machineTemplate &&
-        (wanted.bootstrapTemplate === undefined || pinned.bootstrapTemplate === wanted.bootstrapTemplate))
-        ? Math.max(0, replicas - upToDate)
-        : replicas;
+    const machines = new Map<string, { total: number; outdated: number; version?: string | undefined }>();
     const nodePools = cluster.spec.nodePools.map((pool) => {
       const seen = pool.controlPlane
         ? observed.controlPlane
         : observed.pools.find((p) => p.name === pool.name);
       const wanted = pool.controlPlane ? desired.controlPlane : (desired.pools[pool.name] as Pinned);
-      const pinned = pool.controlPlane ? running.controlPlane : running.pools[pool.name];
-      const version = pinned?.version ?? seen?.version;
+      const counted = this.poolMachines(cluster, live, pool.name, pool.controlPlane === true, wanted);
+      machines.set(pool.name, counted);
+      // What the machines run (the oldest when mixed), not what the spec asks: status counters lag behind.
+      const version = counted.version ?? seen?.version;
       return {
         name: pool.name,
         desired: pool.count,
         ready: seen?.ready ?? 0,
-        outdated: seen ? outdated(pinned, wanted, seen.replicas, seen.upToDate) : 0,
+        outdated: counted.outdated,
         ...(version ? { version } : {}),
       };
     });
+    const cpPool = cluster.spec.nodePools.find((p) => p.controlPlane);
+    const controlPlaneVersion = (cpPool && machines.get(cpPool.name)?.version) ?? observed.kubernetesVersion;
     const problem = observed.problems[0];
     const notReady = nodePools.find((p) => p.ready < p.desired);
     // Converged: every pool's controller has seen its latest spec, has as many Ready machines as asked and no more
     // machines at all (a scale-down or a rollout still running counts its surplus in status.replicas).
-    const settled = [observed.controlPlane, ...observed.pools].every(
-      (seen) => seen === undefined || (seen.current && seen.replicas === seen.desired),
-    );
+    const settled =
+      [observed.controlPlane, ...observed.pools].every((seen) => seen === undefined || seen.current) &&
+      nodePools.every((p) => machines.get(p.name)?.total === p.desired);
     const ready =
       observed.infrastructureReady &&
       observed.controlPlaneReady &&
@@ -310,7 +394,7 @@ export class CapiProvider implements Provider {
       infrastructureReady: observed.infrastructureReady,
       controlPlaneReady: observed.controlPlaneReady,
       nodePools,
-      ...(observed.kubernetesVersion ? { kubernetesVersion: observed.kubernetesVersion } : {}),
+      ...(controlPlaneVersion ? { kubernetesVersion: controlPlaneVersion } : {}),
       ...(observed.endpoint ? { endpoint: observed.endpoint } : {}),
       message,
       ready,
@@ -335,12 +419,7 @@ export class CapiProvider implements Provider {
       throw gatewayError(err, what);
     });
     const observed = observeCluster({ ...after, poolLabel: STRATA_POOL_LABEL });
-    return this.progress(
-      cluster,
-      observed,
-      this.renderer.desired(this.input(cluster, { pools: {} })),
-      this.running(after),
-    );
+    return this.progress(cluster, after, observed, this.renderer.desired(this.input(cluster, { pools: {} })));
   }
 
   ensure(cluster: ProviderCluster): Promise<ClusterProgress> {
