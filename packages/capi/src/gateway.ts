@@ -121,7 +121,7 @@ export class EmbeddedGateway {
     }
   }
 
-  /** The management cluster, created (no nodes, no scheduler) or started again when needed. */
+  /** The management cluster (one simulated node, no scheduler), created, or adopted and started again when needed. */
   private async managementCluster(): Promise<ClusterInfo> {
     const { sandbox } = this.options;
     let info = await sandbox.get(this.name).catch((err: unknown) => {

@@ -73,7 +73,7 @@ function dig(object: unknown, ...path: string[]): unknown {
 }
 
 /** Whatever a gateway call threw, as a provider error: 4xx from a webhook is terminal and says what it refused. */
-function gatewayError(err: unknown, what: string): ProviderError {
+export function gatewayError(err: unknown, what: string): ProviderError {
   if (err instanceof ProviderError) return err;
   const status = httpStatus(err);
   if (status === 400 || status === 422) {
