@@ -115,6 +115,8 @@ export interface AppOptions {
 export interface RouteInfo {
   method: string;
   url: string;
+  /** The route takes any query parameter (e.g. an identity provider's callback): not refused as unknown. */
+  anyQuery?: boolean;
 }
 
 export interface App {
@@ -318,7 +320,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', declareQueryParameters);
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+    const anyQuery = (r.config as { anyQuery?: boolean } | undefined)?.anyQuery === true;
+    for (const method of [r.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: r.url, ...(anyQuery ? { anyQuery } : {}) });
   });
 
   app.addHook('onRequest', async (req, reply) => {
