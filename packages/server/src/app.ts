@@ -320,7 +320,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', declareQueryParameters);
   app.addHook('onRoute', (r) => {
-    const anyQuery = (r.config as { anyQuery?: boolean } | undefined)?.anyQuery === true;
+    const anyQuery = r.config?.anyQuery === true;
     for (const method of [r.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: r.url, ...(anyQuery ? { anyQuery } : {}) });
   });
