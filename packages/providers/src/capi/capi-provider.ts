@@ -126,7 +126,7 @@ function ownedBy(object: Unstructured, name: string): boolean {
   );
 }
 
-/** Does a machine template spec (a MachineSet's, or KCP's version) run what the spec wants? */
+/** Does a MachineSet's machine template spec run what the spec wants (version, machine and bootstrap template)? */
 function runs(template: unknown, wanted: Pinned): boolean {
   return (
     dig(template, 'version') === wanted.version &&
