@@ -61,6 +61,15 @@ export interface GatewayComponentStatus {
   logFile: string;
 }
 
+/** One manager as probed now: its readiness endpoint, and its webhook server over TLS with the gateway's CA. */
+export interface GatewayComponentHealth {
+  component: CapiComponent;
+  ready: boolean;
+  webhookReachable: boolean;
+  /** What failed, when something did. */
+  detail?: string;
+}
+
 export interface EmbeddedGatewayStatus {
   clusterApiVersion: string;
   /** The management cluster's API server and admin kubeconfig (system:masters; never leaves the server). */
@@ -277,6 +286,38 @@ export class EmbeddedGateway {
       crds: crds.length,
       webhooks: webhooks.length,
     };
+  }
+
+  /**
+   * Probes every manager without changing anything: readyz, and a TLS handshake with its webhook server that the
+   * gateway's CA verifies (what the API server does before each webhook call). Undefined before the first ensure().
+   */
+  async health(): Promise<GatewayComponentHealth[] | undefined> {
+    let state: GatewayState;
+    try {
+      state = JSON.parse(await readFile(this.stateFile, 'utf8')) as GatewayState;
+    } catch {
+      return undefined;
+    }
+    return Promise.all(
+      CAPI_COMPONENTS.map(async (component) => {
+        const ports = state.ports[component];
+        const [ready, webhook] = await Promise.all([
+          probe(`http://127.0.0.1:${ports.health}/readyz`),
+          probe(`https://127.0.0.1:${ports.webhook}/`, { ca: state.webhookCa.cert }),
+        ]);
+        const problems = [
+          ...(ready.status === 200 ? [] : [`readyz ${ready.status || `unreachable: ${ready.body}`}`]),
+          ...(webhook.status > 0 ? [] : [`webhook server: ${webhook.body}`]),
+        ];
+        return {
+          component,
+          ready: ready.status === 200,
+          webhookReachable: webhook.status > 0,
+          ...(problems.length > 0 ? { detail: problems.join('; ') } : {}),
+        };
+      }),
+    );
   }
 
   async client(): Promise<GatewayClient> {

@@ -30,6 +30,7 @@ export {
   IN_MEMORY_FIXED_PORTS,
   type EmbeddedGatewayOptions,
   type EmbeddedGatewayStatus,
+  type GatewayComponentHealth,
   type GatewayComponentStatus,
 } from './gateway.js';
 export * from './render.js';

@@ -158,6 +158,17 @@ export class GatewayClient {
     return (await this.call('PATCH', path + query, object, 'application/apply-patch+yaml')) as Unstructured;
   }
 
+  /** A JSON merge patch of an existing object (undefined when it does not exist). */
+  async mergePatch(key: ObjectKey, patch: Record<string, unknown>): Promise<Unstructured | undefined> {
+    try {
+      const path = `${await this.path(key, key.name)}?fieldManager=${GATEWAY_FIELD_MANAGER}&fieldValidation=Strict`;
+      return (await this.call('PATCH', path, patch, 'application/merge-patch+json')) as Unstructured;
+    } catch (err) {
+      if (httpStatus(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
   async get(key: ObjectKey): Promise<Unstructured | undefined> {
     try {
       return (await this.call('GET', await this.path(key, key.name))) as Unstructured;

@@ -95,6 +95,8 @@ export interface Infrastructure {
   clusterSpec(input: ClusterInput): JsonObject;
   /** Annotations of the infrastructure cluster, when its provider needs some. */
   clusterAnnotations?: Record<string, string>;
+  /** False when its machines are simulated and run nothing (the in-memory provider): no agent, no layers. */
+  runsWorkloads?: boolean;
   /** A machine template's `spec.template.spec`. */
   machineSpec(
     input: ClusterInput,
@@ -362,6 +364,7 @@ export const IN_MEMORY: Infrastructure = {
   name: 'in-memory',
   clusterKind: 'DevCluster',
   machineTemplateKind: 'DevMachineTemplate',
+  runsWorkloads: false,
   clusterSpec: () => ({ backend: { inMemory: {} } }),
   // v1.14.2's in-memory DevCluster backend writes its listener annotation into the object's annotation map without
   // creating it: a DevCluster without annotations panics there for ever. Give it one.

@@ -7,6 +7,7 @@ import { registerDelete } from './commands/delete.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGet } from './commands/get.js';
 import { registerGroup, registerRollout } from './commands/fleet.js';
+import { registerGateway } from './commands/gateway.js';
 import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
 import { registerPack } from './commands/pack.js';
@@ -61,6 +62,7 @@ environment wins over the config file). Exit codes: 0 ok, 1 error, 2 usage, 3 se
   registerAudit(program, context);
   registerGroup(program, context);
   registerRollout(program, context);
+  registerGateway(program, context);
   configureSubcommands(program, io, 'strata');
   return { program, context };
 }

@@ -16,6 +16,16 @@ export interface ProviderCluster {
   kubernetesVersion: string;
   /** Identity of the OS layer (e.g. `ubuntu@24.04.1#<hash>`); a change means the machines are repaved. */
   osImage?: string;
+  /** The Gateway the cluster is assigned to (`spec.gateway`), for gateway providers. */
+  gateway?: GatewayRef;
+}
+
+/** A Gateway by name as a cluster sees it: the cluster's project's gateway of that name, else its tenant's. */
+export interface GatewayRef {
+  tenant: string;
+  /** The cluster's project. */
+  project: string;
+  name: string;
 }
 
 /** The decrypted CloudAccount (never logged, never stored by the provider). Absent for sandbox. */
@@ -61,6 +71,13 @@ export interface ProviderCapabilities {
   repave: boolean;
   /** Can move a running control plane to another Kubernetes version (needs at least two versions). */
   upgrade: boolean;
+  /** Runs clusters through a Gateway (Cluster API): `spec.gateway` is required and `cluster.gateway` is set. */
+  gateway?: boolean;
+  /**
+   * False when the machines are simulated and run nothing (Cluster API's in-memory infrastructure): no agent is
+   * started, no layer applied, and a cluster is Running once its infrastructure is ready. Default true.
+   */
+  workloads?: boolean;
 }
 
 export interface PoolOptions {
@@ -113,6 +130,13 @@ export interface Provider {
    * rendered by the server (`POST .../clusters/NAME/agent-manifest`).
    */
   ensureAgent?(cluster: ProviderCluster, launch: AgentLaunch): Promise<AgentProgress>;
+  /**
+   * Holds the provider's own controllers while `spec.policy.paused` (Cluster API: the Cluster's `spec.paused`), so
+   * nothing changes the cluster behind Strata's back; the next `ensure` releases it. Called with the cluster as
+   * stored (nothing resolved: a paused spec may not even be satisfiable). Idempotent; a missing cluster is fine.
+   * Providers whose infrastructure changes only when Strata calls them do not need it.
+   */
+  pause?(cluster: ProviderCluster): Promise<void>;
   /** Destroys everything the provider made for the cluster. Idempotent: a missing cluster is `{done: true}`. */
   delete(cluster: ProviderCluster): Promise<DeleteResult>;
 }

@@ -5,8 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface TlsMaterial {
   ca: string;
-  cert: string;
-  key: string;
+  /** Client certificate and key, when the server asks for one. */
+  cert?: string;
+  key?: string;
 }
 
 export interface ProbeResult {

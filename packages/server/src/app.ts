@@ -65,6 +65,7 @@ import { registerFleetRoutes } from './fleet/fleet-routes.js';
 import { registerClusterRoutes } from './clusters/cluster-routes.js';
 import { registerImportRoutes } from './clusters/import-routes.js';
 import { ProviderRegistry } from './clusters/provider-registry.js';
+import { gatewayHooks } from './gateways/gateway-hooks.js';
 
 export interface AppOptions {
   store: ResourceRepository;
@@ -249,6 +250,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       PackSource: packSourceHooks(),
       ...(sso ? { IdentityProvider: identityProviderHooks(sso) } : {}),
       ClusterGroup: clusterGroupHooks(),
+      Gateway: gatewayHooks(),
       Rollout: rolloutHooks(),
       ...identityHooks({
         principals,

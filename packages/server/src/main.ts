@@ -11,7 +11,15 @@ import {
   KyselyResourceRepository,
   openDatabase,
 } from '@strata/store';
-import { ImportedProvider, SandboxProvider } from '@strata/providers';
+import {
+  CapiProvider,
+  IN_MEMORY_KUBERNETES_VERSIONS,
+  ImportedProvider,
+  SandboxProvider,
+} from '@strata/providers';
+import { capiInstaller, IN_MEMORY } from '@strata/capi';
+import { EmbeddedGatewayHost } from './gateways/embedded-host.js';
+import { gatewayClients } from './gateways/gateway-lookup.js';
 import { ProviderRegistry } from './clusters/provider-registry.js';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
@@ -19,13 +27,27 @@ import { bootstrap } from './auth/bootstrap.js';
 import { parseServerArgs, SERVER_HELP } from './config.js';
 import { openCipher } from './secrets.js';
 import { startControllers } from './controllers/index.js';
-import { BinaryInstaller } from '@strata/sandbox';
+import { BinaryInstaller, type InstallStatus } from '@strata/sandbox';
 import { loadCatalogDirectory } from './packs/catalog-loader.js';
 import { repairTenants } from './catalog/builtin-packs.js';
 import { AuditRetention } from './audit/audit-retention.js';
 import { enableFips } from './fips.js';
 import { registerConsole } from './routes/console.js';
 import { agentCommand } from './clusters/agent-command.js';
+
+/** Logs a build's progress once per step, its end and its failure. */
+function installProgressLogger(log: pino.Logger, what: string): (s: InstallStatus) => void {
+  let lastStep = -1;
+  return (s) => {
+    if (s.state === 'installing' && s.step === lastStep) return;
+    lastStep = s.step;
+    const progress = `${s.percent}% (step ${s.step}/${s.totalSteps}, ${Math.round(s.elapsedMs / 1000)} s)`;
+    if (s.state === 'installing') log.info({ build: s }, `${what}: building ${progress} ${s.message}`);
+    else if (s.state === 'installed') log.info({ binDir: s.binDir }, `${what}: installed`);
+    else if (s.state === 'failed')
+      log.error({ errorTail: s.errorTail }, `${what}: build failed: ${s.message}`);
+  };
+}
 
 /**
  * `strata server`: opens the store (SQLite by default), bootstraps an admin, serves the API, and shuts down
@@ -63,26 +85,27 @@ export async function runServer(argv: string[]): Promise<number> {
     log.error({ dir: f.dir, issues: f.issues }, 'built-in pack is invalid and was skipped');
   await repairTenants(store, builtin.packs);
   log.info({ packs: builtin.packs.length }, 'built-in pack catalog loaded');
-  const installer = new BinaryInstaller({
-    onProgress: (s) => {
-      if (s.state === 'installing' && s.step === lastStep) return;
-      lastStep = s.step;
-      const progress = `${s.percent}% (step ${s.step}/${s.totalSteps}, ${Math.round(s.elapsedMs / 1000)} s)`;
-      if (s.state === 'installing')
-        log.info({ sandbox: s }, `sandbox binaries: building ${progress} ${s.message}`);
-      else if (s.state === 'installed') log.info({ binDir: s.binDir }, 'sandbox binaries: installed');
-      else if (s.state === 'failed')
-        log.error({ errorTail: s.errorTail }, `sandbox binaries: build failed: ${s.message}`);
-    },
-  });
-  let lastStep = -1;
+  const installer = new BinaryInstaller({ onProgress: installProgressLogger(log, 'sandbox binaries') });
+  const capiBuild = capiInstaller({ onProgress: installProgressLogger(log, 'Cluster API managers') });
   const sandboxReady = await installer.isInstalled();
   const autoInstall = process.env.STRATA_SANDBOX_AUTO_INSTALL !== 'false';
   if (!sandboxReady && autoInstall) void installer.start();
   const agent = agentCommand(fileURLToPath(new URL('../../../', import.meta.url)));
   if (agent.reason) log.info({ reason: agent.reason }, 'agents run from the TypeScript sources');
   const agentCommandLine = { binary: agent.binary, args: agent.args };
+  const embeddedGateway = new EmbeddedGatewayHost({
+    dir: join(config.dataDir, 'gateways'),
+    kubernetes: installer,
+    capi: capiBuild,
+    autoInstall,
+  });
   const providers = new ProviderRegistry([
+    new CapiProvider({
+      name: 'capi-dev',
+      infrastructure: IN_MEMORY,
+      gateway: gatewayClients({ store, embedded: embeddedGateway }),
+      kubernetesVersions: IN_MEMORY_KUBERNETES_VERSIONS,
+    }),
     new SandboxProvider({ stateDir: join(config.dataDir, 'sandbox'), agentCommand: agentCommandLine }),
     new ImportedProvider({
       stateDir: join(config.dataDir, 'imported'),
@@ -147,6 +170,7 @@ export async function runServer(argv: string[]): Promise<number> {
         }
       : {}),
     rollouts: { service },
+    gateways: { embedded: embeddedGateway, kubernetesVersions: IN_MEMORY_KUBERNETES_VERSIONS },
     onChartsChanged: (tenant) => catalogs.invalidate(tenant),
     egress: config.egress,
     onError: (e) =>

@@ -104,6 +104,7 @@ const settingsRoutes = [
     () => import('./resources/cloud-accounts/CloudAccountList'),
     'CloudAccountList',
   ),
+  page('/settings/gateways', () => import('./resources/gateways/GatewayList'), 'GatewayList'),
   page('/settings/macros', () => import('./resources/macros/MacroList'), 'MacroList'),
   page('/settings/audit', () => import('./resources/audit/AuditLog'), 'AuditLog'),
 ];

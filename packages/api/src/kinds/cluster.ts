@@ -185,6 +185,8 @@ export const ClusterSpec = Type.Object(
     /** CloudAccount name; not needed for sandbox. */
     cloudAccount: Type.Optional(Name),
     region: Type.Optional(Type.String({ maxLength: 64 })),
+    /** Gateway name (project or tenant scope): where Cluster API providers (`capi-*`) run this cluster. */
+    gateway: Type.Optional(Name),
     providerConfig: Type.Optional(
       FreeFormObject({ maxDepth: 32, maxBytes: 65_536, description: 'provider-specific settings' }),
     ),

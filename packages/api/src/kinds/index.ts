@@ -3,6 +3,7 @@ import type { KindDefinition } from './kind.js';
 import { AuditEntryKind, EventKind } from './records.js';
 import { ClusterKind } from './cluster.js';
 import { ClusterGroupKind, RolloutKind } from './fleet.js';
+import { GatewayKind } from './gateway.js';
 import { CloudAccountKind, MacroKind } from './config.js';
 import { ClusterProfileKind, PackKind, PackSourceKind } from './packs.js';
 import {
@@ -22,6 +23,7 @@ export * from './config.js';
 export * from './records.js';
 export * from './packs.js';
 export * from './fleet.js';
+export * from './gateway.js';
 
 /** Every kind the API serves, in documentation order. */
 export const KINDS: readonly KindDefinition[] = [
@@ -35,6 +37,7 @@ export const KINDS: readonly KindDefinition[] = [
   IdentityProviderKind,
   MacroKind,
   CloudAccountKind,
+  GatewayKind,
   PackKind,
   PackSourceKind,
   ClusterProfileKind,

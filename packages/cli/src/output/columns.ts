@@ -39,6 +39,11 @@ const KIND_COLUMNS: Record<string, Column[]> = {
     col('REVOKED', '{.spec.revoked}'),
   ],
   CloudAccount: [col('PROVIDER', '{.spec.provider}'), col('REGION', '{.spec.region}')],
+  Gateway: [
+    col('TYPE', '{.spec.type}'),
+    col('CLUSTER API', '{.status.clusterApiVersion}'),
+    col('CLUSTERS', '{.status.clusters}'),
+  ],
   Event: [
     col('TYPE', '{.spec.type}'),
     col('REASON', '{.spec.reason}'),

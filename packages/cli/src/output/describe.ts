@@ -31,7 +31,7 @@ export function describeObject(object: Resource, now: Date): string {
   return `${lines.join('\n')}\n`;
 }
 
-function field(label: string, value: string): string {
+export function field(label: string, value: string): string {
   return `${`${label}:`.padEnd(LABEL_WIDTH)}${value}`;
 }
 
@@ -47,7 +47,7 @@ function blockYaml(value: unknown): string {
   return toYaml(value).trimEnd();
 }
 
-function conditionsTable(conditions: readonly Condition[], now: Date): string {
+export function conditionsTable(conditions: readonly Condition[], now: Date): string {
   if (conditions.length === 0) return '<none>';
   const rows = conditions.map((c) => [
     c.type,

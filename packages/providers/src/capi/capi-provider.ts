@@ -50,7 +50,7 @@ export interface CapiProviderOptions {
   /** The cluster's gateway, ready to take objects (throws a ProviderError while it is being built or is down). */
   gateway: (cluster: ProviderCluster) => Promise<GatewayClient>;
   /** Kubernetes versions the gateway's providers can build (normalised `vX.Y.Z`), oldest first. */
-  kubernetesVersions: string[];
+  kubernetesVersions: readonly string[];
   /** Namespace of Strata's objects on the gateway (default `strata`). */
   namespace?: string;
 }
@@ -153,7 +153,14 @@ export class CapiProvider implements Provider {
 
   async capabilities(): Promise<ProviderCapabilities> {
     const versions = this.options.kubernetesVersions;
-    return { kubernetesVersions: [...versions], scaling: true, repave: true, upgrade: versions.length > 1 };
+    return {
+      kubernetesVersions: [...versions],
+      scaling: true,
+      repave: true,
+      upgrade: versions.length > 1,
+      gateway: true,
+      workloads: this.options.infrastructure.runsWorkloads !== false,
+    };
   }
 
   private versionIssue(cluster: ProviderCluster): Issue | undefined {
@@ -198,7 +205,7 @@ export class CapiProvider implements Provider {
     const key = { namespace: this.namespace };
     const byCluster = `cluster.x-k8s.io/cluster-name=${cluster.name}`;
     const [capiCluster, controlPlane, machineDeployments, machineSets, machines] = await Promise.all([
-      client.get({ apiVersion: CAPI_VERSION, kind: 'Cluster', name: cluster.name, ...key }),
+      client.get(this.clusterKey(cluster)),
       client.get({
         apiVersion: KCP_VERSION,
         kind: 'KubeadmControlPlane',
@@ -458,12 +465,32 @@ export class CapiProvider implements Provider {
     return Buffer.from(value, 'base64').toString('utf8');
   }
 
+  private clusterKey(cluster: ProviderCluster) {
+    return { apiVersion: CAPI_VERSION, kind: 'Cluster', name: cluster.name, namespace: this.namespace };
+  }
+
+  /** Sets the CAPI Cluster's `spec.paused`: every CAPI controller leaves its objects alone until ensure clears it. */
+  async pause(cluster: ProviderCluster): Promise<void> {
+    const client = await this.options.gateway(cluster);
+    const key = this.clusterKey(cluster);
+    try {
+      const existing = await client.get(key);
+      if (existing && dig(existing, 'spec', 'paused') !== true)
+        await client.mergePatch(key, { spec: { paused: true } });
+    } catch (err) {
+      throw gatewayError(err, `pausing cluster ${cluster.name} on the gateway`);
+    }
+  }
+
   async delete(cluster: ProviderCluster): Promise<DeleteResult> {
     const client = await this.options.gateway(cluster);
-    const key = { apiVersion: CAPI_VERSION, kind: 'Cluster', name: cluster.name, namespace: this.namespace };
+    const key = this.clusterKey(cluster);
     try {
       const existing = await client.get(key);
       if (existing) {
+        // A paused Cluster is never torn down: CAPI's controllers skip it.
+        if (dig(existing, 'spec', 'paused') === true)
+          await client.mergePatch(key, { spec: { paused: false } });
         if (!existing.metadata?.deletionTimestamp) await client.delete(key);
         return { done: false, message: `Cluster API is deleting ${cluster.name}` };
       }

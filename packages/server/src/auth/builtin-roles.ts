@@ -45,9 +45,16 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     description: 'Creates, changes and deletes resources in a project; cannot change who has access.',
     permissions: [
       ...READ,
-      ...['clusterprofile', 'macro', 'cloudaccount', 'pack', 'packsource', 'clustergroup', 'rollout'].map(
-        (k) => `${k}.*`,
-      ),
+      ...[
+        'clusterprofile',
+        'macro',
+        'cloudaccount',
+        'gateway',
+        'pack',
+        'packsource',
+        'clustergroup',
+        'rollout',
+      ].map((k) => `${k}.*`),
       // Every cluster verb but `kubeconfig`: the admin kubeconfig is cluster-admin on the cluster itself.
       ...CLUSTER_EDITOR_VERBS.map((v) => `cluster.${v}`),
     ],

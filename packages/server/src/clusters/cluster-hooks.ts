@@ -10,7 +10,9 @@ import type { TenantCatalogs } from '../catalog/tenant-catalog.js';
 import { sensitiveVariables } from '@strata/core';
 import type { HookContext, KindHooks } from '../resources/kind-hooks.js';
 import { revealSecret, type SecretCipher } from '../resources/secret-fields.js';
-import { providerCluster } from './machine.js';
+import type { Provider } from '@strata/provider-sdk';
+import { describeRef, findGateway } from '../gateways/gateway-lookup.js';
+import { gatewayRef, providerCluster } from './machine.js';
 import { stampRepaveApproval } from './repave-approval.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { findProfile, resolveCluster } from './resolve-cluster.js';
@@ -19,7 +21,7 @@ import { revealGivenVariables, revealStoredVariables, sealVariables } from './se
 /** Held on every Cluster until its infrastructure is gone. */
 export const INFRASTRUCTURE_FINALIZER = 'strata.dev/infrastructure';
 
-const IMMUTABLE = ['provider', 'cloudAccount', 'region'] as const;
+const IMMUTABLE = ['provider', 'cloudAccount', 'region', 'gateway'] as const;
 
 /** Sensitive variables of the attached profiles, by profile name (missing profiles have none). */
 async function sensitiveByProfile(
@@ -42,6 +44,26 @@ async function sensitiveByProfile(
 
 function variablesByProfile(spec: ClusterSpec): Record<string, Record<string, unknown>> {
   return Object.fromEntries((spec.profiles ?? []).map((p) => [p.name, p.variables ?? {}]));
+}
+
+/** spec.gateway: required by gateway providers (and naming a Gateway the cluster can see), refused by the others. */
+async function gatewayIssues(ctx: HookContext, spec: ClusterSpec, provider: Provider): Promise<Issue[]> {
+  const needsGateway = (await provider.capabilities()).gateway === true;
+  const ref = gatewayRef({ tenant: ctx.principal.tenant, project: ctx.project ?? '' }, spec);
+  if (!ref) {
+    return needsGateway
+      ? [
+          {
+            path: '/spec/gateway',
+            message: `provider ${provider.name} builds clusters through a gateway: name one (strata get gateways)`,
+          },
+        ]
+      : [];
+  }
+  if (!needsGateway)
+    return [{ path: '/spec/gateway', message: `provider ${provider.name} does not use gateways` }];
+  if (await findGateway(ctx.store, ref)) return [];
+  return [{ path: '/spec/gateway', message: `no gateway "${ref.name}" in ${describeRef(ref)}` }];
 }
 
 export function clusterHooks(o: {
@@ -108,6 +130,7 @@ export function clusterHooks(o: {
       });
       issues.push(...resolved.issues);
       const provider = o.providers.get(spec.provider);
+      if (provider) issues.push(...(await gatewayIssues(ctx, spec, provider)));
       if (issues.length > 0 || !provider) return issues;
       const target = providerCluster({ name: input.metadata.name, spec, stack: resolved.stack });
       if (!target) {

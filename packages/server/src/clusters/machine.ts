@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { StrataError, type AgentMode, type ClusterSpec, type Resource } from '@strata/api';
 import { IMPORTED_PROVIDER, effectiveKubernetesVersion, type ResolvedStack } from '@strata/core';
-import type { ProviderCluster } from '@strata/provider-sdk';
+import type { GatewayRef, ProviderCluster } from '@strata/provider-sdk';
 import type { ProviderRegistry } from './provider-registry.js';
 
 /** The infrastructure name: DNS-1123 label, unique per provider (the uid suffix), recognisable (the name prefix). */
@@ -37,10 +37,40 @@ export function osImage(stack: ResolvedStack | undefined): string | undefined {
   return `${source}#${os.hash.replace(/^sha256:/, '').slice(0, 12)}`;
 }
 
+/** The Gateway `spec.gateway` names, as seen from the cluster's project (undefined without one). */
+export function gatewayRef(
+  where: { tenant: string; project: string },
+  spec: Pick<ClusterSpec, 'gateway'>,
+): GatewayRef | undefined {
+  return typeof spec.gateway === 'string' ? { ...where, name: spec.gateway } : undefined;
+}
+
+/**
+ * The cluster as stored, for provider calls that only find its infrastructure (delete, pause): nothing is resolved,
+ * so a spec that cannot be satisfied still gets there. A spec that cannot be processed goes without its free-form part.
+ */
+export function storedTarget(cluster: Resource, unprocessable: boolean): ProviderCluster {
+  const { providerConfig: _unprocessable, ...bounded } = cluster.spec;
+  const spec = (unprocessable ? bounded : cluster.spec) as unknown as ClusterSpec;
+  const version = cluster.status.kubernetesVersion;
+  const gateway = gatewayRef(
+    { tenant: cluster.metadata.tenant, project: cluster.metadata.project ?? '' },
+    spec,
+  );
+  return {
+    name: clusterInfrastructureName(cluster),
+    spec,
+    kubernetesVersion: typeof version === 'string' ? version : 'v0.0.0',
+    ...(gateway ? { gateway } : {}),
+  };
+}
+
 export function providerCluster(input: {
   name: string;
   spec: ClusterSpec;
   stack?: ResolvedStack | undefined;
+  /** Where the cluster lives: its spec.gateway is looked up from there. */
+  where?: { tenant: string; project: string };
 }): ProviderCluster | undefined {
   const kubernetesVersion = effectiveKubernetesVersion({
     spec: input.spec,
@@ -52,7 +82,14 @@ export function providerCluster(input: {
   }
   if (!kubernetesVersion) return undefined;
   const image = osImage(input.stack);
-  return { name: input.name, spec: input.spec, kubernetesVersion, ...(image ? { osImage: image } : {}) };
+  const gateway = input.where ? gatewayRef(input.where, input.spec) : undefined;
+  return {
+    name: input.name,
+    spec: input.spec,
+    kubernetesVersion,
+    ...(image ? { osImage: image } : {}),
+    ...(gateway ? { gateway } : {}),
+  };
 }
 
 /** The machines the pools should run (version, OS, shapes): approving a repave approves exactly this target. */

@@ -5,12 +5,14 @@ import {
   DatabaseKeyLeases,
   realClock,
   startController,
+  type Controller,
   type RunningController,
 } from '../controller-runtime/index.js';
 import type { SecretCipher } from '../resources/secret-fields.js';
 import { PackSourceController } from './pack-source/pack-source-controller.js';
 import { ClusterController, type ClusterControllerOptions } from './cluster/cluster-controller.js';
 import { RolloutController, type RolloutControllerOptions } from './rollout/rollout-controller.js';
+import { GatewayController, type GatewayControllerOptions } from './gateway/gateway-controller.js';
 
 export interface StartControllersOptions {
   store: KyselyResourceRepository;
@@ -24,6 +26,8 @@ export interface StartControllersOptions {
   clusters?: Omit<ClusterControllerOptions, 'store' | 'cipher'>;
   /** Runs the Rollout controller when given (it writes Cluster specs through this service). */
   rollouts?: Omit<RolloutControllerOptions, 'store'>;
+  /** Runs the Gateway controller when given. */
+  gateways?: Omit<GatewayControllerOptions, 'store'>;
 }
 
 /**
@@ -38,54 +42,49 @@ export async function startControllers(o: StartControllersOptions): Promise<{ st
         })
       : undefined;
   const running: RunningController[] = [];
-  running.push(
-    await startController({
-      controller: new PackSourceController({
-        store: o.store,
-        cipher: o.cipher,
-        ...(o.onChartsChanged ? { onChartsChanged: o.onChartsChanged } : {}),
-        ...(o.egress ? { egress: o.egress } : {}),
+  const start = async (
+    controller: Controller,
+    kind: string,
+    options: { workers?: number; backoff?: { baseMs: number; maxMs: number } } = {},
+  ) =>
+    running.push(
+      await startController({
+        controller,
+        reader: o.store,
+        kinds: [kind],
+        clock: realClock,
+        ...options,
+        ...(leases ? { leases } : {}),
+        ...(o.onError
+          ? { onError: (e) => o.onError!({ controller: e.controller, error: e.error, attempt: e.attempt }) }
+          : {}),
       }),
-      reader: o.store,
-      kinds: ['PackSource'],
-      clock: realClock,
-      ...(leases ? { leases } : {}),
-      ...(o.onError
-        ? { onError: (e) => o.onError!({ controller: e.controller, error: e.error, attempt: e.attempt }) }
-        : {}),
+    );
+  await start(
+    new PackSourceController({
+      store: o.store,
+      cipher: o.cipher,
+      ...(o.onChartsChanged ? { onChartsChanged: o.onChartsChanged } : {}),
+      ...(o.egress ? { egress: o.egress } : {}),
     }),
+    'PackSource',
   );
   if (o.clusters) {
-    running.push(
-      await startController({
-        controller: new ClusterController({ store: o.store, cipher: o.cipher, ...o.clusters }),
-        reader: o.store,
-        kinds: ['Cluster'],
-        clock: realClock,
-        // Provisioning and repaves take seconds to minutes: several clusters move at once.
-        workers: 4,
-        backoff: { baseMs: 1000, maxMs: 60_000 },
-        ...(leases ? { leases } : {}),
-        ...(o.onError
-          ? { onError: (e) => o.onError!({ controller: e.controller, error: e.error, attempt: e.attempt }) }
-          : {}),
-      }),
-    );
+    // Provisioning and repaves take seconds to minutes: several clusters move at once.
+    await start(new ClusterController({ store: o.store, cipher: o.cipher, ...o.clusters }), 'Cluster', {
+      workers: 4,
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+    });
   }
   if (o.rollouts) {
-    running.push(
-      await startController({
-        controller: new RolloutController({ store: o.store, ...o.rollouts }),
-        reader: o.store,
-        kinds: ['Rollout'],
-        clock: realClock,
-        backoff: { baseMs: 1000, maxMs: 60_000 },
-        ...(leases ? { leases } : {}),
-        ...(o.onError
-          ? { onError: (e) => o.onError!({ controller: e.controller, error: e.error, attempt: e.attempt }) }
-          : {}),
-      }),
-    );
+    await start(new RolloutController({ store: o.store, ...o.rollouts }), 'Rollout', {
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+    });
+  }
+  if (o.gateways) {
+    await start(new GatewayController({ store: o.store, ...o.gateways }), 'Gateway', {
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+    });
   }
   return {
     async stop() {

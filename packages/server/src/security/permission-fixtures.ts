@@ -57,6 +57,7 @@ const SPECS: Record<string, () => Record<string, unknown>> = {
     layers: SANDBOX_INFRA_LAYERS,
   }),
   clustergroups: () => ({ selector: 'tier=fixture' }),
+  gateways: () => ({ type: 'embedded' }),
   // Aborted: it holds no cluster, so any number of them can exist side by side.
   rollouts: () => ({
     target: { selector: '!strata-fixture-none' },
@@ -109,6 +110,7 @@ const TENANT_COLLECTIONS = [
   '/v1/packs',
   '/v1/clusterprofiles',
   '/v1/clustergroups',
+  '/v1/gateways',
 ];
 const PROJECT_COLLECTIONS = [
   'rolebindings',
@@ -117,6 +119,7 @@ const PROJECT_COLLECTIONS = [
   'clusterprofiles',
   'clusters',
   'clustergroups',
+  'gateways',
   'rollouts',
 ];
 

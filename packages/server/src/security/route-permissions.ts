@@ -137,6 +137,8 @@ export const ROUTE_PERMISSIONS: Readonly<Table> = {
   ...objectRoutes(`${P}/macros`, 'macro', 'project'),
   ...objectRoutes('/v1/cloudaccounts', 'cloudaccount', 'tenant-shared'),
   ...objectRoutes(`${P}/cloudaccounts`, 'cloudaccount', 'project'),
+  ...objectRoutes('/v1/gateways', 'gateway', 'tenant-shared'),
+  ...objectRoutes(`${P}/gateways`, 'gateway', 'project'),
   ...objectRoutes('/v1/packs', 'pack', 'tenant', { versioned: true }),
   ...objectRoutes('/v1/packsources', 'packsource', 'tenant'),
   ...objectRoutes('/v1/clusterprofiles', 'clusterprofile', 'tenant-shared', { versioned: true }),

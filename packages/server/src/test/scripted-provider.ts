@@ -26,8 +26,26 @@ export class ScriptedProvider implements Provider {
   /** Nodes per pool that do not run the machine the spec asks for (until the pool is repaved). */
   outdated = new Map<string, number>();
   repaved: string[] = [];
+  /** Clusters pause() was called for, and what it throws next (once). */
+  paused: ProviderCluster[] = [];
+  pauseError: Error | undefined;
+  /** False: machines run nothing (no agent, no layers), like Cluster API's in-memory infrastructure. */
+  workloads = true;
   capabilities() {
-    return Promise.resolve({ kubernetesVersions: ['v1.36.3'], scaling: true, repave: true, upgrade: false });
+    return Promise.resolve({
+      kubernetesVersions: ['v1.36.3'],
+      scaling: true,
+      repave: true,
+      upgrade: false,
+      workloads: this.workloads,
+    });
+  }
+  pause(cluster: ProviderCluster): Promise<void> {
+    const error = this.pauseError;
+    this.pauseError = undefined;
+    if (error) return Promise.reject(error);
+    this.paused.push(cluster);
+    return Promise.resolve();
   }
   validate() {
     return Promise.resolve([]);

@@ -3,19 +3,7 @@ import type { ClusterDiscovery, DiscoveredNodePool } from '@strata/api';
 import { useDeferredValue, useMemo, useState, type ReactNode } from 'react';
 import { matchesSearch, timeAgo } from '../lib/format';
 import { HelmReleasesTable, WorkloadsTable, namespaceLabel } from './DiscoveryLists';
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
-  );
-}
+import { Fact } from './Fact';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (

@@ -44,6 +44,7 @@ const SETTINGS_NAV: NavItem[] = [
   { to: '/settings/rolebindings', label: 'Role bindings' },
   { to: '/settings/apikeys', label: 'API keys' },
   { to: '/settings/cloudaccounts', label: 'Cloud accounts' },
+  { to: '/settings/gateways', label: 'Gateways' },
   { to: '/settings/macros', label: 'Macros' },
   { to: '/settings/audit', label: 'Audit log' },
 ];

@@ -117,6 +117,40 @@ describe('cluster controller decisions', () => {
     await w.controller.reconcile(ctx(), key('held'));
     assert.equal(w.provider.ensureCalls, calls);
     assert.equal((await status('held')).paused, true);
+    assert.ok(
+      w.provider.paused.some((c) => c.name.startsWith('held-')),
+      "the provider's own controllers are held too",
+    );
+  });
+
+  it('says so when the provider cannot hold its controllers, and tries again', async () => {
+    await create('held-fail', { paused: true });
+    w.provider.pauseError = new Error('gateway "gw" is not ready');
+    const result = await w.controller.reconcile(ctx(), key('held-fail'));
+    const st = await status('held-fail');
+    assert.equal(st.paused, true);
+    assert.match(st.message ?? '', /paused, but the provider still acts: gateway "gw" is not ready/);
+    assert.ok(result.kind === 'requeueAfter' && result.delayMs < 15_000, 'retried soon');
+    await w.controller.reconcile(ctx(), key('held-fail'));
+    assert.ok(w.provider.paused.some((c) => c.name.startsWith('held-fail-')));
+  });
+
+  it('a provider whose machines run nothing: Running once the infrastructure is, no agent, conditions say why', async () => {
+    w.provider.workloads = false;
+    try {
+      await create('simulated');
+      await w.controller.reconcile(ctx(), key('simulated'));
+      const st = await status('simulated');
+      assert.equal(st.phase, 'Running');
+      assert.equal(w.provider.tokens.has(st.infrastructureName ?? ''), false, 'no agent was started');
+      for (const type of ['AgentConnected', 'LayersApplied', 'NoDrift']) {
+        const c = await cond('simulated', type);
+        assert.equal(c?.status, 'Unknown', type);
+        assert.equal(c?.reason, 'NoWorkloads', type);
+      }
+    } finally {
+      w.provider.workloads = true;
+    }
   });
 
   it('deletes through the provider, resumably, and lets the object go only when nothing is left', async () => {

@@ -2,11 +2,9 @@
  * The delete phase: the provider removes the infrastructure (resumably: it finds it by name), then the agent's
  * records go and the finalizer is released, so the object goes too.
  */
-import type { ClusterSpec } from '@strata/api';
-import type { ProviderCluster } from '@strata/provider-sdk';
 import { Result, type Phase } from '../../controller-runtime/index.js';
 import { INFRASTRUCTURE_FINALIZER } from '../../clusters/cluster-hooks.js';
-import { clusterInfrastructureName } from '../../clusters/machine.js';
+import { storedTarget } from '../../clusters/machine.js';
 import type { ClusterControllerOptions } from './cluster-controller.js';
 import { DEFAULTS, providerFailure, unprocessableSpec } from './cluster-phases.js';
 import { clusterKey, type ClusterScope } from './cluster-scope.js';
@@ -25,14 +23,8 @@ export function deletePhase(o: ClusterControllerOptions): Phase<ClusterScope> {
       scope.deleting = { message: 'removing infrastructure' };
       const provider = o.providers.get(String(cluster.spec.provider));
       if (provider) {
-        // The provider finds its infrastructure by name: a spec it cannot process goes without its free-form part.
-        const { providerConfig: _unprocessable, ...bounded } = cluster.spec;
-        const spec = (unprocessableSpec(cluster.spec) ? bounded : cluster.spec) as unknown as ClusterSpec;
-        const target: ProviderCluster = {
-          name: clusterInfrastructureName(cluster),
-          spec,
-          kubernetesVersion: scope.before.kubernetesVersion ?? 'v0.0.0',
-        };
+        // The provider finds its infrastructure by name.
+        const target = storedTarget(cluster, unprocessableSpec(cluster.spec) !== undefined);
         let result;
         try {
           result = await provider.delete(target);

@@ -18,6 +18,7 @@ import {
   clusterInfrastructureName,
   machineTarget,
   providerCluster,
+  storedTarget,
 } from '../../clusters/machine.js';
 import { resolveCluster } from '../../clusters/resolve-cluster.js';
 import { effectiveMaintenance, windowState } from '../../fleet/maintenance.js';
@@ -41,12 +42,26 @@ export const DEFAULTS = {
   failAfterAttempts: 8,
 } as const;
 
-/** policy.paused holds every change: nothing is resolved or called, status says so. */
+/**
+ * policy.paused holds every change: nothing is resolved, and the only provider call holds the provider's own
+ * controllers (Cluster API's `spec.paused`) so they change nothing either. Status says so.
+ */
 export function pausePhase(o: ClusterControllerOptions): ClusterPhase {
   return {
     name: 'pause',
     run: async (_ctx, scope) => {
-      scope.paused = true;
+      scope.paused = { held: true };
+      const { cluster } = scope;
+      const provider = o.providers.get(String(cluster.spec.provider));
+      if (provider?.pause) {
+        try {
+          await provider.pause(storedTarget(cluster, unprocessableSpec(cluster.spec) !== undefined));
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          scope.paused = { held: false, message: `paused, but the provider still acts: ${message}` };
+          return Result.requeueAfter(progressMs(o));
+        }
+      }
       return Result.requeueAfter(o.resyncMs ?? DEFAULTS.resyncMs);
     },
   };
@@ -80,6 +95,7 @@ export function resolvePhase(o: ClusterControllerOptions): ClusterPhase {
         name: clusterInfrastructureName(cluster),
         spec,
         stack: resolved.stack,
+        where: { tenant: cluster.metadata.tenant, project: cluster.metadata.project ?? '' },
       });
       if (!provider || !resolved.stack || !target || resolved.issues.length > 0) {
         const issues = resolved.issues.map((i) => `${i.path}: ${i.message}`);
@@ -89,7 +105,15 @@ export function resolvePhase(o: ClusterControllerOptions): ClusterPhase {
             : 'the spec cannot be satisfied: no Kubernetes version';
         return Result.requeueAfter(FAILED_RETRY_MS);
       }
-      Object.assign(scope, { spec, provider, target, stack: resolved.stack, secrets: resolved.secrets });
+      const workloads = (await provider.capabilities()).workloads !== false;
+      Object.assign(scope, {
+        spec,
+        provider,
+        workloads,
+        target,
+        stack: resolved.stack,
+        secrets: resolved.secrets,
+      });
       return Result.done();
     },
   };
@@ -122,6 +146,7 @@ export function agentPhase(o: ClusterControllerOptions): ClusterPhase {
       if (!provider || !target || !progress?.infrastructureReady || !progress.controlPlaneReady) {
         return Result.done();
       }
+      if (scope.workloads === false) return Result.done();
       let message = `install the agent: strata cluster agent-manifest ${scope.cluster.metadata.name} | kubectl apply -f -`;
       if (provider.ensureAgent) {
         try {
@@ -191,7 +216,9 @@ export function repavePhase(_o: ClusterControllerOptions): ClusterPhase {
     name: 'repave',
     run: async (ctx, scope) => {
       const { spec, target, progress, provider, desired } = scope;
-      if (!spec || !target || !progress || !provider || !desired) return Result.done();
+      // After the desired state is published (the agent is up), unless no agent ever runs there.
+      if (!spec || !target || !progress || !provider || (!desired && scope.workloads !== false))
+        return Result.done();
       const outdated = new Set(progress.nodePools.filter((p) => p.outdated > 0).map((p) => p.name));
       const pools = [
         ...spec.nodePools.filter((p) => outdated.has(p.name) && p.controlPlane),

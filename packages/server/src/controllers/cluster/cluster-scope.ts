@@ -53,8 +53,8 @@ export interface ClusterScope {
   /** 1 for the first attempt after a success, then 2, 3 … while failures repeat. */
   readonly attempt: number;
 
-  /** Set by pause: policy.paused holds every change. */
-  paused?: boolean;
+  /** Set by pause: policy.paused holds every change; `held` once the provider's own controllers hold too. */
+  paused?: { readonly held: boolean; readonly message?: string };
   /** Set by delete while the provider removes the infrastructure: what it reports. */
   deleting?: { readonly message: string };
   /** Set by delete when the finalizer is gone: the object may be gone too, so there is no status to write. */
@@ -66,6 +66,8 @@ export interface ClusterScope {
    */
   spec?: ClusterSpec;
   provider?: Provider;
+  /** False when the provider's machines run nothing (no agent, no layers): Running = infrastructure ready. */
+  workloads?: boolean;
   stack?: ResolvedStack;
   secrets?: string[];
   target?: ProviderCluster;

@@ -106,8 +106,17 @@ const phaseRows: PhaseRow[] = [
   {
     name: 'paused: nothing moves, it says so',
     before: { phase: 'Pending' },
-    scope: { paused: true },
+    scope: { paused: { held: true } },
     phase: 'Pending',
+  },
+  {
+    name: 'paused while the provider cannot hold its own controllers: it says so',
+    before: { phase: 'Running', message: 'running' },
+    scope: {
+      paused: { held: false, message: 'paused, but the provider still acts: gateway gw is not ready' },
+    },
+    phase: 'Running',
+    message: /paused, but the provider still acts: gateway gw is not ready/,
   },
   {
     name: 'infrastructure being built',

@@ -17,7 +17,8 @@ type Layer = NonNullable<ClusterStatus['layers']>[number];
 export function summarise(scope: ClusterScope, options: SummaryOptions): ClusterStatus {
   let s = structuredClone(scope.before);
   if (scope.deleting) s = withPhase(s, 'Deleting', scope.deleting.message);
-  if (scope.paused) return { ...s, paused: true };
+  if (scope.paused)
+    return { ...s, paused: true, ...(scope.paused.message ? { message: scope.paused.message } : {}) };
   if (scope.invalidSpec !== undefined) {
     s = condition(s, scope, {
       type: 'SpecValid',
@@ -29,6 +30,7 @@ export function summarise(scope: ClusterScope, options: SummaryOptions): Cluster
   }
   if (scope.progress) s = infrastructureStatus(s, scope);
   if (scope.agent && scope.desired) s = agentStatus(s, scope);
+  if (scope.workloads === false) s = noWorkloadsStatus(s, scope);
   if (scope.repave) s = repaveStatus(s, scope.repave);
   s = maintenanceStatus(s, scope);
   const failure = scope.providerFailure;
@@ -63,6 +65,8 @@ export function phaseOf(scope: ClusterScope): [ClusterPhase, string] {
   if (!progress.infrastructureReady || !progress.controlPlaneReady) return [busy, progress.message];
   if (repave?.state === 'Starting') return ['Updating', `repaving ${repave.pools.join(', ')}`];
   if (repave?.state === 'Done') return ['Updating', `pools ${repave.pools.join(', ')} repaved`];
+  if (scope.workloads === false)
+    return progress.ready ? ['Running', progress.message] : [busy, progress.message];
   if (!agent || !desired) return [busy, progress.message];
   const layers = judgeLayers(scope.before, scope);
   // A repave that waits for approval does not hold the phase: the cluster runs on its current nodes meanwhile.
@@ -142,6 +146,15 @@ function infrastructureStatus(status: ClusterStatus, scope: ClusterScope): Clust
   ];
   for (const input of inputs) next = condition(next, scope, input);
   return next;
+}
+
+/** The provider's machines run nothing: no agent will connect and no layer applies; the conditions say so. */
+function noWorkloadsStatus(status: ClusterStatus, scope: ClusterScope): ClusterStatus {
+  const message = `provider ${scope.provider?.name ?? ''} simulates its machines: no agent runs and no layer is applied`;
+  return (['AgentConnected', 'LayersApplied', 'NoDrift'] as const).reduce(
+    (s, type) => condition(s, scope, { type, status: 'Unknown', reason: 'NoWorkloads', message }),
+    status,
+  );
 }
 
 function agentStatus(status: ClusterStatus, scope: ClusterScope): ClusterStatus {

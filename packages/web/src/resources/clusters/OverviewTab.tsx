@@ -1,22 +1,11 @@
-import { Badge, Button, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { ConditionsTable } from '../../components/ConditionsTable';
+import { Fact } from '../../components/Fact';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import type { ClusterObject } from '../../lib/clusters';
 import { downloadText, timeAgo } from '../../lib/format';
 import { useSession } from '../../lib/session';
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 /** Endpoint, versions, agent, revisions, policy and conditions; kubeconfig download (audited on the server). */
 export function OverviewTab({ cluster }: { cluster: ClusterObject }) {
@@ -83,40 +72,7 @@ export function OverviewTab({ cluster }: { cluster: ClusterObject }) {
         <Title order={2} size="h5" mb="sm">
           Conditions
         </Title>
-        <Table fz="sm" aria-label="Conditions">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Type</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th>Message</Table.Th>
-              <Table.Th>Since</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(s.conditions ?? []).map((c) => (
-              <Table.Tr key={c.type}>
-                <Table.Td>{c.type}</Table.Td>
-                <Table.Td>
-                  <Badge
-                    color={c.status === 'True' ? 'green' : c.status === 'False' ? 'red' : 'gray'}
-                    variant="light"
-                  >
-                    {c.status}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{c.reason}</Table.Td>
-                <Table.Td>{c.message}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{timeAgo(c.lastTransitionTime)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-        {(s.conditions ?? []).length === 0 && (
-          <Text size="sm" c="dimmed">
-            No conditions reported yet.
-          </Text>
-        )}
+        <ConditionsTable conditions={s.conditions} />
       </Card>
     </Stack>
   );
