@@ -212,7 +212,7 @@ export class Agent {
     const poller = new DesiredStatePoller({
       client: server,
       logger,
-      revision: () => engine.revision,
+      position: () => engine.position,
       onDesiredState: (raw, state) => self.agent!.accept(raw, state),
       onRequest: (request) => requests.submit(request),
       onConnection,
