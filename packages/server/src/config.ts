@@ -125,7 +125,9 @@ export function storageLocation(
   flags: { dataDir?: string | undefined; databaseUrl?: string | undefined },
   env: NodeJS.ProcessEnv = process.env,
 ): { dataDir: string; databaseUrl: string } {
-  const dataDir = resolve(flags.dataDir ?? env.STRATA_DATA_DIR ?? join(homedir(), '.local', 'share', 'strata'));
+  const dataDir = resolve(
+    flags.dataDir ?? env.STRATA_DATA_DIR ?? join(homedir(), '.local', 'share', 'strata'),
+  );
   return {
     dataDir,
     databaseUrl: flags.databaseUrl ?? env.STRATA_DATABASE_URL ?? `sqlite:${join(dataDir, 'strata.db')}`,

@@ -69,17 +69,17 @@ for (const backend of await testBackends()) {
         );
         const census = await sealedValueCensus(db.handle.db);
         assert.equal(census.total, 3);
-        assert.deepEqual(
-          [...census.byKey].map(([id, e]) => [id, e.count, e.where]).sort(),
-          [
-            ['new-key', 1, 'desired_states.document'],
-            ['old-key', 2, 'objects.spec'],
-          ],
-        );
+        assert.deepEqual([...census.byKey].map(([id, e]) => [id, e.count, e.where]).sort(), [
+          ['new-key', 1, 'desired_states.document'],
+          ['old-key', 2, 'objects.spec'],
+        ]);
         assert.equal(checkKeyRing(census, writer).ok, true);
         const lacking = checkKeyRing(census, new KeyRing([current]));
         assert.deepEqual(lacking.missing, ['old-key']);
-        assert.match(lacking.message, /key "old-key" \(2 values\) is not in the key ring \(it has "new-key"\)/);
+        assert.match(
+          lacking.message,
+          /key "old-key" \(2 values\) is not in the key ring \(it has "new-key"\)/,
+        );
         const impostor = checkKeyRing(census, new KeyRing([key('new-key'), old]));
         assert.deepEqual(impostor.wrong, ['new-key']);
         assert.match(impostor.message, /cannot decrypt the values sealed under that id/);

@@ -13,7 +13,8 @@ export async function readStoreEpoch(db: Kysely<Database>): Promise<string> {
     .select('value')
     .where('name', '=', 'epoch')
     .executeTakeFirst();
-  if (!row) throw new StrataError('STRATA_INTERNAL', 'the database has no store epoch (migration 0009 missing)');
+  if (!row)
+    throw new StrataError('STRATA_INTERNAL', 'the database has no store epoch (migration 0009 missing)');
   return row.value;
 }
 

@@ -65,7 +65,11 @@ export class DesiredStatePoller {
     const signal = this.stopController.signal;
     while (!signal.aborted) {
       try {
-        const raw = await client.desiredState(this.options.position(), this.options.waitSeconds ?? 30, signal);
+        const raw = await client.desiredState(
+          this.options.position(),
+          this.options.waitSeconds ?? 30,
+          signal,
+        );
         this.options.onConnection(true);
         this.backoff.reset();
         if (raw === undefined) continue;

@@ -118,7 +118,10 @@ describe('agent protocol client', () => {
       /unreachable/,
     );
     await assert.rejects(
-      new HttpServerClient({ serverUrl: server.url, tokenFile: join(dir, 'missing') }).desiredState({ revision: 0 }, 1),
+      new HttpServerClient({ serverUrl: server.url, tokenFile: join(dir, 'missing') }).desiredState(
+        { revision: 0 },
+        1,
+      ),
       /cannot read the token file/,
     );
   });

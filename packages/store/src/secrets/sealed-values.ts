@@ -37,7 +37,9 @@ export async function sealedValueCensus(db: Kysely<Database>): Promise<SealedVal
   let total = 0;
   for (const { table, column } of SEALED_COLUMNS) {
     if (!tables.get(table)?.has(column)) continue;
-    const rows = await sql<{ value: string | null }>`SELECT ${sql.ref(column)} AS value FROM ${sql.table(table)}
+    const rows = await sql<{
+      value: string | null;
+    }>`SELECT ${sql.ref(column)} AS value FROM ${sql.table(table)}
       WHERE ${sql.ref(column)} LIKE ${'%enc:v1:%'}`.execute(db);
     for (const row of rows.rows) {
       for (const [sealed] of (row.value ?? '').matchAll(SEALED)) {
