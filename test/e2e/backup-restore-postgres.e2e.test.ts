@@ -13,7 +13,7 @@ import pg from 'pg';
 import { openDatabase, pgAdminUrl, readStoreEpoch } from '@strata/store';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import {
-  eventually,
+  expectAgentFollowsRestore,
   issueAgentToken,
   publishDesired,
   strataAdmin,
@@ -109,14 +109,6 @@ describe('PostgreSQL: pg_dump / pg_restore / strata admin finish-restore', () =>
 
     server = await startServerProcess({ dataDir, databaseUrl: dst });
     agent.start(server.url, join(dir, 'token'));
-    await eventually(
-      () => agent.current?.revision === 1,
-      'the agent to take the restored revision 1',
-      30_000,
-    );
-    assert.equal(agent.current?.stackHash, 'stack-A');
-    assert.notEqual(agent.current?.epoch, epochBefore);
-    assert.equal(await publishDesired({ url: dst, dataDir, stackHash: 'stack-D' }), 2);
-    await eventually(() => agent.current?.revision === 2, 'the agent to take the next revision');
+    await expectAgentFollowsRestore(agent, { epochBefore, restoredStack: 'stack-A', url: dst, dataDir });
   });
 });

@@ -13,6 +13,7 @@ import { freePort, startServerProcess, type ServerProcess } from './support/serv
 import { strata } from './support/run-strata.js';
 import {
   eventually,
+  expectAgentFollowsRestore,
   issueAgentToken,
   publishDesired,
   strataAdmin,
@@ -132,17 +133,7 @@ describe('strata admin backup / restore (SQLite) with a live agent', () => {
     assert.ok(kept.length >= 1, 'the replaced database is kept');
 
     server = await startServerProcess({ dataDir, port });
-    await eventually(
-      () => agent.current?.revision === 1,
-      'the agent to take the restored revision 1',
-      30_000,
-    );
-    assert.equal(agent.current?.stackHash, 'stack-A');
-    assert.notEqual(agent.current?.epoch, epochBefore);
-
-    assert.equal(await publishDesired({ url, dataDir, stackHash: 'stack-D' }), 2);
-    await eventually(() => agent.current?.revision === 2, 'the agent to take the next revision');
-    assert.equal(agent.current?.stackHash, 'stack-D');
+    await expectAgentFollowsRestore(agent, { epochBefore, restoredStack: 'stack-A', url, dataDir });
     // The restored secrets decrypt: the CloudAccount is there and reads as set.
     const env = {
       STRATA_SERVER: server.url,

@@ -381,6 +381,7 @@ function buildReport(engine: Engine, facts: ClusterFacts): Omit<AgentStatusRepor
     protocol: AGENT_PROTOCOL,
     agentVersion: AGENT_VERSION,
     revision: engine.revision,
+    ...(engine.position.epoch ? { epoch: engine.position.epoch } : {}),
     ...(f.kubernetesVersion ? { kubernetesVersion: f.kubernetesVersion } : {}),
     ...(f.nodes ? { nodes: f.nodes } : {}),
     health: !f.reachable ? 'Unknown' : troubled || nodesDown ? 'Degraded' : 'Healthy',

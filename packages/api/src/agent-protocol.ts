@@ -197,6 +197,11 @@ export const AgentStatusReport = Type.Object({
   agentVersion: Type.String({ maxLength: 64 }),
   /** The desired-state revision the layers below describe (0 before the first one arrived). */
   revision: Type.Integer({ minimum: 0 }),
+  /**
+   * The store epoch that revision counts in (DesiredStateMessage.epoch). A report of another epoch (sent to a server
+   * restored from a backup, before the agent took its revision) does not count as reporting the server's revision.
+   */
+  epoch: Type.Optional(Type.String({ maxLength: 64 })),
   /** When the agent observed this (reports queued while offline arrive late; the server keeps the newest). */
   observedAt: Type.String({ maxLength: 64 }),
   kubernetesVersion: Type.Optional(Type.String({ maxLength: 64 })),

@@ -3,6 +3,7 @@
  * Cluster controller does (ClusterAgents, encrypted with the data directory's key ring), and the agent's own protocol
  * code (HttpServerClient + DesiredStatePoller) long-polling a real server.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -103,6 +104,23 @@ export class TestAgent {
   async stop(): Promise<void> {
     await this.poller?.stop();
   }
+}
+
+/**
+ * The handshake after a restore: the agent, ahead of the restored server, takes its revision 1 (`restoredStack`) in
+ * a new epoch, then revision 2 once it is published.
+ */
+export async function expectAgentFollowsRestore(
+  agent: TestAgent,
+  o: { epochBefore: string | undefined; restoredStack: string; url: string; dataDir: string },
+): Promise<void> {
+  await eventually(() => agent.current?.revision === 1, 'the agent to take the restored revision 1', 30_000);
+  assert.equal(agent.current?.stackHash, o.restoredStack);
+  assert.ok(agent.current?.epoch, 'the restored server sends its epoch');
+  assert.notEqual(agent.current?.epoch, o.epochBefore);
+  assert.equal(await publishDesired({ url: o.url, dataDir: o.dataDir, stackHash: 'stack-next' }), 2);
+  await eventually(() => agent.current?.revision === 2, 'the agent to take the next revision');
+  assert.equal(agent.current?.stackHash, 'stack-next');
 }
 
 export async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
