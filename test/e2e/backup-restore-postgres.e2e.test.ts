@@ -52,8 +52,8 @@ describe('PostgreSQL: pg_dump / pg_restore / strata admin finish-restore', () =>
     await admin(`CREATE DATABASE ${source}`);
   });
   after(async () => {
+    await server?.stop(); // before the agent: see backup-restore.e2e.test.ts
     await agent.stop();
-    await server?.stop();
     for (const name of [source, target]) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await rm(dir, { recursive: true, force: true });
   });

@@ -45,8 +45,9 @@ describe('strata admin backup / restore (SQLite) with a live agent', () => {
     server = await startServerProcess({ dataDir, port });
   });
   after(async () => {
-    await agent.stop();
+    // Server first: a server whose agent aborted a parked long poll takes Fastify's keep-alive timeout (72 s) to exit.
     await server?.stop();
+    await agent.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
