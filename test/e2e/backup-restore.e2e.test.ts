@@ -45,7 +45,8 @@ describe('strata admin backup / restore (SQLite) with a live agent', () => {
     server = await startServerProcess({ dataDir, port });
   });
   after(async () => {
-    // Server first: a server whose agent aborted a parked long poll takes Fastify's keep-alive timeout (72 s) to exit.
+    // Server first: stopped after the agent aborted its parked long poll, the server process took ~70 s to exit
+    // (a keep-alive timeout, it seems; not about backups — reported).
     await server?.stop();
     await agent.stop();
     await rm(dir, { recursive: true, force: true });
