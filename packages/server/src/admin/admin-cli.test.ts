@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { openDatabase } from '@strata/store';
 import { runAdminCli } from './admin-cli.js';
 
 describe('strata admin: usage and refusals before anything is touched', () => {
@@ -68,5 +69,32 @@ describe('strata admin: usage and refusals before anything is touched', () => {
       pg.err,
       /the database is PostgreSQL: restore it with pg_restore .* then run strata admin finish-restore/,
     );
+  });
+
+  it('backs up and restores a database without sealed values, which needs no keys', async () => {
+    const from = join(dir, 'empty');
+    const handle = await openDatabase({ url: `sqlite:${join(dir, 'empty.db')}` });
+    await handle.close();
+    const made = await run([
+      'backup',
+      '--database-url',
+      `sqlite:${join(dir, 'empty.db')}`,
+      '--data-dir',
+      from,
+      '-o',
+      join(dir, 'empty-backup.db'),
+    ]);
+    assert.equal(made.code, 0, made.err);
+    assert.match(made.out, /0 sealed values \(keys none\)/);
+    assert.doesNotMatch(made.err, /warning/);
+    const restored = await run([
+      'restore',
+      join(dir, 'empty-backup.db'),
+      '--data-dir',
+      join(dir, 'restored'),
+    ]);
+    assert.equal(restored.code, 0, restored.err);
+    assert.match(restored.out, /schema known, no sealed values \(no keys needed\)/);
+    assert.match(restored.out, /new store epoch/);
   });
 });

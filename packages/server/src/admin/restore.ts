@@ -66,17 +66,14 @@ export async function restore(o: RestoreOptions): Promise<{ epoch?: string; kept
       await assertSchemaKnown(handle.db);
       if (manifest.sealedKeys && o.passphrase) backupKeys = unsealKeys(manifest.sealedKeys, o.passphrase);
       else if (o.passphrase) o.io.warn('note: this backup holds no keys; --passphrase-file is not used');
-      const ring = await ringForRestore({
+      const keys = await checkKeys(handle, `the backup ${o.from}`, {
         dataDir: o.dataDir,
         env,
         backupKeys,
         io: o.io,
         sealedInBackup: !!manifest.sealedKeys,
       });
-      await checkKeys(handle, ring.ring, ring.describe, `the backup ${o.from}`);
-      o.io.out(
-        `backup ${o.from} from ${manifest.createdAt}: schema known, ${ring.describe} opens its sealed values`,
-      );
+      o.io.out(`backup ${o.from} from ${manifest.createdAt}: schema known, ${keys}`);
       if (o.checkOnly) return {};
       if ((await exists(file)) && sqliteInUse(file))
         throw adminError(
@@ -132,17 +129,16 @@ export async function finishRestore(o: FinishRestoreOptions): Promise<{ epoch: s
   const handle = await openDatabase({ url: o.databaseUrl, migrate: false });
   try {
     await assertSchemaKnown(handle.db);
-    const ring = await ringForRestore({
+    const keys = await checkKeys(handle, 'the restored database', {
       dataDir: o.dataDir,
       env: o.env ?? process.env,
       io: o.io,
       sealedInBackup: false,
     });
-    await checkKeys(handle, ring.ring, ring.describe, 'the restored database');
     await handle.migrate();
     const epoch = await renewStoreEpoch(handle.db);
     o.io.out(
-      `the restored database is ready: schema known, ${ring.describe} opens its sealed values; new store epoch ${epoch} ` +
+      `the restored database is ready: schema known, ${keys}; new store epoch ${epoch} ` +
         '(agents take the restored desired states). Start the servers.',
     );
     return { epoch };
@@ -155,13 +151,15 @@ export async function finishRestore(o: FinishRestoreOptions): Promise<{ epoch: s
  * The key ring the server will start with after the restore: the environment's when set (the server reads no file
  * then), else the data directory's key file with the backup's keys added.
  */
-async function ringForRestore(o: {
+interface KeySources {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   backupKeys?: KeyFile | undefined;
   sealedInBackup: boolean;
   io: AdminIO;
-}): Promise<{ ring: KeyRing; describe: string }> {
+}
+
+async function ringForRestore(o: KeySources): Promise<{ ring: KeyRing; describe: string } | undefined> {
   const loaded = await readKeyRing({ dataDir: o.dataDir, env: o.env });
   if (loaded?.source === 'env') {
     if (o.backupKeys)
@@ -186,28 +184,33 @@ async function ringForRestore(o: {
       describe: `the backup's keys${loaded ? ' and the key file' : ''}`,
     };
   }
-  if (!loaded)
+  return loaded ? { ring: loaded.ring, describe: describeSource(loaded) } : undefined;
+}
+
+/**
+ * Refuses (nothing changed yet) unless the key ring the server will start with opens the database's sealed values;
+ * says what it checked. A database without sealed values needs no keys.
+ */
+async function checkKeys(handle: DatabaseHandle, what: string, sources: KeySources): Promise<string> {
+  const census = await sealedValueCensus(handle.db);
+  const ring = await ringForRestore(sources);
+  if (!ring) {
+    if (census.total === 0) return 'no sealed values (no keys needed)';
     throw adminError(
-      `no encryption keys: neither STRATA_ENCRYPTION_KEYS/STRATA_ENCRYPTION_KEY nor ${join(o.dataDir, KEY_FILE_NAME)}. ` +
-        (o.sealedInBackup
+      `no encryption keys: neither STRATA_ENCRYPTION_KEYS/STRATA_ENCRYPTION_KEY nor ${join(sources.dataDir, KEY_FILE_NAME)}, ` +
+        `and ${what} has ${census.total} sealed values. ` +
+        (sources.sealedInBackup
           ? 'The backup holds the keys sealed with a passphrase: give --passphrase-file FILE.'
           : 'Put the key file (or the environment variables) the backup was made with in place first.'),
     );
-  return { ring: loaded.ring, describe: describeSource(loaded) };
-}
-
-async function checkKeys(
-  handle: DatabaseHandle,
-  ring: KeyRing,
-  describe: string,
-  what: string,
-): Promise<void> {
-  const check = checkKeyRing(await sealedValueCensus(handle.db), ring);
+  }
+  const check = checkKeyRing(census, ring.ring);
   if (!check.ok)
     throw adminError(
-      `refusing: ${describe} cannot open the sealed values of ${what}: ${check.message}. Without the right keys the ` +
+      `refusing: ${ring.describe} cannot open the sealed values of ${what}: ${check.message}. Without the right keys the ` +
         'restored secrets (cloud credentials, sensitive variables, desired states) are unreadable; nothing was changed.',
     );
+  return `${ring.describe} opens its sealed values`;
 }
 
 function keyRingFromEnvSet(env: NodeJS.ProcessEnv): boolean {
