@@ -212,7 +212,7 @@ export class Agent {
     const poller = new DesiredStatePoller({
       client: server,
       logger,
-      revision: () => engine.revision,
+      position: () => engine.position,
       onDesiredState: (raw, state) => self.agent!.accept(raw, state),
       onRequest: (request) => requests.submit(request),
       onConnection,
@@ -381,6 +381,7 @@ function buildReport(engine: Engine, facts: ClusterFacts): Omit<AgentStatusRepor
     protocol: AGENT_PROTOCOL,
     agentVersion: AGENT_VERSION,
     revision: engine.revision,
+    ...(engine.position.epoch ? { epoch: engine.position.epoch } : {}),
     ...(f.kubernetesVersion ? { kubernetesVersion: f.kubernetesVersion } : {}),
     ...(f.nodes ? { nodes: f.nodes } : {}),
     health: !f.reachable ? 'Unknown' : troubled || nodesDown ? 'Degraded' : 'Healthy',

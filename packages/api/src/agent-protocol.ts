@@ -11,6 +11,12 @@ import { LayerState } from './layer-state.js';
 export const AGENT_PROTOCOL = 1;
 export const SUPPORTED_AGENT_PROTOCOLS: readonly number[] = [1];
 export const AGENT_PROTOCOL_HEADER = 'strata-protocol';
+/**
+ * The agent sends the store epoch of the revision it has (DesiredStateMessage.epoch) with its long poll. A server whose
+ * epoch differs (it was restored from a backup) answers at once with its current revision, which the agent takes
+ * whatever its number. Servers that do not know the header ignore it.
+ */
+export const AGENT_EPOCH_HEADER = 'strata-epoch';
 /** Agent tokens look like `sat.<cluster uid>.<secret>`; the server keeps only a hash of the secret. */
 export const AGENT_TOKEN_PREFIX = 'sat';
 
@@ -28,8 +34,14 @@ export type AgentMode = (typeof AGENT_MODES)[number];
 export interface DesiredStateMessage {
   protocol: number;
   cluster: { tenant: string; project: string; name: string; uid: string };
-  /** Monotonic per cluster; every change of the resolved stack or the policy makes a new one. */
+  /** Monotonic per cluster within an epoch; every change of the resolved stack or the policy makes a new one. */
   revision: number;
+  /**
+   * The store's epoch (a random id made with the database and again by every restore). Revisions of different epochs
+   * are not comparable: an agent takes a revision of another epoch even when its own number is higher. Absent from
+   * servers older than the field.
+   */
+  epoch?: string;
   /** The ResolvedStack from @strata/core (layers in apply order, each with its content hash). */
   stack: {
     hash: string;
@@ -185,6 +197,11 @@ export const AgentStatusReport = Type.Object({
   agentVersion: Type.String({ maxLength: 64 }),
   /** The desired-state revision the layers below describe (0 before the first one arrived). */
   revision: Type.Integer({ minimum: 0 }),
+  /**
+   * The store epoch that revision counts in (DesiredStateMessage.epoch). A report of another epoch (sent to a server
+   * restored from a backup, before the agent took its revision) does not count as reporting the server's revision.
+   */
+  epoch: Type.Optional(Type.String({ maxLength: 64 })),
   /** When the agent observed this (reports queued while offline arrive late; the server keeps the newest). */
   observedAt: Type.String({ maxLength: 64 }),
   kubernetesVersion: Type.Optional(Type.String({ maxLength: 64 })),

@@ -41,6 +41,7 @@ export function buildProgram(io: CliIO): { program: Command; context: CommandCon
 Also (run by the same "strata" binary):
   server          run the Strata server (see strata server --help)
   sandbox         local Kubernetes sandbox tools (see strata sandbox --help)
+  admin           backup, restore and finish-restore of the server's database (see strata admin --help)
 
 Kinds: ${KINDS.map((k) => k.plural).join(', ')}
 

@@ -66,8 +66,9 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     strict: true,
   });
   if (values.help) return 'help';
-  const dataDir = resolve(
-    values['data-dir'] ?? env.STRATA_DATA_DIR ?? join(homedir(), '.local', 'share', 'strata'),
+  const { dataDir, databaseUrl } = storageLocation(
+    { dataDir: values['data-dir'], databaseUrl: values['database-url'] },
+    env,
   );
   const listen = values.listen ?? env.STRATA_LISTEN ?? '127.0.0.1:7080';
   const m = /^(.+):(\d{1,5})$/.exec(listen);
@@ -107,12 +108,29 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     requestTimeoutMs,
     headersTimeoutMs,
     dataDir,
-    databaseUrl: values['database-url'] ?? env.STRATA_DATABASE_URL ?? `sqlite:${join(dataDir, 'strata.db')}`,
+    databaseUrl,
     host: m[1]!,
     port,
     logLevel,
     egress: egress.policy,
     fips: values.fips === true || env.STRATA_FIPS === 'true',
+  };
+}
+
+/**
+ * Where the server keeps its data (flag, else environment, else default): the data directory (SQLite database, key
+ * file, admin key) and the database URL. `strata server` and `strata admin` read them the same way.
+ */
+export function storageLocation(
+  flags: { dataDir?: string | undefined; databaseUrl?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): { dataDir: string; databaseUrl: string } {
+  const dataDir = resolve(
+    flags.dataDir ?? env.STRATA_DATA_DIR ?? join(homedir(), '.local', 'share', 'strata'),
+  );
+  return {
+    dataDir,
+    databaseUrl: flags.databaseUrl ?? env.STRATA_DATABASE_URL ?? `sqlite:${join(dataDir, 'strata.db')}`,
   };
 }
 

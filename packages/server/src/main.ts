@@ -76,7 +76,15 @@ export async function runServer(argv: string[]): Promise<number> {
   }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const cipher = await openCipher({ dataDir: config.dataDir, warn: (m) => log.warn(m) });
-  const handle = await openDatabase({ url: config.databaseUrl });
+  let handle;
+  try {
+    handle = await openDatabase({ url: config.databaseUrl });
+  } catch (err) {
+    // A schema from a newer Strata (migrations are forward-only), a failed migration, an unreachable database.
+    log.error({ err }, 'cannot open the database');
+    process.stderr.write(`error: cannot open the database: ${(err as Error).message}\n`);
+    return 1;
+  }
   if (handle.dialect === 'sqlite') await restrictSqliteFiles(config.databaseUrl);
   const store = new KyselyResourceRepository({ db: handle.db });
   const boot = await bootstrap(store, config.dataDir, { passwords: !config.fips });

@@ -75,6 +75,7 @@ for (const backend of await testBackends()) {
           'objects',
           'sso_logins',
           'sso_sessions',
+          'store_meta',
         ]);
       } finally {
         await db.dispose();

@@ -1,9 +1,9 @@
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { StrataError } from '@strata/api';
 import type { Database } from './schema.js';
-import { migrationProvider } from './migrations/index.js';
+import { MIGRATIONS, migrationProvider } from './migrations/index.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -55,8 +55,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return handle;
 }
 
+/** The file of a SQLite URL (`sqlite:PATH`, a plain path); undefined for PostgreSQL URLs. */
+export function sqliteFileOf(url: string): string | undefined {
+  if (/^postgres(ql)?:\/\//.test(url)) return undefined;
+  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') : url;
+}
+
 function openSqlite(url: string, busyTimeoutMs: number): Kysely<Database> {
-  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') : url;
+  const path = sqliteFileOf(url) ?? url;
   const database = new SqliteDatabase(path);
   if (path !== ':memory:') database.pragma('journal_mode = WAL');
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
@@ -74,7 +80,35 @@ function openPostgres(url: string, poolSize: number, onPoolError?: (err: Error) 
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/** The migrations this database has run, in order ([] for an empty database). */
+export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === DEFAULT_MIGRATION_TABLE && !t.isView)) return [];
+  const rows = await sql<{
+    name: string;
+  }>`SELECT name FROM ${sql.table(DEFAULT_MIGRATION_TABLE)} ORDER BY name`.execute(db);
+  return rows.rows.map((r) => r.name);
+}
+
+/**
+ * Migrations are forward-only: a database a newer Strata migrated has migrations this build does not know, and an
+ * older server must not run on it (it would read and write a schema it does not understand). Throws naming them.
+ */
+export async function assertSchemaKnown(db: Kysely<Database>): Promise<void> {
+  const unknown = (await appliedMigrations(db)).filter((name) => !(name in MIGRATIONS));
+  if (unknown.length === 0) return;
+  const known = Object.keys(MIGRATIONS);
+  throw new StrataError(
+    'STRATA_INTERNAL',
+    `the database was migrated by a newer Strata: it has migration${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, ` +
+      `which this build does not know (it knows up to ${known[known.length - 1] ?? 'none'}). Migrations are forward-only: ` +
+      'run this Strata version or a newer one, or restore a backup taken before the upgrade ' +
+      '(docs/operations/upgrade.md)',
+  );
+}
+
 async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  await assertSchemaKnown(db);
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -1,6 +1,16 @@
 export * from './types.js';
 export * from './schema.js';
-export { openDatabase, type DatabaseHandle, type DialectName, type OpenDatabaseOptions } from './db.js';
+export {
+  openDatabase,
+  appliedMigrations,
+  assertSchemaKnown,
+  sqliteFileOf,
+  type DatabaseHandle,
+  type DialectName,
+  type OpenDatabaseOptions,
+} from './db.js';
+export { backupSqlite, sqliteInUse } from './sqlite-backup.js';
+export { readStoreEpoch, renewStoreEpoch } from './store-epoch.js';
 export { MIGRATIONS } from './migrations/index.js';
 export { parseLabelSelector, matchesLabelSelector, formatLabelSelector } from './label-selector.js';
 export { KyselyResourceRepository, type ResourceRepositoryOptions } from './repositories/resources.js';

@@ -77,6 +77,12 @@ export interface DesiredStatesTable {
   created_at: string;
 }
 
+/** Facts about the database itself (0009): `epoch`, see store-epoch.ts. */
+export interface StoreMetaTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   counters: CountersTable;
   objects: ObjectsTable;
@@ -85,6 +91,7 @@ export interface Database {
   leases: LeasesTable;
   cluster_agents: ClusterAgentsTable;
   desired_states: DesiredStatesTable;
+  store_meta: StoreMetaTable;
 }
 
 /** int8/bigint columns come back as strings from pg and as numbers from better-sqlite3. */

@@ -13,7 +13,7 @@ import { AbortedError, AgentError, errorMessage, linkSignals } from '../errors.j
 import type { KubeClient } from '../kube/kube-client.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { DesiredLayer, DesiredState } from '../protocol/desired-state.js';
+import type { AgentPosition, DesiredLayer, DesiredState } from '../protocol/desired-state.js';
 import type { ServerClient } from '../protocol/server-client.js';
 import { Waker } from '../protocol/wake-sleep.js';
 import type { ManagedObject } from '../apply/managed-object.js';
@@ -104,6 +104,11 @@ export class Engine {
 
   get revision(): number {
     return this.desired?.revision ?? 0;
+  }
+
+  /** The revision being enforced and the store epoch it counts in. */
+  get position(): AgentPosition {
+    return { revision: this.revision, epoch: this.desired?.epoch };
   }
 
   get readOnly(): boolean {

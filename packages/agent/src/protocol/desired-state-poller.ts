@@ -1,6 +1,7 @@
 /**
  * The long-poll loop: one outstanding `GET /v1/agent/desired-state?after=R` at a time, resuming from the newest
- * revision the agent has (persisted in the cluster, so a restarted agent does not pull what it already has).
+ * revision the agent has (persisted in the cluster, so a restarted agent does not pull what it already has) and
+ * naming the store epoch it counts in, so a server restored from a backup hands over its own revision at once.
  * Errors back off with jitter; a 204 just asks again. An idle agent costs the server one parked request.
  */
 import { Backoff } from '@strata/api';
@@ -10,6 +11,8 @@ import type { Logger } from '../log/logger.js';
 import {
   readDesiredState,
   readServerRequest,
+  supersedes,
+  type AgentPosition,
   type DesiredState,
   type ServerRequest,
 } from './desired-state.js';
@@ -19,8 +22,8 @@ import { Waker } from './wake-sleep.js';
 export interface DesiredStatePollerOptions {
   client: ServerClient;
   logger: Logger;
-  /** The revision the agent has now (0: none). */
-  revision: () => number;
+  /** The revision the agent has now (0: none) and the store epoch it counts in. */
+  position: () => AgentPosition;
   /** Called with the raw message (persisted as is) and what the agent read from it. */
   onDesiredState: (raw: unknown, state: DesiredState) => Promise<void>;
   /** A request of the server (it comes with the current revision, which is not new then). */
@@ -63,7 +66,7 @@ export class DesiredStatePoller {
     while (!signal.aborted) {
       try {
         const raw = await client.desiredState(
-          this.options.revision(),
+          this.options.position(),
           this.options.waitSeconds ?? 30,
           signal,
         );
@@ -75,7 +78,7 @@ export class DesiredStatePoller {
         // The desired state is persisted as received: without the request, which is not part of it.
         const desired = isPlainObject(raw) && 'request' in raw ? withoutRequest(raw) : raw;
         const state = readDesiredState(desired);
-        if (state.revision > this.options.revision()) await this.options.onDesiredState(desired, state);
+        if (supersedes(state, this.options.position())) await this.options.onDesiredState(desired, state);
       } catch (error) {
         if (signal.aborted) break;
         const e =

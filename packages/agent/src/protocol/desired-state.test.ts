@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readDesiredState, readServerRequest } from './desired-state.js';
+import { readDesiredState, readServerRequest, supersedes } from './desired-state.js';
 
 const message = {
   protocol: 1,
@@ -198,5 +198,80 @@ describe('readServerRequest', () => {
       readServerRequest({ ...message, request: { type: 'read-objects', objects: [] } }),
       undefined,
     );
+  });
+});
+
+describe('supersedes: which received desired state replaces the one the agent has', () => {
+  const rows: {
+    name: string;
+    given: { revision: number; epoch?: string };
+    agent: { revision: number; epoch?: string };
+    expect: boolean;
+  }[] = [
+    {
+      name: 'a newer revision of the same epoch',
+      given: { revision: 4, epoch: 'e1' },
+      agent: { revision: 3, epoch: 'e1' },
+      expect: true,
+    },
+    {
+      name: 'the same revision of the same epoch',
+      given: { revision: 3, epoch: 'e1' },
+      agent: { revision: 3, epoch: 'e1' },
+      expect: false,
+    },
+    {
+      name: 'an older revision of the same epoch',
+      given: { revision: 2, epoch: 'e1' },
+      agent: { revision: 3, epoch: 'e1' },
+      expect: false,
+    },
+    {
+      name: 'an older revision of another epoch (a restored server)',
+      given: { revision: 2, epoch: 'e2' },
+      agent: { revision: 7, epoch: 'e1' },
+      expect: true,
+    },
+    {
+      name: 'the same number in another epoch',
+      given: { revision: 3, epoch: 'e2' },
+      agent: { revision: 3, epoch: 'e1' },
+      expect: true,
+    },
+    {
+      name: 'an epoch where the agent had none (its state came from an older server)',
+      given: { revision: 3, epoch: 'e1' },
+      agent: { revision: 3 },
+      expect: true,
+    },
+    {
+      name: 'no epoch (an older server): by number, newer',
+      given: { revision: 4 },
+      agent: { revision: 3, epoch: 'e1' },
+      expect: true,
+    },
+    {
+      name: 'no epoch (an older server): by number, older',
+      given: { revision: 2 },
+      agent: { revision: 3, epoch: 'e1' },
+      expect: false,
+    },
+    {
+      name: 'revision 0 (sent with a request before any revision) never',
+      given: { revision: 0, epoch: 'e2' },
+      agent: { revision: 3, epoch: 'e1' },
+      expect: false,
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const state = readDesiredState({ ...message, ...row.given });
+      assert.equal(supersedes(state, row.agent), row.expect);
+    });
+  }
+
+  it('reads the epoch from the message (and the persisted copy)', () => {
+    assert.equal(readDesiredState({ ...message, epoch: 'e9' }).epoch, 'e9');
+    assert.equal(readDesiredState(message).epoch, undefined);
   });
 });

@@ -41,6 +41,8 @@ export interface DesiredLayer {
 
 export interface DesiredState {
   revision: number;
+  /** The server store's epoch the revision counts in (absent from older servers). */
+  epoch?: string;
   cluster: { tenant: string; project: string; name: string; uid: string };
   stackHash: string;
   kubernetesVersion?: string;
@@ -169,6 +171,24 @@ export function readServerRequest(value: unknown): ServerRequest | undefined {
   }
 }
 
+/** Where an agent stands: the revision it has and the store epoch that revision counts in. */
+export interface AgentPosition {
+  revision: number;
+  epoch?: string | undefined;
+}
+
+/**
+ * Whether a received desired state replaces the one the agent has: a newer revision of the same epoch, or any
+ * revision of another epoch (the server was restored from a backup: its numbers restarted lower, or run in step with
+ * ours by chance). Revision 0 (no desired state, sent along with a request) never does. A message without an epoch
+ * (an older server) compares by number, as before epochs.
+ */
+export function supersedes(state: DesiredState, current: AgentPosition): boolean {
+  if (state.revision === 0) return false;
+  if (state.epoch !== undefined && state.epoch !== current.epoch) return true;
+  return state.revision > current.revision;
+}
+
 /** Reads a DesiredStateMessage (from the server or from the persisted copy). */
 export function readDesiredState(value: unknown): DesiredState {
   if (!isPlainObject(value)) throw invalid('not an object');
@@ -186,8 +206,10 @@ export function readDesiredState(value: unknown): DesiredState {
   const layers = readLayers(stack);
   const policy = isPlainObject(value.policy) ? value.policy : {};
   const kubernetesVersion = str(stack.kubernetesVersion);
+  const epoch = str(value.epoch);
   return {
     revision,
+    ...(epoch ? { epoch } : {}),
     cluster: {
       tenant: str(c.tenant) ?? '',
       project: str(c.project) ?? '',

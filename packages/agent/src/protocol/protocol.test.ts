@@ -51,7 +51,7 @@ describe('agent protocol client', () => {
     const poller = new DesiredStatePoller({
       client,
       logger: silentLogger,
-      revision: () => revision,
+      position: () => ({ revision }),
       onDesiredState: async (_raw, state) => {
         received.push(state);
         revision = state.revision;
@@ -95,7 +95,7 @@ describe('agent protocol client', () => {
   it('a poll that gets no change within waitSeconds asks again (204)', async () => {
     const client = new HttpServerClient({ serverUrl: server.url, tokenFile });
     const before = server.polls.length;
-    assert.equal(await client.desiredState(server.revision, 1), undefined);
+    assert.equal(await client.desiredState({ revision: server.revision }, 1), undefined);
     assert.equal(server.polls.length, before + 1);
   });
 
@@ -103,7 +103,7 @@ describe('agent protocol client', () => {
     const bad = join(dir, 'bad-token');
     await writeFile(bad, 'sat.uid.wrong');
     await assert.rejects(
-      new HttpServerClient({ serverUrl: server.url, tokenFile: bad }).desiredState(0, 1),
+      new HttpServerClient({ serverUrl: server.url, tokenFile: bad }).desiredState({ revision: 0 }, 1),
       (e: unknown) => {
         assert.ok(e instanceof ServerRejectedError);
         assert.equal(e.status, 401);
@@ -118,7 +118,10 @@ describe('agent protocol client', () => {
       /unreachable/,
     );
     await assert.rejects(
-      new HttpServerClient({ serverUrl: server.url, tokenFile: join(dir, 'missing') }).desiredState(0, 1),
+      new HttpServerClient({ serverUrl: server.url, tokenFile: join(dir, 'missing') }).desiredState(
+        { revision: 0 },
+        1,
+      ),
       /cannot read the token file/,
     );
   });
@@ -187,7 +190,7 @@ describe('agent protocol client', () => {
     const poller = new DesiredStatePoller({
       client,
       logger: silentLogger,
-      revision: () => current,
+      position: () => ({ revision: current }),
       onDesiredState: async (raw, state) => {
         received.push(raw);
         current = state.revision;

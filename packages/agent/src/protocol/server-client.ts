@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
+  AGENT_EPOCH_HEADER,
   AGENT_PROTOCOL,
   AGENT_PROTOCOL_HEADER,
   type AgentAnswer,
@@ -15,6 +16,7 @@ import {
 import { isPlainObject } from '@strata/core';
 import { AgentError, errorMessage, linkSignals } from '../errors.js';
 import { AGENT_VERSION } from '../version.js';
+import type { AgentPosition } from './desired-state.js';
 
 export interface ServerClientOptions {
   serverUrl: string;
@@ -47,7 +49,8 @@ export class ServerRejectedError extends AgentError {
 
 export interface ServerClient {
   /** The new desired state (raw message), or undefined when nothing changed within waitSeconds. */
-  desiredState(after: number, waitSeconds: number, signal?: AbortSignal): Promise<unknown>;
+  /** The long poll, from where the agent stands (its epoch goes in the Strata-Epoch header). */
+  desiredState(since: AgentPosition, waitSeconds: number, signal?: AbortSignal): Promise<unknown>;
   postStatus(report: AgentStatusReport, signal?: AbortSignal): Promise<StatusAck>;
   chart(digest: string, signal?: AbortSignal): Promise<BundledChartMessage>;
   /** Answers a request of the server (see DesiredStateMessage.request). */
@@ -83,7 +86,7 @@ export class HttpServerClient implements ServerClient {
   private async call(
     method: 'GET' | 'POST',
     path: string,
-    init: { body?: unknown; timeoutMs: number; signal?: AbortSignal },
+    init: { body?: unknown; timeoutMs: number; signal?: AbortSignal; headers?: Record<string, string> },
   ): Promise<{ status: number; body: unknown }> {
     const token = await this.token();
     const linked = linkSignals([init.signal], init.timeoutMs);
@@ -98,6 +101,7 @@ export class HttpServerClient implements ServerClient {
           [AGENT_PROTOCOL_HEADER]: String(AGENT_PROTOCOL),
           'user-agent': `strata-agent/${AGENT_VERSION}`,
           accept: 'application/json',
+          ...init.headers,
           ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
@@ -143,10 +147,12 @@ export class HttpServerClient implements ServerClient {
     return { status: res.status, body };
   }
 
-  async desiredState(after: number, waitSeconds: number, signal?: AbortSignal): Promise<unknown> {
-    const res = await this.call('GET', `v1/agent/desired-state?after=${after}&waitSeconds=${waitSeconds}`, {
+  async desiredState(since: AgentPosition, waitSeconds: number, signal?: AbortSignal): Promise<unknown> {
+    const path = `v1/agent/desired-state?after=${since.revision}&waitSeconds=${waitSeconds}`;
+    const res = await this.call('GET', path, {
       timeoutMs: waitSeconds * 1000 + this.graceMs,
       signal,
+      ...(since.epoch ? { headers: { [AGENT_EPOCH_HEADER]: since.epoch } } : {}),
     });
     return res.status === 204 ? undefined : res.body;
   }

@@ -6,6 +6,7 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
+  AGENT_EPOCH_HEADER,
   AGENT_PROTOCOL,
   AGENT_PROTOCOL_HEADER,
   StrataError,
@@ -79,7 +80,12 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
     },
     async (req, reply) => {
       const agent = agentOf(req);
-      const after = Number(req.query.after ?? '0');
+      const epoch = await o.agents.repository.epoch();
+      // An agent holding a revision of another epoch (this server was restored from a backup) gets the current
+      // revision at once: its own number says nothing about this database's revisions.
+      const agentEpoch = req.headers[AGENT_EPOCH_HEADER];
+      const otherEpoch = typeof agentEpoch === 'string' && agentEpoch !== '' && agentEpoch !== epoch;
+      const after = otherEpoch ? 0 : Number(req.query.after ?? '0');
       const wait = Math.min(Number(req.query.waitSeconds ?? '0'), MAX_WAIT_SECONDS) * 1000;
       const abort = new AbortController();
       req.raw.once('close', () => abort.abort());
@@ -94,6 +100,7 @@ export function registerAgentGateway(app: FastifyInstance, o: AgentGatewayOption
         protocol: AGENT_PROTOCOL,
         cluster: { tenant: agent.tenant, project: agent.project, name: agent.name, uid: agent.clusterUid },
         revision: desired?.revision ?? 0,
+        epoch,
         stack: desired?.stack ?? { hash: '', layers: [] },
         policy: desired?.policy ?? { drift: 'report', paused: true },
         mode: desired?.mode ?? 'read-only',

@@ -24,6 +24,8 @@ export async function applyStatusReport(
 ): Promise<{ revision: number }> {
   await o.agents.touch(agent.clusterUid, report.agentVersion);
   const newest = await o.agents.newest(agent.clusterUid);
+  // A revision of another epoch (this server was restored from a backup) is not one of ours, whatever its number.
+  const ours = report.epoch === undefined || report.epoch === (await o.agents.repository.epoch());
   // Drift values and layer messages can quote values of sensitive variables: stored (and shown) masked.
   if (report.layers.some((l) => (l.drift ?? []).length > 0 || l.message))
     report.layers = maskJson(report.layers, newest.secrets);
@@ -36,7 +38,8 @@ export async function applyStatusReport(
     const last = typeof s.lastReportAt === 'string' ? Date.parse(s.lastReportAt) : 0;
     if (Date.parse(report.observedAt) < last) return false; // a queued report older than what we have
     s.lastReportAt = report.observedAt;
-    s.reportedRevision = report.revision;
+    if (ours) s.reportedRevision = report.revision;
+    else delete s.reportedRevision;
     s.health = report.health;
     s.layers = report.layers;
     if (report.nodes) s.nodes = report.nodes;

@@ -7,6 +7,7 @@ import { agentRequests } from './0005-agent-requests.js';
 import { identity } from './0006-identity.js';
 import { repaveApprovals } from './0007-repave-approvals.js';
 import { sso } from './0008-sso.js';
+import { storeEpoch } from './0009-store-epoch.js';
 
 /** Every migration, by name, in order. Static so bundles and tsc output need no file globbing. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-identity': identity,
   '0007-repave-approvals': repaveApprovals,
   '0008-sso': sso,
+  '0009-store-epoch': storeEpoch,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { toNumber } from '../schema.js';
+import { readStoreEpoch } from '../store-epoch.js';
 
 /** The cluster an agent token belongs to. */
 export interface AgentIdentity {
@@ -136,6 +137,11 @@ export class ClusterAgentRepository {
           createdAt: row.created_at,
         }
       : undefined;
+  }
+
+  /** The store's epoch, which desired-state revisions count in (read every time: a restore changes it). */
+  async epoch(): Promise<string> {
+    return readStoreEpoch(this.#db);
   }
 
   /** Forgets everything about a cluster's agent (after the cluster is deleted). */

@@ -2,6 +2,9 @@ export { KeyRing, keyRingFromEnv, fingerprintKeyId, KEY_BYTES, type EncryptionKe
 export { encryptString, decryptString, isCiphertext, ciphertextKeyId, CIPHERTEXT_PREFIX } from './cipher.js';
 export {
   loadKeyRing,
+  readKeyRing,
+  keyFileOf,
+  addKeysToFile,
   rotateKeyFile,
   retireKey,
   keyRingFromFile,
@@ -10,3 +13,9 @@ export {
   type LoadKeyRingOptions,
   type LoadedKeyRing,
 } from './key-file.js';
+export {
+  sealedValueCensus,
+  checkKeyRing,
+  type SealedValueCensus,
+  type KeyRingCheck,
+} from './sealed-values.js';

@@ -50,6 +50,51 @@ export async function loadKeyRing(options: LoadKeyRingOptions): Promise<LoadedKe
 }
 
 /**
+ * The key ring the server would start with, without creating a key file: from the environment, else the data
+ * directory's key file, else undefined (the admin tools check keys; they must not invent one).
+ */
+export async function readKeyRing(options: LoadKeyRingOptions): Promise<LoadedKeyRing | undefined> {
+  const fromEnv = keyRingFromEnv(options.env ?? process.env);
+  if (fromEnv) return { ring: fromEnv, source: 'env', warnings: [] };
+  const file = join(options.dataDir, KEY_FILE_NAME);
+  const existing = await readKeyFile(file);
+  return existing ? { ring: keyRingFromFile(existing, file), source: 'file', file, warnings: [] } : undefined;
+}
+
+/** A key ring as key-file content (to carry it inside a backup). */
+export function keyFileOf(ring: KeyRing, createdAt: string): KeyFile {
+  return {
+    primary: ring.primary.id,
+    keys: ring.ids.map((id) => ({ id, key: ring.get(id)!.key.toString('base64'), createdAt })),
+  };
+}
+
+/**
+ * Adds keys (from a backup) to the data directory's key file, creating it if needed. Keys already there stay, and so
+ * does the primary; a key id that exists with different key material is refused. Returns the ids added.
+ */
+export async function addKeysToFile(dataDir: string, keys: KeyFile): Promise<string[]> {
+  const file = join(dataDir, KEY_FILE_NAME);
+  const current = await readKeyFile(file);
+  keyRingFromFile(keys, 'the keys to add'); // validates them
+  const merged: KeyFile = current ?? { primary: keys.primary, keys: [] };
+  const added: string[] = [];
+  for (const k of keys.keys) {
+    const existing = merged.keys.find((e) => e.id === k.id);
+    if (existing && existing.key !== k.key)
+      throw keyError(`${file} already has a different key with id "${k.id}"; not replacing it`);
+    if (!existing) {
+      merged.keys.push(k);
+      added.push(k.id);
+    }
+  }
+  if (added.length === 0) return [];
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await writeKeyFile(file, merged, false);
+  return added;
+}
+
+/**
  * Rotation step 1: adds a new random key to the key file and makes it the primary (older keys stay, so
  * existing ciphertexts still decrypt). Returns the new key id.
  */

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ProviderError, unsupported } from '@strata/provider-sdk';
+import { readStoreEpoch } from '@strata/store';
 import { FakeClock } from '@strata/testing';
 import { updateClusterStatus } from '../../clusters/cluster-status.js';
 import { Result } from '../../controller-runtime/index.js';
@@ -285,5 +286,36 @@ describe('cluster controller decisions', () => {
       .map((e) => e.spec as { reason: string; lastSeen: string; involvedObject: { name: string } })
       .find((e) => e.involvedObject.name === 'clocked' && e.reason === 'Provisioning');
     assert.equal(provisioning?.lastSeen, '2030-05-06T07:08:09.000Z');
+  });
+  it('does not count a report of another store epoch (a restored server) as reporting its revision', async () => {
+    await create('restored');
+    await w.controller.reconcile(ctx(), key('restored'));
+    const revision = ((await status('restored')).desired as { revision: number }).revision;
+    const epoch = await readStoreEpoch(w.s.database.handle.db);
+    const report = (reportEpoch: string) => ({
+      protocol: 1,
+      agentVersion: '0.1.0',
+      revision,
+      epoch: reportEpoch,
+      observedAt: new Date().toISOString(),
+      health: 'Healthy',
+      layers: ['ubuntu', 'kubernetes', 'sandbox-cni', 'sandbox-csi'].map((name) => ({
+        profile: 'base',
+        name,
+        hash: 'h',
+        state: 'Applied',
+      })),
+    });
+    const post = (body: unknown) =>
+      expectOk(w.s.call({ method: 'POST', url: '/v1/agent/status', key: w.provider.token!, body }));
+    // The same number, but of the database the backup was taken from: not this server's revision.
+    await post(report('3f0c1d2e-0000-4000-8000-000000000000'));
+    await w.controller.reconcile(ctx(), key('restored'));
+    assert.equal((await status('restored')).reportedRevision, undefined);
+    assert.equal((await cond('restored', 'LayersApplied'))?.status, 'False');
+    await post(report(epoch));
+    await w.controller.reconcile(ctx(), key('restored'));
+    assert.equal((await status('restored')).reportedRevision, revision);
+    assert.equal((await cond('restored', 'LayersApplied'))?.status, 'True');
   });
 });
