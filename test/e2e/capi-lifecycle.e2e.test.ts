@@ -12,13 +12,19 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { CAPI_SETUP_HINT, CAPI_VERSION, GatewayClient, findCapiBuild, type Unstructured } from '@strata/capi';
-import { Sandbox } from '@strata/sandbox';
+import {
+  CAPI_SETUP_HINT,
+  CAPI_VERSION,
+  findCapiBuild,
+  type GatewayClient,
+  type Unstructured,
+} from '@strata/capi';
 import { requireSandboxBinaries } from '@strata/testing';
 import type { Browser, Page } from 'playwright-core';
 import { api, type Api } from './support/api.js';
 import { consoleFor, launchBrowser, screenshot, signIn } from './support/browser.js';
-import { PROJECT, publishProfile, waitForCluster, type ClusterView } from './support/clusters.js';
+import { PROJECT, waitForCluster, type ClusterView } from './support/clusters.js';
+import { capiClusterBody, embeddedGatewayReady, publishInfraProfile } from './support/gateways.js';
 import { strata } from './support/run-strata.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { sequentialSteps } from './support/steps.js';
@@ -29,10 +35,6 @@ if (!(await findCapiBuild()))
   throw new Error(`the Cluster API e2e needs the Cluster API managers: ${CAPI_SETUP_HINT}`);
 
 const NS = 'strata';
-const GATEWAY = `kind: Gateway
-metadata: {name: local}
-spec: {type: embedded, description: this server's management cluster}
-`;
 
 const condition = (object: Unstructured | undefined, type: string) =>
   ((object?.status?.['conditions'] ?? []) as { type: string; status: string }[]).find((c) => c.type === type)
@@ -88,19 +90,7 @@ describe('Cluster API through Strata: embedded gateway, capi-dev lifecycle (real
       STRATA_API_KEY: server.adminKey,
       STRATA_CONFIG: join(dataDir, 'cli.json'),
     };
-    await publishProfile(a, {
-      metadata: { name: 'base' },
-      spec: {
-        type: 'infra',
-        version: '1.0.0',
-        layers: [
-          { pack: 'ubuntu', version: '24.04.1' },
-          { pack: 'kubernetes', version: '1.36.3' },
-          { pack: 'sandbox-cni', version: '0.1.0' },
-          { pack: 'sandbox-csi', version: '0.1.0' },
-        ],
-      },
-    });
+    await publishInfraProfile(a);
   });
   after(async () => {
     await browser?.close().catch(() => undefined);
@@ -125,14 +115,7 @@ describe('Cluster API through Strata: embedded gateway, capi-dev lifecycle (real
   step(
     'the embedded gateway comes up Ready: four managers, webhooks reachable (CLI list and describe)',
     async () => {
-      const applied = await strata(['apply', '-f', '-'], env, GATEWAY);
-      assert.equal(applied.code, 0, applied.stderr);
-      const started = Date.now();
-      await eventually(async () => {
-        const gw = await a.ok('GET', `${PROJECT}/gateways/local`);
-        assert.equal((gw.status as { phase: string }).phase, 'Ready', JSON.stringify(gw.status));
-      }, 240_000);
-      console.log(`gateway Ready after ${Date.now() - started} ms`);
+      gateway = await embeddedGatewayReady(a, env, dataDir);
       const list = await strata(['gateway', 'list'], env);
       assert.equal(list.code, 0, list.stderr);
       assert.match(list.stdout, /^local\s+default\s+embedded\s+v1\.14\.2\s+0\s+Ready\s+True\s/m);
@@ -149,26 +132,12 @@ describe('Cluster API through Strata: embedded gateway, capi-dev lifecycle (real
           new RegExp(`^  ${component}\\s+v1\\.14\\.2\\s+true\\s+reachable`, 'm'),
         );
       assert.match(described.stdout, /WebhooksReachable\s+True/);
-      const sandbox = new Sandbox({ stateRoot: join(dataDir, 'gateways', 'sandbox') });
-      gateway = new GatewayClient(await sandbox.kubeconfig('strata-gateway'));
     },
   );
 
   step('a capi-dev cluster (1 control plane, 2 workers) reaches Running as CAPI reports it', async () => {
     const started = Date.now();
-    await a.ok('POST', `${PROJECT}/clusters`, {
-      metadata: { name },
-      spec: {
-        provider: 'capi-dev',
-        gateway: 'local',
-        kubernetesVersion: 'v1.35.0',
-        profiles: [{ name: 'base', version: '1.0.0' }],
-        nodePools: [
-          { name: 'cp', controlPlane: true, count: 1 },
-          { name: 'workers', count: 2, min: 1, max: 5, updateStrategy: { maxSurge: 1, maxUnavailable: 0 } },
-        ],
-      },
-    });
+    await a.ok('POST', `${PROJECT}/clusters`, capiClusterBody(name));
     const c = await waitForCluster(a, name, 'Running with 2 workers', runningWith(2), 240_000);
     console.log(`capi-dev apply → Running: ${Date.now() - started} ms`);
     infraName = c!.status.infrastructureName!;
