@@ -21,12 +21,14 @@ import { authorize, type Target } from '../resources/access.js';
 import { isPlainObject } from '../resources/merge-patch.js';
 import { requireProject } from '../resources/project-rules.js';
 import type { RequestContext } from '../resources/resource-service.js';
+import { registerFleetClustersRoute } from './fleet-clusters.js';
 import { planRollout } from './fleet-plan.js';
 import { groupSelection, selectClusters } from './selection.js';
 
 type Params = { project?: string; name?: string };
 
 export function registerFleetRoutes(app: FastifyInstance, o: ClusterRoutesOptions): void {
+  registerFleetClustersRoute(app, o);
   app.get<{ Querystring: { project?: string } }>(
     '/v1/fleet/updates',
     {
