@@ -91,6 +91,15 @@ const plan = (await expectOk(w.s.call({ method: 'POST', url: `${P}/rollouts/plan
 const planMs = Date.now() - t;
 assert.equal(plan.summary.change, N);
 
+// The console's all-projects view: one filtered page of the whole fleet, counts per filter value.
+const listMs: number[] = [];
+for (const query of ['?limit=50', '?phase=Running&q=c09&limit=50&offset=50', '?version=unknown&limit=50']) {
+  t = Date.now();
+  const page = (await expectOk(w.s.call({ method: 'GET', url: `/v1/fleet/clusters${query}` }))).body;
+  listMs.push(Date.now() - t);
+  assert.ok(Number(page.total) >= 0);
+}
+
 await expectOk(w.s.call({ method: 'POST', url: `${P}/rollouts`, body: rollout }));
 const passes: number[] = [];
 const key = (name: string) => ({ kind: 'Cluster', tenant: 'default', project: 'default', name });
@@ -139,5 +148,5 @@ process.stdout.write(
   `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n` +
     '| backend | clusters | batch | seed s | plan s | passes | pass p50 ms | pass max ms | rollout s |\n' +
     '|---|---|---|---|---|---|---|---|---|\n' +
-    `${line}\n`,
+    `${line}\n\nGET /v1/fleet/clusters (one page of 50, three filters): ${listMs.join(' / ')} ms\n`,
 );

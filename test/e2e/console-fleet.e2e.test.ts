@@ -71,7 +71,12 @@ describe('console: all projects fleet view (real server, Chromium)', () => {
   const count = () => page.getByTestId('fleet-count');
   const table = () => page.getByRole('table', { name: 'Clusters in all projects' });
   const pick = async (label: string, option: string) => {
-    await page.getByRole('group', { name: 'Fleet filters' }).getByRole('textbox', { name: label }).click();
+    const filters = page.getByRole('group', { name: 'Fleet filters' });
+    await filters
+      .getByRole('textbox', { name: label, exact: true })
+      .or(filters.getByRole('combobox', { name: label, exact: true }))
+      .first()
+      .click();
     await page.getByRole('option', { name: option }).click();
   };
 
@@ -104,7 +109,11 @@ describe('console: all projects fleet view (real server, Chromium)', () => {
   step('opens a cluster of another project in that project', async () => {
     await table().getByRole('button', { name: 's011' }).click();
     await page.getByRole('heading', { name: 's011' }).waitFor();
-    assert.equal(await page.getByRole('textbox', { name: 'Project' }).inputValue(), 'shop');
+    const switcher = page
+      .getByRole('textbox', { name: 'Project', exact: true })
+      .or(page.getByRole('combobox', { name: 'Project', exact: true }))
+      .first();
+    assert.equal(await switcher.inputValue(), 'shop', 'the project switcher moved to the cluster’s project');
   });
 
   step('a viewer of one project sees only that project', async () => {
