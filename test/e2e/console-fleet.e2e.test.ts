@@ -68,7 +68,6 @@ describe('console: all projects fleet view (real server, Chromium)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const count = () => page.getByTestId('fleet-count');
   const table = () => page.getByRole('table', { name: 'Clusters in all projects' });
   const pick = async (label: string, option: string) => {
     const filters = page.getByRole('group', { name: 'Fleet filters' });
