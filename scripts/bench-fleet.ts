@@ -2,6 +2,7 @@
  * Fleet benchmark (issue 19): a rollout's plan and a whole rollout over N clusters without real clusters.
  *
  *   node --import ./bin/conditions-hook.js scripts/bench-fleet.ts [--clusters 1000] [--batch 100] [--backend sqlite]
+ *     [--plan-only]
  *
  * Clusters are stored Running (as the Cluster controller leaves them); the Rollout controller runs pass by pass on a
  * real store. After each batch is written, every changed cluster is made healthy by writing the status the Cluster
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     clusters: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '100' },
     backend: { type: 'string', default: 'sqlite' },
+    // Seed, plan and list only (no rollout): for measuring the plan on a busy machine.
+    'plan-only': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.clusters);
@@ -100,6 +103,14 @@ for (const query of ['?limit=50', '?phase=Running&q=c09&limit=50&offset=50', '?v
   assert.ok(Number(page.total) >= 0);
 }
 
+if (values['plan-only']) {
+  await w.close();
+  process.stdout.write(
+    `| ${backend.name} | ${N} | - | ${(seedMs / 1000).toFixed(1)} | ${(planMs / 1000).toFixed(2)} | - | - | - | - |\n` +
+      `GET /v1/fleet/clusters (one page of 50, three filters): ${listMs.join(' / ')} ms\n`,
+  );
+  process.exit(0);
+}
 await expectOk(w.s.call({ method: 'POST', url: `${P}/rollouts`, body: rollout }));
 const passes: number[] = [];
 const key = (name: string) => ({ kind: 'Cluster', tenant: 'default', project: 'default', name });
