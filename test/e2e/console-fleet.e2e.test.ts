@@ -82,7 +82,8 @@ describe('console: all projects fleet view (real server, Chromium)', () => {
   step('shows every project at once, one page at a time', async () => {
     const password = (await readFile(join(dataDir, 'admin-password'), 'utf8')).trim();
     await signIn(page, server.url, 'admin', password);
-    await page.getByRole('link', { name: 'All projects' }).click();
+    // From the dashboard's button (the navigation has the same link).
+    await page.getByRole('main').getByRole('link', { name: 'All projects' }).click();
     await page.getByRole('heading', { name: 'All projects' }).waitFor();
     await page.getByText('130 cluster(s) match').waitFor();
     // By project then name: the first page is `default`'s first 50.
@@ -128,7 +129,10 @@ describe('console: all projects fleet view (real server, Chromium)', () => {
     const other = await context.newPage();
     other.setDefaultTimeout(30_000);
     await signIn(other, server.url, 'viewer', 'correct horse battery');
-    await other.getByRole('link', { name: 'All projects' }).click();
+    await other
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'All projects' })
+      .click();
     await other.getByText('20 cluster(s) match').waitFor();
     assert.equal(
       await other.getByRole('table', { name: 'Clusters in all projects' }).getByText('default').count(),
