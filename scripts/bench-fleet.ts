@@ -2,6 +2,7 @@
  * Fleet benchmark (issue 19): a rollout's plan and a whole rollout over N clusters without real clusters.
  *
  *   node --import ./bin/conditions-hook.js scripts/bench-fleet.ts [--clusters 1000] [--batch 100] [--backend sqlite]
+ *     [--plan-only]
  *
  * Clusters are stored Running (as the Cluster controller leaves them); the Rollout controller runs pass by pass on a
  * real store. After each batch is written, every changed cluster is made healthy by writing the status the Cluster
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     clusters: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '100' },
     backend: { type: 'string', default: 'sqlite' },
+    // Seed, plan and list only (no rollout): for measuring the plan on a busy machine.
+    'plan-only': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.clusters);
@@ -91,6 +94,23 @@ const plan = (await expectOk(w.s.call({ method: 'POST', url: `${P}/rollouts/plan
 const planMs = Date.now() - t;
 assert.equal(plan.summary.change, N);
 
+// The console's all-projects view: one filtered page of the whole fleet, counts per filter value.
+const listMs: number[] = [];
+for (const query of ['?limit=50', '?phase=Running&q=c09&limit=50&offset=50', '?version=unknown&limit=50']) {
+  t = Date.now();
+  const page = (await expectOk(w.s.call({ method: 'GET', url: `/v1/fleet/clusters${query}` }))).body;
+  listMs.push(Date.now() - t);
+  assert.ok(Number(page.total) >= 0);
+}
+
+if (values['plan-only']) {
+  await w.close();
+  process.stdout.write(
+    `| ${backend.name} | ${N} | - | ${(seedMs / 1000).toFixed(1)} | ${(planMs / 1000).toFixed(2)} | - | - | - | - |\n` +
+      `GET /v1/fleet/clusters (one page of 50, three filters): ${listMs.join(' / ')} ms\n`,
+  );
+  process.exit(0);
+}
 await expectOk(w.s.call({ method: 'POST', url: `${P}/rollouts`, body: rollout }));
 const passes: number[] = [];
 const key = (name: string) => ({ kind: 'Cluster', tenant: 'default', project: 'default', name });
@@ -139,5 +159,5 @@ process.stdout.write(
   `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\n` +
     '| backend | clusters | batch | seed s | plan s | passes | pass p50 ms | pass max ms | rollout s |\n' +
     '|---|---|---|---|---|---|---|---|---|\n' +
-    `${line}\n`,
+    `${line}\n\nGET /v1/fleet/clusters (one page of 50, three filters): ${listMs.join(' / ')} ms\n`,
 );

@@ -57,3 +57,39 @@ export interface FleetUpdate {
 export interface FleetUpdates {
   items: FleetUpdate[];
 }
+
+/** One cluster in the tenant-wide fleet view (`GET /v1/fleet/clusters`): what the view shows and filters by. */
+export interface FleetCluster {
+  project: string;
+  name: string;
+  provider: string;
+  /** Pending until the Cluster controller saw it; Deleting once deletion started. */
+  phase: string;
+  health: string;
+  /** The version the cluster runs (status), else `unknown`. */
+  kubernetesVersion: string;
+  /** Attached profile versions, `NAME@VERSION`. */
+  profiles: string[];
+  labels: Record<string, string>;
+  /** The agent is known to be disconnected. */
+  agentDisconnected: boolean;
+  updatesAvailable: boolean;
+}
+
+/** How many visible clusters have each value (over every cluster the caller may list, not just the filtered). */
+export interface FleetFacets {
+  project: Record<string, number>;
+  provider: Record<string, number>;
+  phase: Record<string, number>;
+  health: Record<string, number>;
+  kubernetesVersion: Record<string, number>;
+}
+
+export interface FleetClusters {
+  /** One page of the filtered clusters, by project then name. */
+  items: FleetCluster[];
+  /** How many clusters match the filters (every page). */
+  total: number;
+  offset: number;
+  facets: FleetFacets;
+}

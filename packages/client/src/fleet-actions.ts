@@ -3,6 +3,7 @@ import {
   RolloutKind,
   collectionPath,
   objectPath,
+  type FleetClusters,
   type FleetUpdates,
   type GroupMembers,
   type Resource,
@@ -20,6 +21,25 @@ export interface FleetScope {
   /** A project, or undefined for the tenant's groups and rollouts. */
   project?: string | undefined;
   signal?: AbortSignal | undefined;
+}
+
+export interface CallSignal {
+  signal?: AbortSignal | undefined;
+}
+
+/** Filters of `clusters()`; a group is `NAME` (the tenant's) or `PROJECT/NAME`. */
+export interface FleetClusterFilter {
+  project?: string | undefined;
+  group?: string | undefined;
+  provider?: string | undefined;
+  phase?: string | undefined;
+  health?: string | undefined;
+  /** Kubernetes version. */
+  version?: string | undefined;
+  /** Part of the name. */
+  q?: string | undefined;
+  offset?: number | undefined;
+  limit?: number | undefined;
 }
 
 /**
@@ -61,6 +81,21 @@ export class FleetActions {
       method: 'GET',
       path: '/v1/fleet/updates',
       query: { project: options.project },
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Clusters of every project the caller may list, filtered and paged on the server (by project then name), with
+   * how many clusters have each project, provider, phase, health and Kubernetes version.
+   */
+  async clusters(filter: FleetClusterFilter = {}, options: CallSignal = {}): Promise<FleetClusters> {
+    const query: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== '') query[k] = String(v);
+    return this.client.request<FleetClusters>({
+      method: 'GET',
+      path: '/v1/fleet/clusters',
+      query,
       signal: options.signal,
     });
   }

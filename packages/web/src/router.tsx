@@ -37,6 +37,7 @@ const tabSearch = (s: Record<string, unknown>): { tab?: string } =>
 
 // The landing page is in the entry bundle: no second round trip before the first list request.
 const dashboard = createRoute({ getParentRoute: () => rootRoute, path: '/', component: Dashboard });
+const fleet = page('/fleet', () => import('./resources/fleet/FleetView'), 'FleetView');
 const clusters = page('/clusters', () => import('./resources/clusters/ClusterList'), 'ClusterList');
 const newCluster = page(
   '/clusters/new',
@@ -111,6 +112,7 @@ const settingsRoutes = [
 
 const routeTree = rootRoute.addChildren([
   dashboard,
+  fleet,
   clusters,
   newCluster,
   cluster,

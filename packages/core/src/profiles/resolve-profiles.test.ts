@@ -132,6 +132,41 @@ describe('resolveProfiles', () => {
     );
   });
 
+  it('reports the system values the templates read, and only those', () => {
+    const cases: { name: string; values: string; manifest?: string; expect: string[] }[] = [
+      { name: 'no template', values: 'message: hi\n', expect: [] },
+      {
+        name: 'the project, not the cluster',
+        values: 'message: "{{ .system.project.name }}-{{ .system.provider }}"\n',
+        expect: ['project.name', 'provider'],
+      },
+      {
+        name: 'the cluster name',
+        values: 'message: "{{ .system.cluster.name }}"\n',
+        expect: ['cluster.name'],
+      },
+      {
+        name: 'a whole object reads each of its values',
+        values: 'message: hi\n',
+        manifest:
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {c: '{{ .system.cluster }}'}\n",
+        expect: ['cluster.name', 'cluster.uid'],
+      },
+      {
+        name: 'a default does not hide the read',
+        values: 'message: \'{{ .system.cluster.uid | default "x" }}\'\n',
+        expect: ['cluster.uid'],
+      },
+    ];
+    for (const c of cases) {
+      const r = tryResolveProfiles(base({ profiles: [{ profile: addon(c.values, c.manifest) }] }));
+      assert.deepEqual(r.issues, [], c.name);
+      assert.deepEqual(r.systemReads, c.expect, c.name);
+    }
+    // The example's templates name the cluster: resolving it reads cluster.name.
+    assert.ok(tryResolveProfiles(base()).systemReads.includes('cluster.name'));
+  });
+
   const yamlCases: { name: string; values: string; expect: unknown }[] = [
     {
       name: 'yes/no/on/off become booleans as Helm reads them',

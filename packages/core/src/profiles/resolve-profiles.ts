@@ -51,6 +51,11 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): {
   issues: Issue[];
   /** The values of the sensitive variables (strings), to mask wherever the stack or what derives from it is shown. */
   secrets: string[];
+  /**
+   * The system values the templates read (`cluster.name`, `kubernetes.version` ...). A stack that read neither
+   * `cluster.name` nor `cluster.uid` is the same for every cluster given the same profiles, variables and project.
+   */
+  systemReads: string[];
 } {
   const issues: Issue[] = [];
   const { catalog } = options;
@@ -101,6 +106,8 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): {
     system.kubernetes = { version: kubernetesVersion, ...k8s };
   }
 
+  const reads = new Set<string>();
+  const tracked = trackReads(system, '', reads);
   const layers: ResolvedLayer[] = [];
   const sensitive: ResolvedStack['sensitive'] = [];
   const secrets: string[] = [];
@@ -129,7 +136,7 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): {
         .filter((d) => vars.invalid.includes(d.name))
         .map((d) => [d.name, sampleVariableValue(d)]),
     );
-    const context: TemplateContext = { var: { ...placeholders, ...vars.values }, macro, system };
+    const context: TemplateContext = { var: { ...placeholders, ...vars.values }, macro, system: tracked };
     const names = new Set(spec.layers.map(layerName));
     for (const name of Object.keys(attachment.overrides ?? {})) {
       if (!names.has(name))
@@ -165,9 +172,11 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): {
       if (used.length) sensitive.push({ profile: profile.name, layer: name, variables: used });
     });
   });
-  if (issues.length) return { issues, secrets };
+  const systemReads = [...reads].sort();
+  if (issues.length) return { issues, secrets, systemReads };
   return {
     secrets,
+    systemReads,
     stack: {
       layers,
       hash: hashStack(layers),
@@ -176,6 +185,26 @@ export function tryResolveProfiles(options: ResolveProfilesOptions): {
     },
     issues,
   };
+}
+
+/**
+ * A copy of the system values whose every value records its path in `reads` when a template reads it (a template
+ * printing a whole object, `.system.cluster`, reads each of its values).
+ */
+function trackReads(values: JsonObject, prefix: string, reads: Set<string>): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(values)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const tracked = isPlainObject(value) ? trackReads(value, path, reads) : value;
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      get: () => {
+        if (!isPlainObject(tracked)) reads.add(path);
+        return tracked;
+      },
+    });
+  }
+  return out;
 }
 
 /** Like tryResolveProfiles but throws a StrataError with every issue (STRATA_VARIABLE_INVALID when only variables are wrong). */

@@ -22,7 +22,7 @@ import {
   type ClusterParams,
   type ClusterRoutesOptions,
 } from './cluster-route-options.js';
-import { resolveCluster } from './resolve-cluster.js';
+import { resolveCluster, type ResolvedCluster } from './resolve-cluster.js';
 import { revealGivenVariables, revealStoredVariables } from './sealed-variables.js';
 
 const PlanBody = {
@@ -50,8 +50,11 @@ export interface PlanResponse {
   proposed: Resource;
 }
 
-/** The response, plus the proposed stack and the values of sensitive variables (to mask what is added to it). */
-type PlanResult = PlanResponse & { stack?: ResolvedStack; secrets: string[] };
+/**
+ * The response, plus the proposed stack, the values of sensitive variables (to mask what is added to it) and the
+ * system values the templates of either stack read.
+ */
+type PlanResult = PlanResponse & { stack?: ResolvedStack; secrets: string[]; systemReads: string[] };
 
 export function registerClusterPlanRoute(app: FastifyInstance, o: ClusterRoutesOptions): void {
   app.post<{
@@ -84,13 +87,12 @@ export function registerClusterPlanRoute(app: FastifyInstance, o: ClusterRoutesO
           { path: '/metadata/name', message: `must match the name in the URL ("${req.params.name}")` },
         ]);
       }
-      const { stack, secrets, ...result } = await planClusterUpdate(
-        o,
-        ctx,
-        clusterTarget(req),
-        current,
-        spec,
-      );
+      const {
+        stack,
+        secrets,
+        systemReads: _reads,
+        ...result
+      } = await planClusterUpdate(o, ctx, clusterTarget(req), current, spec);
       const waitSeconds = Math.min(Number(req.query.adoptionWaitSeconds ?? ADOPTION_WAIT_SECONDS), 60);
       const abort = new AbortController();
       // The client went away: stop waiting for the agent.
@@ -118,8 +120,38 @@ export async function planClusterUpdate(
     spec,
   };
   const proposed = await o.service.update(ctx, t, current.metadata.name, body, undefined, { dryRun: true });
-  // Stacks resolve with the real values of sensitive variables: the stored ones (sealed), and those the proposal
-  // gives (`********` keeps a stored one). Only masked output leaves this function.
+  const { currentSpec, proposedSpec, from, to } = await planStacks(o, current, proposed.spec, spec);
+  const result = planClusterChange({
+    current: { spec: currentSpec, ...(from.stack ? { stack: from.stack } : {}) },
+    proposed: { spec: proposedSpec, ...(to.stack ? { stack: to.stack } : {}) },
+  });
+  // Values diffs show resolved values: the values of sensitive variables (either side) never leave masked.
+  const secrets = [...from.secrets, ...to.secrets];
+  return {
+    plan: maskJson(result, secrets),
+    proposed,
+    secrets,
+    systemReads: [...new Set([...from.systemReads, ...to.systemReads])],
+    ...(to.stack ? { stack: to.stack } : {}),
+  };
+}
+
+/**
+ * The two stacks a plan compares: the cluster's now and the proposal's (`proposedSpec` as it would be stored,
+ * `given` as asked for). They resolve with the real values of sensitive variables: the stored ones (sealed), and
+ * those the proposal gives (`********` keeps a stored one). Only masked output may leave the caller.
+ */
+export async function planStacks(
+  o: ClusterRoutesOptions,
+  current: Resource,
+  proposedSpec: Record<string, unknown>,
+  given: unknown,
+): Promise<{
+  currentSpec: ClusterSpec;
+  proposedSpec: ClusterSpec;
+  from: ResolvedCluster;
+  to: ResolvedCluster;
+}> {
   const stored = await o.store.get(
     { tenant: current.metadata.tenant, projects: '*' },
     {
@@ -132,9 +164,9 @@ export async function planClusterUpdate(
   const storedSpec = stored?.spec ?? current.spec;
   const currentSpec = revealStoredVariables(storedSpec as unknown as ClusterSpec, o.cipher);
   // The proposal as stored shows sealed values as `********`: take the attachments as given.
-  const input = isPlainObject(spec) && Array.isArray(spec.profiles) ? { profiles: spec.profiles } : {};
-  const proposedSpec = revealGivenVariables(
-    { ...(proposed.spec as unknown as ClusterSpec), ...input },
+  const input = isPlainObject(given) && Array.isArray(given.profiles) ? { profiles: given.profiles } : {};
+  const revealed = revealGivenVariables(
+    { ...(proposedSpec as unknown as ClusterSpec), ...input },
     storedSpec,
     o.cipher,
   ).spec;
@@ -152,14 +184,8 @@ export async function planClusterUpdate(
       spec: withStoredSecrets(s),
       providers: o.providers.names(),
     });
-  const [from, to] = await Promise.all([resolve(currentSpec), resolve(proposedSpec)]);
-  const result = planClusterChange({
-    current: { spec: currentSpec, ...(from.stack ? { stack: from.stack } : {}) },
-    proposed: { spec: proposedSpec, ...(to.stack ? { stack: to.stack } : {}) },
-  });
-  // Values diffs show resolved values: the values of sensitive variables (either side) never leave masked.
-  const secrets = [...from.secrets, ...to.secrets];
-  return { plan: maskJson(result, secrets), proposed, secrets, ...(to.stack ? { stack: to.stack } : {}) };
+  const [from, to] = await Promise.all([resolve(currentSpec), resolve(revealed)]);
+  return { currentSpec, proposedSpec: revealed, from, to };
 }
 
 /**

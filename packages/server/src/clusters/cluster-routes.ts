@@ -85,6 +85,7 @@ export function registerClusterRoutes(app: FastifyInstance, o: ClusterRoutesOpti
       const {
         stack: _stack,
         secrets: _secrets,
+        systemReads: _reads,
         ...result
       } = await planClusterUpdate(o, ctx, target(req), current, spec);
       if (req.body.dryRun) return result;

@@ -48,6 +48,8 @@ export interface ResolvedCluster {
   profiles: (Resource | undefined)[];
   /** The values of the cluster's sensitive variables: masked wherever something derived from the stack is shown. */
   secrets: string[];
+  /** The system values the templates read (`cluster.name` ...); none when nothing was rendered. */
+  systemReads: string[];
 }
 
 const PLACEHOLDER_UID = '00000000-0000-0000-0000-000000000000';
@@ -112,10 +114,16 @@ export async function resolveCluster(input: ResolveClusterInput): Promise<Resolv
       ...(profiles.every(Boolean) ? { profileTypes: types } : {}),
     }),
   );
-  if (issues.length > 0) return { issues, profiles, secrets: [] };
+  if (issues.length > 0) return { issues, profiles, secrets: [], systemReads: [] };
   // No profiles (an imported cluster only watched, for instance): the agent gets an empty stack.
   if (refs.length === 0)
-    return { stack: { layers: [], hash: hashStack([]), sensitive: [] }, issues, profiles, secrets: [] };
+    return {
+      stack: { layers: [], hash: hashStack([]), sensitive: [] },
+      issues,
+      profiles,
+      secrets: [],
+      systemReads: [],
+    };
 
   const [catalog, macros] = await Promise.all([
     input.catalogs.get(cluster.tenant),
@@ -153,5 +161,6 @@ export async function resolveCluster(input: ResolveClusterInput): Promise<Resolv
     issues: result.issues,
     profiles,
     secrets: result.secrets,
+    systemReads: result.systemReads,
   };
 }

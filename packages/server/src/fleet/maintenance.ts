@@ -122,21 +122,30 @@ export interface EffectiveMaintenance {
   source: string;
 }
 
+/** A scope's ClusterGroups that carry windows, by name: how `maintenanceFor` finds a cluster's group. */
+export async function maintenanceGroups(
+  store: ResourceRepository,
+  tenant: string,
+  project: string,
+): Promise<Resource[]> {
+  const groups = await listAll(store, { tenant, projects: '*' }, { kind: 'ClusterGroup', project });
+  return groups
+    .filter((g) => !g.metadata.deletedAt && (g.spec as { maintenance?: unknown }).maintenance)
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+}
+
 /** The windows that apply to a cluster: its own, else those of the first group (project, then tenant; by name). */
 export async function effectiveMaintenance(
   store: ResourceRepository,
   cluster: Resource,
+  groups: (tenant: string, project: string) => Promise<Resource[]> = (t, p) => maintenanceGroups(store, t, p),
 ): Promise<EffectiveMaintenance | undefined> {
   const own = (cluster.spec as { maintenance?: Maintenance }).maintenance;
   if (own) return { maintenance: own, source: 'cluster' };
   const tenant = cluster.metadata.tenant;
   const project = cluster.metadata.project ?? '';
   for (const scope of [project, '']) {
-    const groups = await listAll(store, { tenant, projects: '*' }, { kind: 'ClusterGroup', project: scope });
-    const sorted = groups
-      .filter((g) => !g.metadata.deletedAt && (g.spec as { maintenance?: unknown }).maintenance)
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    for (const g of sorted) {
+    for (const g of await groups(tenant, scope)) {
       const spec = g.spec as { selector: string; projects?: string[]; maintenance: Maintenance };
       if (scope === '' && spec.projects && !spec.projects.includes(project)) continue;
       if (matchesLabelSelector(cluster.metadata.labels, parseLabelSelector(spec.selector))) {

@@ -152,6 +152,8 @@ export const ROUTE_PERMISSIONS: Readonly<Table> = {
   ...objectRoutes(`${P}/rollouts`, 'rollout', 'project'),
   // Any key; the answer counts only the clusters the caller may list.
   'GET /v1/fleet/updates': rule('own-filtered'),
+  // Any key; the list and its counts hold only the clusters the caller may list.
+  'GET /v1/fleet/clusters': rule('own-filtered'),
   // A plan runs every check of a create (dry run), so it needs both.
   'POST /v1/rollouts/plan': rule('tenant', 'rollout.plan', 'rollout.create'),
   [`POST ${P}/rollouts/plan`]: rule('project', 'rollout.plan', 'rollout.create'),

@@ -30,6 +30,7 @@ interface NavItem {
 }
 const MAIN_NAV: NavItem[] = [
   { to: '/', label: 'Fleet dashboard', exact: true },
+  { to: '/fleet', label: 'All projects' },
   { to: '/clusters', label: 'Clusters' },
   { to: '/import', label: 'Import cluster', need: ['cluster', 'create'] },
   { to: '/rollouts', label: 'Rollouts' },

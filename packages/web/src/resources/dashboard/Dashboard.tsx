@@ -9,7 +9,7 @@ import { clusterFacts, countBy, type ClusterObject } from '../../lib/clusters';
 import { timeAgo } from '../../lib/format';
 import { useLiveList } from '../../lib/queries';
 import { useSession } from '../../lib/session';
-import { AnchorLink } from '../../components/links';
+import { AnchorLink, ButtonLink } from '../../components/links';
 import { UpdatesCard } from '../../components/UpdatesCard';
 
 type EventSpec = {
@@ -142,7 +142,15 @@ export function Dashboard() {
 
   return (
     <Stack>
-      <PageHeader title="Fleet dashboard" description={`Project ${project}: every cluster, live.`} />
+      <PageHeader
+        title="Fleet dashboard"
+        description={`Project ${project}: every cluster, live.`}
+        actions={
+          <ButtonLink to="/fleet" variant="default">
+            All projects
+          </ButtonLink>
+        }
+      />
       <ProblemAlert error={clusters.error} />
       {clusters.isPending ? (
         <Skeleton height={120} />
