@@ -4,7 +4,7 @@
  * node and 2 workers reaches Running (CAPI's Cluster Available, KCP and MachineDeployment ready) → workers scale
  * 2→3→1 → a Kubernetes upgrade waits for approval, then KCP rolls first and the MachineDeployment after → pause holds
  * CAPI (`spec.paused`) and resume releases it → delete leaves nothing on the gateway. The CLI shows the gateway; the
- * console shows the gateway and the cluster (screenshot `20-gateways`). Needs the Kubernetes binaries and the
+ * console shows the gateway and the cluster (screenshot `21-gateways`). Needs the Kubernetes binaries and the
  * Cluster API managers (npm test builds both): fails, never skips, without them.
  */
 import assert from 'node:assert/strict';
@@ -227,7 +227,7 @@ describe('Cluster API through Strata: embedded gateway, capi-dev lifecycle (real
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('table', { name: 'Managers' }).getByText('infrastructure-in-memory').waitFor();
     await dialog.getByRole('table', { name: 'Conditions' }).getByText('WebhooksReachable').waitFor();
-    await screenshot(page, '20-gateways');
+    await screenshot(page, '21-gateways');
     await page.keyboard.press('Escape');
     await page.getByRole('link', { name: 'Clusters' }).click();
     const clusterRow = page.getByRole('row').filter({ hasText: name });
