@@ -116,10 +116,10 @@ describe('Cluster API through Strata: embedded gateway, capi-dev lifecycle (real
     'the embedded gateway comes up Ready: four managers, webhooks reachable (CLI list and describe)',
     async () => {
       gateway = await embeddedGatewayReady(a, env, dataDir);
-      const list = await strata(['gateway', 'list'], env);
+      const list = await strata(['gateway', 'list', '-p', 'default'], env);
       assert.equal(list.code, 0, list.stderr);
       assert.match(list.stdout, /^local\s+default\s+embedded\s+v1\.14\.2\s+0\s+Ready\s+True\s/m);
-      const described = await strata(['gateway', 'describe', 'local'], env);
+      const described = await strata(['gateway', 'describe', 'local', '-p', 'default'], env);
       assert.equal(described.code, 0, described.stderr);
       for (const component of [
         'core',
@@ -231,8 +231,11 @@ describe('Cluster API through Strata: embedded gateway, capi-dev lifecycle (real
     await page.keyboard.press('Escape');
     await page.getByRole('link', { name: 'Clusters' }).click();
     const clusterRow = page.getByRole('row').filter({ hasText: name });
-    await clusterRow.getByText('capi-dev').waitFor();
     await clusterRow.getByLabel('phase Running').waitFor();
+    await clusterRow.getByText('v1.35.1').waitFor();
+    await clusterRow.getByRole('link', { name }).click();
+    await page.getByText('capi-dev', { exact: true }).waitFor();
+    await page.getByRole('table', { name: 'Conditions' }).getByText('NoWorkloads').first().waitFor();
   });
 
   step('deletes the cluster: gone, nothing of it left on the gateway; then the gateway may go', async () => {

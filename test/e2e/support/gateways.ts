@@ -61,7 +61,7 @@ export async function embeddedGatewayReady(
 metadata: {name: local}
 spec: {type: embedded, description: this server's management cluster}
 `;
-  const applied = await strata(['apply', '-f', '-'], env, gateway);
+  const applied = await strata(['apply', '-p', 'default', '-f', '-'], env, gateway);
   assert.equal(applied.code, 0, applied.stderr);
   const started = Date.now();
   await eventually(async () => {

@@ -26,7 +26,7 @@ export function ConditionsTable({ conditions }: { conditions: readonly Condition
         {conditions.map((c) => (
           <Table.Tr key={c.type}>
             <Table.Td>{c.type}</Table.Td>
-            <Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap', minWidth: 96 }}>
               <Badge
                 color={c.status === 'True' ? 'green' : c.status === 'False' ? 'red' : 'gray'}
                 variant="light"
