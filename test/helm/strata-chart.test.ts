@@ -124,7 +124,7 @@ describe('Helm chart deploy/helm/strata: lint, template, schema', () => {
     const e = env(only(objects, 'Deployment'));
     assert.equal(
       e.get('STRATA_DATABASE_URL')?.value,
-      'postgres://strata@pg.db.svc:5432/strata?sslmode=require',
+      'postgres://strata@pg.db.svc:5432/strata?sslmode=verify-full',
     );
     assert.deepEqual(e.get('PGPASSWORD')?.valueFrom?.secretKeyRef, {
       name: 'strata-database',
