@@ -67,6 +67,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 {{- end -}}
 
+{{/* "true" when the chart writes the database password Secret (password given as a value), else empty. */}}
+{{- define "strata.createsDatabaseSecret" -}}
+{{- if and (not .Values.database.existingSecret) (not .Values.database.passwordSecret.name) .Values.database.password -}}
+true
+{{- end -}}
+{{- end -}}
+
 {{- define "strata.databaseSecretName" -}}
 {{- if .Values.database.existingSecret -}}
 {{- .Values.database.existingSecret -}}
