@@ -345,7 +345,7 @@ describe('Helm chart deploy/helm/strata in a sandbox cluster (kwok nodes: no con
       }),
       /404|not found/i,
     );
-    assert.match(await helm.ok(['history', 'strata', '--namespace', 'strata']), /2\s+.*deployed/);
+    assert.match(await helm.ok(['history', 'strata', '--namespace', 'strata']), /^2\s.*\sdeployed\s/m);
 
     await helm.ok(['uninstall', 'strata', '--namespace', 'strata', '--wait', '--timeout', '60s'], 90_000);
     await assert.rejects(
