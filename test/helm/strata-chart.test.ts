@@ -39,7 +39,6 @@ const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const kinds = (objects: K8sObject[]) => objects.map((o) => o.kind).sort();
 
 async function helmFromCache(): Promise<Helm> {
-  if (process.env.HELM_DEV) return Helm.create(process.env.HELM_DEV);
   await requireSandboxBinaries();
   const set = await findBinarySet({});
   return Helm.create(binaryPath(set!, 'helm'));
@@ -331,7 +330,7 @@ describe('Helm chart deploy/helm/strata in a sandbox cluster (kwok nodes: no con
       120_000,
     );
     const upgraded = (await names()).deployment;
-    assert.deepEqual(upgraded.spec?.template.spec?.containers[0]?.resources, PRESETS.medium);
+    assert.deepEqual({ ...upgraded.spec?.template.spec?.containers[0]?.resources }, PRESETS.medium);
     await objects.read({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
