@@ -101,8 +101,12 @@ export class Helm {
   }
 }
 
-/** kubectl from the same binary set, on a file; resolves to stdout, rejects with stderr. */
-export function kubectl(binary: string, kubeconfigPath: string, args: string[]): Promise<string> {
+/** kubectl from the same binary set; resolves to its output (stderr carries warnings), rejects with stderr. */
+export function kubectl(
+  binary: string,
+  kubeconfigPath: string,
+  args: string[],
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     execFile(
       binary,
@@ -110,7 +114,7 @@ export function kubectl(binary: string, kubeconfigPath: string, args: string[]):
       { timeout: 60_000 },
       (err, stdout, stderr) => {
         if (err) fail(new Error(`kubectl ${args.join(' ')}: ${stderr || err.message}`));
-        else done(stdout);
+        else done({ stdout, stderr });
       },
     );
   });

@@ -1,7 +1,7 @@
 /**
  * deploy/helm/strata with the real helm binary (from the local Kubernetes binary set): lint, template for every
  * preset, the schema's refusals, server-side dry run of every rendered object against a sandbox kube-apiserver with
- * fieldValidation=Strict, and install / upgrade / uninstall into that sandbox cluster. Its nodes are kwok-simulated:
+ * fieldValidation=Strict in a namespace enforcing Pod Security `restricted`, and install / upgrade / uninstall into that sandbox cluster. Its nodes are kwok-simulated:
  * pods are scheduled and marked ready, no container runs (the probes and the server itself are not exercised here).
  */
 import assert from 'node:assert/strict';
@@ -219,7 +219,13 @@ describe('Helm chart deploy/helm/strata in a sandbox cluster (kwok nodes: no con
     apps = kc.makeApiClient(AppsV1Api);
     helm = await Helm.create(sandbox.bin('helm'), () => sandbox.kubeconfigPath);
     dir = await mkdtemp(join(tmpdir(), 'strata-chart-'));
-    await core.createNamespace({ body: { metadata: { name: 'strata' } } });
+    // Pod Security admission enforces (and warns about) the restricted profile in the namespace.
+    const restricted = 'restricted';
+    const labels = {
+      'pod-security.kubernetes.io/enforce': restricted,
+      'pod-security.kubernetes.io/warn': restricted,
+    };
+    await core.createNamespace({ body: { metadata: { name: 'strata', labels } } });
   });
   after(async () => {
     await helm?.dispose();
@@ -243,7 +249,13 @@ describe('Helm chart deploy/helm/strata in a sandbox cluster (kwok nodes: no con
     ];
     for (const preset of Object.keys(PRESETS)) {
       const manifest = await helm.render(['--set', `preset=${preset}`, ...(preset === 'large' ? full : [])]);
-      const accepted = (await dryRun(manifest)).trim().split('\n');
+      const { stdout, stderr } = await dryRun(manifest);
+      assert.doesNotMatch(
+        stderr,
+        /PodSecurity/,
+        `preset ${preset}: meets the restricted Pod Security profile`,
+      );
+      const accepted = stdout.trim().split('\n');
       assert.deepEqual(
         accepted.map((name) => name.split('/')[0]!.split('.')[0]).sort(),
         parseObjects(manifest)
@@ -252,6 +264,14 @@ describe('Helm chart deploy/helm/strata in a sandbox cluster (kwok nodes: no con
         `preset ${preset}: every object accepted`,
       );
     }
+    const noSeccomp = [
+      '--set',
+      'podSecurityContext.seccompProfile=null',
+      '--set',
+      'securityContext.seccompProfile=null',
+    ];
+    const loose = await dryRun(await helm.render(noSeccomp));
+    assert.match(loose.stderr, /would violate PodSecurity "restricted:latest": seccompProfile/);
     const service = await helm.render(['--show-only', 'templates/service.yaml']);
     await assert.rejects(
       dryRun(service.replace('  selector:', '  selectr: {}\n  selector:')),
