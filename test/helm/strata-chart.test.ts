@@ -1,8 +1,9 @@
 /**
  * deploy/helm/strata with the real helm binary (from the local Kubernetes binary set): lint, template for every
  * preset, the schema's refusals, server-side dry run of every rendered object against a sandbox kube-apiserver with
- * fieldValidation=Strict in a namespace enforcing Pod Security `restricted`, and install / upgrade / uninstall into that sandbox cluster. Its nodes are kwok-simulated:
- * pods are scheduled and marked ready, no container runs (the probes and the server itself are not exercised here).
+ * fieldValidation=Strict in a namespace enforcing Pod Security `restricted`, and install / upgrade / uninstall into
+ * that sandbox cluster. Its nodes are kwok-simulated: pods are scheduled and marked ready, no container runs (the
+ * probes and the server itself are not exercised here).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
