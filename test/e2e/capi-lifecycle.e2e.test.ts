@@ -3,7 +3,8 @@
  * the real Cluster API v1.14 managers, webhooks registered) comes up Ready → a `capi-dev` cluster with 1 control-plane
  * node and 2 workers reaches Running (CAPI's Cluster Available, KCP and MachineDeployment ready) → workers scale
  * 2→3→1 → a Kubernetes upgrade waits for approval, then KCP rolls first and the MachineDeployment after → pause holds
- * CAPI (`spec.paused`) and resume releases it → delete leaves nothing on the gateway. The CLI shows the gateway; the
+ * CAPI (`spec.paused`) and resume releases it → delete leaves nothing on the gateway → deleting the last gateway stops
+ * its management cluster and managers. The CLI shows the gateway; the
  * console shows the gateway and the cluster (screenshot `21-gateways`). Needs the Kubernetes binaries and the
  * Cluster API managers (npm test builds both): fails, never skips, without them.
  */
@@ -256,6 +257,16 @@ describe('Cluster API through Strata: embedded gateway, capi-dev lifecycle (real
       assert.deepEqual(await gateway.list(apiVersion, kind, NS, selector), [], `${kind} left`);
     }
     assert.deepEqual(await machines(), [], 'no Machine left');
+    const gatewayDir = join(dataDir, 'gateways');
+    assert.ok((await processesMentioning(gatewayDir)).length >= 6, 'management cluster and managers run');
     await a.ok('DELETE', `${PROJECT}/gateways/local`);
+    await eventually(async () => {
+      assert.equal((await a.call('GET', `${PROJECT}/gateways/local`)).status, 404);
+    }, 60_000);
+    assert.deepEqual(
+      await processesMentioning(gatewayDir),
+      [],
+      'the last embedded gateway took its processes along',
+    );
   });
 });

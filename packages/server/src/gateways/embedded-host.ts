@@ -5,11 +5,13 @@
  *
  * The Gateway controller drives it (`observe`); the Cluster API providers take clients from it (`client`).
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CAPI_SETUP_HINT,
   EmbeddedGateway,
   findCapiBuild,
+  type CapiBuild,
   type EmbeddedGatewayStatus,
   type GatewayClient,
   type GatewayComponentHealth,
@@ -57,6 +59,16 @@ export class EmbeddedGatewayHost {
     this.#o = options;
   }
 
+  #newGateway(build: CapiBuild): EmbeddedGateway {
+    return new EmbeddedGateway({
+      sandbox: new Sandbox({ stateRoot: join(this.#o.dir, 'sandbox') }),
+      name: EMBEDDED_GATEWAY_NAME,
+      dir: join(this.#o.dir, EMBEDDED_GATEWAY_NAME),
+      build,
+      ...(this.#o.readyTimeoutMs ? { readyTimeoutMs: this.#o.readyTimeoutMs } : {}),
+    });
+  }
+
   /** A build that is missing, running or failed; undefined once both are installed. */
   async #build(): Promise<EmbeddedObservation | undefined> {
     for (const [what, installer, hint] of [
@@ -85,13 +97,7 @@ export class EmbeddedGatewayHost {
     if (!this.#gateway) {
       const build = await findCapiBuild();
       if (!build) throw new Error(`the Cluster API managers are not built: ${CAPI_SETUP_HINT}`);
-      this.#gateway = new EmbeddedGateway({
-        sandbox: new Sandbox({ stateRoot: join(this.#o.dir, 'sandbox') }),
-        name: EMBEDDED_GATEWAY_NAME,
-        dir: join(this.#o.dir, EMBEDDED_GATEWAY_NAME),
-        build,
-        ...(this.#o.readyTimeoutMs ? { readyTimeoutMs: this.#o.readyTimeoutMs } : {}),
-      });
+      this.#gateway = this.#newGateway(build);
     }
     const gateway = this.#gateway;
     // One ensure at a time, whoever asks: it starts processes.
@@ -123,6 +129,17 @@ export class EmbeddedGatewayHost {
       this.#client = undefined;
       return { state: 'failed', stage: 'start', message: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  /** Stops every manager and the management cluster and removes their files (the last embedded Gateway went). */
+  async delete(): Promise<void> {
+    await this.#ensuring?.catch(() => undefined);
+    this.#client = undefined;
+    this.#started = undefined;
+    const build = await findCapiBuild();
+    if (build && !this.#gateway) this.#gateway = this.#newGateway(build);
+    await this.#gateway?.delete();
+    await rm(join(this.#o.dir), { recursive: true, force: true });
   }
 
   /** A client of the management cluster once the gateway runs; a transient provider error before. */

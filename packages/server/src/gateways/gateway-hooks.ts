@@ -3,8 +3,12 @@ import { StrataError } from '@strata/api';
 import type { KindHooks } from '../resources/kind-hooks.js';
 import { clustersOf } from './gateway-lookup.js';
 
+/** Held until the gateway's controller released what it ran (the embedded management cluster, when it was the last). */
+export const GATEWAY_FINALIZER = 'strata.dev/gateway';
+
 export function gatewayHooks(): KindHooks {
   return {
+    finalizers: [GATEWAY_FINALIZER],
     initialStatus: () => ({
       phase: 'Starting',
       message: 'waiting for the gateway controller',

@@ -46,6 +46,21 @@ export function gatewayClients(o: {
   };
 }
 
+/** Live (not deleting) embedded Gateways of every tenant: while one exists, the embedded management cluster stays. */
+export async function liveEmbeddedGateways(store: ResourceRepository): Promise<Resource[]> {
+  const tenants = await listAll(store, { tenant: '', projects: '*' }, { kind: 'Tenant', project: '' });
+  const live: Resource[] = [];
+  for (const tenant of tenants) {
+    const scope = { tenant: tenant.metadata.name, projects: '*' as const };
+    live.push(
+      ...(await listAll(store, scope, { kind: 'Gateway' })).filter(
+        (g) => (g.spec['type'] ?? 'embedded') === 'embedded',
+      ),
+    );
+  }
+  return live;
+}
+
 /** The clusters assigned to `gateway` (deleting ones too: they need it to go). */
 export async function clustersOf(store: ResourceRepository, gateway: Resource): Promise<Resource[]> {
   const { tenant, project, name } = gateway.metadata;

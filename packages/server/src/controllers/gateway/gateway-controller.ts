@@ -1,13 +1,15 @@
 /**
  * The Gateway controller: keeps each gateway's management cluster built, running and healthy (embedded: the server's
  * own, through EmbeddedGatewayHost) and writes what it observed as status — phase, conditions, components, build
- * progress, clusters assigned — every pass (compare-and-swap), with an Event when Ready changes.
+ * progress, clusters assigned — every pass (compare-and-swap), with an Event when Ready changes. Deleting the last
+ * embedded Gateway stops the embedded management cluster.
  */
-import { StrataError, type GatewayStatus } from '@strata/api';
+import { StrataError, type GatewayStatus, type Resource } from '@strata/api';
 import type { ObjectKey, ResourceRepository } from '@strata/store';
 import { Result, type Controller, type ReconcileContext } from '../../controller-runtime/index.js';
 import type { EmbeddedGatewayHost } from '../../gateways/embedded-host.js';
-import { clustersOf } from '../../gateways/gateway-lookup.js';
+import { GATEWAY_FINALIZER } from '../../gateways/gateway-hooks.js';
+import { clustersOf, liveEmbeddedGateways } from '../../gateways/gateway-lookup.js';
 import { findCondition } from '../conditions.js';
 import { recordEvent } from '../events.js';
 import { gatewayStatus } from './gateway-status.js';
@@ -31,10 +33,33 @@ export class GatewayController implements Controller {
     this.#o = options;
   }
 
+  /**
+   * A deleted gateway (no cluster uses it: the delete was refused otherwise): the last embedded one stops the
+   * management cluster and its managers; then the finalizer goes, and the object with it.
+   */
+  async #release(gateway: Resource): Promise<Result> {
+    if (!gateway.metadata.finalizers.includes(GATEWAY_FINALIZER)) return Result.done();
+    if ((await liveEmbeddedGateways(this.#o.store)).length === 0) await this.#o.embedded.delete();
+    const { tenant, project, name } = gateway.metadata;
+    await this.#o.store.update(
+      { tenant, projects: '*' },
+      {
+        key: { kind: 'Gateway', tenant, project: project ?? '', name },
+        expectedResourceVersion: gateway.metadata.resourceVersion,
+        labels: gateway.metadata.labels,
+        annotations: gateway.metadata.annotations,
+        finalizers: gateway.metadata.finalizers.filter((f) => f !== GATEWAY_FINALIZER),
+      },
+      { name: SOURCE },
+    );
+    return Result.done();
+  }
+
   async reconcile(ctx: ReconcileContext, key: ObjectKey): Promise<Result> {
     const scope = { tenant: key.tenant, projects: '*' as const };
     const gateway = await this.#o.store.get(scope, key);
-    if (!gateway || gateway.metadata.deletedAt) return Result.done();
+    if (!gateway) return Result.done();
+    if (gateway.metadata.deletedAt) return this.#release(gateway);
     const before = gateway.status as Partial<GatewayStatus>;
     const observation = await this.#o.embedded.observe();
     const status = gatewayStatus({
