@@ -51,7 +51,7 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
     const target = () => ({ cluster, kubeconfig });
     const nodes = () => observer.nodes(target());
 
-    /** Calls repavePool the way the controller does until the pool has no outdated node and the cluster is ready. */
+    /** Calls repavePool until the pool has no outdated node and the cluster is ready (it may return once started). */
     async function repave(pool: string): Promise<ClusterProgress> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
