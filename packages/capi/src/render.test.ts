@@ -74,11 +74,16 @@ describe('ObjectSetRenderer (in-memory infrastructure)', () => {
     const objects = renderer.render({
       ...base,
       paused: true,
-      controlPlane: { replicas: 3, maxSurge: 0 },
+      controlPlane: { replicas: 3, pool: 'masters', maxSurge: 0 },
       pools: [{ name: 'workers', replicas: 5, maxSurge: '25%', maxUnavailable: 1 }],
     });
     const kcp = find(objects, 'KubeadmControlPlane');
     assert.equal(at(kcp, 'spec', 'replicas'), 3);
+    assert.equal(
+      at(kcp, 'spec', 'machineTemplate', 'metadata', 'labels', 'strata.dev/node-pool'),
+      'masters',
+      'control-plane Machines (and their nodes) carry the pool label',
+    );
     assert.equal(at(kcp, 'spec', 'version'), 'v1.35.2');
     assert.deepEqual(at(kcp, 'spec', 'rollout', 'strategy', 'rollingUpdate'), { maxSurge: 0 });
     const md = find(objects, 'MachineDeployment');

@@ -79,7 +79,14 @@ export interface ClusterInput {
   /** Strata's cluster uid: stamped on every object. */
   uid: string;
   kubernetesVersion: string;
-  controlPlane: { replicas: number; machine?: MachineShape; maxSurge?: 0 | 1; pinned?: Pinned };
+  controlPlane: {
+    replicas: number;
+    /** The control-plane pool's name, labelled on its Machines and nodes (default `control-plane`). */
+    pool?: string;
+    machine?: MachineShape;
+    maxSurge?: 0 | 1;
+    pinned?: Pinned;
+  };
   pools: PoolInput[];
   paused?: boolean;
   network?: { podCidrs?: string[]; serviceCidrs?: string[]; serviceDomain?: string };
@@ -262,7 +269,12 @@ export class ObjectSetRenderer {
         replicas: input.controlPlane.replicas,
         version: cpPinned?.version ?? input.kubernetesVersion,
         machineTemplate: {
-          metadata: { labels: { [STRATA_CLUSTER_LABEL]: input.name } },
+          metadata: {
+            labels: {
+              [STRATA_CLUSTER_LABEL]: input.name,
+              [STRATA_POOL_LABEL]: input.controlPlane.pool ?? 'control-plane',
+            },
+          },
           spec: {
             infrastructureRef: ref(
               INFRA_GROUP,

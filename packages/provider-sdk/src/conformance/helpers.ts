@@ -104,3 +104,66 @@ export function withPool(
   next.spec.nodePools = next.spec.nodePools.map((p) => (p.name === pool ? { ...p, ...change } : p));
   return next;
 }
+
+/**
+ * Samples a pool's nodes every `intervalMs` while `during` runs (for observers that cannot watch): the lowest number
+ * of Ready nodes seen and how many samples differed from the one before. A dip shorter than the interval can be
+ * missed, so keep the interval short.
+ */
+export async function pollPool<T>(
+  nodes: () => Promise<NodeView[]>,
+  pool: string,
+  during: () => Promise<T>,
+  intervalMs = 200,
+): Promise<{ result: T; minReady: number; changes: number }> {
+  const sample = async () => {
+    const members = (await nodes()).filter((n) => n.pool === pool);
+    return {
+      ready: members.filter((n) => n.ready).length,
+      key: members
+        .map((n) => `${n.uid}:${String(n.ready)}`)
+        .sort()
+        .join(','),
+    };
+  };
+  const first = await sample();
+  let minReady = first.ready;
+  let changes = 0;
+  let last = first.key;
+  let running = true;
+  let failure: Error | undefined;
+  const sampler = (async () => {
+    while (running) {
+      await sleep(intervalMs);
+      const s = await sample();
+      minReady = Math.min(minReady, s.ready);
+      if (s.key !== last) changes++;
+      last = s.key;
+    }
+  })().catch((err: unknown) => {
+    failure = err instanceof Error ? err : new Error(String(err));
+  });
+  try {
+    const result = await during();
+    await sleep(intervalMs * 2); // one more sample after the end
+    if (failure !== undefined) throw failure;
+    return { result, minReady, changes };
+  } finally {
+    running = false;
+    await sampler;
+  }
+}
+
+/** Retries `check` (an assertion) every 250 ms until it passes or `timeoutMs` is over; then throws its last error. */
+export async function eventually(check: () => Promise<void>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+      await sleep(250);
+    }
+  }
+}

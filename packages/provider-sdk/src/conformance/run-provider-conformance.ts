@@ -1,15 +1,17 @@
 /**
  * The one conformance suite every provider runs (docs/contracts/provider.md). It drives a real provider against
  * real infrastructure, in order: validate → unsupported version → create → idempotence → kubeconfig → scale →
- * repave → delete. Call it at the top level of a node:test file.
+ * repave → delete. Call it at the top level of a node:test file. Nodes and the control plane's version are read
+ * through an observer: the workload API server by default, another path where a provider's is simulated.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodePool } from '@strata/api';
-import { kubeGet } from '../kube-get.js';
 import { classifyProviderError, ProviderError } from '../provider-error.js';
-import type { Provider, ProviderAccount, ProviderCluster } from '../provider.js';
-import { converge, listNodes, watchPool, withPool } from './helpers.js';
+import type { ClusterProgress, Provider, ProviderAccount, ProviderCluster } from '../provider.js';
+import { converge, eventually, withPool } from './helpers.js';
+import { apiServerObserver, type ClusterObserver } from './observer.js';
 
 export interface ProviderConformanceOptions {
   /** Shown in test names. */
@@ -24,6 +26,12 @@ export interface ProviderConformanceOptions {
   timeoutMs?: number;
   /** Cluster name prefix (default `conf`). */
   namePrefix?: string;
+  /**
+   * Where the suite reads nodes, the control plane's version and the roll of a repave. Default: the workload API
+   * server through the kubeconfig (`apiServerObserver`); Cluster API providers on simulated machines read the
+   * gateway's Machines instead.
+   */
+  observer?: ClusterObserver;
 }
 
 const POOLS: NodePool[] = [
@@ -34,11 +42,25 @@ const POOLS: NodePool[] = [
 export function runProviderConformance(options: ProviderConformanceOptions): void {
   const timeoutMs = options.timeoutMs ?? 180_000;
   const prefix = options.namePrefix ?? 'conf';
+  const observer = options.observer ?? apiServerObserver;
   describe(`provider conformance: ${options.name}`, { concurrency: false }, () => {
     let provider: Provider;
     let version: string;
     let cluster: ProviderCluster;
     let kubeconfig = '';
+    const target = () => ({ cluster, kubeconfig });
+    const nodes = () => observer.nodes(target());
+
+    /** Calls repavePool until the pool has no outdated node and the cluster is ready (it may return once started). */
+    async function repave(pool: string): Promise<ClusterProgress> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const p = await provider.repavePool(cluster, { pool });
+        if (p.ready && p.nodePools.find((x) => x.name === pool)?.outdated === 0) return p;
+        if (Date.now() >= deadline) throw new Error(`the repave of ${pool} did not finish: ${p.message}`);
+        await sleep(250);
+      }
+    }
 
     before(async () => {
       provider = await options.makeProvider();
@@ -117,20 +139,19 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
 
     it('ensure() is idempotent: a second call changes nothing', async () => {
       kubeconfig = await provider.kubeconfig(cluster);
-      const before = (await listNodes(kubeconfig)).map((n) => n.uid).sort();
+      const before = (await nodes()).map((n) => n.uid).sort();
       const first = await provider.ensure(cluster);
       const again = await provider.ensure(cluster);
       assert.equal(again.ready, true);
       assert.equal(again.endpoint, first.endpoint);
-      assert.deepEqual((await listNodes(kubeconfig)).map((n) => n.uid).sort(), before);
+      assert.deepEqual((await nodes()).map((n) => n.uid).sort(), before);
     });
 
-    it('kubeconfig() works against the real API server (/version, nodes labelled by pool)', async () => {
-      const v = (await kubeGet(kubeconfig, '/version')) as { gitVersion: string };
-      assert.equal(v.gitVersion, version);
-      const nodes = await listNodes(kubeconfig);
-      assert.equal(nodes.filter((n) => n.pool === 'workers').length, 2);
-      assert.equal(nodes.filter((n) => n.pool === 'control-plane').length, 1);
+    it(`kubeconfig() works against the real API server (version, ${observer.source} labelled by pool)`, async () => {
+      assert.equal(await observer.controlPlaneVersion(target()), version);
+      const all = await nodes();
+      assert.equal(all.filter((n) => n.pool === 'workers').length, 2);
+      assert.equal(all.filter((n) => n.pool === 'control-plane').length, 1);
     });
 
     it('ensure() scales a pool up and down to its spec count', async () => {
@@ -140,43 +161,51 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
         up.nodePools.find((p) => p.name === 'workers'),
         { name: 'workers', desired: 4, ready: 4, outdated: 0, version },
       );
-      assert.equal((await listNodes(kubeconfig)).filter((n) => n.pool === 'workers' && n.ready).length, 4);
+      assert.equal((await nodes()).filter((n) => n.pool === 'workers' && n.ready).length, 4);
       cluster = withPool(cluster, 'workers', { count: 1 });
       const down = await converge(provider, cluster, timeoutMs);
       assert.equal(down.nodePools.find((p) => p.name === 'workers')?.ready, 1);
-      assert.equal((await listNodes(kubeconfig)).filter((n) => n.pool === 'workers').length, 1);
+      assert.equal((await nodes()).filter((n) => n.pool === 'workers').length, 1);
     });
 
     it('ensure() applies labels and taints in place, without replacing nodes', async () => {
-      const uids = (await listNodes(kubeconfig)).map((n) => n.uid).sort();
+      const uids = (await nodes()).map((n) => n.uid).sort();
       cluster = withPool(cluster, 'workers', {
         labels: { tier: 'api' },
         taints: [{ key: 'dedicated', value: 'api', effect: 'NoSchedule' }],
       });
-      const p = await provider.ensure(cluster);
+      const p = await converge(provider, cluster, timeoutMs);
       assert.equal(
         p.nodePools.find((x) => x.name === 'workers')?.outdated,
         0,
         'labels and taints do not repave',
       );
-      const nodes = await listNodes(kubeconfig);
-      assert.deepEqual(nodes.map((n) => n.uid).sort(), uids);
-      for (const n of nodes.filter((x) => x.pool === 'workers')) {
-        assert.equal(n.labels['tier'], 'api');
-        assert.ok(
-          n.taints.some((t) => t.key === 'dedicated' && t.value === 'api' && t.effect === 'NoSchedule'),
-        );
-      }
+      // Providers whose controllers propagate them (Cluster API) may apply them shortly after ensure returns.
+      await eventually(async () => {
+        const now = await nodes();
+        assert.deepEqual(now.map((n) => n.uid).sort(), uids, 'no node was replaced');
+        for (const n of now.filter((x) => x.pool === 'workers')) {
+          assert.equal(n.labels['tier'], 'api', `${n.name} has the pool's label`);
+          assert.ok(
+            n.taints.some((t) => t.key === 'dedicated' && t.value === 'api' && t.effect === 'NoSchedule'),
+            `${n.name} has the pool's taint`,
+          );
+        }
+      }, timeoutMs);
       cluster = withPool(cluster, 'workers', { labels: {}, taints: [] });
-      await provider.ensure(cluster);
-      for (const n of (await listNodes(kubeconfig)).filter((x) => x.pool === 'workers')) {
-        assert.equal(n.labels['tier'], undefined, 'a removed label is taken off');
-        assert.deepEqual(
-          n.taints.filter((t) => !t.key.startsWith('node.kubernetes.io/')),
-          [],
-          'a removed taint is taken off (taints of the node lifecycle controller are left alone)',
-        );
-      }
+      await converge(provider, cluster, timeoutMs);
+      await eventually(async () => {
+        const now = await nodes();
+        assert.deepEqual(now.map((n) => n.uid).sort(), uids, 'no node was replaced');
+        for (const n of now.filter((x) => x.pool === 'workers')) {
+          assert.equal(n.labels['tier'], undefined, 'a removed label is taken off');
+          assert.deepEqual(
+            n.taints.filter((t) => !t.key.startsWith('node.kubernetes.io/')),
+            [],
+            'a removed taint is taken off (taints of the node lifecycle controller are left alone)',
+          );
+        }
+      }, timeoutMs);
     });
 
     it('a machine change shows outdated nodes; repavePool() replaces them with new ones Ready first', async () => {
@@ -189,19 +218,20 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
         2,
         'ensure does not repave',
       );
-      const old = new Set(
-        (await listNodes(kubeconfig)).filter((n) => n.pool === 'workers').map((n) => n.uid),
+      const old = new Set((await nodes()).filter((n) => n.pool === 'workers').map((n) => n.uid));
+      const { result, minReady, changes } = await observer.watchPool(target(), 'workers', () =>
+        repave('workers'),
       );
-      const { result, minReady, events } = await watchPool(kubeconfig, 'workers', () =>
-        provider.repavePool(cluster, { pool: 'workers' }),
+      assert.ok(
+        changes >= 4,
+        `the pool's ${observer.source} were followed during the repave (${changes} changes)`,
       );
-      assert.ok(events >= 4, `the pool's node events were watched during the repave (${events})`);
       assert.ok(minReady >= 2, `maxUnavailable 0: the pool kept 2 Ready nodes (lowest seen: ${minReady})`);
       assert.deepEqual(
         result.nodePools.find((p) => p.name === 'workers'),
         { name: 'workers', desired: 2, ready: 2, outdated: 0, version },
       );
-      const now = (await listNodes(kubeconfig)).filter((n) => n.pool === 'workers');
+      const now = (await nodes()).filter((n) => n.pool === 'workers');
       assert.equal(now.length, 2);
       assert.ok(
         now.every((n) => !old.has(n.uid)),
@@ -226,17 +256,23 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
         assert.match(err.message, /v1\.0\.0/);
         return true;
       });
-      const v = (await kubeGet(kubeconfig, '/version')) as { gitVersion: string };
-      assert.equal(v.gitVersion, version, 'the control plane was not touched');
+      assert.equal(
+        await observer.controlPlaneVersion(target()),
+        version,
+        'the control plane was not touched',
+      );
     });
 
     it('delete() removes everything and is idempotent', async () => {
       let result = await provider.delete(cluster);
       const deadline = Date.now() + timeoutMs;
-      while (!result.done && Date.now() < deadline) result = await provider.delete(cluster);
+      while (!result.done && Date.now() < deadline) {
+        await sleep(250);
+        result = await provider.delete(cluster);
+      }
       assert.deepEqual(result, { done: true });
       assert.deepEqual(await provider.delete(cluster), { done: true });
-      await assert.rejects(kubeGet(kubeconfig, '/version', 2_000), 'the API server is gone');
+      assert.equal(await observer.apiServerGone(target()), true, 'the API server is gone');
       await options.assertNothingLeft?.(cluster);
     });
   });

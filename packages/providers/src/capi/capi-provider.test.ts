@@ -3,25 +3,13 @@
  * (a sandbox management cluster). Needs scripts/setup-local-k8s.sh and scripts/setup-capi.sh (npm test runs both);
  * fails, never skips, without them.
  *
- * Not yet the shared conformance suite: the in-memory infrastructure simulates its workload API servers, which serve
- * no /version and no watch, so the suite's node-level checks need CAPI-specific rules first (docs/reference/gateways.md).
+ * What only Cluster API promises beyond the shared conformance suite (capi-conformance.test.ts): machines of every
+ * pool rolled onto a new template, and an upgrade of the control plane then the workers.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import {
-  CAPI_SETUP_HINT,
-  CAPI_VERSION,
-  EmbeddedGateway,
-  IN_MEMORY,
-  STRATA_CLUSTER_UID_LABEL,
-  findCapiBuild,
-  type GatewayClient,
-  type Unstructured,
-} from '@strata/capi';
+import { CAPI_VERSION, IN_MEMORY, type GatewayClient, type Unstructured } from '@strata/capi';
 import {
   classifyProviderError,
   ProviderError,
@@ -29,16 +17,14 @@ import {
   type ProviderCluster,
 } from '@strata/provider-sdk';
 import { converge, withPool } from '@strata/provider-sdk/conformance';
-import { Sandbox } from '@strata/sandbox';
-import { requireSandboxBinaries } from '@strata/testing';
+import { leftOnGateway, startTestGateway, type TestGateway } from '../test/capi-gateway.js';
 import { CapiProvider } from './capi-provider.js';
 
 const TIMEOUT = 240_000;
 const NS = 'strata';
 
 describe('CapiProvider (capi-dev): a cluster through the real Cluster API controllers', () => {
-  let root = '';
-  let gateway: EmbeddedGateway;
+  let gateway: TestGateway | undefined;
   let client: GatewayClient;
   let provider: CapiProvider;
   let cluster: ProviderCluster = {
@@ -74,19 +60,8 @@ describe('CapiProvider (capi-dev): a cluster through the real Cluster API contro
   }
 
   before(async () => {
-    const binDir = await requireSandboxBinaries();
-    const build = await findCapiBuild();
-    if (!build)
-      throw new Error(`the Cluster API provider tests need the Cluster API managers: ${CAPI_SETUP_HINT}`);
-    root = await mkdtemp(join(tmpdir(), 'strata-capi-provider-'));
-    gateway = new EmbeddedGateway({
-      sandbox: new Sandbox({ stateRoot: join(root, 'sandbox'), binDir }),
-      name: 'gw-provider',
-      dir: join(root, 'gateway'),
-      build,
-    });
-    await gateway.ensure();
-    client = await gateway.client();
+    gateway = await startTestGateway('gw-provider');
+    client = gateway.client;
     provider = new CapiProvider({
       name: 'capi-dev',
       infrastructure: IN_MEMORY,
@@ -96,8 +71,7 @@ describe('CapiProvider (capi-dev): a cluster through the real Cluster API contro
   });
 
   after(async () => {
-    await gateway?.delete().catch(() => undefined);
-    if (root) await rm(root, { recursive: true, force: true });
+    await gateway?.stop();
   });
 
   it('refuses a version it cannot build before creating anything (terminal, names the versions)', async () => {
@@ -198,25 +172,10 @@ describe('CapiProvider (capi-dev): a cluster through the real Cluster API contro
     }
     assert.deepEqual(result, { done: true });
     assert.deepEqual(await provider.delete(cluster), { done: true }, 'delete is idempotent');
-    for (const [apiVersion, kind] of [
-      [CAPI_VERSION, 'Cluster'],
-      [CAPI_VERSION, 'Machine'],
-      [CAPI_VERSION, 'MachineSet'],
-      [CAPI_VERSION, 'MachineDeployment'],
-      ['controlplane.cluster.x-k8s.io/v1beta2', 'KubeadmControlPlane'],
-      ['bootstrap.cluster.x-k8s.io/v1beta2', 'KubeadmConfigTemplate'],
-      ['infrastructure.cluster.x-k8s.io/v1beta2', 'DevMachineTemplate'],
-      ['infrastructure.cluster.x-k8s.io/v1beta2', 'DevCluster'],
-    ] as const) {
-      const left = [
-        ...(await client.list(apiVersion, kind, NS, `${STRATA_CLUSTER_UID_LABEL}=${cluster.name}`)),
-        ...(await client.list(apiVersion, kind, NS, `cluster.x-k8s.io/cluster-name=${cluster.name}`)),
-      ];
-      assert.deepEqual(
-        left.map((o) => o.metadata.name),
-        [],
-        `no ${kind} is left`,
-      );
-    }
+    assert.deepEqual(
+      await leftOnGateway(client, cluster.name),
+      [],
+      'nothing of the cluster is left on the gateway',
+    );
   });
 });

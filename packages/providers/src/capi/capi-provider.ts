@@ -275,6 +275,7 @@ export class CapiProvider implements Provider {
       paused: cluster.spec.policy?.paused === true,
       controlPlane: {
         replicas: cpPool.count,
+        pool: cpPool.name,
         machine: machine(cpPool),
         maxSurge: cpPool.updateStrategy?.maxSurge === 0 ? 0 : 1,
         ...(pinned.controlPlane ? { pinned: pinned.controlPlane } : {}),
