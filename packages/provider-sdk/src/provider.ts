@@ -71,13 +71,6 @@ export interface ProviderCapabilities {
   repave: boolean;
   /** Can move a running control plane to another Kubernetes version (needs at least two versions). */
   upgrade: boolean;
-  /** Runs clusters through a Gateway (Cluster API): `spec.gateway` is required and `cluster.gateway` is set. */
-  gateway?: boolean;
-  /**
-   * False when the machines are simulated and run nothing (Cluster API's in-memory infrastructure): no agent is
-   * started, no layer applied, and a cluster is Running once its infrastructure is ready. Default true.
-   */
-  workloads?: boolean;
 }
 
 export interface PoolOptions {
@@ -109,6 +102,13 @@ export interface AgentProgress {
 export interface Provider {
   /** The value of spec.provider this provider serves, e.g. `sandbox`. */
   readonly name: string;
+  /** Runs clusters through a Gateway (Cluster API): `spec.gateway` is required and `cluster.gateway` is set. */
+  readonly usesGateway?: boolean;
+  /**
+   * False when the machines are simulated and run nothing (Cluster API's in-memory infrastructure): no agent is
+   * started, no layer applied, and a cluster is Running once its infrastructure is ready. Default true.
+   */
+  readonly runsWorkloads?: boolean;
   capabilities(): Promise<ProviderCapabilities>;
   /** Every problem with the cluster's infrastructure spec and account, with JSON pointers (`/spec/...`). Pure of side effects. */
   validate(cluster: ProviderCluster, account?: ProviderAccount): Promise<Issue[]>;

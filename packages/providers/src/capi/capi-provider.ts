@@ -138,12 +138,15 @@ function runs(template: unknown, wanted: Pinned): boolean {
 
 export class CapiProvider implements Provider {
   readonly name: string;
+  readonly usesGateway = true;
+  readonly runsWorkloads: boolean;
   private readonly options: CapiProviderOptions;
   private readonly renderer: ObjectSetRenderer;
 
   constructor(options: CapiProviderOptions) {
     this.options = options;
     this.name = options.name;
+    this.runsWorkloads = options.infrastructure.runsWorkloads !== false;
     this.renderer = new ObjectSetRenderer(options.infrastructure);
   }
 
@@ -153,14 +156,7 @@ export class CapiProvider implements Provider {
 
   async capabilities(): Promise<ProviderCapabilities> {
     const versions = this.options.kubernetesVersions;
-    return {
-      kubernetesVersions: [...versions],
-      scaling: true,
-      repave: true,
-      upgrade: versions.length > 1,
-      gateway: true,
-      workloads: this.options.infrastructure.runsWorkloads !== false,
-    };
+    return { kubernetesVersions: [...versions], scaling: true, repave: true, upgrade: versions.length > 1 };
   }
 
   private versionIssue(cluster: ProviderCluster): Issue | undefined {

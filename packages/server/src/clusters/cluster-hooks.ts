@@ -48,7 +48,7 @@ function variablesByProfile(spec: ClusterSpec): Record<string, Record<string, un
 
 /** spec.gateway: required by gateway providers (and naming a Gateway the cluster can see), refused by the others. */
 async function gatewayIssues(ctx: HookContext, spec: ClusterSpec, provider: Provider): Promise<Issue[]> {
-  const needsGateway = (await provider.capabilities()).gateway === true;
+  const needsGateway = provider.usesGateway === true;
   const ref = gatewayRef({ tenant: ctx.principal.tenant, project: ctx.project ?? '' }, spec);
   if (!ref) {
     return needsGateway

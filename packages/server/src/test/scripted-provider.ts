@@ -30,15 +30,9 @@ export class ScriptedProvider implements Provider {
   paused: ProviderCluster[] = [];
   pauseError: Error | undefined;
   /** False: machines run nothing (no agent, no layers), like Cluster API's in-memory infrastructure. */
-  workloads = true;
+  runsWorkloads = true;
   capabilities() {
-    return Promise.resolve({
-      kubernetesVersions: ['v1.36.3'],
-      scaling: true,
-      repave: true,
-      upgrade: false,
-      workloads: this.workloads,
-    });
+    return Promise.resolve({ kubernetesVersions: ['v1.36.3'], scaling: true, repave: true, upgrade: false });
   }
   pause(cluster: ProviderCluster): Promise<void> {
     const error = this.pauseError;

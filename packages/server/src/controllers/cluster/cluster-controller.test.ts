@@ -137,7 +137,7 @@ describe('cluster controller decisions', () => {
   });
 
   it('a provider whose machines run nothing: Running once the infrastructure is, no agent, conditions say why', async () => {
-    w.provider.workloads = false;
+    w.provider.runsWorkloads = false;
     try {
       await create('simulated');
       await w.controller.reconcile(ctx(), key('simulated'));
@@ -150,7 +150,7 @@ describe('cluster controller decisions', () => {
         assert.equal(c?.reason, 'NoWorkloads', type);
       }
     } finally {
-      w.provider.workloads = true;
+      w.provider.runsWorkloads = true;
     }
   });
 

@@ -105,7 +105,7 @@ export function resolvePhase(o: ClusterControllerOptions): ClusterPhase {
             : 'the spec cannot be satisfied: no Kubernetes version';
         return Result.requeueAfter(FAILED_RETRY_MS);
       }
-      const workloads = (await provider.capabilities()).workloads !== false;
+      const workloads = provider.runsWorkloads !== false;
       Object.assign(scope, {
         spec,
         provider,
