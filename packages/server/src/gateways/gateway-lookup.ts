@@ -61,21 +61,16 @@ export async function liveEmbeddedGateways(store: ResourceRepository): Promise<R
   return live;
 }
 
-/** The clusters assigned to `gateway` (deleting ones too: they need it to go). */
+/** The clusters assigned to `gateway` (deleting ones too: they need it to go). Two list queries, whatever the count. */
 export async function clustersOf(store: ResourceRepository, gateway: Resource): Promise<Resource[]> {
   const { tenant, project, name } = gateway.metadata;
-  const candidates = await listAll(
-    store,
-    { tenant, projects: '*' },
-    { kind: 'Cluster', ...(project ? { project } : {}), includeDeleted: true },
-  );
-  const assigned: Resource[] = [];
-  for (const cluster of candidates) {
-    if (cluster.spec['gateway'] !== name) continue;
-    const ref = { tenant, project: cluster.metadata.project ?? '', name };
-    // A tenant gateway serves the clusters whose project has no gateway of that name.
-    if (project || (await findGateway(store, ref))?.metadata.uid === gateway.metadata.uid)
-      assigned.push(cluster);
-  }
-  return assigned;
+  const scope = { tenant, projects: '*' as const };
+  const named = (
+    await listAll(store, scope, { kind: 'Cluster', ...(project ? { project } : {}), includeDeleted: true })
+  ).filter((cluster) => cluster.spec['gateway'] === name);
+  if (project) return named;
+  // A tenant gateway serves the clusters whose project has no gateway of that name.
+  const shadowing = await listAll(store, scope, { kind: 'Gateway', name });
+  const shadowed = new Set(shadowing.flatMap((g) => (g.metadata.project ? [g.metadata.project] : [])));
+  return named.filter((cluster) => !shadowed.has(cluster.metadata.project ?? ''));
 }
