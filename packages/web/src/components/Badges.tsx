@@ -9,6 +9,11 @@ const PHASE_COLORS: Record<string, MantineColor> = {
   Deleting: 'orange',
   Deleted: 'gray',
   Failed: 'red',
+  // Gateways
+  Building: 'blue',
+  Starting: 'blue',
+  Ready: 'green',
+  Degraded: 'orange',
 };
 const HEALTH_COLORS: Record<string, MantineColor> = { Healthy: 'green', Degraded: 'red', Unknown: 'gray' };
 const LAYER_COLORS: Record<string, MantineColor> = {

@@ -1,6 +1,7 @@
-import { Badge, Button, Modal, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Modal, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { GatewayKind, type GatewayStatus, type Resource } from '@strata/api';
 import { useState } from 'react';
+import { PhaseBadge } from '../../components/Badges';
 import { ConditionsTable } from '../../components/ConditionsTable';
 import { Fact } from '../../components/Fact';
 import { ResourcePage } from '../../components/ResourcePage';
@@ -9,25 +10,13 @@ import { optional, str, text } from '../../lib/resource-values';
 
 type Gateway = Resource<Record<string, unknown>, Partial<GatewayStatus>>;
 
-const PHASE_COLORS: Record<string, string> = {
-  Building: 'blue',
-  Starting: 'blue',
-  Ready: 'green',
-  Degraded: 'orange',
-  Failed: 'red',
-};
-
-export function GatewayPhase({ gateway }: { gateway: Gateway }) {
-  const phase = gateway.status.phase ?? 'Starting';
-  return (
-    <Badge color={PHASE_COLORS[phase] ?? 'gray'} variant="light" aria-label={`phase ${phase}`}>
-      {phase}
-    </Badge>
-  );
+/** A gateway's phase; a new one shows Starting until its controller wrote a status. */
+function GatewayPhase({ gateway }: { gateway: Gateway }) {
+  return <PhaseBadge phase={gateway.status.phase ?? 'Starting'} />;
 }
 
 /** "4/4 ready", or what is building. */
-export function managersText(status: Partial<GatewayStatus>): string {
+function managersText(status: Partial<GatewayStatus>): string {
   if (status.build) return `building ${status.build.what} (${status.build.percent}%)`;
   const components = status.components ?? [];
   if (components.length === 0) return '—';
