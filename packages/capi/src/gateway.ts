@@ -111,23 +111,30 @@ export class EmbeddedGateway {
     return join(this.options.dir, 'gateway.json');
   }
 
-  private async state(): Promise<GatewayState> {
+  /** gateway.json, or undefined before the first ensure(). */
+  private async readState(): Promise<GatewayState | undefined> {
     try {
       return JSON.parse(await readFile(this.stateFile, 'utf8')) as GatewayState;
     } catch {
-      await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-      const ports = await freePorts(CAPI_COMPONENTS.length * 2, new Set(IN_MEMORY_FIXED_PORTS));
-      const pki = await generateServingPki({ name: `capi-webhooks-${this.name}` });
-      const state: GatewayState = {
-        ports: Object.fromEntries(
-          CAPI_COMPONENTS.map((c, i) => [c, { webhook: ports[2 * i], health: ports[2 * i + 1] }]),
-        ) as Record<CapiComponent, ComponentPorts>,
-        webhookCa: pki.ca,
-        webhookServing: pki.serving,
-      };
-      await writePrivate(this.stateFile, JSON.stringify(state));
-      return state;
+      return undefined;
     }
+  }
+
+  private async state(): Promise<GatewayState> {
+    const existing = await this.readState();
+    if (existing) return existing;
+    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+    const ports = await freePorts(CAPI_COMPONENTS.length * 2, new Set(IN_MEMORY_FIXED_PORTS));
+    const pki = await generateServingPki({ name: `capi-webhooks-${this.name}` });
+    const state: GatewayState = {
+      ports: Object.fromEntries(
+        CAPI_COMPONENTS.map((c, i) => [c, { webhook: ports[2 * i], health: ports[2 * i + 1] }]),
+      ) as Record<CapiComponent, ComponentPorts>,
+      webhookCa: pki.ca,
+      webhookServing: pki.serving,
+    };
+    await writePrivate(this.stateFile, JSON.stringify(state));
+    return state;
   }
 
   /** The management cluster (one simulated node, no scheduler), created, or adopted and started again when needed. */
@@ -293,12 +300,8 @@ export class EmbeddedGateway {
    * gateway's CA verifies (what the API server does before each webhook call). Undefined before the first ensure().
    */
   async health(): Promise<GatewayComponentHealth[] | undefined> {
-    let state: GatewayState;
-    try {
-      state = JSON.parse(await readFile(this.stateFile, 'utf8')) as GatewayState;
-    } catch {
-      return undefined;
-    }
+    const state = await this.readState();
+    if (!state) return undefined;
     return Promise.all(
       CAPI_COMPONENTS.map(async (component) => {
         const ports = state.ports[component];
