@@ -8,7 +8,7 @@ import type { FleetClusters } from '@strata/api';
 import { testBackends } from '@strata/testing';
 import { SANDBOX_INFRA_LAYERS } from '../test/cluster-world.js';
 import { startFleetWorld, type FleetWorld } from '../test/fleet-world.js';
-import { createUserWithRole, expectOk } from '../test/harness.js';
+import { createUserWithRole, expectOk, publishProfile } from '../test/harness.js';
 
 for (const backend of await testBackends()) {
   describe(`the all-projects fleet list on ${backend.name}`, () => {
@@ -22,17 +22,10 @@ for (const backend of await testBackends()) {
       await expectOk(
         w.s.call({ method: 'POST', url: '/v1/projects', body: { metadata: { name: 'shop' }, spec: {} } }),
       );
-      await expectOk(
-        w.s.call({
-          method: 'POST',
-          url: '/v1/clusterprofiles',
-          body: {
-            metadata: { name: 'shared' },
-            spec: { type: 'full', version: '1.0.0', layers: SANDBOX_INFRA_LAYERS },
-          },
-        }),
-      );
-      await expectOk(w.s.call({ method: 'POST', url: '/v1/clusterprofiles/shared/versions/1.0.0/publish' }));
+      await publishProfile(w.s, {
+        metadata: { name: 'shared' },
+        spec: { type: 'full', version: '1.0.0', layers: SANDBOX_INFRA_LAYERS },
+      });
       for (const name of ['s1', 's2']) {
         await expectOk(
           w.s.call({

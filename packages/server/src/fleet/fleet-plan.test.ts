@@ -9,7 +9,7 @@ import type { RolloutPlan, RolloutPlanCluster } from '@strata/api';
 import { testBackends } from '@strata/testing';
 import { PROJECT_URL as P, SANDBOX_INFRA_LAYERS } from '../test/cluster-world.js';
 import { startFleetWorld, type FleetWorld } from '../test/fleet-world.js';
-import { expectOk } from '../test/harness.js';
+import { expectOk, publishProfile } from '../test/harness.js';
 
 /** An add-on profile whose ConfigMap names an owner: literally in 1.0.0, the cluster's own name from 1.1.0. */
 const owner = (version: string, value: string) => ({
@@ -37,24 +37,13 @@ for (const backend of await testBackends()) {
         ['1.0.0', 'a1'],
         ['1.1.0', '{{ .system.cluster.name }}'],
       ] as const) {
-        await expectOk(
-          w.s.call({ method: 'POST', url: `${P}/clusterprofiles`, body: owner(version, value) }),
-        );
-        await expectOk(
-          w.s.call({ method: 'POST', url: `${P}/clusterprofiles/owner/versions/${version}/publish` }),
-        );
+        await publishProfile(w.s, owner(version, value), P);
       }
-      await expectOk(
-        w.s.call({
-          method: 'POST',
-          url: `${P}/clusterprofiles`,
-          body: {
-            metadata: { name: 'alt' },
-            spec: { type: 'full', version: '1.0.0', layers: SANDBOX_INFRA_LAYERS },
-          },
-        }),
+      await publishProfile(
+        w.s,
+        { metadata: { name: 'alt' }, spec: { type: 'full', version: '1.0.0', layers: SANDBOX_INFRA_LAYERS } },
+        P,
       );
-      await expectOk(w.s.call({ method: 'POST', url: `${P}/clusterprofiles/alt/versions/1.0.0/publish` }));
       const profiles = [
         { name: 'base', version: '1.0.0' },
         { name: 'owner', version: '1.0.0' },

@@ -12,7 +12,13 @@ import { CapiProvider, IN_MEMORY_KUBERNETES_VERSIONS, SandboxProvider } from '@s
 import { testBackends } from '@strata/testing';
 import { ProviderRegistry } from '../clusters/provider-registry.js';
 import { SANDBOX_INFRA_LAYERS } from '../test/cluster-world.js';
-import { createUserWithRole, expectOk, startTestServer, type TestServer } from '../test/harness.js';
+import {
+  createUserWithRole,
+  expectOk,
+  publishProfile,
+  startTestServer,
+  type TestServer,
+} from '../test/harness.js';
 
 const P = '/v1/projects/default';
 const R = '/v1/projects/retail';
@@ -54,17 +60,10 @@ for (const backend of await testBackends()) {
       await expectOk(
         s.call({ method: 'POST', url: '/v1/projects', body: { metadata: { name: 'retail' }, spec: {} } }),
       );
-      await expectOk(
-        s.call({
-          method: 'POST',
-          url: '/v1/clusterprofiles',
-          body: {
-            metadata: { name: 'base' },
-            spec: { type: 'infra', version: '1.0.0', layers: SANDBOX_INFRA_LAYERS },
-          },
-        }),
-      );
-      await expectOk(s.call({ method: 'POST', url: '/v1/clusterprofiles/base/versions/1.0.0/publish' }));
+      await publishProfile(s, {
+        metadata: { name: 'base' },
+        spec: { type: 'infra', version: '1.0.0', layers: SANDBOX_INFRA_LAYERS },
+      });
       await expectOk(
         s.call({
           method: 'POST',

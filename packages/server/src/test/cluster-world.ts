@@ -12,7 +12,7 @@ import {
   ClusterController,
   type ClusterControllerOptions,
 } from '../controllers/cluster/cluster-controller.js';
-import { expectOk, startTestServer, type TestServer } from './harness.js';
+import { expectOk, publishProfile, startTestServer, type TestServer } from './harness.js';
 import { ScriptedProvider } from './scripted-provider.js';
 
 export const PROJECT_URL = '/v1/projects/default';
@@ -61,21 +61,11 @@ export async function startClusterWorld(
     ...options,
   });
   const P = PROJECT_URL;
-  await expectOk(
-    s.call({
-      method: 'POST',
-      url: `${P}/clusterprofiles`,
-      body: {
-        metadata: { name: 'base' },
-        spec: {
-          type: 'full',
-          version: '1.0.0',
-          layers: SANDBOX_INFRA_LAYERS,
-        },
-      },
-    }),
+  await publishProfile(
+    s,
+    { metadata: { name: 'base' }, spec: { type: 'full', version: '1.0.0', layers: SANDBOX_INFRA_LAYERS } },
+    P,
   );
-  await expectOk(s.call({ method: 'POST', url: `${P}/clusterprofiles/base/versions/1.0.0/publish` }));
   const key = (name: string) => ({ kind: 'Cluster', tenant: 'default', project: 'default', name });
   return {
     s,

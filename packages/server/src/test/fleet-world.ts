@@ -12,7 +12,7 @@ import {
   startClusterWorld,
   type ClusterWorld,
 } from './cluster-world.js';
-import { expectOk } from './harness.js';
+import { expectOk, publishProfile } from './harness.js';
 
 export interface FleetWorld extends ClusterWorld {
   clock: FakeClock;
@@ -45,16 +45,7 @@ export async function startFleetWorld(backend?: TestBackend): Promise<FleetWorld
     ['1.1.0', LAYERS_1_1],
     ['1.2.0', LAYERS_1_2],
   ] as const) {
-    await expectOk(
-      w.s.call({
-        method: 'POST',
-        url: `${P}/clusterprofiles`,
-        body: { metadata: { name: 'base' }, spec: { type: 'full', version, layers } },
-      }),
-    );
-    await expectOk(
-      w.s.call({ method: 'POST', url: `${P}/clusterprofiles/base/versions/${version}/publish` }),
-    );
+    await publishProfile(w.s, { metadata: { name: 'base' }, spec: { type: 'full', version, layers } }, P);
   }
   const clock = new FakeClock(Date.UTC(2026, 11, 7, 12));
   const rollouts = new RolloutController({ store: w.s.store, service: w.s.service });

@@ -193,6 +193,22 @@ export async function createUserWithRole(
   return res.body.key as string;
 }
 
+/** Creates a ClusterProfile version under `base` (`/v1` for the tenant, `/v1/projects/NAME`) and publishes it. */
+export async function publishProfile(
+  server: TestServer,
+  body: { metadata: { name: string }; spec: { version: string } & Record<string, unknown> },
+  base = '/v1',
+): Promise<void> {
+  await expectOk(server.call({ method: 'POST', url: `${base}/clusterprofiles`, body }));
+  const { name } = body.metadata;
+  await expectOk(
+    server.call({
+      method: 'POST',
+      url: `${base}/clusterprofiles/${name}/versions/${body.spec.version}/publish`,
+    }),
+  );
+}
+
 export async function expectOk(pending: Promise<CallResult>): Promise<CallResult> {
   const res = await pending;
   if (res.status >= 300) throw new Error(`expected success, got ${res.status}: ${res.text}`);
