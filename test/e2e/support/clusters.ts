@@ -22,6 +22,16 @@ export interface ClusterView {
   };
 }
 
+/** The infrastructure layers every sandbox profile of the e2e suites starts with (built-in packs). */
+export function infraLayers(os = '24.04.1'): Record<string, string>[] {
+  return [
+    { pack: 'ubuntu', version: os },
+    { pack: 'kubernetes', version: '1.36.3' },
+    { pack: 'sandbox-cni', version: '0.1.0' },
+    { pack: 'sandbox-csi', version: '0.1.0' },
+  ];
+}
+
 /** A full profile for sandbox clusters: OS, Kubernetes, sandbox CNI/CSI, and a namespace manifest. */
 export function sandboxProfile(version: string, os = '24.04.1'): Record<string, unknown> {
   return {
@@ -31,10 +41,7 @@ export function sandboxProfile(version: string, os = '24.04.1'): Record<string, 
       version,
       variables: [{ name: 'team', type: 'string', default: 'web' }],
       layers: [
-        { pack: 'ubuntu', version: os },
-        { pack: 'kubernetes', version: '1.36.3' },
-        { pack: 'sandbox-cni', version: '0.1.0' },
-        { pack: 'sandbox-csi', version: '0.1.0' },
+        ...infraLayers(os),
         {
           name: 'team-ns',
           manifest: "apiVersion: v1\nkind: Namespace\nmetadata: {name: '{{ .var.team }}-apps'}\n",

@@ -5,23 +5,14 @@ import { GatewayClient } from '@strata/capi';
 import { Sandbox } from '@strata/sandbox';
 import { eventually } from '../sandbox-support.js';
 import type { Api } from './api.js';
-import { PROJECT, publishProfile } from './clusters.js';
+import { PROJECT, infraLayers, publishProfile } from './clusters.js';
 import { strata } from './run-strata.js';
 
 /** An infra profile `base` 1.0.0 (OS, Kubernetes, sandbox CNI and CSI): what a capi-dev cluster attaches. */
 export async function publishInfraProfile(a: Api): Promise<void> {
   await publishProfile(a, {
     metadata: { name: 'base' },
-    spec: {
-      type: 'infra',
-      version: '1.0.0',
-      layers: [
-        { pack: 'ubuntu', version: '24.04.1' },
-        { pack: 'kubernetes', version: '1.36.3' },
-        { pack: 'sandbox-cni', version: '0.1.0' },
-        { pack: 'sandbox-csi', version: '0.1.0' },
-      ],
-    },
+    spec: { type: 'infra', version: '1.0.0', layers: infraLayers() },
   });
 }
 
