@@ -139,7 +139,7 @@ export class EmbeddedGatewayHost {
     const build = await findCapiBuild();
     if (build && !this.#gateway) this.#gateway = this.#newGateway(build);
     await this.#gateway?.delete();
-    await rm(join(this.#o.dir), { recursive: true, force: true });
+    await rm(this.#o.dir, { recursive: true, force: true });
   }
 
   /** A client of the management cluster once the gateway runs; a transient provider error before. */
